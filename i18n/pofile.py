@@ -1,0 +1,74 @@
+"""Read and write PO files with Babel, strictly: problems carry the file and line."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import PoFileError, PoFileParser, write_po
+
+# msgcat's default page width: catalogs we write re-wrap the way gettext tools do.
+PO_WIDTH = 79
+
+
+class CatalogError(Exception):
+    """A catalog that cannot be read; it is left untouched on disk."""
+
+    def __init__(self, path: Path, line: int | None, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+        self.path = path
+        self.line = line
+        self.message = message
+
+
+class _StrictParser(PoFileParser):
+    """Babel's parser, refusing duplicate entries instead of keeping the last one."""
+
+    def _add_message(self) -> None:
+        msgid = self.messages[0].denormalize() if len(self.messages) == 1 else None
+        context = self.context.denormalize() if self.context else None
+        if msgid is not None and not self.obsolete and self.catalog.get(msgid, context=context) is not None:
+            raise PoFileError(f"duplicate entry for msgid {msgid[:40]!r}", self.catalog, "", self.offset)
+        super()._add_message()
+
+
+def parse_catalog(data: bytes, path: Path, locale: str | None = None) -> Catalog:
+    """Parse PO bytes (UTF-8 required); raise CatalogError naming `path` and the line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise CatalogError(path, line, "not valid UTF-8: save the catalog as UTF-8") from None
+    catalog = Catalog(locale=locale, domain=path.stem)
+    parser = _StrictParser(catalog, ignore_obsolete=False, abort_invalid=True)
+    try:
+        parser.parse(io.StringIO(text))
+    except PoFileError as error:
+        raise CatalogError(path, error.lineno + 1, str(error).rsplit(" on ", 1)[0]) from None
+    except (ValueError, IndexError, AttributeError) as error:
+        raise CatalogError(path, parser.offset + 1, f"malformed entry ({error})") from None
+    return catalog
+
+
+def read_catalog(path: Path, locale: str | None = None) -> Catalog:
+    return parse_catalog(path.read_bytes(), path, locale)
+
+
+def render_catalog(catalog: Catalog) -> bytes:
+    """The PO file's bytes: source order, previous msgids (`#|`) kept, obsolete at the end."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=PO_WIDTH, include_previous=True, sort_output=False)
+    return buffer.getvalue()
+
+
+_VOLATILE_HEADERS = (b'"POT-Creation-Date:', b'"PO-Revision-Date:')
+
+
+def same_content(old: bytes, new: bytes) -> bool:
+    """Equal but for the header dates: such a catalog is not rewritten (no churn, no mtime change)."""
+
+    def stable(data: bytes) -> list[bytes]:
+        return [line for line in data.split(b"\n") if not line.startswith(_VOLATILE_HEADERS)]
+
+    return stable(old) == stable(new)

@@ -1,0 +1,160 @@
+"""Merge a template into a locale's catalog the way msgmerge does, losing nothing reviewed.
+
+Rules: an entry with the same msgctxt+msgid keeps its translation and state; an edited unit
+takes the closest old translation of the same kind as fuzzy with the previous msgid (`#|`);
+every translated entry that no longer matches exactly is kept as obsolete (`#~`), so a
+reverted edit or a restored paragraph brings the reviewed translation back as reviewed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from babel import Locale
+from babel.messages.catalog import Catalog, Message
+
+PROVENANCE_PREFIXES = ("machine translation:", "translation memory:")
+SIMILARITY_CUTOFF = 0.6
+HEADER_COMMENT = """\
+# {language} translation of "{domain}", kept in sync with its English source by Tilmash.
+# Translate msgstr lines; leave msgctxt and msgid alone. Keep <1>…</1> and <2/> tags.
+# Removing the "fuzzy" flag marks an entry as reviewed: only reviewed text is published."""
+
+
+def is_reviewed(message: Message) -> bool:
+    """Reviewed means translated and not fuzzy."""
+    return bool(message.string) and not message.fuzzy
+
+
+@dataclass(frozen=True, slots=True)
+class SyncCounts:
+    """What one sync did, for run logs and tests."""
+
+    kept: int = 0
+    fuzzy_matched: int = 0
+    revived: int = 0
+    reused: int = 0
+    new: int = 0
+    obsolete: int = 0
+
+
+def new_catalog(locale: str, domain: str, like: Catalog | None = None) -> Catalog:
+    """An empty catalog for `locale`, with the header of `like` when there is one."""
+    catalog = Catalog(
+        locale=locale,
+        domain=domain,
+        project=like.project if like else "Tilmash newsroom",
+        charset="utf-8",
+        fuzzy=False,
+        language_team=like.language_team if like else f"{Locale.parse(locale).english_name} translators",
+        creation_date=like.creation_date if like else None,
+    )
+    catalog.header_comment = (
+        like.header_comment if like else HEADER_COMMENT.format(language=Locale.parse(locale).english_name, domain=domain)
+    )
+    if like is not None:
+        catalog.revision_date = like.revision_date
+        catalog.last_translator = like.last_translator
+    else:
+        catalog.revision_date = catalog.creation_date
+        catalog.last_translator = "Tilmash"
+    return catalog
+
+
+def _kind(message: Message) -> str:
+    return (message.context or "").rsplit("-", 1)[0]
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _closest(target: Message, candidates: Iterable[Message]) -> Message | None:
+    best, best_ratio = None, SIMILARITY_CUTOFF
+    target_words = _words(target.id)
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(target_words)
+    for candidate in candidates:
+        if _kind(candidate) != _kind(target):
+            continue
+        matcher.set_seq1(_words(candidate.id))
+        if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio:
+            best, best_ratio = candidate, ratio
+    return best
+
+
+def _provenance(message: Message) -> list[str]:
+    return [c for c in message.auto_comments if c.startswith(PROVENANCE_PREFIXES)]
+
+
+def _copy_translation(entry: Message, old: Message, *, fuzzy: bool, previous: str | None) -> None:
+    entry.string = old.string
+    entry.user_comments = list(old.user_comments)
+    entry.auto_comments = list(entry.auto_comments) + _provenance(old)
+    if fuzzy:
+        entry.flags.add("fuzzy")
+        entry.previous_id = [previous] if previous is not None else (list(old.previous_id) if old.fuzzy else [])
+    entry.flags.update(flag for flag in old.flags if flag != "fuzzy")
+
+
+def sync_catalog(
+    template: Catalog,
+    existing: Catalog | None,
+    locale: str,
+    memory: Mapping[str, str] | None = None,
+) -> tuple[Catalog, SyncCounts]:
+    """Return the updated catalog for `locale`; `existing` is never modified.
+
+    `memory` maps English text to a reviewed translation found in another catalog of the
+    same locale: an identical unit elsewhere reuses it.
+    """
+    memory = memory or {}
+    catalog = new_catalog(locale, template.domain or "messages", existing)
+    old: dict[tuple[str | None, str], Message] = {}
+    obsolete_keys: set[tuple[str | None, str]] = set()
+    if existing is not None:
+        for message in existing.obsolete.values():
+            obsolete_keys.add((message.context, message.id))
+        for message in list(existing.obsolete.values()) + [m for m in existing if m.id]:
+            if isinstance(message.id, str):
+                old[(message.context, message.id)] = message
+    used: set[tuple[str | None, str]] = set()
+    counts = dict.fromkeys(SyncCounts.__slots__, 0)
+    for unit in template:
+        if not unit.id:
+            continue
+        entry = Message(
+            unit.id, "", locations=list(unit.locations), auto_comments=list(unit.auto_comments), context=unit.context
+        )
+        key = (unit.context, unit.id)
+        previous = old.get(key)
+        if previous is not None:
+            used.add(key)
+            _copy_translation(entry, previous, fuzzy=previous.fuzzy and bool(previous.string), previous=None)
+            counts["revived" if key in obsolete_keys else "kept"] += 1
+        elif unit.id in memory:
+            entry.string = memory[unit.id]
+            counts["reused"] += 1
+        else:
+            translated = [m for k, m in old.items() if m.string and k not in used]
+            closest = _closest(unit, translated)
+            if closest is not None:
+                _copy_translation(entry, closest, fuzzy=True, previous=closest.id)
+                counts["fuzzy_matched"] += 1
+            else:
+                counts["new"] += 1
+        catalog[unit.id] = entry
+    for key, message in old.items():
+        if key in used or not message.string:
+            continue
+        message.locations = []
+        message.previous_id = []
+        context, msgid = key
+        catalog.obsolete[(msgid, context) if context is not None else msgid] = message
+        counts["obsolete"] += 1
+    return catalog, SyncCounts(**counts)

@@ -1,0 +1,1 @@
+"""Stage 5: reviewed catalogs + Articles → localized pages and feeds."""

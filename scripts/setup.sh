@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install everything Tilmash and its tests need: Debian packages (when root) and the Python
+# package with torch pinned to the CPU build (constraints.txt), so pip never pulls CUDA.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  need=()
+  command -v msgfmt >/dev/null || need+=(gettext)
+  command -v chromium >/dev/null || need+=(chromium)
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+  if [ ${#need[@]} -gt 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+fi
+python3 -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'

@@ -1,0 +1,126 @@
+"""Read a newsroom's `sources/` directory into Articles, collecting per-file errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from sources.frontmatter import FrontMatterError, split_front_matter
+from sources.model import Article, Block, SourceError
+from sources.segment import segment
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+SOURCE_SUFFIXES = (".md",)
+
+
+class SourceProblem(Exception):
+    """Raised for one bad source file; turned into a `SourceError` by `load_sources`."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _as_datetime(value: Any, field_name: str, meta_line: int) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise SourceProblem(f"'{field_name}' is not an ISO date (YYYY-MM-DD): {value!r}", meta_line) from None
+    else:
+        raise SourceProblem(f"'{field_name}' must be a date (YYYY-MM-DD)", meta_line)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _key_line(text: str, key: str) -> int | None:
+    """Line of `key:` in the front matter, to point errors at it."""
+    for number, line in enumerate(text.split("\n")[1:], start=2):
+        if line.startswith(f"{key}:"):
+            return number
+        if line.strip() == "---":
+            return None
+    return None
+
+
+def _required_text(meta: dict[str, Any], key: str) -> str:
+    value = meta.get(key)
+    if value is None or not str(value).strip():
+        raise SourceProblem(f"front matter has no '{key}'", 1)
+    return " ".join(str(value).split())
+
+
+def parse_article(path: Path, raw: bytes, slug_hint: str) -> Article:
+    """Parse one Markdown article; raises SourceProblem naming the line where known."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise SourceProblem(f"not valid UTF-8 (byte {error.start})", line) from None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    try:
+        meta, body, body_line = split_front_matter(text)
+    except FrontMatterError as error:
+        raise SourceProblem(str(error), error.line) from None
+    title = _required_text(meta, "title")
+    if "date" not in meta or meta["date"] in (None, ""):
+        raise SourceProblem("front matter has no 'date'", 1)
+    date = _as_datetime(meta["date"], "date", _key_line(text, "date") or 1)
+    updated = _as_datetime(meta["updated"], "updated", _key_line(text, "updated") or 1) if meta.get("updated") else None
+    slug = str(meta.get("slug") or slug_hint)
+    if not SLUG_RE.match(slug):
+        raise SourceProblem(
+            f"slug {slug!r} must be lowercase letters, digits and '-' (it becomes a file name)",
+            _key_line(text, "slug") or 1,
+        )
+    tags = meta.get("tags") or []
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",")]
+    summary = " ".join(str(meta.get("summary") or "").split())
+    blocks, template = segment(body, body_line)
+    head = [Block("title", "title", title, _key_line(text, "title") or 1)]
+    if summary:
+        head.append(Block("summary", "summary", summary, _key_line(text, "summary") or 1))
+    return Article(
+        slug=slug,
+        title=title,
+        summary=summary,
+        date=date,
+        updated=updated,
+        author=" ".join(str(meta.get("author") or "").split()),
+        tags=tuple(str(t) for t in tags if str(t).strip()),
+        source_path=path,
+        content_hash=hashlib.sha256(raw).hexdigest(),
+        blocks=tuple(head + blocks),
+        body_template=template,
+    )
+
+
+def load_sources(directory: Path) -> tuple[list[Article], list[SourceError]]:
+    """All articles of `directory` (sorted by file name) and the errors of the bad ones."""
+    articles: list[Article] = []
+    errors: list[SourceError] = []
+    by_slug: dict[str, Path] = {}
+    for path in sorted(p for p in directory.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file()):
+        try:
+            article = parse_article(path, path.read_bytes(), path.stem.lower())
+        except SourceProblem as problem:
+            errors.append(SourceError(path, problem.line, str(problem)))
+            continue
+        except OSError as error:
+            errors.append(SourceError(path, None, f"cannot be read: {error.strerror}"))
+            continue
+        if article.slug in by_slug:
+            errors.append(
+                SourceError(path, None, f"duplicate slug {article.slug!r}: already used by {by_slug[article.slug].name}")
+            )
+            continue
+        by_slug[article.slug] = path
+        articles.append(article)
+    return articles, errors

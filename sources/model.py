@@ -1,0 +1,84 @@
+"""The plain data objects that travel from `sources` through every later stage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PLACEHOLDER_RE = re.compile(r"<(/?)(\d+)(/?)>")
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    """One numbered inline tag of a unit: what `<n>…</n>` or `<n/>` stands for.
+
+    `attrs` and `content` never enter a catalog; rendering restores them from here.
+    """
+
+    number: int
+    tag: str  # a, em, strong, code, br, img
+    attrs: tuple[tuple[str, str], ...] = ()
+    content: str | None = None  # literal text of a self-closing code/URL placeholder
+    alt_unit: str | None = None  # for img: the id of the unit holding its alt text
+    paired: bool = True
+
+    def describe(self) -> str:
+        """A short line for translators telling what the placeholder is."""
+        shown = f"<{self.number}>…</{self.number}>" if self.paired else f"<{self.number}/>"
+        detail = dict(self.attrs).get("href") or dict(self.attrs).get("src") or self.content or ""
+        return f"{shown} {self.tag}{' ' + detail if detail else ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A translation unit: its id becomes the catalog's msgctxt, its text the msgid."""
+
+    id: str
+    kind: str  # title, summary, heading, paragraph, list item, quote, table cell, alt text, image title
+    text: str
+    line: int
+    placeholders: tuple[Placeholder, ...] = ()
+
+    @property
+    def translatable(self) -> bool:
+        """False for units made only of placeholders, numbers and punctuation."""
+        return any(ch.isalpha() for ch in PLACEHOLDER_RE.sub("", self.text))
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An English article, segmented; `body_template` is its HTML with one slot per unit."""
+
+    slug: str
+    title: str
+    summary: str
+    date: dt.datetime
+    author: str
+    tags: tuple[str, ...]
+    source_path: Path
+    content_hash: str
+    blocks: tuple[Block, ...]
+    body_template: str
+    updated: dt.datetime | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def block(self, unit_id: str) -> Block:
+        for block in self.blocks:
+            if block.id == unit_id:
+                return block
+        raise KeyError(unit_id)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceError:
+    """A user-facing problem with one source file; the run reports it and goes on."""
+
+    path: Path
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.message}"

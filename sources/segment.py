@@ -1,0 +1,141 @@
+"""CommonMark body → translation units with numbered placeholders, plus an HTML template.
+
+The template is the body rendered by markdown-it with every unit's inline content replaced
+by an empty `<tilmash-unit id="…">` slot; rendering fills the slots per locale. Link targets,
+image sources and code never enter a unit's text: they live in its `Placeholder`s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from sources.model import Block, Placeholder
+
+SLOT_TAG = "tilmash-unit"
+
+# Which enclosing block decides the unit's kind, innermost first.
+_KIND_BY_OPEN_TOKEN = {
+    "heading_open": "heading",
+    "th_open": "table cell",
+    "td_open": "table cell",
+    "list_item_open": "list item",
+    "blockquote_open": "quote",
+}
+_PAIRED_INLINE = {"em_open": "em", "strong_open": "strong", "s_open": "s", "link_open": "a"}
+
+
+def commonmark() -> MarkdownIt:
+    """CommonMark with tables; raw HTML in sources is shown as text, never passed through."""
+    return MarkdownIt("commonmark", {"html": False, "xhtmlOut": False}).enable("table")
+
+
+def unit_id(kind: str, text: str) -> str:
+    """Content-derived id: a moved paragraph keeps its msgctxt, so nothing is lost."""
+    digest = hashlib.sha1(f"{kind}\0{text}".encode()).hexdigest()[:10]
+    return f"{kind.replace(' ', '-')}-{digest}"
+
+
+class _Units:
+    """Collects units in document order and gives repeated texts distinct ids."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self._seen: dict[str, int] = {}
+
+    def add(self, kind: str, text: str, line: int, placeholders: Sequence[Placeholder] = ()) -> str:
+        base = unit_id(kind, text)
+        count = self._seen.get(base, 0) + 1
+        self._seen[base] = count
+        ident = base if count == 1 else f"{base}-{count}"
+        self.blocks.append(Block(ident, kind, text, line, tuple(placeholders)))
+        return ident
+
+
+def _inline_to_unit(children: Sequence[Token], line: int, units: _Units) -> tuple[str, list[Placeholder]]:
+    """Flatten inline tokens to text with `<n>…</n>` / `<n/>` placeholders."""
+    parts: list[str] = []
+    placeholders: list[Placeholder] = []
+    open_numbers: list[int] = []
+    skip_until_close = False
+    for token in children:
+        if skip_until_close:
+            skip_until_close = token.type != "link_close"
+            continue
+        number = len(placeholders) + 1
+        if token.type == "text":
+            parts.append(token.content)
+        elif token.type == "softbreak":
+            parts.append(" ")
+        elif token.type == "hardbreak":
+            placeholders.append(Placeholder(number, "br", paired=False))
+            parts.append(f"<{number}/>")
+        elif token.type == "code_inline":
+            placeholders.append(Placeholder(number, "code", content=token.content, paired=False))
+            parts.append(f"<{number}/>")
+        elif token.type == "link_open" and token.markup == "autolink":
+            href = str(token.attrs.get("href", ""))
+            placeholders.append(
+                Placeholder(number, "a", (("href", href),), content=_autolink_text(token, children), paired=False)
+            )
+            parts.append(f"<{number}/>")
+            skip_until_close = True
+        elif token.type in _PAIRED_INLINE:
+            attrs = tuple((k, str(v)) for k, v in token.attrs.items())
+            placeholders.append(Placeholder(number, _PAIRED_INLINE[token.type], attrs))
+            open_numbers.append(number)
+            parts.append(f"<{number}>")
+        elif token.type.endswith("_close") and open_numbers:
+            parts.append(f"</{open_numbers.pop()}>")
+        elif token.type == "image":
+            alt = token.content.strip()
+            alt_unit = units.add("alt text", alt, line) if alt else None
+            attrs = [("src", str(token.attrs.get("src", "")))]
+            title = str(token.attrs.get("title") or "")
+            if title:
+                attrs.append(("title", title))
+            placeholders.append(Placeholder(number, "img", tuple(attrs), alt_unit=alt_unit, paired=False))
+            parts.append(f"<{number}/>")
+    return " ".join("".join(parts).split()), placeholders
+
+
+def _autolink_text(link_open: Token, children: Sequence[Token]) -> str:
+    start = list(children).index(link_open)
+    return "".join(t.content for t in children[start + 1 :] if t.type == "text")[: 2048] or str(
+        link_open.attrs.get("href", "")
+    )
+
+
+def _slot(unit: str) -> Token:
+    token = Token("html_inline", "", 0)
+    token.content = f'<{SLOT_TAG} id="{unit}"></{SLOT_TAG}>'
+    return token
+
+
+def segment(body: str, first_line: int) -> tuple[list[Block], str]:
+    """Split a CommonMark body into units; `first_line` is the body's line in the file."""
+    md = commonmark()
+    tokens = md.parse(body)
+    units = _Units()
+    enclosing: list[str] = []
+    for token in tokens:
+        if token.nesting == 1:
+            enclosing.append(token.type)
+        elif token.nesting == -1 and enclosing:
+            enclosing.pop()
+        if token.type != "inline" or not token.children:
+            continue
+        kind = next((_KIND_BY_OPEN_TOKEN[t] for t in reversed(enclosing) if t in _KIND_BY_OPEN_TOKEN), "paragraph")
+        line = first_line + (token.map[0] if token.map else 0)
+        position = len(units.blocks)  # the unit goes before the alt texts of its images
+        text, placeholders = _inline_to_unit(token.children, line, units)
+        if not text:
+            token.children = []
+            continue
+        ident = units.add(kind, text, line, placeholders)
+        units.blocks.insert(position, units.blocks.pop())
+        token.children = [_slot(ident)]
+    return units.blocks, md.renderer.render(tokens, md.options, {})

@@ -1,0 +1,1 @@
+"""Tilmash: CLI, configuration and orchestration of the sources → i18n → translate → render pipeline."""

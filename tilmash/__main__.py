@@ -1,0 +1,5 @@
+import sys
+
+from tilmash.cli import main
+
+sys.exit(main())

@@ -1,0 +1,113 @@
+"""Crash-safe writes: a file or the whole site is either the old one or the new one."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Temp file in the same directory, fsync, rename over `path`, fsync the directory."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two directories in one step (Linux renameat2); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _unchanged(current: Path, relative: str, data: bytes) -> bool:
+    existing = current / relative
+    try:
+        return existing.stat().st_size == len(data) and existing.read_bytes() == data
+    except OSError:
+        return False
+
+
+def site_changes(current: Path, files: Mapping[str, bytes]) -> tuple[list[str], list[str]]:
+    """(paths whose content differs, stale paths no longer produced) against the published site."""
+    changed = [rel for rel, data in files.items() if not _unchanged(current, rel, data)]
+    stale = []
+    if current.is_dir():
+        produced = set(files)
+        stale = sorted(
+            str(p.relative_to(current)) for p in current.rglob("*") if p.is_file() and str(p.relative_to(current)) not in produced
+        )
+    return changed, stale
+
+
+def publish_tree(target: Path, files: Mapping[str, bytes]) -> list[str]:
+    """Make `target` hold exactly `files`, swapping in a complete sibling directory.
+
+    Unchanged files are hard-linked from the current site, so their mtimes stay; with
+    nothing changed nothing is written at all. Returns the paths that were (re)written.
+    """
+    changed, stale = site_changes(target, files)
+    if not changed and not stale and target.is_dir():
+        return []
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    try:
+        for relative, data in files.items():
+            destination = staging / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if relative in changed:
+                with open(destination, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            else:
+                os.link(target / relative, destination)
+        for directory in sorted({p.parent for p in staging.rglob("*")}, key=lambda p: len(p.parts), reverse=True):
+            _fsync_dir(directory)
+        os.chmod(staging, 0o755)
+        if target.is_dir() and _exchange(staging, target):
+            _fsync_dir(target.parent)
+            shutil.rmtree(staging)
+        else:
+            if target.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+                os.replace(target, old / "site")
+                os.replace(staging, target)
+                shutil.rmtree(old)
+            else:
+                os.replace(staging, target)
+            _fsync_dir(target.parent)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return changed

@@ -1,0 +1,115 @@
+"""The `tilmash` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tilmash.config import ConfigError, load_config
+from tilmash.pipeline import RunReport, run, status
+from tilmash.summary import summary_table
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the run finished, but some input was bad: see the error lines
+EXIT_USAGE = 2  # nothing done: bad command line or configuration
+
+
+def _print_report(report: RunReport, as_json: bool, quiet: bool = False) -> None:
+    if as_json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for note in report.notes:
+            if not quiet:
+                print(f"note: {note}")
+        if not quiet:
+            print(summary_table(report))
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    config = load_config(Path(args.dir))
+    log = (lambda _: None) if args.quiet or args.json else (lambda line: print(line, file=sys.stderr))
+    report = run(config, log=log)
+    _print_report(report, args.json, args.quiet)
+    if not args.json and not args.quiet:
+        print(f"site: {config.public_dir / 'index.html'}")
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    report = status(load_config(Path(args.dir)))
+    _print_report(report, args.json)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _cmd_models_list(args: argparse.Namespace) -> int:
+    from translate.packages import list_packages
+
+    packages = list_packages(Path(args.packages_dir) if args.packages_dir else _packages_dir())
+    if not packages:
+        print("No Argos packages installed. Install one offline with: tilmash models install FILE.argosmodel")
+    for info in packages:
+        print(f"{info.from_code}→{info.to_code}\t{info.version or '-'}\t{info.path}")
+    return EXIT_OK
+
+
+def _packages_dir() -> Path | None:
+    import os
+
+    value = os.environ.get("ARGOS_PACKAGES_DIR")
+    return Path(value) if value else None
+
+
+def _cmd_models_install(args: argparse.Namespace) -> int:
+    from translate.packages import PackageFileError, install_package_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: {path}: no such file (give the path of an .argosmodel file)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        metadata = install_package_file(path)
+    except PackageFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"installed {metadata.get('from_code')}→{metadata.get('to_code')} {metadata.get('package_version', '')}".rstrip())
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="tilmash", description="Translate an English newsroom into kk/ru/zh via reviewed gettext catalogs.")
+    commands = top.add_subparsers(dest="command", required=True)
+    run_cmd = commands.add_parser("run", help="sync catalogs, machine-translate what is new, publish the site")
+    run_cmd.add_argument("dir", nargs="?", default=".", help="newsroom directory (default: .)")
+    run_cmd.add_argument("--json", action="store_true", help="print the summary as JSON")
+    run_cmd.add_argument("--quiet", action="store_true", help="print only errors (for cron)")
+    run_cmd.set_defaults(handler=_cmd_run)
+    status_cmd = commands.add_parser("status", help="show translation progress without changing anything")
+    status_cmd.add_argument("dir", nargs="?", default=".")
+    status_cmd.add_argument("--json", action="store_true")
+    status_cmd.set_defaults(handler=_cmd_status)
+    models = commands.add_parser("models", help="machine-translation models").add_subparsers(dest="models_command", required=True)
+    models_list = models.add_parser("list", help="installed Argos packages")
+    models_list.add_argument("--packages-dir", help="default: ARGOS_PACKAGES_DIR or argostranslate's own")
+    models_list.set_defaults(handler=_cmd_models_list)
+    models_install = models.add_parser("install", help="install an .argosmodel file (offline)")
+    models_install.add_argument("file")
+    models_install.set_defaults(handler=_cmd_models_install)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""`tilmash.toml`: the newsroom's settings, read once and passed around as a value."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from render.policy import PublishPolicy
+from render.site import SiteSettings
+from translate.argos import RuntimeOptions
+
+CONFIG_NAME = "tilmash.toml"
+DEFAULT_BABEL_LOCALES = {"zh": "zh_Hans"}
+ENGINE_KINDS = ("argos", "none")
+LOCALE_RE = re.compile(r"^[a-z]{2,3}$")
+
+
+class ConfigError(Exception):
+    """A newsroom that cannot be used as configured; the message says what to fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    root: Path
+    site: SiteSettings
+    target_locales: tuple[str, ...]
+    engines: dict[str, str]
+    policy: PublishPolicy
+    runtime: RuntimeOptions
+    packages_dir: Path | None
+    argos_codes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.root / "sources"
+
+    @property
+    def i18n_dir(self) -> Path:
+        return self.root / "i18n"
+
+    @property
+    def public_dir(self) -> Path:
+        return self.root / "public"
+
+    def catalog_path(self, locale: str, slug: str) -> Path:
+        return self.i18n_dir / locale / f"{slug}.po"
+
+    def babel_locale(self, locale: str) -> str:
+        return self.site.babel_locales.get(locale, locale)
+
+
+def _table(data: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: [{name}] must be a table")
+    return value
+
+
+def load_config(root: Path, environ: dict[str, str] | None = None) -> Config:
+    """Read `root/tilmash.toml`; raise ConfigError with one clear sentence on problems."""
+    environ = dict(os.environ) if environ is None else environ
+    path = root / CONFIG_NAME
+    if not root.is_dir():
+        raise ConfigError(f"{root} is not a directory: point Tilmash at a newsroom directory.")
+    if not path.is_file():
+        raise ConfigError(
+            f"{root} has no {CONFIG_NAME}, so it is not a Tilmash newsroom: "
+            f"create one (see examples/newsroom/{CONFIG_NAME})."
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+    site = _table(data, "site", path)
+    for key in ("title", "base_url"):
+        if not isinstance(site.get(key), str) or not site[key].strip():
+            raise ConfigError(f"{path}: [site] needs a '{key}' string")
+    source = str(site.get("source_language", "en"))
+    targets = tuple(site.get("locales", ("kk", "ru", "zh")))
+    for locale in (source, *targets):
+        if not LOCALE_RE.match(str(locale)):
+            raise ConfigError(f"{path}: locale {locale!r} must be a 2–3 letter language code like 'kk'")
+    babel_locales = DEFAULT_BABEL_LOCALES | {str(k): str(v) for k, v in _table(data, "babel_locales", path).items()}
+    titles = {str(k): str(v) for k, v in _table(site, "titles", path).items()} if "titles" in site else {}
+    base_url = site["base_url"].strip()
+    settings = SiteSettings(
+        title=site["title"].strip(),
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        source_locale=source,
+        locales=(source, *targets),
+        babel_locales=babel_locales,
+        titles=titles,
+    )
+    engines_table = _table(data, "engines", path)
+    default_engine = str(engines_table.get("default", "argos"))
+    engines = {locale: str(engines_table.get(locale, default_engine)) for locale in targets}
+    for locale, kind in engines.items():
+        if kind not in ENGINE_KINDS:
+            raise ConfigError(f"{path}: [engines] {locale} = {kind!r}: use one of {', '.join(ENGINE_KINDS)}")
+    publish = _table(data, "publish", path)
+    mode = str(publish.get("policy", "reviewed"))
+    if mode not in ("reviewed", "threshold", "machine"):
+        raise ConfigError(f"{path}: [publish] policy = {mode!r}: use 'reviewed', 'threshold' or 'machine'")
+    threshold = publish.get("threshold", 100)
+    if not isinstance(threshold, int) or not 0 <= threshold <= 100:
+        raise ConfigError(f"{path}: [publish] threshold must be a whole number from 0 to 100")
+    runtime_table = _table(data, "runtime", path)
+    runtime = RuntimeOptions(
+        device=str(runtime_table.get("device", "cpu")),
+        threads=int(runtime_table.get("threads", min(os.cpu_count() or 1, 4))),
+        compute_type=str(runtime_table.get("compute_type", "auto")),
+        beam_size=int(runtime_table.get("beam_size", 2)),
+        max_batch_size=int(runtime_table.get("max_batch_size", 32)),
+    )
+    packages_dir = environ.get("ARGOS_PACKAGES_DIR")
+    argos_codes = {str(k): str(v) for k, v in _table(data, "argos_codes", path).items()}
+    return Config(
+        root=root,
+        site=settings,
+        target_locales=targets,
+        engines=engines,
+        policy=PublishPolicy(mode, threshold),  # type: ignore[arg-type]
+        runtime=runtime,
+        packages_dir=Path(packages_dir) if packages_dir else None,
+        argos_codes=argos_codes,
+    )

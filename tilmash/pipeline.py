@@ -1,0 +1,271 @@
+"""`tilmash run` and `tilmash status`: the only place that knows all four stages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from i18n import (
+    CatalogError,
+    Progress,
+    article_template,
+    catalog_progress,
+    is_reviewed,
+    parse_catalog,
+    render_catalog,
+    same_content,
+    sync_catalog,
+)
+from render.policy import LocalizedArticle, localize, source_edition
+from render.site import build_site
+from render.ui import UI_DOMAIN, compiled, shipped_translations, ui_template
+from sources import Article, load_sources
+from tilmash.atomic import publish_tree, write_atomic
+from tilmash.config import Config
+from translate.argos import ArgosEngine, find_package
+from translate.engine import EngineError
+from translate.pretranslate import pending_messages, pretranslate
+
+UI_CATALOG = f"_{UI_DOMAIN}"  # cannot clash with an article: slugs start with a letter or digit
+Log = Callable[[str], None]
+
+
+@dataclass(slots=True)
+class LocaleReport:
+    locale: str
+    published: int = 0
+    articles: int = 0
+    progress: Progress = field(default_factory=Progress)
+    machine_filled: int = 0
+    engine: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "locale": self.locale,
+            "articles": self.articles,
+            "published": self.published,
+            "machine_filled": self.machine_filled,
+            "engine": self.engine,
+        } | self.progress.as_dict()
+
+
+@dataclass(slots=True)
+class RunReport:
+    locales: list[LocaleReport] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    catalogs_written: int = 0
+    files_written: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "locales": [r.as_dict() for r in self.locales],
+            "errors": self.errors,
+            "notes": self.notes,
+            "catalogs_written": self.catalogs_written,
+            "files_written": self.files_written,
+        }
+
+
+@dataclass(slots=True)
+class LocaleCatalogs:
+    """The synced catalogs of one locale; `on_disk` holds the bytes read, to skip no-op writes."""
+
+    locale: str
+    catalogs: dict[str, Catalog] = field(default_factory=dict)
+    on_disk: dict[str, bytes] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)
+
+
+def _read_existing(config: Config, locale: str, slugs: list[str], report: RunReport) -> LocaleCatalogs:
+    result = LocaleCatalogs(locale)
+    for slug in slugs:
+        path = config.catalog_path(locale, slug)
+        if not path.exists():
+            continue
+        try:
+            data = path.read_bytes()
+            result.catalogs[slug] = parse_catalog(data, path, config.babel_locale(locale))
+            result.on_disk[slug] = data
+        except CatalogError as error:
+            report.errors.append(f"{error} (catalog left untouched; fix it and run again)")
+            result.broken.add(slug)
+    return result
+
+
+def _memory(catalogs: dict[str, Catalog]) -> dict[str, str]:
+    """Reviewed translations of the locale, by English text: identical units reuse them."""
+    memory: dict[str, str] = {}
+    for catalog in catalogs.values():
+        for message in catalog:
+            if message.id and isinstance(message.id, str) and is_reviewed(message):
+                memory.setdefault(message.id, str(message.string))
+    return memory
+
+
+def sync_locale(config: Config, locale: str, articles: list[Article], report: RunReport) -> LocaleCatalogs:
+    """Read this locale's catalogs and merge every article's current units into them."""
+    existing = _read_existing(config, locale, [a.slug for a in articles], report)
+    memory = _memory(existing.catalogs)
+    synced = LocaleCatalogs(locale, on_disk=existing.on_disk, broken=existing.broken)
+    for article in articles:
+        if article.slug in existing.broken:
+            continue
+        template = article_template(article, article.source_path.relative_to(config.root).as_posix())
+        catalog, _ = sync_catalog(template, existing.catalogs.get(article.slug), config.babel_locale(locale), memory)
+        synced.catalogs[article.slug] = catalog
+    return synced
+
+
+def _engine_for(config: Config, locale: str, report: RunReport) -> ArgosEngine | None:
+    kind = config.engines.get(locale, "none")
+    if kind == "none":
+        return None
+    source = config.site.source_locale
+    target = config.argos_codes.get(locale, locale)
+    package = find_package(source, target, config.packages_dir)
+    if package is None:
+        report.notes.append(
+            f"{locale}: no Argos model for {source}→{target} is installed; its new entries stay untranslated "
+            f"for translators. Install one with `tilmash models install FILE.argosmodel` "
+            f"(packages dir: ARGOS_PACKAGES_DIR)."
+        )
+        return None
+    try:
+        return ArgosEngine(package, config.runtime)
+    except EngineError as error:
+        report.errors.append(f"{locale}: {error}")
+        return None
+
+
+def machine_translate(config: Config, synced: LocaleCatalogs, today: dt.date, report: RunReport) -> int:
+    if not pending_messages(synced.catalogs.values()):
+        return 0
+    engine = _engine_for(config, synced.locale, report)
+    if engine is None:
+        return 0
+    try:
+        return pretranslate(synced.catalogs.values(), engine, today)
+    except (RuntimeError, ValueError) as error:
+        report.errors.append(f"{synced.locale}: machine translation failed: {error}")
+        return 0
+
+
+def _pot_catalogs(config: Config, articles: list[Article]) -> dict[Path, Catalog]:
+    return {
+        config.i18n_dir / "pot" / f"{a.slug}.pot": article_template(a, a.source_path.relative_to(config.root).as_posix())
+        for a in articles
+    }
+
+
+def _write_if_changed(path: Path, catalog: Catalog, old: bytes | None, now: dt.datetime) -> bool:
+    data = render_catalog(catalog)
+    if old is not None and same_content(old, data):
+        return False
+    catalog.revision_date = now
+    write_atomic(path, render_catalog(catalog))
+    return True
+
+
+def sync_ui(config: Config, locale: str, report: RunReport, now: dt.datetime, write: bool) -> Catalog | None:
+    """The newsroom's UI catalog for `locale`, seeded from Tilmash's shipped translations."""
+    path = config.catalog_path(locale, UI_CATALOG)
+    old = path.read_bytes() if path.exists() else None
+    existing = None
+    if old is not None:
+        try:
+            existing = parse_catalog(old, path, config.babel_locale(locale))
+        except CatalogError as error:
+            report.errors.append(f"{error} (catalog left untouched; fix it and run again)")
+            return None
+    catalog, _ = sync_catalog(ui_template(), existing, config.babel_locale(locale), shipped_translations(locale))
+    if write and _write_if_changed(path, catalog, old, now):
+        report.catalogs_written += 1
+    return catalog
+
+
+def prepare(config: Config, report: RunReport) -> tuple[list[Article], dict[str, LocaleCatalogs]]:
+    """Load sources and sync every locale's catalogs in memory (nothing written)."""
+    articles, source_errors = load_sources(config.sources_dir) if config.sources_dir.is_dir() else ([], [])
+    if not config.sources_dir.is_dir():
+        report.errors.append(f"{config.sources_dir}: no sources/ directory with English articles")
+    report.errors.extend(str(e) for e in source_errors)
+    return articles, {locale: sync_locale(config, locale, articles, report) for locale in config.target_locales}
+
+
+def _editions(config: Config, articles: list[Article], synced: dict[str, LocaleCatalogs]) -> dict[str, list[LocalizedArticle]]:
+    editions: dict[str, list[LocalizedArticle]] = {config.site.source_locale: [source_edition(a, config.site.source_locale) for a in articles]}
+    for locale, state in synced.items():
+        localized = (localize(a, locale, state.catalogs.get(a.slug), config.policy) for a in articles)
+        editions[locale] = [e for e in localized if e is not None]
+    return editions
+
+
+def _locale_reports(config: Config, articles: list[Article], synced: dict[str, LocaleCatalogs], editions: dict[str, list[LocalizedArticle]]) -> list[LocaleReport]:
+    reports = [LocaleReport(config.site.source_locale, published=len(articles), articles=len(articles), engine="source")]
+    for locale, state in synced.items():
+        line = LocaleReport(locale, published=len(editions[locale]), articles=len(state.catalogs), engine=config.engines[locale])
+        for catalog in state.catalogs.values():
+            line.progress.add(catalog_progress(catalog))
+        reports.append(line)
+    return reports
+
+
+def static_assets(directory: Path) -> dict[str, bytes]:
+    """The newsroom's `static/` files (images), published under `static/`."""
+    if not directory.is_dir():
+        return {}
+    return {
+        f"static/{p.relative_to(directory).as_posix()}": p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def run(config: Config, now: dt.datetime | None = None, log: Log = lambda _: None) -> RunReport:
+    """Sync catalogs, machine-translate what is new, write catalogs, publish the site."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    report = RunReport()
+    articles, synced = prepare(config, report)
+    log(f"sources: {len(articles)} articles, {len(report.errors)} errors")
+    filled: dict[str, int] = {}
+    for locale, state in synced.items():
+        filled[locale] = machine_translate(config, state, now.date(), report)
+        for slug, catalog in state.catalogs.items():
+            if _write_if_changed(config.catalog_path(locale, slug), catalog, state.on_disk.get(slug), now):
+                report.catalogs_written += 1
+    for path, template in _pot_catalogs(config, articles).items():
+        old = path.read_bytes() if path.exists() else None
+        if _write_if_changed(path, template, old, now):
+            report.catalogs_written += 1
+    ui = {}
+    for locale in config.target_locales:
+        catalog = sync_ui(config, locale, report, now, write=True)
+        if catalog is not None:
+            ui[locale] = compiled(catalog)
+    log(f"catalogs: {report.catalogs_written} written")
+    editions = _editions(config, articles, synced)
+    files = build_site(config.site, editions, ui, static_assets(config.root / "static"))
+    report.files_written = len(publish_tree(config.public_dir, files))
+    log(f"site: {len(files)} files, {report.files_written} written")
+    report.locales = _locale_reports(config, articles, synced, editions)
+    for line in report.locales:
+        line.machine_filled = filled.get(line.locale, 0)
+    return report
+
+
+def status(config: Config) -> RunReport:
+    """What `run` would publish now, without machine translation and without writing."""
+    report = RunReport()
+    articles, synced = prepare(config, report)
+    report.locales = _locale_reports(config, articles, synced, _editions(config, articles, synced))
+    return report

@@ -1,0 +1,1 @@
+"""Stage 3: fill untranslated catalog entries with machine suggestions (always fuzzy)."""

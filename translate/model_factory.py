@@ -1,0 +1,166 @@
+"""Build small, real, untrained translation models offline.
+
+Tests and benchmarks need the true loading and inference path (SentencePiece, CTranslate2,
+an `.argosmodel` installed through argostranslate) without downloading weights. The models
+are random, so their output is nonsense, but every byte of it went through the engine.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_CORPUS = (
+    "The university opened a new research centre for renewable energy.",
+    "Scientists from three countries met in Almaty to discuss water resources.",
+    "Students presented their projects at the annual science festival.",
+    "The rector signed a memorandum of cooperation with a partner university.",
+    "A satellite built by engineering students was launched into orbit.",
+    "The laboratory received a grant to study medicinal plants of the steppe.",
+    "More than 1,200 participants attended the international conference.",
+    "Researchers published their results in an open access journal.",
+    "The library extended its opening hours during the examination period.",
+    "Professor Aigerim Bekova received the national prize for chemistry.",
+    "Университет открыл новый исследовательский центр.",
+    "Студенты представили свои проекты на фестивале науки.",
+    "Университет жаңа зерттеу орталығын ашты.",
+    "Студенттер ғылым фестивалінде өз жобаларын көрсетті.",
+    "大学开设了一个新的研究中心。",
+    "学生们在科学节上展示了他们的项目。",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelShape:
+    """Transformer dimensions; `transformer_base` is the size of real Argos models."""
+
+    layers: int = 1
+    heads: int = 2
+    d_model: int = 32
+    ffn: int = 64
+    vocab_size: int = 200
+
+    @classmethod
+    def transformer_base(cls) -> "ModelShape":
+        return cls(layers=6, heads=8, d_model=512, ffn=2048, vocab_size=8000)
+
+
+def train_sentencepiece(corpus: Iterable[str], vocab_size: int, extra_symbols: Sequence[str] = ()) -> bytes:
+    """A SentencePiece model trained on `corpus`; returns the model file's bytes."""
+    import sentencepiece as spm
+
+    lines = list(corpus)
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines * max(1, 2000 // max(1, len(lines)))),
+        model_writer=model,
+        vocab_size=vocab_size,
+        model_type="unigram",
+        character_coverage=1.0,
+        hard_vocab_limit=False,
+        user_defined_symbols=list(extra_symbols),
+        minloglevel=2,
+    )
+    return model.getvalue()
+
+
+def _vocabulary(sp_model: bytes) -> list[str]:
+    import sentencepiece as spm
+
+    processor = spm.SentencePieceProcessor(model_proto=sp_model)
+    return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+
+
+def _fill_weights(spec: object, shape: ModelShape, vocab: int, seed: int) -> None:
+    """Random weights of the right shapes for every required variable of a Transformer spec."""
+    rng = np.random.default_rng(seed)
+    d, f = shape.d_model, shape.ffn
+
+    def weight_shape(name: str) -> tuple[int, ...]:
+        parts = name.split("/")
+        leaf, owner = parts[-1], parts[-2]
+        if leaf in ("gamma", "beta"):
+            return (d,)
+        if owner.startswith("embeddings") or owner == "projection":
+            return (vocab, d) if leaf == "weight" else (vocab,)
+        if "self_attention" in parts:
+            return (3 * d, d) if owner == "linear_0" else (d, d)
+        if "attention" in parts:
+            return {"linear_0": (d, d), "linear_1": (2 * d, d), "linear_2": (d, d)}[owner]
+        if "ffn" in parts:
+            return (f, d) if owner == "linear_0" else (d, f)
+        raise ValueError(f"no shape rule for {name}")
+
+    def fill(layer: object, name: str, value: object) -> None:
+        if value is None:
+            full = name.split("/")
+            values = rng.normal(0.0, 0.2, weight_shape(name)).astype(np.float32)
+            if full[-1] == "gamma":
+                values = np.ones(d, dtype=np.float32)
+            setattr(layer, full[-1], values)
+
+    spec._visit(fill)  # type: ignore[attr-defined]
+
+
+def build_ct2_model(
+    output_dir: Path, sp_model: bytes, shape: ModelShape = ModelShape(), seed: int = 7
+) -> Path:
+    """Save a random CTranslate2 Transformer sharing `sp_model`'s vocabulary."""
+    from ctranslate2.specs import transformer_spec
+
+    vocab = _vocabulary(sp_model)
+    spec = transformer_spec.TransformerSpec.from_config(shape.layers, shape.heads)
+    _fill_weights(spec, shape, len(vocab), seed)
+    bias = np.zeros(len(vocab), dtype=np.float32)
+    bias[vocab.index("</s>")] = -4.0  # keep random models from stopping at once
+    spec.decoder.projection.bias = bias
+    spec.register_source_vocabulary(vocab)
+    spec.register_target_vocabulary(vocab)
+    spec.validate()
+    output_dir.mkdir(parents=True, exist_ok=True)
+    spec.save(str(output_dir))
+    return output_dir
+
+
+def build_argos_package(
+    destination: Path,
+    from_code: str = "en",
+    to_code: str = "ru",
+    *,
+    shape: ModelShape = ModelShape(),
+    corpus: Iterable[str] = DEFAULT_CORPUS,
+    package_version: str = "0.0.1-test",
+    target_prefix: str = "",
+) -> Path:
+    """Write `destination` (an `.argosmodel` zip) holding a real, tiny translate package."""
+    import tempfile
+
+    sp_model = train_sentencepiece(corpus, shape.vocab_size, [target_prefix] if target_prefix else ())
+    code = f"translate-{from_code}_{to_code}"
+    metadata = {
+        "package_version": package_version,
+        "argos_version": "1.9",
+        "from_code": from_code,
+        "from_name": from_code,
+        "to_code": to_code,
+        "to_name": to_code,
+        "type": "translate",
+        "target_prefix": target_prefix,
+        "links": [],
+    }
+    with tempfile.TemporaryDirectory() as work:
+        model_dir = build_ct2_model(Path(work) / "model", sp_model, shape)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{code}/metadata.json", json.dumps(metadata, indent=2))
+            archive.writestr(f"{code}/sentencepiece.model", sp_model)
+            archive.writestr(f"{code}/README.md", "Untrained test package built by Tilmash.\n")
+            for file in sorted(model_dir.iterdir()):
+                archive.write(file, f"{code}/model/{file.name}")
+    return destination
