@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import PoFileError, PoFileParser, write_po
+from babel.messages.pofile import PoFileError, PoFileParser, unescape, write_po
 
 # msgcat's default page width: catalogs we write re-wrap the way gettext tools do.
 PO_WIDTH = 79
@@ -23,14 +23,43 @@ class CatalogError(Exception):
 
 
 class _StrictParser(PoFileParser):
-    """Babel's parser, refusing duplicate entries instead of keeping the last one."""
+    """Babel's parser, refusing duplicate entries and reading `#|` previous msgids.
+
+    (Babel keeps the last of duplicate entries silently and reads `#| msgid` as a
+    translator comment, which would turn into `# | msgid` on the next write.)
+    """
+
+    def _reset_message_state(self) -> None:
+        super()._reset_message_state()
+        self.previous: list[str] = []
+        self.previous_field = ""
+
+    def _process_comment(self, line: str) -> None:
+        if not line.startswith("#|"):
+            super()._process_comment(line)
+            return
+        self._finish_current_message()
+        body = line[2:].strip()
+        keyword, _, rest = body.partition(" ")
+        if keyword in ("msgid", "msgid_plural", "msgctxt"):
+            self.previous_field = keyword
+            if keyword != "msgctxt":
+                self.previous.append(unescape(rest.strip()))
+        elif body.startswith('"') and self.previous_field in ("msgid", "msgid_plural") and self.previous:
+            self.previous[-1] += unescape(body)
 
     def _add_message(self) -> None:
         msgid = self.messages[0].denormalize() if len(self.messages) == 1 else None
         context = self.context.denormalize() if self.context else None
-        if msgid is not None and not self.obsolete and self.catalog.get(msgid, context=context) is not None:
+        obsolete, previous = self.obsolete, self.previous
+        if msgid is not None and not obsolete and self.catalog.get(msgid, context=context) is not None:
             raise PoFileError(f"duplicate entry for msgid {msgid[:40]!r}", self.catalog, "", self.offset)
         super()._add_message()
+        if previous and msgid is not None:
+            key = (msgid, context) if context is not None else msgid
+            message = self.catalog.obsolete.get(key) if obsolete else self.catalog.get(msgid, context=context)
+            if message is not None:
+                message.previous_id = previous
 
 
 def parse_catalog(data: bytes, path: Path, locale: str | None = None) -> Catalog:

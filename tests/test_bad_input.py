@@ -1,0 +1,76 @@
+"""Bad articles are reported with file and line; the rest of the newsroom still goes through."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import run_cli
+
+GOOD_FRONT = "---\ntitle: Fine\ndate: 2026-05-01\n---\nBody text.\n"
+
+CASES = {
+    "broken-yaml": ("---\ntitle: Broken\ndate: 2026-05-01\ntags: [a, b\n---\nBody.\n", "broken-yaml.md:4", "not valid YAML"),
+    "no-fence": ("title: No fence\n\nBody.\n", "no-fence.md:1", "no front matter"),
+    "unclosed": ("---\ntitle: Unclosed\ndate: 2026-05-01\nBody.\n", "unclosed.md:1", "not closed"),
+    "no-title": ("---\ndate: 2026-05-01\n---\nBody.\n", "no-title.md", "no 'title'"),
+    "no-date": ("---\ntitle: Undated\n---\nBody.\n", "no-date.md", "no 'date'"),
+    "bad-date": ("---\ntitle: Bad date\ndate: next tuesday\n---\nBody.\n", "bad-date.md:3", "not an ISO date"),
+    "bad-slug": ("---\ntitle: Escape\ndate: 2026-05-01\nslug: ../../etc/x\n---\nBody.\n", "bad-slug.md:4", "slug"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_article_is_reported_and_others_are_published(newsroom, name):
+    text, where, what = CASES[name]
+    (newsroom / "sources" / f"{name}.md").write_text(text, encoding="utf-8")
+
+    result = run_cli("run", newsroom)
+
+    assert result.code == 1
+    error_lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(error_lines) == 1
+    assert where in error_lines[0] and what in error_lines[0]
+    assert (newsroom / "public" / "en" / "solar-lab-opens.html").exists()
+    assert (newsroom / "public" / "ru" / "solar-lab-opens.html").exists()
+    assert not (newsroom / "public" / "en" / f"{name}.html").exists()
+    assert not list(newsroom.parent.rglob("x.po"))
+
+
+def test_invalid_utf8_names_the_line(newsroom):
+    raw = b"---\ntitle: Bytes\ndate: 2026-05-01\n---\nFirst line.\n\nCaf\xe9 au lait.\n"
+    (newsroom / "sources" / "latin1.md").write_bytes(raw)
+    result = run_cli("run", newsroom)
+    assert result.code == 1
+    assert "latin1.md:7: not valid UTF-8" in result.stderr
+    assert (newsroom / "public" / "en" / "student-satellite.html").exists()
+
+
+def test_duplicate_slug_keeps_the_first_and_reports_the_second(newsroom):
+    (newsroom / "sources" / "zz-copy.md").write_text(
+        "---\ntitle: Copy\ndate: 2026-05-01\nslug: student-satellite\n---\nCopy.\n", encoding="utf-8"
+    )
+    result = run_cli("run", newsroom)
+    assert result.code == 1
+    assert "zz-copy.md" in result.stderr and "duplicate slug 'student-satellite'" in result.stderr
+    page = (newsroom / "public" / "en" / "student-satellite.html").read_text(encoding="utf-8")
+    assert "nanosatellite" in page and "Copy." not in page
+
+
+def test_newsroom_without_config_gets_one_clear_sentence(tmp_path):
+    (tmp_path / "sources").mkdir()
+    result = run_cli("run", tmp_path)
+    assert result.code == 2
+    assert result.stderr.count("\n") == 1
+    assert "has no tilmash.toml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_malformed_catalog_is_left_untouched_and_reported(newsroom):
+    path = newsroom / "i18n" / "ru" / "student-satellite.po"
+    broken = path.read_bytes().replace(b'msgstr "', b'msgstr_oops "', 3)
+    path.write_bytes(broken)
+    result = run_cli("run", newsroom)
+    assert result.code == 1
+    assert "student-satellite.po:" in result.stderr
+    assert path.read_bytes() == broken
+    assert (newsroom / "public" / "kk" / "student-satellite.html").exists()
+    assert (newsroom / "public" / "ru" / "solar-lab-opens.html").exists()

@@ -1,0 +1,87 @@
+"""Catalog sync keeps every reviewed translation, the way msgmerge would, and better."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from i18n import is_reviewed, render_catalog
+from tests.helpers import msgfmt_check, sync
+
+FIRST = "The rector opened the new library on Monday.\n\nStudents can borrow up to ten books.\n"
+
+
+def _translate_all(catalog, prefix="RU "):
+    for message in catalog:
+        if message.id:
+            message.string = prefix + message.id
+    return catalog
+
+
+def _by_id(catalog):
+    return {m.id: m for m in catalog if m.id}
+
+
+def test_new_catalog_has_locale_header_and_untranslated_units(tmp_path):
+    catalog = sync(FIRST, None, "zh_Hans")
+    data = render_catalog(catalog)
+    assert b'"Language: zh_Hans\\n"' in data and b"nplurals=1" in data
+    assert all(not m.string for m in catalog if m.id)
+    assert [m.id for m in catalog if m.id][1:] == [
+        "The rector opened the new library on Monday.",
+        "Students can borrow up to ten books.",
+    ]
+    (tmp_path / "zh.po").write_bytes(data)
+    assert msgfmt_check(tmp_path / "zh.po").returncode == 0
+
+
+def test_edited_unit_keeps_old_translation_as_fuzzy_with_previous_msgid():
+    reviewed = _translate_all(sync(FIRST, None))
+    edited = sync(FIRST.replace("on Monday", "on Tuesday"), reviewed)
+    message = _by_id(edited)["The rector opened the new library on Tuesday."]
+    assert message.fuzzy
+    assert message.string == "RU The rector opened the new library on Monday."
+    assert message.previous_id == ["The rector opened the new library on Monday."]
+    assert b'#| msgid "The rector opened the new library on Monday."' in render_catalog(edited)
+
+
+def test_reverted_edit_brings_the_reviewed_translation_back_as_reviewed():
+    reviewed = _translate_all(sync(FIRST, None))
+    edited = sync(FIRST.replace("on Monday", "on Tuesday"), reviewed)
+    reverted = sync(FIRST, edited)
+    message = _by_id(reverted)["The rector opened the new library on Monday."]
+    assert is_reviewed(message)
+    assert message.string == "RU The rector opened the new library on Monday."
+
+
+def test_moved_paragraphs_keep_their_translations_unchanged():
+    reviewed = _translate_all(sync(FIRST, None))
+    moved = sync("Students can borrow up to ten books.\n\nThe rector opened the new library on Monday.\n", reviewed)
+    assert all(is_reviewed(m) for m in moved if m.id)
+    assert [m.id for m in moved if m.id][1] == "Students can borrow up to ten books."
+
+
+def test_removed_unit_goes_to_obsolete_and_returns_reviewed():
+    reviewed = _translate_all(sync(FIRST, None))
+    removed = sync("The rector opened the new library on Monday.\n", reviewed)
+    assert "Students can borrow up to ten books." not in _by_id(removed)
+    assert [m.string for m in removed.obsolete.values()] == ["RU Students can borrow up to ten books."]
+    assert b'#~ msgid "Students can borrow up to ten books."' in render_catalog(removed)
+    restored = sync(FIRST, removed)
+    assert is_reviewed(_by_id(restored)["Students can borrow up to ten books."])
+    assert not restored.obsolete
+
+
+def test_unrelated_new_paragraph_is_untranslated_not_fuzzy_matched():
+    reviewed = _translate_all(sync(FIRST, None))
+    grown = sync(FIRST + "\nWeather in the mountains was sunny and warm.\n", reviewed)
+    message = _by_id(grown)["Weather in the mountains was sunny and warm."]
+    assert not message.string and not message.fuzzy
+
+
+def test_synced_catalogs_pass_msgfmt_check(tmp_path: Path):
+    reviewed = _translate_all(sync(FIRST, None))
+    edited = sync(FIRST.replace("ten", "twelve") + "\nA [link](https://example.org) and `code`.\n", reviewed)
+    path = tmp_path / "edited.po"
+    path.write_bytes(render_catalog(edited))
+    result = msgfmt_check(path)
+    assert result.returncode == 0, result.stderr
