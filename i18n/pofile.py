@@ -8,8 +8,9 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, PoFileParser, unescape, write_po
 
-# msgcat's default page width: catalogs we write re-wrap the way gettext tools do.
-PO_WIDTH = 79
+from i18n.powrap import PAGE_WIDTH, wrap_po
+
+PO_WIDTH = PAGE_WIDTH  # catalogs are wrapped exactly as msgcat wraps them
 
 
 class CatalogError(Exception):
@@ -87,8 +88,8 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
 def render_catalog(catalog: Catalog) -> bytes:
     """The PO file's bytes: source order, previous msgids (`#|`) kept, obsolete at the end."""
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=PO_WIDTH, include_previous=True, sort_output=False)
-    return buffer.getvalue()
+    write_po(buffer, catalog, width=0, include_previous=True, sort_output=False)
+    return wrap_po(buffer.getvalue().decode("utf-8"), PO_WIDTH).encode("utf-8")
 
 
 _VOLATILE_HEADERS = (b'"POT-Creation-Date:', b'"PO-Revision-Date:')

@@ -1,0 +1,89 @@
+"""Catalogs look exactly as gettext tools write them, and survive a trip through Poedit-style edits."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from i18n import is_reviewed, parse_catalog, read_catalog, render_catalog
+from i18n.powrap import wrap_po
+from tests.conftest import run_cli
+from tests.helpers import msgfmt_check, sync
+
+WORDS = [
+    "university", "six-week", "2026", "12:30", "“quoted”", "«Тарлан»", "—", "научный", "Қазақстан",
+    "e-mail", "(note)", "3.5%", "<1>link</1>", "<2/>", "a", "I", "co-operation", "’s", "ööö", "end.",
+    "ok,", "1,200", "Al-Farabi", "әлеуметтік", "«Жаңа»,", "қыркүйекте", "зертханасы",
+]
+CJK = ["学生们在科学节上展示了", "他们的项目", "<1>太阳能实验室</1>", "2026年9月12日", "1.3千克", "研究人员"]
+
+
+def _msgcat(text: str) -> str:
+    return subprocess.run(["msgcat", "-"], input=text, capture_output=True, text=True, check=True).stdout
+
+
+def _po(msgid: str) -> str:
+    return f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "{msgid}"\nmsgstr ""\n'
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=45))
+def test_latin_and_cyrillic_strings_wrap_exactly_like_msgcat(words):
+    text = _po(" ".join(words))
+    assert wrap_po(text) == _msgcat(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(CJK), st.sampled_from(["", "，", "。"])), min_size=1, max_size=20))
+def test_chinese_strings_wrap_exactly_like_msgcat(parts):
+    text = _po("".join(a + b for a, b in parts))
+    assert wrap_po(text) == _msgcat(text)
+
+
+def test_every_catalog_tilmash_writes_is_what_msgcat_would_write(newsroom):
+    assert run_cli("run", newsroom).code == 0
+    catalogs = sorted((newsroom / "i18n").rglob("*.po")) + sorted((newsroom / "i18n").rglob("*.pot"))
+    assert len(catalogs) == 3 * 7 + 6
+    for path in catalogs:
+        text = path.read_text(encoding="utf-8")
+        assert _msgcat(text) == text, path
+        assert msgfmt_check(path).returncode == 0
+
+
+def test_poedit_style_edits_are_read_back_without_loss(newsroom, tmp_path):
+    """Re-wrapped at another width, reordered, commented: the next run keeps every translation."""
+    path = newsroom / "i18n" / "ru" / "solar-lab-opens.po"
+    before = {(m.context, m.id): m.string for m in read_catalog(path, "ru") if m.id}
+    edited = subprocess.run(
+        ["msgcat", "--width=40", "--sort-output", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    edited = edited.replace('msgctxt "title"', '# Checked with the press office.\nmsgctxt "title"', 1)
+    path.write_text(edited, encoding="utf-8")
+
+    assert run_cli("run", newsroom).code == 0
+
+    after = read_catalog(path, "ru")
+    assert {(m.context, m.id): m.string for m in after if m.id} == before
+    assert all(is_reviewed(m) for m in after if m.id)
+    title = after.get("New solar energy laboratory opens on campus", context="title")
+    assert title.user_comments == ["Checked with the press office."]
+    assert (newsroom / "public" / "ru" / "solar-lab-opens.html").exists()
+
+
+def test_duplicate_entries_are_reported_with_their_line(tmp_path):
+    text = _po("Hello") + '\nmsgid "Hello"\nmsgstr "Привет"\n'
+    with pytest.raises(Exception) as raised:
+        parse_catalog(text.encode(), Path("dup.po"), "ru")
+    assert "dup.po:8" in str(raised.value) and "duplicate" in str(raised.value)
+
+
+def test_wrong_encoding_is_reported_with_its_line(tmp_path):
+    data = _po("Caf\u00e9").encode("latin-1")
+    with pytest.raises(Exception) as raised:
+        parse_catalog(data, Path("latin.po"), "ru")
+    assert "latin.po:5" in str(raised.value) and "UTF-8" in str(raised.value)
