@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from sources.frontmatter import FrontMatterError, split_front_matter
+from sources.html_source import read_html_article
 from sources.model import Article, Block, SourceError
 from sources.segment import segment
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
-SOURCE_SUFFIXES = (".md",)
+HTML_SUFFIXES = (".html", ".htm")
+SOURCE_SUFFIXES = (".md", *HTML_SUFFIXES)
 
 
 class SourceProblem(Exception):
@@ -56,18 +58,35 @@ def _required_text(meta: dict[str, Any], key: str) -> str:
     return " ".join(str(value).split())
 
 
-def parse_article(path: Path, raw: bytes, slug_hint: str) -> Article:
-    """Parse one Markdown article; raises SourceProblem naming the line where known."""
+def _decode(raw: bytes) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise SourceProblem(f"not valid UTF-8 (byte {error.start})", line) from None
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    try:
-        meta, body, body_line = split_front_matter(text)
-    except FrontMatterError as error:
-        raise SourceProblem(str(error), error.line) from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def parse_article(path: Path, raw: bytes, slug_hint: str) -> Article:
+    """Parse one Markdown (or, by suffix, HTML) article; SourceProblem names the line where known."""
+    text = _decode(raw)
+    if path.suffix in HTML_SUFFIXES:
+        try:
+            meta, body, body_line = read_html_article(text)
+        except ValueError as error:
+            raise SourceProblem(str(error), None) from None
+        text = ""  # no front matter lines to point at
+    else:
+        try:
+            meta, body, body_line = split_front_matter(text)
+        except FrontMatterError as error:
+            raise SourceProblem(str(error), error.line) from None
+    return _article(path, raw, text, meta, body, body_line, slug_hint)
+
+
+def _article(
+    path: Path, raw: bytes, text: str, meta: dict[str, Any], body: str, body_line: int, slug_hint: str
+) -> Article:
     title = _required_text(meta, "title")
     if "date" not in meta or meta["date"] in (None, ""):
         raise SourceProblem("front matter has no 'date'", 1)

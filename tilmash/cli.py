@@ -17,7 +17,7 @@ EXIT_FAILED = 1  # the run finished, but some input was bad: see the error lines
 EXIT_USAGE = 2  # nothing done: bad command line or configuration
 
 
-def _print_report(report: RunReport, as_json: bool, quiet: bool = False) -> None:
+def _print_report(report: RunReport, as_json: bool, quiet: bool = False, by_article: bool = False) -> None:
     if as_json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -25,7 +25,7 @@ def _print_report(report: RunReport, as_json: bool, quiet: bool = False) -> None
             if not quiet:
                 print(f"note: {note}")
         if not quiet:
-            print(summary_table(report))
+            print(summary_table(report, by_article))
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
 
@@ -42,8 +42,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_status(args: argparse.Namespace) -> int:
     report = status(load_config(Path(args.dir)))
-    _print_report(report, args.json)
+    _print_report(report, args.json, by_article=args.articles)
     return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from sources.feed_import import FeedError
+    from tilmash.feed_sync import import_feed
+
+    config = load_config(Path(args.dir))
+    try:
+        report = import_feed(config.sources_dir, args.feed)
+    except (FeedError, OSError) as error:
+        print(f"error: {args.feed}: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(report.summary())
+    return EXIT_OK
 
 
 def _cmd_models_list(args: argparse.Namespace) -> int:
@@ -90,8 +104,13 @@ def parser() -> argparse.ArgumentParser:
     run_cmd.set_defaults(handler=_cmd_run)
     status_cmd = commands.add_parser("status", help="show translation progress without changing anything")
     status_cmd.add_argument("dir", nargs="?", default=".")
-    status_cmd.add_argument("--json", action="store_true")
+    status_cmd.add_argument("--json", action="store_true", help="machine-readable, with per-article counts")
+    status_cmd.add_argument("--articles", action="store_true", help="one row per article and locale")
     status_cmd.set_defaults(handler=_cmd_status)
+    import_cmd = commands.add_parser("import", help="import an English RSS/Atom feed (file or URL) into sources/")
+    import_cmd.add_argument("feed", help="feed file or URL")
+    import_cmd.add_argument("dir", nargs="?", default=".")
+    import_cmd.set_defaults(handler=_cmd_import)
     models = commands.add_parser("models", help="machine-translation models").add_subparsers(dest="models_command", required=True)
     models_list = models.add_parser("list", help="installed Argos packages")
     models_list.add_argument("--packages-dir", help="default: ARGOS_PACKAGES_DIR or argostranslate's own")

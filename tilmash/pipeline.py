@@ -42,6 +42,8 @@ class LocaleReport:
     progress: Progress = field(default_factory=Progress)
     machine_filled: int = 0
     engine: str = ""
+    by_article: dict[str, Progress] = field(default_factory=dict)
+    published_slugs: set[str] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -50,7 +52,12 @@ class LocaleReport:
             "published": self.published,
             "machine_filled": self.machine_filled,
             "engine": self.engine,
-        } | self.progress.as_dict()
+        } | self.progress.as_dict() | {
+            "by_article": {
+                slug: progress.as_dict() | {"published": slug in self.published_slugs}
+                for slug, progress in self.by_article.items()
+            }
+        }
 
 
 @dataclass(slots=True)
@@ -213,9 +220,16 @@ def _editions(config: Config, articles: list[Article], synced: dict[str, LocaleC
 def _locale_reports(config: Config, articles: list[Article], synced: dict[str, LocaleCatalogs], editions: dict[str, list[LocalizedArticle]]) -> list[LocaleReport]:
     reports = [LocaleReport(config.site.source_locale, published=len(articles), articles=len(articles), engine="source")]
     for locale, state in synced.items():
-        line = LocaleReport(locale, published=len(editions[locale]), articles=len(state.catalogs), engine=config.engines[locale])
-        for catalog in state.catalogs.values():
-            line.progress.add(catalog_progress(catalog))
+        line = LocaleReport(
+            locale,
+            published=len(editions[locale]),
+            articles=len(state.catalogs),
+            engine=config.engines[locale],
+            published_slugs={e.article.slug for e in editions[locale]},
+        )
+        for slug, catalog in state.catalogs.items():
+            line.by_article[slug] = catalog_progress(catalog)
+            line.progress.add(line.by_article[slug])
         reports.append(line)
     return reports
 
