@@ -1,0 +1,70 @@
+"""Property: whatever sequence of edits, moves, deletions, restorations and translator work
+happens, every reviewed translation stays active or obsolete, and msgfmt accepts the catalog."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from i18n import article_template, is_reviewed, parse_catalog, render_catalog, sync_catalog
+from tests.helpers import article, msgfmt_check
+
+SENTENCES = [
+    "The rector opened the new library on Monday.",
+    "Students can borrow up to ten books at a time.",
+    "The reading room is open until midnight during exams.",
+    "A new collection of rare manuscripts arrived from Bukhara.",
+    "Researchers digitised 4,500 pages of historical newspapers.",
+    "The library cafe now serves tea from the Zhetysu region.",
+    "Volunteers helped to catalogue the donated maps.",
+]
+
+operation = st.tuples(st.sampled_from(["edit", "move", "delete", "restore", "translate", "review", "noop"]), st.integers(0, 1000))
+
+
+def _apply(paragraphs: list[str], removed: list[str], op: str, n: int) -> None:
+    if op == "edit" and paragraphs:
+        i = n % len(paragraphs)
+        words = paragraphs[i].split()
+        words[n % len(words)] = random.Random(n).choice(["new", "old", "large", "small", "2027"])
+        paragraphs[i] = " ".join(words)
+    elif op == "move" and len(paragraphs) > 1:
+        paragraphs.insert(n % len(paragraphs), paragraphs.pop(0))
+    elif op == "delete" and len(paragraphs) > 1:
+        removed.append(paragraphs.pop(n % len(paragraphs)))
+    elif op == "restore" and removed:
+        paragraphs.insert(n % (len(paragraphs) + 1), removed.pop(n % len(removed)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(operation, min_size=1, max_size=12))
+def test_no_reviewed_translation_ever_disappears(operations):
+    paragraphs = list(SENTENCES[:5])
+    removed: list[str] = []
+    catalog = None
+    ever_reviewed: set[tuple[str, str]] = set()
+    with tempfile.TemporaryDirectory() as work:
+        path = Path(work) / "story.po"
+        for op, n in operations:
+            _apply(paragraphs, removed, op, n)
+            template = article_template(article("\n\n".join(paragraphs) + "\n"), "sources/story.md")
+            synced, _ = sync_catalog(template, catalog, "kk")
+            for message in synced:
+                if not message.id:
+                    continue
+                if op == "translate" and not message.string:
+                    message.string = f"аударма {n}: {message.id}"
+                    message.flags.add("fuzzy")
+                if op == "review" and message.string:
+                    message.flags.discard("fuzzy")
+            path.write_bytes(render_catalog(synced))
+            assert msgfmt_check(path).returncode == 0, msgfmt_check(path).stderr
+            catalog = parse_catalog(path.read_bytes(), path, "kk")
+            everything = [m for m in catalog if m.id] + list(catalog.obsolete.values())
+            present = {(m.id, m.string) for m in everything if m.string}
+            assert ever_reviewed <= present, ever_reviewed - present
+            ever_reviewed |= {(m.id, m.string) for m in catalog if m.id and is_reviewed(m)}
