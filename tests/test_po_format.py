@@ -87,3 +87,16 @@ def test_wrong_encoding_is_reported_with_its_line(tmp_path):
     with pytest.raises(Exception) as raised:
         parse_catalog(data, Path("latin.po"), "ru")
     assert "latin.po:5" in str(raised.value) and "UTF-8" in str(raised.value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(WORDS + ['\\"', "x/y", "https://a.org/b", "\\n", "([x])", "a\\\\nb"]), min_size=1, max_size=40),
+    st.sampled_from([" ", "  ", ""]),
+    st.sampled_from([20, 40, 77]),
+)
+def test_fast_path_breaks_lines_exactly_like_the_general_path(words, separator, room):
+    from i18n.powrap import _chunks, _narrow_chunks
+
+    text = separator.join(w for w in words if not any(ord(c) > 0x2FFF for c in w))
+    assert _narrow_chunks(text, room) == _chunks(text, room)
