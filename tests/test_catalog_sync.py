@@ -85,3 +85,30 @@ def test_synced_catalogs_pass_msgfmt_check(tmp_path: Path):
     path.write_bytes(render_catalog(edited))
     result = msgfmt_check(path)
     assert result.returncode == 0, result.stderr
+
+
+def test_identical_unit_in_another_article_reuses_the_reviewed_translation(newsroom):
+    from i18n import read_catalog
+    from tests.conftest import run_cli
+
+    (newsroom / "sources" / "partners-again.md").write_text(
+        "---\ntitle: Partners\ndate: 2026-10-10\n---\n## Partners\n\nData from the satellite will be open to schools"
+        " and researchers on the university website.\n\nA sentence nobody has translated yet.\n",
+        encoding="utf-8",
+    )
+    assert run_cli("run", newsroom).code == 0
+    catalog = read_catalog(newsroom / "i18n" / "ru" / "partners-again.po", "ru")
+    states = {m.id: (m.string, is_reviewed(m)) for m in catalog if m.id}
+    assert states["Partners"] == ("Партнёры", True)
+    assert states["Data from the satellite will be open to schools and researchers on the university website."][1]
+    assert states["A sentence nobody has translated yet."] == ("", False)
+
+
+def test_catalogs_of_removed_articles_are_kept(newsroom):
+    from tests.conftest import run_cli
+
+    (newsroom / "sources" / "student-satellite.md").unlink()
+    before = (newsroom / "i18n" / "kk" / "student-satellite.po").read_bytes()
+    assert run_cli("run", newsroom).code == 0
+    assert (newsroom / "i18n" / "kk" / "student-satellite.po").read_bytes() == before
+    assert not (newsroom / "public" / "kk" / "student-satellite.html").exists()
