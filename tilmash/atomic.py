@@ -51,6 +51,21 @@ def _exchange(first: Path, second: Path) -> bool:
     return result == 0
 
 
+def remove_leftovers(root: Path, site: Path) -> int:
+    """Delete what an interrupted run left: staging copies of the site and unfinished temp files."""
+    removed = 0
+    for leftover in site.parent.glob(f".{site.name}.*-*"):
+        if leftover.is_dir() and (leftover.name.startswith(f".{site.name}.new-") or leftover.name.startswith(f".{site.name}.old-")):
+            shutil.rmtree(leftover, ignore_errors=True)
+            removed += 1
+    for directory in (root / "i18n", root / "sources", root / ".tilmash"):
+        if directory.is_dir():
+            for temp in directory.rglob(".*.tmp"):
+                temp.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
 def _unchanged(current: Path, relative: str, data: bytes) -> bool:
     existing = current / relative
     try:

@@ -9,12 +9,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tilmash.config import ConfigError, load_config
-from tilmash.pipeline import RunReport, run, status
+from tilmash.lock import LockBusy
+from tilmash.pipeline import status
+from tilmash.report import RunReport
+from tilmash.runner import RunOptions, run
 from tilmash.summary import summary_table
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # the run finished, but some input was bad: see the error lines
 EXIT_USAGE = 2  # nothing done: bad command line or configuration
+EXIT_LOCKED = 3  # nothing done: another run holds the newsroom's lock
 
 
 def _print_report(report: RunReport, as_json: bool, quiet: bool = False, by_article: bool = False) -> None:
@@ -32,10 +36,15 @@ def _print_report(report: RunReport, as_json: bool, quiet: bool = False, by_arti
 
 def _cmd_run(args: argparse.Namespace) -> int:
     config = load_config(Path(args.dir))
-    log = (lambda _: None) if args.quiet or args.json else (lambda line: print(line, file=sys.stderr))
-    report = run(config, log=log)
+    log = (lambda _: None) if args.quiet else (lambda line: print(line, file=sys.stderr))
+    options = RunOptions(dry_run=args.dry_run, wait=args.wait, import_feed=args.import_feed or config.import_feed)
+    try:
+        report = run(config, options, log=log)
+    except LockBusy as busy:
+        print(f"error: {config.root}: {busy}", file=sys.stderr)
+        return EXIT_LOCKED
     _print_report(report, args.json, args.quiet)
-    if not args.json and not args.quiet:
+    if not args.json and not args.quiet and not args.dry_run:
         print(f"site: {config.public_dir / 'index.html'}")
     return EXIT_OK if report.ok else EXIT_FAILED
 
@@ -101,6 +110,9 @@ def parser() -> argparse.ArgumentParser:
     run_cmd.add_argument("dir", nargs="?", default=".", help="newsroom directory (default: .)")
     run_cmd.add_argument("--json", action="store_true", help="print the summary as JSON")
     run_cmd.add_argument("--quiet", action="store_true", help="print only errors (for cron)")
+    run_cmd.add_argument("--dry-run", action="store_true", help="say what would change; write nothing, no machine translation")
+    run_cmd.add_argument("--wait", action="store_true", help="wait for a run in progress instead of exiting with status 3")
+    run_cmd.add_argument("--import", dest="import_feed", metavar="FEED", help="import this English feed first (default: [import] feed)")
     run_cmd.set_defaults(handler=_cmd_run)
     status_cmd = commands.add_parser("status", help="show translation progress without changing anything")
     status_cmd.add_argument("dir", nargs="?", default=".")

@@ -33,6 +33,7 @@ class Config:
     runtime: RuntimeOptions
     packages_dir: Path | None
     argos_codes: dict[str, str] = field(default_factory=dict)
+    import_feed: str | None = None
 
     @property
     def sources_dir(self) -> Path:
@@ -127,4 +128,5 @@ def load_config(root: Path, environ: dict[str, str] | None = None) -> Config:
         runtime=runtime,
         packages_dir=Path(packages_dir) if packages_dir else None,
         argos_codes=argos_codes,
+        import_feed=str(_table(data, "import", path).get("feed") or "") or None,
     )

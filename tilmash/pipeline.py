@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,66 +20,16 @@ from i18n import (
     sync_catalog,
 )
 from render.policy import LocalizedArticle, localize, source_edition
-from render.site import build_site
-from render.ui import UI_DOMAIN, compiled, shipped_translations, ui_template
+from render.ui import UI_DOMAIN, shipped_translations, ui_template
 from sources import Article, load_sources
-from tilmash.atomic import publish_tree, write_atomic
+from tilmash.atomic import write_atomic
+from tilmash.report import LocaleReport, RunReport
 from tilmash.config import Config
 from translate.argos import ArgosEngine, find_package
 from translate.engine import EngineError
 from translate.pretranslate import pending_messages, pretranslate
 
 UI_CATALOG = f"_{UI_DOMAIN}"  # cannot clash with an article: slugs start with a letter or digit
-Log = Callable[[str], None]
-
-
-@dataclass(slots=True)
-class LocaleReport:
-    locale: str
-    published: int = 0
-    articles: int = 0
-    progress: Progress = field(default_factory=Progress)
-    machine_filled: int = 0
-    engine: str = ""
-    by_article: dict[str, Progress] = field(default_factory=dict)
-    published_slugs: set[str] = field(default_factory=set)
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "locale": self.locale,
-            "articles": self.articles,
-            "published": self.published,
-            "machine_filled": self.machine_filled,
-            "engine": self.engine,
-        } | self.progress.as_dict() | {
-            "by_article": {
-                slug: progress.as_dict() | {"published": slug in self.published_slugs}
-                for slug, progress in self.by_article.items()
-            }
-        }
-
-
-@dataclass(slots=True)
-class RunReport:
-    locales: list[LocaleReport] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    catalogs_written: int = 0
-    files_written: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "ok": self.ok,
-            "locales": [r.as_dict() for r in self.locales],
-            "errors": self.errors,
-            "notes": self.notes,
-            "catalogs_written": self.catalogs_written,
-            "files_written": self.files_written,
-        }
 
 
 @dataclass(slots=True)
@@ -167,16 +116,20 @@ def machine_translate(config: Config, synced: LocaleCatalogs, today: dt.date, re
         return 0
 
 
-def _pot_catalogs(config: Config, articles: list[Article]) -> dict[Path, Catalog]:
+def pot_catalogs(config: Config, articles: list[Article]) -> dict[Path, Catalog]:
     return {
         config.i18n_dir / "pot" / f"{a.slug}.pot": article_template(a, a.source_path.relative_to(config.root).as_posix())
         for a in articles
     }
 
 
-def _write_if_changed(path: Path, catalog: Catalog, old: bytes | None, now: dt.datetime) -> bool:
-    data = render_catalog(catalog)
-    if old is not None and same_content(old, data):
+def catalog_changed(catalog: Catalog, old: bytes | None) -> bool:
+    return old is None or not same_content(old, render_catalog(catalog))
+
+
+def write_if_changed(path: Path, catalog: Catalog, old: bytes | None, now: dt.datetime) -> bool:
+    """Write `catalog` atomically unless only its header dates would change."""
+    if not catalog_changed(catalog, old):
         return False
     catalog.revision_date = now
     write_atomic(path, render_catalog(catalog))
@@ -195,8 +148,10 @@ def sync_ui(config: Config, locale: str, report: RunReport, now: dt.datetime, wr
             report.errors.append(f"{error} (catalog left untouched; fix it and run again)")
             return None
     catalog, _ = sync_catalog(ui_template(), existing, config.babel_locale(locale), shipped_translations(locale))
-    if write and _write_if_changed(path, catalog, old, now):
+    if write and write_if_changed(path, catalog, old, now):
         report.catalogs_written += 1
+    elif not write and catalog_changed(catalog, old):
+        report.notes.append(f"would write {path.relative_to(config.root)}")
     return catalog
 
 
@@ -209,7 +164,7 @@ def prepare(config: Config, report: RunReport) -> tuple[list[Article], dict[str,
     return articles, {locale: sync_locale(config, locale, articles, report) for locale in config.target_locales}
 
 
-def _editions(config: Config, articles: list[Article], synced: dict[str, LocaleCatalogs]) -> dict[str, list[LocalizedArticle]]:
+def editions_of(config: Config, articles: list[Article], synced: dict[str, LocaleCatalogs]) -> dict[str, list[LocalizedArticle]]:
     editions: dict[str, list[LocalizedArticle]] = {config.site.source_locale: [source_edition(a, config.site.source_locale) for a in articles]}
     for locale, state in synced.items():
         localized = (localize(a, locale, state.catalogs.get(a.slug), config.policy) for a in articles)
@@ -217,7 +172,7 @@ def _editions(config: Config, articles: list[Article], synced: dict[str, LocaleC
     return editions
 
 
-def _locale_reports(config: Config, articles: list[Article], synced: dict[str, LocaleCatalogs], editions: dict[str, list[LocalizedArticle]]) -> list[LocaleReport]:
+def locale_reports(config: Config, articles: list[Article], synced: dict[str, LocaleCatalogs], editions: dict[str, list[LocalizedArticle]]) -> list[LocaleReport]:
     reports = [LocaleReport(config.site.source_locale, published=len(articles), articles=len(articles), engine="source")]
     for locale, state in synced.items():
         line = LocaleReport(
@@ -245,41 +200,9 @@ def static_assets(directory: Path) -> dict[str, bytes]:
     }
 
 
-def run(config: Config, now: dt.datetime | None = None, log: Log = lambda _: None) -> RunReport:
-    """Sync catalogs, machine-translate what is new, write catalogs, publish the site."""
-    now = now or dt.datetime.now(dt.timezone.utc)
-    report = RunReport()
-    articles, synced = prepare(config, report)
-    log(f"sources: {len(articles)} articles, {len(report.errors)} errors")
-    filled: dict[str, int] = {}
-    for locale, state in synced.items():
-        filled[locale] = machine_translate(config, state, now.date(), report)
-        for slug, catalog in state.catalogs.items():
-            if _write_if_changed(config.catalog_path(locale, slug), catalog, state.on_disk.get(slug), now):
-                report.catalogs_written += 1
-    for path, template in _pot_catalogs(config, articles).items():
-        old = path.read_bytes() if path.exists() else None
-        if _write_if_changed(path, template, old, now):
-            report.catalogs_written += 1
-    ui = {}
-    for locale in config.target_locales:
-        catalog = sync_ui(config, locale, report, now, write=True)
-        if catalog is not None:
-            ui[locale] = compiled(catalog)
-    log(f"catalogs: {report.catalogs_written} written")
-    editions = _editions(config, articles, synced)
-    files = build_site(config.site, editions, ui, static_assets(config.root / "static"))
-    report.files_written = len(publish_tree(config.public_dir, files))
-    log(f"site: {len(files)} files, {report.files_written} written")
-    report.locales = _locale_reports(config, articles, synced, editions)
-    for line in report.locales:
-        line.machine_filled = filled.get(line.locale, 0)
-    return report
-
-
 def status(config: Config) -> RunReport:
     """What `run` would publish now, without machine translation and without writing."""
     report = RunReport()
     articles, synced = prepare(config, report)
-    report.locales = _locale_reports(config, articles, synced, _editions(config, articles, synced))
+    report.locales = locale_reports(config, articles, synced, editions_of(config, articles, synced))
     return report

@@ -1,0 +1,69 @@
+"""What a run or a status call found: per-locale progress, errors, notes, counts of writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from i18n import Progress
+
+
+@dataclass(slots=True)
+class LocaleReport:
+    locale: str
+    published: int = 0
+    articles: int = 0
+    progress: Progress = field(default_factory=Progress)
+    machine_filled: int = 0
+    engine: str = ""
+    by_article: dict[str, Progress] = field(default_factory=dict)
+    published_slugs: set[str] = field(default_factory=set)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "locale": self.locale,
+            "articles": self.articles,
+            "published": self.published,
+            "machine_filled": self.machine_filled,
+            "engine": self.engine,
+        } | self.progress.as_dict() | {
+            "by_article": {
+                slug: progress.as_dict() | {"published": slug in self.published_slugs}
+                for slug, progress in self.by_article.items()
+            }
+        }
+
+
+@dataclass(slots=True)
+class RunReport:
+    locales: list[LocaleReport] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    catalogs_written: int = 0
+    files_written: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "locales": [r.as_dict() for r in self.locales],
+            "errors": self.errors,
+            "notes": self.notes,
+            "catalogs_written": self.catalogs_written,
+            "files_written": self.files_written,
+        }
+
+    @classmethod
+    def replay(cls, summary: dict[str, object], errors: list[str]) -> "RunReport":
+        """The report of a run whose inputs had not changed since the last complete run."""
+        report = cls(errors=list(errors), notes=["nothing changed since the last run"])
+        for line in summary.get("locales", []):  # type: ignore[union-attr]
+            progress = Progress(**{k: line[k] for k in Progress.__slots__})
+            by_article = {slug: Progress(**{k: v[k] for k in Progress.__slots__}) for slug, v in line["by_article"].items()}
+            published = {slug for slug, v in line["by_article"].items() if v["published"]}
+            report.locales.append(
+                LocaleReport(line["locale"], line["published"], line["articles"], progress, 0, line["engine"], by_article, published)
+            )
+        return report

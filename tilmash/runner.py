@@ -1,0 +1,150 @@
+"""`tilmash run`: the job cron calls. Locked, crash-safe, incremental, observable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from render.site import build_site
+from render.ui import compiled
+from tilmash.atomic import publish_tree, remove_leftovers, site_changes
+from tilmash.config import Config
+from tilmash.lock import newsroom_lock
+from tilmash.pipeline import (
+    editions_of,
+    locale_reports,
+    machine_translate,
+    pot_catalogs,
+    prepare,
+    static_assets,
+    sync_ui,
+    write_if_changed,
+    catalog_changed,
+)
+from tilmash.report import RunReport
+from tilmash.state import RunState, inputs_fingerprint, site_fingerprint
+from translate.pretranslate import pending_messages
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    dry_run: bool = False
+    wait: bool = False
+    import_feed: str | None = None
+    now: dt.datetime | None = None
+
+
+@contextmanager
+def stage(log: Log, name: str, **counts: object) -> Iterator[dict[str, object]]:
+    """Time one stage and log `stage=NAME key=value … seconds=S` when it ends."""
+    started = time.perf_counter()
+    fields = dict(counts)
+    yield fields
+    detail = " ".join(f"{key}={value}" for key, value in fields.items())
+    log(f"stage={name} {detail} seconds={time.perf_counter() - started:.3f}".replace("  ", " "))
+
+
+def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _: None) -> RunReport:
+    """Import (optionally), sync, machine-translate, write catalogs, publish — or say what would change."""
+    state_dir = config.root / ".tilmash"
+    with newsroom_lock(state_dir, wait=options.wait):
+        if not options.dry_run:
+            removed = remove_leftovers(config.root, config.public_dir)
+            if removed:
+                log(f"stage=recover leftovers_removed={removed}")
+        feed = options.import_feed
+        if feed and not options.dry_run:
+            from tilmash.feed_sync import import_feed
+
+            with stage(log, "import") as fields:
+                imported = import_feed(config.sources_dir, feed)
+                fields.update(new=len(imported.new), updated=len(imported.updated))
+        state_path = state_dir / "state.json"
+        previous = RunState.load(state_path)
+        fingerprint = inputs_fingerprint(config.root, config.packages_dir)
+        if (
+            not options.dry_run
+            and previous.fingerprint == fingerprint
+            and config.public_dir.is_dir()
+            and previous.site_fingerprint == site_fingerprint(config.public_dir)
+        ):
+            log("stage=noop reason=inputs-unchanged")
+            return RunReport.replay(previous.summary, previous.errors)
+        report = _full_run(config, options, log)
+        if not options.dry_run:
+            RunState(
+                inputs_fingerprint(config.root, config.packages_dir),
+                site_fingerprint(config.public_dir),
+                report.errors,
+                report.as_dict(),
+            ).save(state_path)
+        return report
+
+
+def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
+    now = options.now or dt.datetime.now(dt.timezone.utc)
+    report = RunReport()
+    write = not options.dry_run
+    with stage(log, "sources") as fields:
+        articles, synced = prepare(config, report)
+        fields.update(articles=len(articles), errors=len(report.errors))
+    filled: dict[str, int] = {}
+    for locale, catalogs in synced.items():
+        with stage(log, "translate", locale=locale) as fields:
+            if write:
+                filled[locale] = machine_translate(config, catalogs, now.date(), report)
+                fields["filled"] = filled[locale]
+            else:
+                pending = len(pending_messages(catalogs.catalogs.values()))
+                fields["pending"] = pending
+                if pending:
+                    report.notes.append(f"{locale}: would send {pending} untranslated entries to machine translation")
+        with stage(log, "catalogs", locale=locale) as fields:
+            changed = 0
+            for slug, catalog in catalogs.catalogs.items():
+                path = config.catalog_path(locale, slug)
+                if write:
+                    changed += write_if_changed(path, catalog, catalogs.on_disk.get(slug), now)
+                elif catalog_changed(catalog, catalogs.on_disk.get(slug)):
+                    changed += 1
+                    report.notes.append(f"would write {path.relative_to(config.root)}")
+            report.catalogs_written += changed
+            fields["written" if write else "would_write"] = changed
+    with stage(log, "templates") as fields:
+        changed = 0
+        for path, template in pot_catalogs(config, articles).items():
+            old = path.read_bytes() if path.exists() else None
+            if write:
+                changed += write_if_changed(path, template, old, now)
+            elif catalog_changed(template, old):
+                changed += 1
+        report.catalogs_written += changed
+        fields["written" if write else "would_write"] = changed
+    ui = {}
+    for locale in config.target_locales:
+        catalog = sync_ui(config, locale, report, now, write=write)
+        if catalog is not None:
+            ui[locale] = compiled(catalog)
+    with stage(log, "render") as fields:
+        editions = editions_of(config, articles, synced)
+        files = build_site(config.site, editions, ui, static_assets(config.root / "static"))
+        fields["files"] = len(files)
+    with stage(log, "publish") as fields:
+        if write:
+            report.files_written = len(publish_tree(config.public_dir, files))
+            fields["written"] = report.files_written
+        else:
+            changed_files, stale = site_changes(config.public_dir, files)
+            report.files_written = len(changed_files)
+            fields.update(would_write=len(changed_files), would_remove=len(stale))
+            report.notes += [f"would publish public/{p}" for p in changed_files]
+            report.notes += [f"would remove public/{p}" for p in stale]
+    report.locales = locale_reports(config, articles, synced, editions)
+    for line in report.locales:
+        line.machine_filled = filled.get(line.locale, 0)
+    return report

@@ -1,0 +1,77 @@
+"""What the last complete run saw: a fingerprint of every input, to make a no-op run cheap."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from tilmash.atomic import write_atomic
+
+STATE_VERSION = 1
+
+
+def _tree_entries(directory: Path) -> list[str]:
+    if not directory.is_dir():
+        return []
+    entries = []
+    for path in sorted(directory.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            stat = path.stat()
+            entries.append(f"{path.relative_to(directory).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    return entries
+
+
+def inputs_fingerprint(root: Path, packages_dir: Path | None, extra: str = "") -> str:
+    """Hash of the names, sizes and mtimes of everything a run reads, plus Tilmash's version.
+
+    Any edit to a source, catalog, static file, the config or the installed models changes it.
+    """
+    digest = hashlib.sha256()
+    try:
+        version = metadata.version("tilmash")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    digest.update(f"{STATE_VERSION}\0{version}\0{extra}\n".encode())
+    config = root / "tilmash.toml"
+    digest.update(config.read_bytes() if config.is_file() else b"")
+    for name in ("sources", "i18n", "static"):
+        digest.update(f"[{name}]\n".encode())
+        digest.update("\n".join(_tree_entries(root / name)).encode())
+    if packages_dir is not None and packages_dir.is_dir():
+        digest.update("\n".join(sorted(f"{p.name}\0{p.stat().st_mtime_ns}" for p in packages_dir.iterdir())).encode())
+    return digest.hexdigest()
+
+
+@dataclass(slots=True)
+class RunState:
+    """Saved after every completed run; a run whose inputs match replays its outcome."""
+
+    fingerprint: str = ""
+    site_fingerprint: str = ""
+    errors: list[str] = field(default_factory=list)
+    summary: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> "RunState":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(data["fingerprint"], data["site_fingerprint"], list(data["errors"]), dict(data["summary"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return cls()
+
+    def save(self, path: Path) -> None:
+        data = {
+            "fingerprint": self.fingerprint,
+            "site_fingerprint": self.site_fingerprint,
+            "errors": self.errors,
+            "summary": self.summary,
+        }
+        write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def site_fingerprint(site: Path) -> str:
+    """Names, sizes and mtimes of the published site: someone editing public/ forces a rebuild."""
+    return hashlib.sha256("\n".join(_tree_entries(site)).encode()).hexdigest()
