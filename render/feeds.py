@@ -10,7 +10,7 @@ from feedgen.feed import FeedGenerator
 from render.policy import LocalizedArticle
 
 if TYPE_CHECKING:
-    from render.site import SiteSettings
+    from render.settings import SiteSettings
 
 
 def entry_id(settings: "SiteSettings", locale: str, slug: str) -> str:

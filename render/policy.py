@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 from babel.messages.catalog import Catalog
 
 from i18n import is_reviewed
+from render.settings import PublishPolicy
 from sources import Article
-
-PolicyMode = Literal["reviewed", "threshold", "machine"]
-
-
-@dataclass(frozen=True, slots=True)
-class PublishPolicy:
-    """`reviewed`: every unit reviewed; `threshold`: at least N% reviewed; `machine`: anything translated."""
-
-    mode: PolicyMode = "reviewed"
-    threshold: int = 100
-
 
 @dataclass(frozen=True, slots=True)
 class LocalizedArticle:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -15,30 +14,7 @@ from babel.support import NullTranslations
 from render.feeds import atom_feed
 from render.markup import fill_template, unit_html
 from render.policy import LocalizedArticle
-
-
-@dataclass(frozen=True, slots=True)
-class SiteSettings:
-    """What rendering needs from the newsroom's configuration."""
-
-    title: str
-    base_url: str  # ends with "/"
-    source_locale: str
-    locales: tuple[str, ...]  # every published locale, source first
-    babel_locales: Mapping[str, str]  # site code → Babel identifier (zh → zh_Hans)
-    titles: Mapping[str, str] | None = None  # localized site titles
-
-    def babel(self, locale: str) -> Locale:
-        return Locale.parse(self.babel_locales.get(locale, locale))
-
-    def html_lang(self, locale: str) -> str:
-        return self.babel_locales.get(locale, locale).replace("_", "-")
-
-    def site_title(self, locale: str) -> str:
-        return (self.titles or {}).get(locale, self.title)
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
+from render.settings import SiteSettings
 
 
 def template_environment() -> jinja2.Environment:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import markdownify
-import nh3
 from lxml import etree, html
 
 SAFE_TAGS = {
@@ -23,6 +21,8 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 
 def clean_html(fragment: str) -> str:
     """Only harmless markup survives; script and style contents are dropped entirely."""
+    import nh3  # imported on use: most newsrooms never read HTML
+
     return nh3.clean(
         fragment,
         tags=SAFE_TAGS,
@@ -35,6 +35,8 @@ def clean_html(fragment: str) -> str:
 
 def html_to_markdown(fragment: str) -> str:
     """Sanitised HTML as CommonMark."""
+    import markdownify  # imported on use: it pulls in BeautifulSoup
+
     return markdownify.markdownify(clean_html(fragment), heading_style="ATX", bullets="-", escape_misc=False).strip() + "\n"
 
 

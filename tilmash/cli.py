@@ -10,7 +10,6 @@ from pathlib import Path
 
 from tilmash.config import ConfigError, load_config
 from tilmash.lock import LockBusy
-from tilmash.pipeline import status
 from tilmash.report import RunReport
 from tilmash.runner import RunOptions, run
 from tilmash.summary import summary_table
@@ -50,6 +49,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
+    from tilmash.pipeline import status
+
     report = status(load_config(Path(args.dir)))
     _print_report(report, args.json, by_article=args.articles)
     return EXIT_OK if report.ok else EXIT_FAILED

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from render.policy import PublishPolicy
-from render.site import SiteSettings
+from render.settings import PublishPolicy, SiteSettings
 from translate.argos import RuntimeOptions
 
 CONFIG_NAME = "tilmash.toml"

@@ -8,25 +8,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from render.site import build_site
-from render.ui import compiled
 from tilmash.atomic import publish_tree, remove_leftovers, site_changes
 from tilmash.config import Config
 from tilmash.lock import newsroom_lock
-from tilmash.pipeline import (
-    editions_of,
-    locale_reports,
-    machine_translate,
-    pot_catalogs,
-    prepare,
-    static_assets,
-    sync_ui,
-    write_if_changed,
-    catalog_changed,
-)
 from tilmash.report import RunReport
 from tilmash.state import RunState, inputs_fingerprint, site_fingerprint
-from translate.pretranslate import pending_messages
 
 Log = Callable[[str], None]
 
@@ -87,6 +73,23 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
 
 
 def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
+    # The stages are imported here, not at the top: a no-op run (the common case under
+    # cron) then never loads Jinja2, the Markdown parser or the MT engine.
+    from render.site import build_site
+    from render.ui import compiled
+    from tilmash.pipeline import (
+        catalog_changed,
+        editions_of,
+        locale_reports,
+        machine_translate,
+        pot_catalogs,
+        prepare,
+        static_assets,
+        sync_ui,
+        write_if_changed,
+    )
+    from translate.pretranslate import pending_messages
+
     now = options.now or dt.datetime.now(dt.timezone.utc)
     report = RunReport()
     write = not options.dry_run

@@ -1,0 +1,48 @@
+"""Plain settings values rendering needs; kept free of heavy imports so `tilmash` starts fast."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from babel import Locale
+
+PolicyMode = Literal["reviewed", "threshold", "machine"]
+
+
+@dataclass(frozen=True, slots=True)
+class PublishPolicy:
+    """`reviewed`: every unit reviewed; `threshold`: at least N% reviewed; `machine`: anything translated."""
+
+    mode: PolicyMode = "reviewed"
+    threshold: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSettings:
+    """What rendering needs from the newsroom's configuration."""
+
+    title: str
+    base_url: str  # ends with "/"
+    source_locale: str
+    locales: tuple[str, ...]  # every published locale, source first
+    babel_locales: Mapping[str, str]  # site code → Babel identifier (zh → zh_Hans)
+    titles: Mapping[str, str] | None = None  # localized site titles
+
+    def babel(self, locale: str) -> "Locale":
+        from babel import Locale
+
+        return Locale.parse(self.babel_locales.get(locale, locale))
+
+    def html_lang(self, locale: str) -> str:
+        return self.babel_locales.get(locale, locale).replace("_", "-")
+
+    def site_title(self, locale: str) -> str:
+        return (self.titles or {}).get(locale, self.title)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
