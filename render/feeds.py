@@ -1,49 +1,43 @@
-"""Per-locale feeds built with feedgen (which builds them with lxml)."""
+"""Per-locale feeds: Atom 1.0 and RSS 2.0 built by feedgen (on lxml), JSON Feed 1.1 by `json`."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from feedgen.feed import FeedGenerator
 
+from render.pages import article_path
 from render.policy import LocalizedArticle
+from render.settings import SiteSettings
 
-if TYPE_CHECKING:
-    from render.settings import SiteSettings
-
-
-def entry_id(settings: "SiteSettings", locale: str, slug: str) -> str:
-    """Stable across runs and hosts moves of the page: derived from base URL, locale and slug."""
-    return f"{settings.url(f'{locale}/{slug}.html')}"
+Body = Callable[[LocalizedArticle], str]
+EPOCH = "1970-01-01T00:00:00+00:00"
 
 
-def atom_feed(
-    settings: "SiteSettings",
-    locale: str,
-    editions: Sequence[LocalizedArticle],
-    body: Callable[[LocalizedArticle], str],
-) -> bytes:
-    """Atom 1.0 for one locale: localized titles and summaries, full content, newest first."""
+def entry_id(settings: SiteSettings, locale: str, slug: str) -> str:
+    """Stable across runs: the canonical URL of the article's page in that locale."""
+    return settings.url(article_path(locale, slug))
+
+
+def _generator(settings: SiteSettings, locale: str, editions: Sequence[LocalizedArticle], body: Body) -> FeedGenerator:
     feed = FeedGenerator()
     feed.id(settings.url(f"{locale}/"))
     feed.title(settings.site_title(locale))
+    feed.description(settings.site_title(locale))
     feed.language(settings.html_lang(locale))
-    feed.link(href=settings.url(f"{locale}/atom.xml"), rel="self", type="application/atom+xml")
     feed.link(href=settings.url(f"{locale}/index.html"), rel="alternate", type="text/html")
     feed.generator("Tilmash")
-    ordered = sorted(editions, key=lambda e: (e.article.date, e.article.slug))
-    latest = max((e.article.updated or e.article.date for e in ordered), default=None)
-    if latest is not None:
-        feed.updated(latest)
-    else:
-        feed.updated("1970-01-01T00:00:00Z")
-    for edition in ordered:
+    latest = max((e.article.updated or e.article.date for e in editions), default=None)
+    feed.updated(latest or EPOCH)
+    feed.lastBuildDate(latest or EPOCH)
+    for edition in sorted(editions, key=lambda e: (e.article.date, e.article.slug)):
         article = edition.article
         entry = feed.add_entry()
         entry.id(entry_id(settings, locale, article.slug))
+        entry.guid(entry_id(settings, locale, article.slug), permalink=True)
         entry.title(edition.text("title"))
-        entry.link(href=settings.url(f"{locale}/{article.slug}.html"), rel="alternate")
+        entry.link(href=settings.url(article_path(locale, article.slug)), rel="alternate")
         entry.published(article.date)
         entry.updated(article.updated or article.date)
         if article.author:
@@ -53,4 +47,48 @@ def atom_feed(
         entry.content(body(edition), type="html")
         for tag in article.tags:
             entry.category(term=tag)
+    return feed
+
+
+def atom_feed(settings: SiteSettings, locale: str, editions: Sequence[LocalizedArticle], body: Body) -> bytes:
+    feed = _generator(settings, locale, editions, body)
+    feed.link(href=settings.url(f"{locale}/atom.xml"), rel="self", type="application/atom+xml")
     return feed.atom_str(pretty=True)
+
+
+def rss_feed(settings: SiteSettings, locale: str, editions: Sequence[LocalizedArticle], body: Body) -> bytes:
+    feed = _generator(settings, locale, editions, body)
+    feed.link(href=settings.url(f"{locale}/rss.xml"), rel="self", type="application/rss+xml")
+    return feed.rss_str(pretty=True)
+
+
+def json_feed(settings: SiteSettings, locale: str, editions: Sequence[LocalizedArticle], body: Body) -> bytes:
+    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1), newest first."""
+    items = []
+    for edition in editions:
+        article = edition.article
+        item = {
+            "id": entry_id(settings, locale, article.slug),
+            "url": settings.url(article_path(locale, article.slug)),
+            "title": edition.text("title"),
+            "content_html": body(edition),
+            "date_published": article.date.isoformat(),
+            "date_modified": (article.updated or article.date).isoformat(),
+            "language": settings.html_lang(locale),
+        }
+        if article.summary:
+            item["summary"] = edition.text("summary")
+        if article.author:
+            item["authors"] = [{"name": article.author}]
+        if article.tags:
+            item["tags"] = list(article.tags)
+        items.append(item)
+    document = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": settings.site_title(locale),
+        "home_page_url": settings.url(f"{locale}/index.html"),
+        "feed_url": settings.url(f"{locale}/feed.json"),
+        "language": settings.html_lang(locale),
+        "items": items,
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

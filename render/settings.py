@@ -30,6 +30,7 @@ class SiteSettings:
     locales: tuple[str, ...]  # every published locale, source first
     babel_locales: Mapping[str, str]  # site code → Babel identifier (zh → zh_Hans)
     titles: Mapping[str, str] | None = None  # localized site titles
+    page_size: int = 10  # articles per index page
 
     def babel(self, locale: str) -> "Locale":
         from babel import Locale

@@ -113,8 +113,11 @@ def test_edited_article_rewrites_only_what_shows_it(newsroom):
     assert run_cli("run", newsroom).code == 0
     after = _snapshot(newsroom / "public")
     changed = sorted(path for path in after if after[path] != before.get(path))
-    # The summary changed too, so the English index shows it; no other locale publishes it.
-    assert changed == ["en/atom.xml", "en/index.html", "en/library-night.html"]
+    # The summary changed too, so the English lists show it; no other locale publishes it.
+    assert changed == [
+        "en/atom.xml", "en/feed.json", "en/index.html", "en/library-night.html", "en/rss.xml",
+        "en/tags/events.html", "en/tags/library.html",
+    ]
 
 
 def test_dry_run_reports_changes_and_writes_nothing(newsroom):

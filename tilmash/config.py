@@ -94,6 +94,7 @@ def load_config(root: Path, environ: dict[str, str] | None = None) -> Config:
         locales=(source, *targets),
         babel_locales=babel_locales,
         titles=titles,
+        page_size=int(site.get("page_size", 10)),
     )
     engines_table = _table(data, "engines", path)
     default_engine = str(engines_table.get("default", "argos"))

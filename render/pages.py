@@ -1,0 +1,182 @@
+"""HTML pages of one locale: articles, paginated index, tag pages. Each returns path → bytes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from babel.support import NullTranslations
+from markupsafe import Markup
+
+from render.markup import fill_template, unit_html
+from render.policy import LocalizedArticle
+from render.settings import SiteSettings
+
+
+def template_environment() -> jinja2.Environment:
+    """One Environment for all locales: translations are passed per render, not installed."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("render", "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        keep_trailing_newline=True,
+    )
+
+
+def article_path(locale: str, slug: str) -> str:
+    return f"{locale}/{slug}.html"
+
+
+def index_path(locale: str, number: int) -> str:
+    return f"{locale}/index.html" if number == 1 else f"{locale}/page/{number}.html"
+
+
+def tag_slug(tag: str) -> str:
+    """File-safe, readable tag names: letters of any script are kept, the rest becomes '-'."""
+    return re.sub(r"[^\w]+", "-", tag.lower(), flags=re.UNICODE).strip("-") or "tag"
+
+
+def tag_path(locale: str, tag: str) -> str:
+    return f"{locale}/tags/{tag_slug(tag)}.html"
+
+
+def article_body(edition: LocalizedArticle, asset_root: str = "../") -> str:
+    """The article's HTML in its locale; units still in English are marked `lang="en"`."""
+    article = edition.article
+    html_for = {}
+    for block in article.blocks:
+        html = unit_html(block, edition.text(block.id), edition.text, asset_root)
+        if block.id in edition.untranslated_units and edition.locale != "en":
+            html = f'<span lang="en" class="untranslated">{html}</span>'
+        html_for[block.id] = html
+    return fill_template(article.body_template, html_for)
+
+
+@dataclass(frozen=True, slots=True)
+class LocalePages:
+    """Everything needed to render one locale's pages."""
+
+    settings: SiteSettings
+    locale: str
+    env: jinja2.Environment
+    translations: NullTranslations
+    published: Mapping[str, Mapping[str, str]]  # locale → slug → page path
+
+    def _context(self) -> dict[str, Any]:
+        t = self.translations
+        return {"_": t.gettext, "gettext": t.gettext, "ngettext": t.ngettext, "site_title": self.settings.site_title(self.locale)}
+
+    def _language_links(self, paths: Mapping[str, str], root: str) -> list[dict[str, Any]]:
+        settings = self.settings
+        return [
+            {
+                "lang": settings.html_lang(code),
+                "name": settings.babel(code).get_display_name(settings.babel(code)).split(" (")[0].capitalize(),
+                "href": root + paths[code],
+                "current": code == self.locale,
+            }
+            for code in settings.locales
+            if code in paths
+        ]
+
+    def page(self, path: str, paths: Mapping[str, str], **extra: Any) -> dict[str, Any]:
+        """Head and navigation data; `paths` maps each locale that has this page to its path."""
+        settings = self.settings
+        root = "../" * path.count("/")
+        alternates = [{"hreflang": settings.html_lang(code), "url": settings.url(p)} for code, p in paths.items()]
+        if settings.source_locale in paths and len(paths) > 1:
+            alternates.append({"hreflang": "x-default", "url": settings.url(paths[settings.source_locale])})
+        return {
+            "lang": settings.html_lang(self.locale),
+            "dir": settings.babel(self.locale).text_direction,
+            "locale": self.locale,
+            "root": root,
+            "canonical": settings.url(path),
+            "alternates": alternates if len(paths) > 1 else [],
+            "languages": self._language_links(paths, root),
+            "og_locale": str(settings.babel(self.locale)),
+            "og_type": "website",
+            "description": "",
+            "noindex": False,
+        } | extra
+
+    def date(self, edition: LocalizedArticle) -> str:
+        return format_date(edition.article.date, "long", locale=self.settings.babel(self.locale))
+
+    def article(self, edition: LocalizedArticle) -> tuple[str, bytes]:
+        article = edition.article
+        path = article_path(self.locale, article.slug)
+        paths = {code: slugs[article.slug] for code, slugs in self.published.items() if article.slug in slugs}
+        summary = edition.text("summary") if article.summary else ""
+        page = self.page(path, paths, og_type="article", description=summary, noindex=edition.machine_translated)
+        html = self.env.get_template("article.html").render(
+            self._context(),
+            page=page,
+            title=edition.text("title"),
+            summary=summary,
+            date=self.date(edition),
+            iso_date=article.date.date().isoformat(),
+            author=article.author,
+            tags=[{"name": tag, "href": page["root"] + tag_path(self.locale, tag)} for tag in article.tags],
+            body=Markup(article_body(edition)),
+            machine_notice=edition.machine_translated,
+            partial_notice=bool(edition.untranslated_units),
+        )
+        return path, html.encode("utf-8")
+
+    def _entry(self, edition: LocalizedArticle, root: str) -> dict[str, Any]:
+        article = edition.article
+        return {
+            "href": root + article_path(self.locale, article.slug),
+            "title": edition.text("title"),
+            "summary": edition.text("summary") if article.summary else "",
+            "date": self.date(edition),
+            "iso_date": article.date.date().isoformat(),
+            "author": article.author,
+            "machine": edition.machine_translated,
+        }
+
+    def listing(self, editions: Sequence[LocalizedArticle], page_size: int) -> dict[str, bytes]:
+        """The index, newest first, split into pages of `page_size` articles."""
+        files: dict[str, bytes] = {}
+        chunks = [editions[i : i + page_size] for i in range(0, len(editions), page_size)] or [[]]
+        babel_locale = self.settings.babel(self.locale)
+        for number, chunk in enumerate(chunks, start=1):
+            path = index_path(self.locale, number)
+            paths = {code: index_path(code, number) for code in self.settings.locales if number == 1} or {self.locale: path}
+            page = self.page(path, paths)
+            root = page["root"]
+            pager = {
+                "number": format_decimal(number, locale=babel_locale),
+                "count": format_decimal(len(chunks), locale=babel_locale),
+                "newer": root + index_path(self.locale, number - 1) if number > 1 else None,
+                "older": root + index_path(self.locale, number + 1) if number < len(chunks) else None,
+            }
+            files[path] = self.env.get_template("index.html").render(
+                self._context(), page=page, entries=[self._entry(e, root) for e in chunk], pager=pager if len(chunks) > 1 else None
+            ).encode("utf-8")
+        return files
+
+    def tags(self, editions: Sequence[LocalizedArticle]) -> dict[str, bytes]:
+        """One page per tag listing its articles, newest first."""
+        by_tag: dict[str, list[LocalizedArticle]] = {}
+        for edition in editions:
+            for tag in edition.article.tags:
+                by_tag.setdefault(tag, []).append(edition)
+        files = {}
+        for tag, tagged in sorted(by_tag.items()):
+            path = tag_path(self.locale, tag)
+            page = self.page(path, {self.locale: path})
+            files[path] = self.env.get_template("tag.html").render(
+                self._context(), page=page, tag=tag, entries=[self._entry(e, page["root"]) for e in tagged]
+            ).encode("utf-8")
+        return files
+
+    def home(self, locales: Sequence[str]) -> bytes:
+        paths = {code: index_path(code, 1) for code in locales}
+        return self.env.get_template("home.html").render(self._context(), page=self.page("index.html", paths)).encode("utf-8")
