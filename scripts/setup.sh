@@ -15,7 +15,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   fi
 fi
-python3 -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
+python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -c constraints.txt -e '.[test]'
 # The Nu HTML Checker (vnu.jar, runs on Java) for the page-validity tests.
 if [ ! -f .tools/node_modules/vnu-jar/build/dist/vnu.jar ] && command -v npm >/dev/null; then
   mkdir -p .tools
