@@ -6,11 +6,10 @@ import io
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import PoFileError, PoFileParser, unescape, write_po
+from babel.messages.pofile import PoFileError, PoFileParser, unescape
 
-from i18n.powrap import PAGE_WIDTH, wrap_po
+from i18n.powriter import render_catalog
 
-PO_WIDTH = PAGE_WIDTH  # catalogs are wrapped exactly as msgcat wraps them
 
 
 class CatalogError(Exception):
@@ -83,13 +82,6 @@ def parse_catalog(data: bytes, path: Path, locale: str | None = None) -> Catalog
 
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     return parse_catalog(path.read_bytes(), path, locale)
-
-
-def render_catalog(catalog: Catalog) -> bytes:
-    """The PO file's bytes: source order, previous msgids (`#|`) kept, obsolete at the end."""
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=0, include_previous=True, sort_output=False)
-    return wrap_po(buffer.getvalue().decode("utf-8"), PO_WIDTH).encode("utf-8")
 
 
 _VOLATILE_HEADERS = (b'"POT-Creation-Date:', b'"PO-Revision-Date:')

@@ -2,9 +2,9 @@
 
 Babel wraps differently from gettext (it moves the space to the next line and does not count
 East Asian characters as two columns), so every catalog edited in Poedit or passed through
-msgcat/msgmerge would churn on our next write. We let Babel write unwrapped entries and wrap
-them here: page width 79 columns, breaks after spaces and between CJK characters, wide
-characters counted twice, a long string starting with an empty `""` line.
+msgcat/msgmerge would churn on our next write. Page width 79 columns, breaks after spaces
+and between CJK characters (UAX #14, as gettext's libunistring applies it), wide characters
+counted twice, a long string starting with an empty `""` line.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import unicodedata
 from functools import lru_cache
 
 PAGE_WIDTH = 79
-_KEYWORD_LINE = re.compile(r'^(#~ |#\| |#~ #\| )?(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$')
 _NO_BREAK_BEFORE = set("，。、：；？！）」』》〉】〕”’…·,.:;?!)]}%")
 _NO_BREAK_AFTER = set("“‘（「『《〈【〔([{")
 _OPENING = set("([{（「『《〈【〔")
@@ -102,47 +101,35 @@ def _has_wide(text: str) -> bool:
     return not text.isascii() and any(_width(c) == 2 for c in text)
 
 
-_SPACE_RUN = re.compile(r" +")
-_HYPHEN_BREAK = re.compile(r"-(?=[^\W\d_])")
-_PUNCT_BREAK = re.compile(r"[/.,:;](?=[^/.,:;\s\\])")
+def _class(chars: set[str] | str) -> str:
+    return "".join(re.escape(c) for c in sorted(chars))
+
+
+# Break opportunities in text without wide characters (same rules as `_may_break_after`).
+_NARROW_BREAK = re.compile(
+    r" +(?=[^ ])"  # after spaces
+    r"|-(?=[^\W\d_])"  # after a hyphen before a letter
+    r"|[.,:;](?=[^\W\d_])"  # after numeric punctuation before a letter
+    rf"|/(?=[^\s\\/.,:;\d{_class(_NO_BREAK_BEFORE)}])"  # after a slash
+)
+# Spaces after which UAX #14 forbids a break (LB14, LB15, LB17).
+_NO_BREAK_AFTER_SPACES = re.compile(
+    rf"[{_class(_NO_BREAK_AFTER)}] +|[{_class(_QUOTES)}] +(?=[{_class(_OPENING)}])|— +(?=—)"
+)
+_ESCAPE = re.compile(r"\\.")
 
 
 def _narrow_breaks(escaped: str) -> tuple[list[int], set[int]]:
     """Break positions (offsets after which a line may end) of a text without wide characters.
 
-    Same rules as `_may_break_after`, found with regular expressions: in such text every
-    character is one column, so offsets are widths and lines are packed by bisection.
+    In such text every character is one column, so offsets are widths and lines are
+    packed by bisection instead of walking the text a character at a time.
     """
-    breaks: set[int] = set()
-    for run in _SPACE_RUN.finditer(escaped):
-        end = run.end()
-        if end >= len(escaped):
-            continue
-        before = escaped[run.start() - 1] if run.start() else ""
-        following = escaped[end]
-        if before in _NO_BREAK_AFTER or (before in _QUOTES and following in _OPENING) or (before == "—" and following == "—"):
-            continue
-        breaks.add(end)
-    breaks.update(m.end() for m in _HYPHEN_BREAK.finditer(escaped))
-    for match in _PUNCT_BREAK.finditer(escaped):
-        current, following = match.group(), escaped[match.end()]
-        if following.isdigit() or following in _NO_BREAK_BEFORE:
-            continue
-        if following.isalpha() or current == "/":
-            breaks.add(match.end())
+    breaks = {m.end() for m in _NARROW_BREAK.finditer(escaped)}
+    breaks -= {m.end() for m in _NO_BREAK_AFTER_SPACES.finditer(escaped)}
     forced: set[int] = set()
     if "\\" in escaped:
-        index = 0
-        escapes: set[int] = set()
-        while index < len(escaped):
-            if escaped[index] == "\\" and index + 1 < len(escaped):
-                escapes.add(index + 1)
-                if escaped[index + 1] == "n":
-                    forced.add(index + 2)
-                index += 2
-            else:
-                index += 1
-        breaks = {b for b in breaks if b not in escapes and not (b > 0 and escaped[b - 1] == "\\")}
+        forced = {m.end() for m in _ESCAPE.finditer(escaped) if m.group() == "\\n"}
         breaks |= forced
     breaks.add(len(escaped))
     return sorted(breaks), forced
@@ -157,7 +144,7 @@ def _narrow_chunks(escaped: str, room: int) -> list[str]:
         first = bisect.bisect_right(breaks, start)
         last = bisect.bisect_right(breaks, limit) - 1
         fitting = breaks[first : last + 1]
-        newline = next((b for b in fitting if b in forced), None)
+        newline = next((b for b in fitting if b in forced), None) if forced else None
         if newline is not None:
             end = newline
         elif len(escaped) <= limit:
@@ -171,9 +158,6 @@ def _narrow_chunks(escaped: str, room: int) -> list[str]:
     return chunks
 
 
-_CONTINUATION = re.compile(r'^(#~ |#\| |#~ #\| )?"(.*)"$')
-
-
 def wrap_literal(prefix: str, keyword: str, escaped: str, width: int = PAGE_WIDTH) -> list[str]:
     """The lines msgcat writes for `keyword` with the (escaped) string `escaped`."""
     single = f'{prefix}{keyword} "{escaped}"'
@@ -182,26 +166,3 @@ def wrap_literal(prefix: str, keyword: str, escaped: str, width: int = PAGE_WIDT
     room = width - len(prefix) - 2
     chunks = _chunks(escaped, room) if _has_wide(escaped) else _narrow_chunks(escaped, room)
     return [f'{prefix}{keyword} ""'] + [f'{prefix}"{chunk}"' for chunk in chunks]
-
-
-def wrap_po(text: str, width: int = PAGE_WIDTH) -> str:
-    """Re-wrap every string literal of a PO text; comments and other lines are left alone."""
-    source = text.split("\n")
-    lines: list[str] = []
-    index = 0
-    while index < len(source):
-        match = _KEYWORD_LINE.match(source[index])
-        if not match:
-            lines.append(source[index])
-            index += 1
-            continue
-        prefix, keyword, escaped = match.group(1) or "", match.group(2), match.group(3)
-        index += 1
-        while index < len(source):
-            continuation = _CONTINUATION.match(source[index])
-            if not continuation or (continuation.group(1) or "") != prefix:
-                break
-            escaped += continuation.group(2)
-            index += 1
-        lines.extend(wrap_literal(prefix, keyword, escaped, width))
-    return "\n".join(lines).rstrip("\n") + "\n"

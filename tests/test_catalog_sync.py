@@ -112,3 +112,17 @@ def test_catalogs_of_removed_articles_are_kept(newsroom):
     assert run_cli("run", newsroom).code == 0
     assert (newsroom / "i18n" / "kk" / "student-satellite.po").read_bytes() == before
     assert not (newsroom / "public" / "kk" / "student-satellite.html").exists()
+
+
+def test_removed_machine_translation_comes_back_fuzzy_not_reviewed():
+    catalog = sync(FIRST, None)
+    for message in catalog:
+        if message.id:
+            message.string = "МТ " + message.id
+            message.flags.add("fuzzy")
+            message.auto_comments.append("machine translation: argos en→ru 1.0, 2026-11-24")
+    removed = sync("The rector opened the new library on Monday.\n", catalog)
+    assert [m.fuzzy for m in removed.obsolete.values()] == [True]
+    restored = sync(FIRST, removed)
+    message = _by_id(restored)["Students can borrow up to ten books."]
+    assert message.string == "МТ Students can borrow up to ten books." and message.fuzzy

@@ -38,6 +38,59 @@ def write_atomic(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+def sync_filesystem(path: Path) -> None:
+    """Make every file written so far on `path`'s filesystem durable, in one syncfs call.
+
+    One syncfs before a batch of renames gives the same guarantee as an fsync per file,
+    at the price of one call instead of thousands.
+    """
+    libc_name = ctypes.util.find_library("c")
+    syncfs = getattr(ctypes.CDLL(libc_name, use_errno=True), "syncfs", None) if libc_name else None
+    if syncfs is None:
+        os.sync()
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
+
+
+class AtomicWriter:
+    """Many crash-safe writes: stage temp files, one syncfs, then rename each into place.
+
+    A crash before `commit` leaves only dot-temp files (removed by the next run); during
+    the renames, every file is either its old or its new version.
+    """
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path]] = []
+
+    def write(self, path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        self._staged.append((Path(temp), path))
+
+    def commit(self) -> int:
+        if not self._staged:
+            return 0
+        sync_filesystem(self._staged[0][1].parent)
+        for temp, final in self._staged:
+            os.replace(temp, final)
+        for directory in {final.parent for _, final in self._staged}:
+            _fsync_dir(directory)
+        count, self._staged = len(self._staged), []
+        return count
+
+    def discard(self) -> None:
+        for temp, _ in self._staged:
+            temp.unlink(missing_ok=True)
+        self._staged = []
+
+
 def _exchange(first: Path, second: Path) -> bool:
     """Swap two directories in one step (Linux renameat2); False where unsupported."""
     libc_name = ctypes.util.find_library("c")
@@ -101,15 +154,11 @@ def publish_tree(target: Path, files: Mapping[str, bytes]) -> list[str]:
             destination = staging / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
             if relative in changed:
-                with open(destination, "wb") as handle:
-                    handle.write(data)
-                    handle.flush()
-                    os.fsync(handle.fileno())
+                destination.write_bytes(data)
             else:
                 os.link(target / relative, destination)
-        for directory in sorted({p.parent for p in staging.rglob("*")}, key=lambda p: len(p.parts), reverse=True):
-            _fsync_dir(directory)
         os.chmod(staging, 0o755)
+        sync_filesystem(staging)
         if target.is_dir() and _exchange(staging, target):
             _fsync_dir(target.parent)
             shutil.rmtree(staging)

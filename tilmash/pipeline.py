@@ -22,7 +22,7 @@ from i18n import (
 from render.policy import LocalizedArticle, localize, source_edition
 from render.ui import UI_DOMAIN, shipped_translations, ui_template
 from sources import Article, load_sources
-from tilmash.atomic import write_atomic
+from tilmash.atomic import AtomicWriter
 from tilmash.report import LocaleReport, RunReport
 from tilmash.config import Config
 from translate.argos import ArgosEngine, find_package
@@ -127,16 +127,17 @@ def catalog_changed(catalog: Catalog, old: bytes | None) -> bool:
     return old is None or not same_content(old, render_catalog(catalog))
 
 
-def write_if_changed(path: Path, catalog: Catalog, old: bytes | None, now: dt.datetime) -> bool:
-    """Write `catalog` atomically unless only its header dates would change."""
-    if not catalog_changed(catalog, old):
-        return False
+def write_if_changed(path: Path, catalog: Catalog, old: bytes | None, now: dt.datetime, writer: AtomicWriter) -> bool:
+    """Stage `catalog` for an atomic write unless only its header dates would change."""
     catalog.revision_date = now
-    write_atomic(path, render_catalog(catalog))
+    data = render_catalog(catalog)
+    if old is not None and same_content(old, data):
+        return False
+    writer.write(path, data)
     return True
 
 
-def sync_ui(config: Config, locale: str, report: RunReport, now: dt.datetime, write: bool) -> Catalog | None:
+def sync_ui(config: Config, locale: str, report: RunReport, now: dt.datetime, writer: AtomicWriter | None) -> Catalog | None:
     """The newsroom's UI catalog for `locale`, seeded from Tilmash's shipped translations."""
     path = config.catalog_path(locale, UI_CATALOG)
     old = path.read_bytes() if path.exists() else None
@@ -148,9 +149,9 @@ def sync_ui(config: Config, locale: str, report: RunReport, now: dt.datetime, wr
             report.errors.append(f"{error} (catalog left untouched; fix it and run again)")
             return None
     catalog, _ = sync_catalog(ui_template(), existing, config.babel_locale(locale), shipped_translations(locale))
-    if write and write_if_changed(path, catalog, old, now):
+    if writer is not None and write_if_changed(path, catalog, old, now, writer):
         report.catalogs_written += 1
-    elif not write and catalog_changed(catalog, old):
+    elif writer is None and catalog_changed(catalog, old):
         report.notes.append(f"would write {path.relative_to(config.root)}")
     return catalog
 

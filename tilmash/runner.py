@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from tilmash.atomic import publish_tree, remove_leftovers, site_changes
+from tilmash.atomic import AtomicWriter, publish_tree, remove_leftovers, site_changes
 from tilmash.config import Config
 from tilmash.lock import newsroom_lock
 from tilmash.report import RunReport
@@ -97,6 +97,7 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
         articles, synced = prepare(config, report)
         fields.update(articles=len(articles), errors=len(report.errors))
     filled: dict[str, int] = {}
+    writer = AtomicWriter()
     for locale, catalogs in synced.items():
         with stage(log, "translate", locale=locale) as fields:
             if write:
@@ -112,7 +113,7 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
             for slug, catalog in catalogs.catalogs.items():
                 path = config.catalog_path(locale, slug)
                 if write:
-                    changed += write_if_changed(path, catalog, catalogs.on_disk.get(slug), now)
+                    changed += write_if_changed(path, catalog, catalogs.on_disk.get(slug), now, writer)
                 elif catalog_changed(catalog, catalogs.on_disk.get(slug)):
                     changed += 1
                     report.notes.append(f"would write {path.relative_to(config.root)}")
@@ -123,16 +124,18 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
         for path, template in pot_catalogs(config, articles).items():
             old = path.read_bytes() if path.exists() else None
             if write:
-                changed += write_if_changed(path, template, old, now)
+                changed += write_if_changed(path, template, old, now, writer)
             elif catalog_changed(template, old):
                 changed += 1
         report.catalogs_written += changed
         fields["written" if write else "would_write"] = changed
     ui = {}
     for locale in config.target_locales:
-        catalog = sync_ui(config, locale, report, now, write=write)
+        catalog = sync_ui(config, locale, report, now, writer if write else None)
         if catalog is not None:
             ui[locale] = compiled(catalog)
+    with stage(log, "commit") as fields:
+        fields["files"] = writer.commit()
     with stage(log, "render") as fields:
         editions = editions_of(config, articles, synced)
         files = build_site(config.site, editions, ui, static_assets(config.root / "static"))
