@@ -30,7 +30,9 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     try:
         meta = yaml.load("\n".join(lines[1:end]), Loader=_SAFE_LOADER)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        # The context mark points at the construct left open (a "[" or a quote), which is
+        # where the author has to look; the problem mark is where the parser gave up.
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise FrontMatterError(f"front matter is not valid YAML: {problem}", line) from None
