@@ -12,42 +12,10 @@ from collections.abc import Callable, Mapping
 from lxml import etree, html
 
 from sources import Block, Placeholder
-from sources.model import PLACEHOLDER_RE
+from sources.placeholders import PLACEHOLDER_RE, check_placeholders
 from sources.segment import SLOT_TAG
 
 SLOT_RE = re.compile(rf'<{SLOT_TAG} id="([^"]+)"></{SLOT_TAG}>')
-
-
-class MarkupProblem(Exception):
-    """A translation whose placeholders do not fit the source."""
-
-
-def check_placeholders(block: Block, text: str) -> list[str]:
-    """Problems of `text` against the placeholders of `block` (empty when it fits)."""
-    known = {p.number: p for p in block.placeholders}
-    problems: list[str] = []
-    seen: list[int] = []
-    stack: list[int] = []
-    for match in PLACEHOLDER_RE.finditer(text):
-        closing, number, selfclosing = match.group(1), int(match.group(2)), match.group(3)
-        placeholder = known.get(number)
-        if placeholder is None:
-            problems.append(f"unknown placeholder {match.group(0)}")
-        elif bool(selfclosing) == placeholder.paired:
-            problems.append(f"{match.group(0)} has the wrong form (source has {placeholder.describe().split()[0]})")
-        elif closing:
-            if not stack or stack[-1] != number:
-                problems.append(f"{match.group(0)} closes a tag that is not open")
-            else:
-                stack.pop()
-        else:
-            seen.append(number)
-            if placeholder.paired:
-                stack.append(number)
-    problems += [f"<{n}> is never closed" for n in stack]
-    problems += [f"placeholder {p.describe().split()[0]} is missing" for p in block.placeholders if p.number not in seen]
-    problems += [f"placeholder <{n}> appears twice" for n in set(seen) if seen.count(n) > 1]
-    return problems
 
 
 def resolve_asset(url: str, asset_root: str) -> str:
@@ -71,7 +39,7 @@ def _element(placeholder: Placeholder, alt_text: Callable[[str], str], asset_roo
 
 def unit_html(block: Block, text: str, alt_text: Callable[[str], str], asset_root: str = "") -> str:
     """HTML for `text` (the block's own or a translation); invalid markup falls back to text."""
-    if check_placeholders(block, text):
+    if check_placeholders(block.text, text):
         # Render the words without any markup rather than guess at broken structure.
         text = PLACEHOLDER_RE.sub("", text) if block.placeholders else text
     known = {p.number: p for p in block.placeholders}

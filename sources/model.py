@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PLACEHOLDER_RE = re.compile(r"<(/?)(\d+)(/?)>")
+from sources.placeholders import PLACEHOLDER_RE
+
 
 
 @dataclass(frozen=True, slots=True)

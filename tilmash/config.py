@@ -11,10 +11,11 @@ from typing import Any
 
 from render.settings import PublishPolicy, SiteSettings
 from translate.argos import RuntimeOptions
+from translate.ct2_multilingual import registry_path
 
 CONFIG_NAME = "tilmash.toml"
 DEFAULT_BABEL_LOCALES = {"zh": "zh_Hans"}
-ENGINE_KINDS = ("argos", "none")
+ENGINE_KINDS = ("auto", "argos", "ct2", "none")  # or "ct2:NAME" for one registered model
 LOCALE_RE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -33,6 +34,9 @@ class Config:
     packages_dir: Path | None
     argos_codes: dict[str, str] = field(default_factory=dict)
     import_feed: str | None = None
+    models_registry: Path = Path("models.json")
+    memory_exact_as_reviewed: bool = True
+    memory_cutoff: float = 0.75
 
     @property
     def sources_dir(self) -> Path:
@@ -97,11 +101,11 @@ def load_config(root: Path, environ: dict[str, str] | None = None) -> Config:
         page_size=int(site.get("page_size", 10)),
     )
     engines_table = _table(data, "engines", path)
-    default_engine = str(engines_table.get("default", "argos"))
+    default_engine = str(engines_table.get("default", "auto"))
     engines = {locale: str(engines_table.get(locale, default_engine)) for locale in targets}
     for locale, kind in engines.items():
-        if kind not in ENGINE_KINDS:
-            raise ConfigError(f"{path}: [engines] {locale} = {kind!r}: use one of {', '.join(ENGINE_KINDS)}")
+        if kind not in ENGINE_KINDS and not kind.startswith("ct2:"):
+            raise ConfigError(f"{path}: [engines] {locale} = {kind!r}: use one of {', '.join(ENGINE_KINDS)} or ct2:NAME")
     publish = _table(data, "publish", path)
     mode = str(publish.get("policy", "reviewed"))
     if mode not in ("reviewed", "threshold", "machine"):
@@ -118,6 +122,10 @@ def load_config(root: Path, environ: dict[str, str] | None = None) -> Config:
         max_batch_size=int(runtime_table.get("max_batch_size", 32)),
     )
     packages_dir = environ.get("ARGOS_PACKAGES_DIR")
+    memory = _table(data, "translation_memory", path)
+    cutoff = memory.get("cutoff", 75)
+    if not isinstance(cutoff, int) or not 50 <= cutoff <= 100:
+        raise ConfigError(f"{path}: [translation_memory] cutoff must be a percentage from 50 to 100")
     argos_codes = {str(k): str(v) for k, v in _table(data, "argos_codes", path).items()}
     return Config(
         root=root,
@@ -129,4 +137,7 @@ def load_config(root: Path, environ: dict[str, str] | None = None) -> Config:
         packages_dir=Path(packages_dir) if packages_dir else None,
         argos_codes=argos_codes,
         import_feed=str(_table(data, "import", path).get("feed") or "") or None,
+        models_registry=registry_path(environ),
+        memory_exact_as_reviewed=bool(memory.get("exact_as_reviewed", True)),
+        memory_cutoff=cutoff / 100,
     )

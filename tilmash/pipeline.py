@@ -25,9 +25,6 @@ from sources import Article, load_sources
 from tilmash.atomic import AtomicWriter
 from tilmash.report import LocaleReport, RunReport
 from tilmash.config import Config
-from translate.argos import ArgosEngine, find_package
-from translate.engine import EngineError
-from translate.pretranslate import pending_messages, pretranslate
 
 UI_CATALOG = f"_{UI_DOMAIN}"  # cannot clash with an article: slugs start with a letter or digit
 
@@ -58,7 +55,7 @@ def _read_existing(config: Config, locale: str, slugs: list[str], report: RunRep
     return result
 
 
-def _memory(catalogs: dict[str, Catalog]) -> dict[str, str]:
+def reviewed_pairs(catalogs: dict[str, Catalog]) -> dict[str, str]:
     """Reviewed translations of the locale, by English text: identical units reuse them."""
     memory: dict[str, str] = {}
     for catalog in catalogs.values():
@@ -71,7 +68,7 @@ def _memory(catalogs: dict[str, Catalog]) -> dict[str, str]:
 def sync_locale(config: Config, locale: str, articles: list[Article], report: RunReport) -> LocaleCatalogs:
     """Read this locale's catalogs and merge every article's current units into them."""
     existing = _read_existing(config, locale, [a.slug for a in articles], report)
-    memory = _memory(existing.catalogs)
+    memory = reviewed_pairs(existing.catalogs) if config.memory_exact_as_reviewed else {}
     synced = LocaleCatalogs(locale, on_disk=existing.on_disk, broken=existing.broken)
     for article in articles:
         if article.slug in existing.broken:
@@ -80,40 +77,6 @@ def sync_locale(config: Config, locale: str, articles: list[Article], report: Ru
         catalog, _ = sync_catalog(template, existing.catalogs.get(article.slug), config.babel_locale(locale), memory)
         synced.catalogs[article.slug] = catalog
     return synced
-
-
-def _engine_for(config: Config, locale: str, report: RunReport) -> ArgosEngine | None:
-    kind = config.engines.get(locale, "none")
-    if kind == "none":
-        return None
-    source = config.site.source_locale
-    target = config.argos_codes.get(locale, locale)
-    package = find_package(source, target, config.packages_dir)
-    if package is None:
-        report.notes.append(
-            f"{locale}: no Argos model for {source}→{target} is installed; its new entries stay untranslated "
-            f"for translators. Install one with `tilmash models install FILE.argosmodel` "
-            f"(packages dir: ARGOS_PACKAGES_DIR)."
-        )
-        return None
-    try:
-        return ArgosEngine(package, config.runtime)
-    except EngineError as error:
-        report.errors.append(f"{locale}: {error}")
-        return None
-
-
-def machine_translate(config: Config, synced: LocaleCatalogs, today: dt.date, report: RunReport) -> int:
-    if not pending_messages(synced.catalogs.values()):
-        return 0
-    engine = _engine_for(config, synced.locale, report)
-    if engine is None:
-        return 0
-    try:
-        return pretranslate(synced.catalogs.values(), engine, today)
-    except (RuntimeError, ValueError) as error:
-        report.errors.append(f"{synced.locale}: machine translation failed: {error}")
-        return 0
 
 
 def pot_catalogs(config: Config, articles: list[Article]) -> dict[Path, Catalog]:

@@ -77,11 +77,11 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
     # cron) then never loads Jinja2, the Markdown parser or the MT engine.
     from render.site import build_site
     from render.ui import compiled
+    from tilmash.machine import machine_translate
     from tilmash.pipeline import (
         catalog_changed,
         editions_of,
         locale_reports,
-        machine_translate,
         pot_catalogs,
         prepare,
         static_assets,
@@ -101,8 +101,9 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
     for locale, catalogs in synced.items():
         with stage(log, "translate", locale=locale) as fields:
             if write:
-                filled[locale] = machine_translate(config, catalogs, now.date(), report)
-                fields["filled"] = filled[locale]
+                outcome = machine_translate(config, catalogs, now.date(), report)
+                filled[locale] = outcome.from_engine + outcome.from_memory
+                fields.update(memory=outcome.from_memory, engine=outcome.from_engine, flagged=outcome.flagged, sentences=outcome.sentences)
             else:
                 pending = len(pending_messages(catalogs.catalogs.values()))
                 fields["pending"] = pending

@@ -1,38 +1,148 @@
-"""Fill the untranslated entries of a locale's catalogs with one batched engine call."""
+"""Fill the untranslated entries of one locale: translation memory first, then one batched MT pass.
+
+Every suggestion is fuzzy and says where it came from; reviewed entries are never touched.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog, Message
 
+from sources.placeholders import check_placeholders
 from translate.engine import Engine
+from translate.glossary import Glossary, glossary_problems
+from translate.memory import TranslationMemory
+from translate.segments import Masked, join_sentences, mask, pieces_between_tags, split_sentences, unmask
 
-MACHINE_COMMENT = "machine translation: {provenance}, {date}"
+MACHINE_PREFIX = "machine translation:"
+MEMORY_PREFIX = "translation memory:"
+CHUNK = 64  # sentences per engine call: the progress bar moves, memory stays flat
+
+
+@dataclass(frozen=True, slots=True)
+class PretranslateSettings:
+    locale: str
+    today: dt.date
+    glossary: Glossary = Glossary()
+    memory: TranslationMemory | None = None
+    memory_cutoff: float = 0.75
+    progress: bool = False  # a progress bar on stderr (terminals only)
+
+
+@dataclass(slots=True)
+class PretranslateResult:
+    from_memory: int = 0
+    from_engine: int = 0
+    flagged: int = 0  # units whose markup, numbers, URLs or terms needed attention
+    sentences: int = 0  # sent to the engine
+
+
+@dataclass(slots=True)
+class _Job:
+    message: Message
+    masked: Masked
+    sentences: list[str] = field(default_factory=list)
 
 
 def pending_messages(catalogs: Iterable[Catalog]) -> list[Message]:
-    """Entries with no translation at all: the only ones machine translation may touch."""
+    """Entries with no translation at all: the only ones pretranslation may touch."""
     return [m for catalog in catalogs for m in catalog if m.id and isinstance(m.id, str) and not m.string]
 
 
-def pretranslate(catalogs: Iterable[Catalog], engine: Engine, today: dt.date) -> int:
-    """Translate every pending entry (longest first, one batch); returns how many were filled.
+def _translate_all(engine: Engine, texts: Sequence[str], progress: bool) -> dict[str, str]:
+    """Each distinct text translated once, longest first, in chunks of one batch call each."""
+    unique = sorted(set(texts), key=len, reverse=True)
+    translated: dict[str, str] = {}
+    bar = None
+    if progress and unique:
+        from tqdm import tqdm
 
-    Machine output is always fuzzy and says where it came from: it is never "reviewed".
-    """
-    pending = sorted(pending_messages(catalogs), key=lambda m: len(m.id), reverse=True)
-    if not pending:
-        return 0
-    outputs = engine.translate_batch([m.id for m in pending])
-    comment = MACHINE_COMMENT.format(provenance=engine.provenance, date=today.isoformat())
-    filled = 0
-    for message, output in zip(pending, outputs, strict=True):
-        if not output.strip():
+        bar = tqdm(total=len(unique), unit="sentence", file=sys.stderr, leave=False)
+    for start in range(0, len(unique), CHUNK):
+        chunk = unique[start : start + CHUNK]
+        translated.update(zip(chunk, engine.translate_batch(chunk), strict=True))
+        if bar is not None:
+            bar.update(len(chunk))
+    if bar is not None:
+        bar.close()
+    return translated
+
+
+def _stamp(message: Message, text: str, comments: Sequence[str]) -> None:
+    message.string = text
+    message.flags.add("fuzzy")
+    kept = [c for c in message.auto_comments if not c.startswith((MACHINE_PREFIX, MEMORY_PREFIX))]
+    message.auto_comments = kept + list(comments)
+
+
+def _from_memory(pending: list[Message], settings: PretranslateSettings, result: PretranslateResult) -> list[Message]:
+    if settings.memory is None or not len(settings.memory):
+        return pending
+    left = []
+    for message in pending:
+        suggestion = settings.memory.closest(message.id, settings.memory_cutoff)
+        if suggestion is None or check_placeholders(message.id, suggestion.translation):
+            left.append(message)
             continue
-        message.string = output
-        message.flags.add("fuzzy")
-        message.auto_comments = [c for c in message.auto_comments if not c.startswith("machine translation:")] + [comment]
-        filled += 1
-    return filled
+        note = f"{MEMORY_PREFIX} {round(100 * suggestion.similarity)}% match of “{suggestion.source}”"
+        _stamp(message, suggestion.translation, [note])
+        result.from_memory += 1
+    return left
+
+
+def pretranslate(
+    catalogs: Iterable[Catalog],
+    engine: Engine | None,
+    settings: PretranslateSettings,
+    segment: Callable[[str], list[str]],
+) -> PretranslateResult:
+    """Fill every pending entry of `catalogs` (one locale) from memory, then from `engine`."""
+    result = PretranslateResult()
+    pending = _from_memory(pending_messages(catalogs), settings, result)
+    if engine is None or not pending:
+        return result
+    jobs = [_Job(m, mask(m.id, settings.glossary)) for m in pending]
+    for job in jobs:
+        job.sentences = split_sentences(job.masked.text, segment)
+    sentences = [s for job in jobs for s in job.sentences]
+    translated = _translate_all(engine, sentences, settings.progress)
+    result.sentences = len(translated)
+
+    broken = []
+    for job in jobs:
+        draft = join_sentences([translated[s] for s in job.sentences], settings.locale)
+        if check_placeholders(job.masked.text, draft):
+            broken.append(job)
+            continue
+        _finish(job, draft, engine, settings, result, [])
+    if broken:
+        runs = [text.strip() for job in broken for is_text, text in pieces_between_tags(job.masked.text) if is_text and text.strip()]
+        pieces = _translate_all(engine, runs, settings.progress)
+        result.sentences += len(pieces)
+        for job in broken:
+            draft = "".join(
+                text.replace(text.strip(), pieces[text.strip()]) if is_text and text.strip() else text
+                for is_text, text in pieces_between_tags(job.masked.text)
+            )
+            _finish(job, draft, engine, settings, result, ["the model broke the markup; translated piece by piece between tags"])
+    return result
+
+
+def _finish(
+    job: _Job, draft: str, engine: Engine, settings: PretranslateSettings, result: PretranslateResult, notes: list[str]
+) -> None:
+    text, lost = unmask(draft, job.masked)
+    if not text.strip():
+        return
+    if lost:
+        notes = notes + [f"the model lost {', '.join(lost)}"]
+    notes += glossary_problems(settings.glossary, job.message.id, text)
+    comments = [f"{MACHINE_PREFIX} {engine.provenance}, {settings.today.isoformat()}"]
+    comments += [f"{MACHINE_PREFIX} check: {note}" for note in notes]
+    _stamp(job.message, text, comments)
+    result.from_engine += 1
+    result.flagged += bool(notes)

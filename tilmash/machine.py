@@ -1,0 +1,80 @@
+"""The translate stage for one locale: choose its engine, load its glossary and memory, fill."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+from tilmash.config import Config
+from tilmash.pipeline import LocaleCatalogs, reviewed_pairs
+from tilmash.report import RunReport
+from translate.argos import ArgosEngine, find_package
+from translate.ct2_multilingual import MultilingualEngine, load_registry
+from translate.engine import Engine, EngineError
+from translate.glossary import Glossary, GlossaryError, load_glossary
+from translate.memory import TranslationMemory
+from translate.pretranslate import PretranslateResult, PretranslateSettings, pending_messages, pretranslate
+from translate.segments import english_segmenter
+
+
+def _argos(config: Config, locale: str) -> ArgosEngine | None:
+    package = find_package(config.site.source_locale, config.argos_codes.get(locale, locale), config.packages_dir)
+    return ArgosEngine(package, config.runtime) if package is not None else None
+
+
+def _ct2(config: Config, locale: str, name: str | None) -> MultilingualEngine | None:
+    for model in load_registry(config.models_registry):
+        if (name is None or model.name == name) and locale in model.languages:
+            return MultilingualEngine(model, locale, config.runtime)
+    return None
+
+
+def engine_for(config: Config, locale: str, report: RunReport) -> Engine | None:
+    """The configured engine of `locale`, or None (said in a note) when none is installed."""
+    kind = config.engines.get(locale, "auto")
+    if kind == "none":
+        return None
+    name = kind.split(":", 1)[1] if kind.startswith("ct2:") else None
+    try:
+        engine: Engine | None = None
+        if kind in ("argos", "auto"):
+            engine = _argos(config, locale)
+        if engine is None and (kind == "auto" or kind.startswith("ct2")):
+            engine = _ct2(config, locale, name)
+    except EngineError as error:
+        report.errors.append(f"{locale}: {error}")
+        return None
+    if engine is None:
+        source = config.site.source_locale
+        report.notes.append(
+            f"{locale}: no model for {source}→{locale} is installed ({kind}); its new entries stay untranslated for "
+            "translators. Install one with `tilmash models install FILE.argosmodel` or register a multilingual "
+            "CTranslate2 model with `tilmash models add-ct2 DIR --langs …`."
+        )
+    return engine
+
+
+def machine_translate(config: Config, synced: LocaleCatalogs, today: dt.date, report: RunReport) -> PretranslateResult:
+    """Translation memory, then the engine, for every untranslated entry of one locale."""
+    locale = synced.locale
+    if not pending_messages(synced.catalogs.values()):
+        return PretranslateResult()
+    try:
+        glossary = load_glossary(config.root / "glossary", config.site.source_locale, locale)
+    except GlossaryError as error:
+        report.errors.append(f"{error} (glossary ignored for {locale})")
+        glossary = Glossary()
+    settings = PretranslateSettings(
+        locale=config.babel_locale(locale),
+        today=today,
+        glossary=glossary,
+        memory=TranslationMemory(reviewed_pairs(synced.catalogs).items()),
+        memory_cutoff=config.memory_cutoff,
+        progress=sys.stderr.isatty(),
+    )
+    engine = engine_for(config, locale, report)
+    try:
+        return pretranslate(synced.catalogs.values(), engine, settings, english_segmenter())
+    except (RuntimeError, ValueError) as error:
+        report.errors.append(f"{locale}: machine translation failed: {error}")
+        return PretranslateResult()

@@ -1,0 +1,136 @@
+"""Multilingual CTranslate2 models (NLLB-200 / M2M-100 style): one model, target chosen by a token.
+
+Argos has no English→Kazakh package; a model like NLLB covers kk, ru and zh at once. A model
+is registered once (`tilmash models add-ct2`) in a small JSON registry and then named in
+`tilmash.toml` as the engine of the locales it serves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from translate.argos import RuntimeOptions
+from translate.engine import EngineError
+
+VOCABULARY_FILES = ("shared_vocabulary.json", "shared_vocabulary.txt", "target_vocabulary.json", "target_vocabulary.txt")
+
+
+class ModelError(EngineError):
+    """A model directory that cannot serve as a multilingual engine."""
+
+
+@dataclass(frozen=True, slots=True)
+class MultilingualModel:
+    name: str
+    path: str
+    sentencepiece: str
+    languages: dict[str, str] = field(default_factory=dict)  # locale → target token (kk → kaz_Cyrl)
+    source_token: str = ""  # e.g. eng_Latn (NLLB) or __en__ (M2M-100); empty for none
+    version: str = ""
+
+
+def registry_path(environ: dict[str, str] | None = None) -> Path:
+    environ = dict(os.environ) if environ is None else environ
+    home = environ.get("TILMASH_HOME") or str(Path(environ.get("HOME", "~")).expanduser() / ".local" / "share" / "tilmash")
+    return Path(home) / "models.json"
+
+
+def load_registry(path: Path) -> list[MultilingualModel]:
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except ValueError as error:
+        raise ModelError(f"{path}: the model registry is not valid JSON ({error})") from None
+    return [MultilingualModel(**entry) for entry in entries]
+
+
+def _vocabulary(directory: Path) -> set[str]:
+    for name in VOCABULARY_FILES:
+        path = directory / name
+        if path.is_file():
+            if name.endswith(".json"):
+                return set(json.loads(path.read_text(encoding="utf-8")))
+            return set(path.read_text(encoding="utf-8").splitlines())
+    raise ModelError(f"{directory}: no vocabulary file ({' or '.join(VOCABULARY_FILES)}): is this a CTranslate2 model directory?")
+
+
+def inspect_model(
+    directory: Path,
+    languages: dict[str, str],
+    source_token: str = "",
+    sentencepiece: Path | None = None,
+    name: str = "",
+    version: str = "",
+) -> MultilingualModel:
+    """Check that `directory` is a CTranslate2 model with a SentencePiece model and every language token."""
+    if not directory.is_dir():
+        raise ModelError(f"{directory}: no such directory")
+    if not (directory / "model.bin").is_file():
+        raise ModelError(f"{directory}: no model.bin: convert the model with ct2-transformers-converter first")
+    if sentencepiece is None:
+        candidates = sorted(directory.glob("*.model"))
+        if len(candidates) != 1:
+            raise ModelError(f"{directory}: expected one SentencePiece *.model file, found {len(candidates)}: give it with --sp")
+        sentencepiece = candidates[0]
+    if not sentencepiece.is_file():
+        raise ModelError(f"{sentencepiece}: no such SentencePiece model")
+    vocabulary = _vocabulary(directory)
+    missing = [token for token in [*languages.values(), source_token] if token and token not in vocabulary]
+    if missing:
+        raise ModelError(f"{directory}: the model's vocabulary lacks the language token(s) {', '.join(missing)}")
+    return MultilingualModel(name or directory.name, str(directory.resolve()), str(sentencepiece.resolve()), dict(languages), source_token, version)
+
+
+def register_model(path: Path, model: MultilingualModel) -> None:
+    """Add or replace `model` (by name) in the registry at `path`, atomically."""
+    models = [m for m in load_registry(path) if m.name != model.name] + [model]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps([asdict(m) for m in models], ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+class MultilingualEngine:
+    """Translate English into one locale of a multilingual model, in batches."""
+
+    def __init__(self, model: MultilingualModel, locale: str, options: RuntimeOptions = RuntimeOptions()) -> None:
+        import ctranslate2
+        import sentencepiece as spm
+
+        if locale not in model.languages:
+            raise ModelError(f"model {model.name} has no token for locale {locale}")
+        self._model = model
+        self._target = model.languages[locale]
+        self._options = options
+        try:
+            self._translator = ctranslate2.Translator(
+                model.path, device=options.device, compute_type=options.compute_type, intra_threads=options.threads
+            )
+        except (RuntimeError, ValueError) as error:
+            raise ModelError(f"{model.path}: cannot load the CTranslate2 model ({error})") from None
+        self._sp = spm.SentencePieceProcessor(model_file=model.sentencepiece)
+
+    @property
+    def provenance(self) -> str:
+        return f"ct2 {self._model.name}{' ' + self._model.version if self._model.version else ''} en→{self._target}"
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        if not texts:
+            return []
+        head = [self._model.source_token] if self._model.source_token else []
+        encoded = [head + self._sp.encode(text, out_type=str) + ["</s>"] for text in texts]
+        longest = max(len(tokens) for tokens in encoded)
+        results = self._translator.translate_batch(
+            encoded,
+            target_prefix=[[self._target]] * len(encoded),
+            beam_size=self._options.beam_size,
+            max_batch_size=self._options.max_batch_size,
+            max_decoding_length=min(512, 2 * longest + 16),
+        )
+        special = {self._target, "</s>", "<s>", "<unk>"}
+        return [self._sp.decode([t for t in r.hypotheses[0] if t not in special]).strip() for r in results]

@@ -1,0 +1,101 @@
+"""Per-locale glossaries: terms never to translate and terms with one fixed translation.
+
+Files live in the newsroom's `glossary/` folder: `<locale>.csv` (columns `term` and
+`translation`; an empty translation means "keep as is") or one `glossary.tbx` (TBX-Basic:
+one `termEntry` per concept, a `langSet` per language).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+class GlossaryError(Exception):
+    """A glossary file that cannot be used; names the file and line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    source: str
+    target: str  # equal to `source` for terms that must not be translated
+
+    @property
+    def keep(self) -> bool:
+        return self.source == self.target
+
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(rf"(?<!\w){re.escape(self.source)}(?!\w)")
+
+
+@dataclass(frozen=True, slots=True)
+class Glossary:
+    terms: tuple[Term, ...] = ()
+
+    def found_in(self, text: str) -> list[Term]:
+        """Terms occurring in `text`, longest first so "Alatau University" beats "Alatau"."""
+        return [t for t in sorted(self.terms, key=lambda t: -len(t.source)) if t.pattern().search(text)]
+
+
+def _read_csv(path: Path) -> list[Term]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise GlossaryError(f"{path}: not valid UTF-8 (byte {error.start})") from None
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or "term" not in reader.fieldnames:
+        raise GlossaryError(f"{path}:1: the first line must name the columns: term,translation")
+    terms = []
+    for row in reader:
+        source = (row.get("term") or "").strip()
+        if not source:
+            raise GlossaryError(f"{path}:{reader.line_num}: empty term")
+        terms.append(Term(source, (row.get("translation") or "").strip() or source))
+    return terms
+
+
+def _read_tbx(path: Path, source_language: str, locale: str) -> list[Term]:
+    try:
+        tree = etree.parse(str(path))
+    except etree.XMLSyntaxError as error:
+        raise GlossaryError(f"{path}:{error.lineno}: not well-formed TBX ({error.msg})") from None
+    terms = []
+    for entry in tree.iter("termEntry", "{*}termEntry", "conceptEntry", "{*}conceptEntry"):
+        by_language: dict[str, str] = {}
+        for lang_set in entry.iter("langSet", "{*}langSet", "langSec", "{*}langSec"):
+            language = (lang_set.get(XML_LANG) or "").lower().split("-")[0]
+            term = next((t.text for t in lang_set.iter("term", "{*}term") if t.text), None)
+            if language and term:
+                by_language[language] = term.strip()
+        if source_language in by_language:
+            source = by_language[source_language]
+            terms.append(Term(source, by_language.get(locale, source)))
+    return terms
+
+
+def load_glossary(directory: Path, source_language: str, locale: str) -> Glossary:
+    """The glossary for `locale` from `directory` (empty when there is none)."""
+    terms: list[Term] = []
+    csv_path = directory / f"{locale}.csv"
+    if csv_path.is_file():
+        terms += _read_csv(csv_path)
+    tbx_path = directory / "glossary.tbx"
+    if tbx_path.is_file():
+        terms += _read_tbx(tbx_path, source_language, locale)
+    return Glossary(tuple(terms))
+
+
+def glossary_problems(glossary: Glossary, source: str, translation: str) -> list[str]:
+    """Terms of `source` whose required form is missing from `translation`."""
+    return [
+        f"glossary term “{term.source}” should be “{term.target}”"
+        for term in glossary.found_in(source)
+        if term.target not in translation
+    ]
