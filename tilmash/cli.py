@@ -12,6 +12,7 @@ from tilmash.config import ConfigError, load_config
 from tilmash.lock import LockBusy
 from tilmash.report import RunReport
 from tilmash.runner import RunOptions, run
+from tilmash.models_cli import add_parsers as add_model_parsers
 from tilmash.summary import summary_table
 
 EXIT_OK = 0
@@ -70,40 +71,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_models_list(args: argparse.Namespace) -> int:
-    from translate.packages import list_packages
-
-    packages = list_packages(Path(args.packages_dir) if args.packages_dir else _packages_dir())
-    if not packages:
-        print("No Argos packages installed. Install one offline with: tilmash models install FILE.argosmodel")
-    for info in packages:
-        print(f"{info.from_code}→{info.to_code}\t{info.version or '-'}\t{info.path}")
-    return EXIT_OK
-
-
-def _packages_dir() -> Path | None:
-    import os
-
-    value = os.environ.get("ARGOS_PACKAGES_DIR")
-    return Path(value) if value else None
-
-
-def _cmd_models_install(args: argparse.Namespace) -> int:
-    from translate.packages import PackageFileError, install_package_file
-
-    path = Path(args.file)
-    if not path.is_file():
-        print(f"error: {path}: no such file (give the path of an .argosmodel file)", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        metadata = install_package_file(path)
-    except PackageFileError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    print(f"installed {metadata.get('from_code')}→{metadata.get('to_code')} {metadata.get('package_version', '')}".rstrip())
-    return EXIT_OK
-
-
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="tilmash", description="Translate an English newsroom into kk/ru/zh via reviewed gettext catalogs.")
     commands = top.add_subparsers(dest="command", required=True)
@@ -124,13 +91,7 @@ def parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("feed", help="feed file or URL")
     import_cmd.add_argument("dir", nargs="?", default=".")
     import_cmd.set_defaults(handler=_cmd_import)
-    models = commands.add_parser("models", help="machine-translation models").add_subparsers(dest="models_command", required=True)
-    models_list = models.add_parser("list", help="installed Argos packages")
-    models_list.add_argument("--packages-dir", help="default: ARGOS_PACKAGES_DIR or argostranslate's own")
-    models_list.set_defaults(handler=_cmd_models_list)
-    models_install = models.add_parser("install", help="install an .argosmodel file (offline)")
-    models_install.add_argument("file")
-    models_install.set_defaults(handler=_cmd_models_install)
+    add_model_parsers(commands)
     return top
 
 

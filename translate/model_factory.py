@@ -164,3 +164,18 @@ def build_argos_package(
             for file in sorted(model_dir.iterdir()):
                 archive.write(file, f"{code}/model/{file.name}")
     return destination
+
+
+def build_multilingual_model(
+    directory: Path,
+    languages: Sequence[str] = ("kaz_Cyrl", "rus_Cyrl", "zho_Hans"),
+    source_token: str = "eng_Latn",
+    *,
+    shape: ModelShape = ModelShape(),
+    corpus: Iterable[str] = DEFAULT_CORPUS,
+) -> Path:
+    """An NLLB-style model directory: CTranslate2 weights + `sentencepiece.bpe.model`, language tokens in the vocabulary."""
+    sp_model = train_sentencepiece(corpus, shape.vocab_size, [source_token, *languages])
+    build_ct2_model(directory, sp_model, shape)
+    (directory / "sentencepiece.bpe.model").write_bytes(sp_model)
+    return directory

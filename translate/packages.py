@@ -6,6 +6,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from translate.argos import installed_packages
 
@@ -57,3 +58,36 @@ def install_package_file(path: Path) -> dict[str, object]:
 
     package.install_from_path(path)
     return metadata
+
+
+class PackageIndexError(Exception):
+    """The Argos package index could not be fetched (offline?)."""
+
+
+def available_packages(timeout: float = 20.0) -> list[Any]:
+    """Translate packages of the online Argos index (fetched now; raises when unreachable)."""
+    import socket
+
+    from argostranslate import package, settings  # lazily: importing creates directories
+
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(timeout)
+    try:
+        package.update_package_index()  # logs and swallows network errors itself
+    finally:
+        socket.setdefaulttimeout(previous)
+    if not Path(settings.local_package_index).is_file():
+        raise PackageIndexError(
+            "cannot reach the Argos package index (offline?): download the .argosmodel file elsewhere "
+            "and install it with `tilmash models install FILE.argosmodel`"
+        )
+    return [p for p in package.get_available_packages() if p.type == "translate"]
+
+
+def install_from_index(from_code: str, to_code: str) -> str:
+    """Download and install the en→`to_code` package; returns what was installed."""
+    for candidate in available_packages():
+        if candidate.from_code == from_code and candidate.to_code == to_code:
+            candidate.install()
+            return f"{from_code}→{to_code} {candidate.package_version}"
+    raise PackageIndexError(f"the Argos index has no {from_code}→{to_code} package")

@@ -6,6 +6,7 @@ Every suggestion is fuzzy and says where it came from; reviewed entries are neve
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from translate.segments import Masked, join_sentences, mask, pieces_between_tags
 MACHINE_PREFIX = "machine translation:"
 MEMORY_PREFIX = "translation memory:"
 CHUNK = 64  # sentences per engine call: the progress bar moves, memory stays flat
+_TAGS = re.compile(r"<[^<>]*>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +55,17 @@ def pending_messages(catalogs: Iterable[Catalog]) -> list[Message]:
     return [m for catalog in catalogs for m in catalog if m.id and isinstance(m.id, str) and not m.string]
 
 
+def _has_words(text: str) -> bool:
+    return any(ch.isalpha() for ch in _TAGS.sub("", text))
+
+
 def _translate_all(engine: Engine, texts: Sequence[str], progress: bool) -> dict[str, str]:
-    """Each distinct text translated once, longest first, in chunks of one batch call each."""
-    unique = sorted(set(texts), key=len, reverse=True)
-    translated: dict[str, str] = {}
+    """Each distinct text translated once, longest first, in chunks of one batch call each.
+
+    Texts with no words outside tags (a lone number, a protected term) are kept as they are.
+    """
+    translated = {text: text for text in texts if not _has_words(text)}
+    unique = sorted({text for text in texts if text not in translated}, key=len, reverse=True)
     bar = None
     if progress and unique:
         from tqdm import tqdm
@@ -110,7 +119,7 @@ def pretranslate(
         job.sentences = split_sentences(job.masked.text, segment)
     sentences = [s for job in jobs for s in job.sentences]
     translated = _translate_all(engine, sentences, settings.progress)
-    result.sentences = len(translated)
+    result.sentences = sum(_has_words(s) for s in translated)
 
     broken = []
     for job in jobs:
@@ -122,7 +131,7 @@ def pretranslate(
     if broken:
         runs = [text.strip() for job in broken for is_text, text in pieces_between_tags(job.masked.text) if is_text and text.strip()]
         pieces = _translate_all(engine, runs, settings.progress)
-        result.sentences += len(pieces)
+        result.sentences += sum(_has_words(s) for s in pieces)
         for job in broken:
             draft = "".join(
                 text.replace(text.strip(), pieces[text.strip()]) if is_text and text.strip() else text
