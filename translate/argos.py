@@ -23,6 +23,7 @@ class RuntimeOptions:
     compute_type: str = "auto"
     beam_size: int = 2
     max_batch_size: int = 32
+    max_decoding_length: int = 256  # tokens; argostranslate's effective limit too
 
 
 def installed_packages(packages_dir: Path | None) -> list[Any]:
@@ -75,13 +76,12 @@ class ArgosEngine:
         encoded = [tokenizer.encode(text) for text in texts]
         if not encoded:
             return []
-        longest = max(len(tokens) for tokens in encoded)
         results = self._translator.translate_batch(
             encoded,
             target_prefix=[[prefix]] * len(encoded) if prefix else None,
             beam_size=self._options.beam_size,
             max_batch_size=self._options.max_batch_size,
-            max_decoding_length=min(512, 2 * longest + 16),
+            max_decoding_length=self._options.max_decoding_length,
         )
         outputs = []
         for result in results:

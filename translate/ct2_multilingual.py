@@ -124,13 +124,12 @@ class MultilingualEngine:
             return []
         head = [self._model.source_token] if self._model.source_token else []
         encoded = [head + self._sp.encode(text, out_type=str) + ["</s>"] for text in texts]
-        longest = max(len(tokens) for tokens in encoded)
         results = self._translator.translate_batch(
             encoded,
             target_prefix=[[self._target]] * len(encoded),
             beam_size=self._options.beam_size,
             max_batch_size=self._options.max_batch_size,
-            max_decoding_length=min(512, 2 * longest + 16),
+            max_decoding_length=self._options.max_decoding_length,
         )
         special = {self._target, "</s>", "<s>", "<unk>"}
         return [self._sp.decode([t for t in r.hypotheses[0] if t not in special]).strip() for r in results]

@@ -51,6 +51,16 @@ class ModelShape:
         return cls(layers=6, heads=8, d_model=512, ffn=2048, vocab_size=8000)
 
 
+def synthetic_corpus(lines: int, seed: int = 1) -> list[str]:
+    """Pseudo-words from random syllables: enough distinct text for a realistic vocabulary size."""
+    import random
+
+    rng = random.Random(seed)
+    syllables = [a + b for a in "bdgklmnprstvz" for b in "aeiouy"] + ["qa", "sh", "zh", "ng", "ts"]
+    words = ["".join(rng.choice(syllables) for _ in range(rng.randint(1, 4))) for _ in range(20000)]
+    return [" ".join(rng.choice(words) for _ in range(rng.randint(6, 30))).capitalize() + "." for _ in range(lines)]
+
+
 def train_sentencepiece(corpus: Iterable[str], vocab_size: int, extra_symbols: Sequence[str] = ()) -> bytes:
     """A SentencePiece model trained on `corpus`; returns the model file's bytes."""
     import sentencepiece as spm
@@ -109,7 +119,7 @@ def _fill_weights(spec: object, shape: ModelShape, vocab: int, seed: int) -> Non
 
 
 def build_ct2_model(
-    output_dir: Path, sp_model: bytes, shape: ModelShape = ModelShape(), seed: int = 7
+    output_dir: Path, sp_model: bytes, shape: ModelShape = ModelShape(), seed: int = 7, eos_bias: float = -4.0
 ) -> Path:
     """Save a random CTranslate2 Transformer sharing `sp_model`'s vocabulary."""
     from ctranslate2.specs import transformer_spec
@@ -118,7 +128,7 @@ def build_ct2_model(
     spec = transformer_spec.TransformerSpec.from_config(shape.layers, shape.heads)
     _fill_weights(spec, shape, len(vocab), seed)
     bias = np.zeros(len(vocab), dtype=np.float32)
-    bias[vocab.index("</s>")] = -4.0  # keep random models from stopping at once
+    bias[vocab.index("</s>")] = eos_bias  # negative: keep small random models from stopping at once
     spec.decoder.projection.bias = bias
     spec.register_source_vocabulary(vocab)
     spec.register_target_vocabulary(vocab)
@@ -137,6 +147,7 @@ def build_argos_package(
     corpus: Iterable[str] = DEFAULT_CORPUS,
     package_version: str = "0.0.1-test",
     target_prefix: str = "",
+    eos_bias: float = -4.0,
 ) -> Path:
     """Write `destination` (an `.argosmodel` zip) holding a real, tiny translate package."""
     import tempfile
@@ -155,7 +166,7 @@ def build_argos_package(
         "links": [],
     }
     with tempfile.TemporaryDirectory() as work:
-        model_dir = build_ct2_model(Path(work) / "model", sp_model, shape)
+        model_dir = build_ct2_model(Path(work) / "model", sp_model, shape, eos_bias=eos_bias)
         destination.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(f"{code}/metadata.json", json.dumps(metadata, indent=2))
