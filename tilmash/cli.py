@@ -71,6 +71,34 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from i18n.checks import CHECKS
+    from tilmash.quality import check_newsroom
+
+    if args.list:
+        for check in CHECKS:
+            print(f"{check.name:18s} {check.severity:8s} {check.description}")
+        return EXIT_OK
+    config = load_config(Path(args.dir))
+    unknown = [locale for locale in args.locale or [] if locale not in config.target_locales]
+    if unknown:
+        print(f"error: {', '.join(unknown)}: not a locale of this newsroom ({', '.join(config.target_locales)})", file=sys.stderr)
+        return EXIT_USAGE
+    report = check_newsroom(config, args.locale)
+    shown = [p for p in report.problems if args.fuzzy or p.check != "fuzzy"]
+    if args.json:
+        print(json.dumps({"ok": not report.failed, "problems": [p.as_dict() for p in shown], "errors": report.errors}, ensure_ascii=False, indent=2))
+    else:
+        for problem in shown:
+            print(problem)
+        errors = sum(p.severity == "error" for p in shown)
+        fuzzy = sum(p.check == "fuzzy" for p in report.problems)
+        print(f"{errors} errors, {len(shown) - errors} warnings, {fuzzy} fuzzy entries" + ("" if args.fuzzy else " (list them with --fuzzy)"))
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="tilmash", description="Translate an English newsroom into kk/ru/zh via reviewed gettext catalogs.")
     commands = top.add_subparsers(dest="command", required=True)
@@ -91,6 +119,13 @@ def parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("feed", help="feed file or URL")
     import_cmd.add_argument("dir", nargs="?", default=".")
     import_cmd.set_defaults(handler=_cmd_import)
+    check_cmd = commands.add_parser("check", help="quality checks on translated entries")
+    check_cmd.add_argument("dir", nargs="?", default=".")
+    check_cmd.add_argument("--locale", action="append", help="only this locale (repeatable)")
+    check_cmd.add_argument("--json", action="store_true")
+    check_cmd.add_argument("--fuzzy", action="store_true", help="also list every fuzzy entry")
+    check_cmd.add_argument("--list", action="store_true", help="list the checks and exit")
+    check_cmd.set_defaults(handler=_cmd_check)
     add_model_parsers(commands)
     return top
 

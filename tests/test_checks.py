@@ -1,0 +1,69 @@
+"""QA checks: each catches its problem and stays quiet on good translations."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from i18n import read_catalog, render_catalog
+from i18n.checks import CHECKS, CheckContext
+from tests.conftest import run_cli
+
+BY_NAME = {check.name: check for check in CHECKS}
+
+
+@pytest.mark.parametrize(
+    ("name", "locale", "source", "good", "bad"),
+    [
+        ("markup", "ru", "Read the <1>report</1> <2/>.", "Прочтите <1>отчёт</1> <2/>.", "Прочтите <1>отчёт <2/>."),
+        ("numbers", "ru", "It weighs 1.3 kg and cost 1,200 tenge.", "Весит 1,3 кг и стоит 1 200 тенге.", "Весит 1,4 кг и стоит 1 200 тенге."),
+        ("urls", "kk", "Write to courses@uni.example now.", "courses@uni.example мекенжайына жазыңыз.", "courses@uni.exampel мекенжайына жазыңыз."),
+        ("untranslated", "ru", "The laboratory opened today.", "Лаборатория открылась сегодня.", "The laboratory opened today."),
+        ("script", "kk", "Students presented their projects at the annual science festival.",
+         "Студенттер жыл сайынғы ғылым фестивалінде өз жобаларын көрсетті.",
+         "Студенты представили свои проекты на ежегодном фестивале науки."),
+        ("script", "zh", "Students presented their projects.", "学生们展示了他们的项目。", "Студенты представили свои проекты."),
+        ("punctuation", "zh", "Hello, world.", "你好，世界。", "你好,世界."),
+        ("punctuation", "ru", "He said “yes”.", "Он сказал «да».", "Он сказал “да”."),
+        ("spacing", "ru", "Two words.", "Два слова.", "Два  слова."),
+        ("final-punctuation", "ru", "The end.", "Конец.", "Конец"),
+        ("length", "ru", "The laboratory will test photovoltaic panels.", "Лаборатория будет испытывать фотоэлектрические панели.", "Лаб."),
+    ],
+)
+def test_check_flags_the_bad_and_passes_the_good(name, locale, source, good, bad):
+    check, context = BY_NAME[name], CheckContext(locale)
+    assert check.run(source, good, context) == []
+    assert check.run(source, bad, context) != []
+
+
+def test_glossary_check_uses_the_required_form():
+    context = CheckContext("ru", terms=(("Alatau University of Science", "Алатауский университет науки"),))
+    check = BY_NAME["glossary"]
+    source = "The Alatau University of Science opened."
+    assert check.run(source, "Алатауский университет науки открылся.", context) == []
+    assert check.run(source, "Университет Алатау открылся.", context) != []
+
+
+def test_cli_reports_file_line_check_and_exit_status(newsroom):
+    path = newsroom / "i18n" / "ru" / "student-satellite.po"
+    catalog = read_catalog(path, "ru")
+    target = next(m for m in catalog if m.id and m.id.startswith("The satellite, named"))
+    target.string = "Спутник весит 2 килограмма."  # markup and numbers lost
+    path.write_bytes(render_catalog(catalog))
+    line = read_catalog(path, "ru").get(target.id, context=target.context).lineno
+
+    result = run_cli("check", newsroom, "--locale", "ru")
+    assert result.code == 1
+    assert f"i18n/ru/student-satellite.po:{line}: error [markup] placeholder <1>…</1> is missing" in result.stdout
+    assert f"i18n/ru/student-satellite.po:{line}: warning [numbers] number 13 of the source is missing or changed" in result.stdout
+
+    as_json = json.loads(run_cli("check", newsroom, "--json").stdout)
+    assert as_json["ok"] is False
+    assert {"markup", "numbers"} <= {p["check"] for p in as_json["problems"] if p["line"] == line}
+
+
+def test_clean_newsroom_passes_and_lists_checks(newsroom):
+    assert run_cli("check", newsroom).code == 0
+    listed = run_cli("check", "--list").stdout
+    assert all(check.name in listed for check in CHECKS)
