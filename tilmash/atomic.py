@@ -65,28 +65,38 @@ class AtomicWriter:
     """
 
     def __init__(self) -> None:
-        self._staged: list[tuple[Path, Path]] = []
+        self._staged: list[tuple[Path, Path, bytes | None]] = []
+        self.skipped: list[Path] = []  # files someone else changed since they were read
 
-    def write(self, path: Path, data: bytes) -> None:
+    def write(self, path: Path, data: bytes, expected: bytes | None) -> None:
+        """Stage `data` for `path`, which must still hold `expected` (None: not exist) at commit."""
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        self._staged.append((Path(temp), path))
+        self._staged.append((Path(temp), path, expected))
 
     def commit(self) -> int:
+        """Rename every staged file whose target is unchanged; the others go to `skipped`."""
         if not self._staged:
             return 0
         sync_filesystem(self._staged[0][1].parent)
-        for temp, final in self._staged:
+        written = 0
+        for temp, final, expected in self._staged:
+            current = final.read_bytes() if final.exists() else None
+            if current != expected:
+                temp.unlink(missing_ok=True)
+                self.skipped.append(final)
+                continue
             os.replace(temp, final)
-        for directory in {final.parent for _, final in self._staged}:
+            written += 1
+        for directory in {final.parent for _, final, _ in self._staged}:
             _fsync_dir(directory)
-        count, self._staged = len(self._staged), []
-        return count
+        self._staged = []
+        return written
 
     def discard(self) -> None:
-        for temp, _ in self._staged:
+        for temp, _, _ in self._staged:
             temp.unlink(missing_ok=True)
         self._staged = []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -99,6 +100,24 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
+def _cmd_review(args: argparse.Namespace) -> int:
+    import ipaddress
+    import secrets
+
+    from tilmash.review.app import create_app
+
+    config = load_config(Path(args.dir))
+    password = os.environ.get("TILMASH_REVIEW_PASSWORD") or None
+    loopback = args.host == "localhost" or ipaddress.ip_address(args.host).is_loopback
+    if not loopback and not password:
+        print("note: reachable from other machines: anyone needs the token below (or set TILMASH_REVIEW_PASSWORD)")
+    token = secrets.token_urlsafe(24)
+    app = create_app(config, token, password)
+    print(f"Review page: http://{args.host}:{args.port}/?token={token}", flush=True)
+    app.run(host=args.host, port=args.port, threaded=True, debug=False, use_reloader=False)
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="tilmash", description="Translate an English newsroom into kk/ru/zh via reviewed gettext catalogs.")
     commands = top.add_subparsers(dest="command", required=True)
@@ -126,6 +145,11 @@ def parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--fuzzy", action="store_true", help="also list every fuzzy entry")
     check_cmd.add_argument("--list", action="store_true", help="list the checks and exit")
     check_cmd.set_defaults(handler=_cmd_check)
+    review_cmd = commands.add_parser("review", help="the translators' web page (local)")
+    review_cmd.add_argument("dir", nargs="?", default=".")
+    review_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1 only)")
+    review_cmd.add_argument("--port", type=int, default=8737)
+    review_cmd.set_defaults(handler=_cmd_review)
     add_model_parsers(commands)
     return top
 

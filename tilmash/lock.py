@@ -30,3 +30,15 @@ def newsroom_lock(state_dir: Path, wait: bool = False) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+@contextmanager
+def catalog_write_lock(state_dir: Path) -> Iterator[None]:
+    """A short lock around reading-and-writing catalogs: the review page and a run's commit take it."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(state_dir / "catalogs.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

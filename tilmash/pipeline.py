@@ -96,7 +96,7 @@ def write_if_changed(path: Path, catalog: Catalog, old: bytes | None, now: dt.da
     data = render_catalog(catalog)
     if old is not None and same_content(old, data):
         return False
-    writer.write(path, data)
+    writer.write(path, data, old)
     return True
 
 

@@ -40,6 +40,7 @@ class RunReport:
     notes: list[str] = field(default_factory=list)
     catalogs_written: int = 0
     files_written: int = 0
+    deferred: list[str] = field(default_factory=list)  # catalogs edited by someone else during the run
 
     @property
     def ok(self) -> bool:

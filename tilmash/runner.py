@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from tilmash.atomic import AtomicWriter, publish_tree, remove_leftovers, site_changes
 from tilmash.config import Config
-from tilmash.lock import newsroom_lock
+from tilmash.lock import catalog_write_lock, newsroom_lock
 from tilmash.report import RunReport
 from tilmash.state import RunState, inputs_fingerprint, site_fingerprint
 
@@ -62,7 +62,7 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
             log("stage=noop reason=inputs-unchanged")
             return RunReport.replay(previous.summary, previous.errors)
         report = _full_run(config, options, log)
-        if not options.dry_run:
+        if not options.dry_run and not report.deferred:  # a deferred catalog must not look up to date
             RunState(
                 inputs_fingerprint(config.root, config.packages_dir),
                 site_fingerprint(config.public_dir),
@@ -135,8 +135,11 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
         catalog = sync_ui(config, locale, report, now, writer if write else None)
         if catalog is not None:
             ui[locale] = compiled(catalog)
-    with stage(log, "commit") as fields:
+    with stage(log, "commit") as fields, catalog_write_lock(config.root / ".tilmash"):
         fields["files"] = writer.commit()
+        fields["skipped"] = len(writer.skipped)
+    report.deferred = [str(p.relative_to(config.root)) for p in writer.skipped]
+    report.notes += [f"{p} was edited during the run (review page or editor); it is synced on the next run" for p in report.deferred]
     with stage(log, "render") as fields:
         editions = editions_of(config, articles, synced)
         files = build_site(config.site, editions, ui, static_assets(config.root / "static"))

@@ -1,0 +1,1 @@
+"""The translators' review page (`tilmash review`)."""

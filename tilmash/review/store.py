@@ -1,0 +1,221 @@
+"""What the review page reads and writes: one catalog entry at a time, never losing anyone's edit.
+
+A save names the entry (its msgctxt) and the state it had when the page was loaded. Under
+the catalog lock the file is read again: if that entry is still as it was, the edit is
+applied to the current file (so changes a scheduled run or Poedit made to other entries are
+kept: a merge); if the entry itself changed meanwhile, nothing is written and the
+translator sees both versions (a conflict).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+
+from i18n import catalog_progress, is_machine, is_reviewed, parse_catalog, render_catalog
+from i18n.checks import CheckContext, check_message
+from i18n.stats import Progress
+from render.markup import unit_html
+from sources import Article, parse_article
+from sources.loader import SLUG_RE, SourceProblem
+from tilmash.atomic import write_atomic
+from tilmash.config import Config
+from tilmash.lock import catalog_write_lock
+from tilmash.pipeline import UI_CATALOG
+from tilmash.quality import glossary_terms
+from translate.glossary import GlossaryError
+from translate.memory import Suggestion, TranslationMemory
+
+CHECK_NOTE = "machine translation: check:"
+
+
+class NotFound(Exception):
+    """No such locale or catalog (and never a path outside the newsroom)."""
+
+
+def entry_token(message: Message | None) -> str:
+    """Fingerprint of an entry's translation state, carried by the form to detect concurrent edits."""
+    if message is None:
+        return "gone"
+    return hashlib.sha256(f"{message.string}\0{message.fuzzy}".encode()).hexdigest()[:16]
+
+
+def state_of(message: Message) -> str:
+    if is_reviewed(message):
+        return "reviewed"
+    if not message.string:
+        return "untranslated"
+    return "machine" if is_machine(message) else "fuzzy"
+
+
+@dataclass(slots=True)
+class EntryView:
+    context: str
+    source: str
+    translation: str
+    state: str
+    token: str
+    line: int
+    comments: list[str]
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # severity, check, message
+    suggestion: Suggestion | None = None
+    preview: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SaveOutcome:
+    status: str  # saved, merged, conflict, gone
+    current: str = ""  # the entry's text on disk, for a conflict
+
+
+class ReviewStore:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def _path(self, locale: str, slug: str) -> Path:
+        if locale not in self.config.target_locales or not (slug == UI_CATALOG or SLUG_RE.match(slug)):
+            raise NotFound(f"{locale}/{slug}")
+        path = self.config.catalog_path(locale, slug)
+        if not path.is_file():
+            raise NotFound(f"{locale}/{slug}")
+        return path
+
+    def version(self, locale: str, slug: str) -> str:
+        """Fingerprint of the whole file as the page saw it: tells a merge from a plain save."""
+        return hashlib.sha256(self._path(locale, slug).read_bytes()).hexdigest()[:16]
+
+    def read(self, locale: str, slug: str) -> Catalog:
+        path = self._path(locale, slug)
+        return parse_catalog(path.read_bytes(), path, self.config.babel_locale(locale))
+
+    def articles(self, locale: str) -> list[tuple[str, Progress]]:
+        """Every catalog of `locale` with its progress, the theme's strings last."""
+        if locale not in self.config.target_locales:
+            raise NotFound(locale)
+        slugs = sorted(p.stem for p in (self.config.i18n_dir / locale).glob("*.po") if p.stem != UI_CATALOG)
+        rows = []
+        for slug in [*slugs, UI_CATALOG]:
+            try:
+                rows.append((slug, catalog_progress(self.read(locale, slug))))
+            except NotFound:
+                continue
+        return rows
+
+    def _article(self, slug: str) -> Article | None:
+        path = self.config.sources_dir / f"{slug}.md"
+        try:
+            return parse_article(path, path.read_bytes(), slug) if path.is_file() else None
+        except SourceProblem:
+            return None
+
+    def _memory(self, locale: str) -> TranslationMemory:
+        pairs = []
+        for path in (self.config.i18n_dir / locale).glob("*.po"):
+            try:
+                catalog = parse_catalog(path.read_bytes(), path, self.config.babel_locale(locale))
+            except Exception:  # noqa: BLE001 - an unreadable catalog just offers no suggestions
+                continue
+            pairs += [(str(m.id), str(m.string)) for m in catalog if m.id and isinstance(m.id, str) and is_reviewed(m)]
+        return TranslationMemory(pairs)
+
+    def context(self, locale: str) -> CheckContext:
+        try:
+            return CheckContext(locale, glossary_terms(self.config, locale))
+        except GlossaryError:
+            return CheckContext(locale)
+
+    def preview(self, locale: str, slug: str, unit: str, text: str) -> str:
+        """How `text` renders for unit `unit`, with the article's own links and images."""
+        article = self._article(slug)
+        try:
+            block = article.block(unit) if article else None
+        except KeyError:
+            block = None
+        if block is None:
+            from markupsafe import escape
+
+            return str(escape(text))
+        catalog = self.read(locale, slug)
+
+        def alt(unit_id: str) -> str:
+            message = next((m for m in catalog if m.context == unit_id), None)
+            return str(message.string) if message is not None and message.string else article.block(unit_id).text
+
+        return unit_html(block, text, alt, asset_root="/static-preview/")
+
+    def entries(self, locale: str, slug: str) -> list[EntryView]:
+        catalog = self.read(locale, slug)
+        context = self.context(locale)
+        memory = self._memory(locale)
+        views = []
+        for message in catalog:
+            if not message.id or not isinstance(message.id, str):
+                continue
+            view = EntryView(
+                context=message.context or "",
+                source=message.id,
+                translation=str(message.string or ""),
+                state=state_of(message),
+                token=entry_token(message),
+                line=message.lineno or 0,
+                comments=list(message.auto_comments),
+            )
+            view.problems = [(check.severity, check.name, text) for check, text in check_message(message, context) if check.name != "fuzzy"]
+            if not is_reviewed(message):
+                suggestion = memory.closest(message.id, 0.6)
+                view.suggestion = suggestion if suggestion and suggestion.translation != view.translation else None
+            view.preview = self.preview(locale, slug, view.context, view.translation or view.source)
+            views.append(view)
+        return views
+
+    def save(self, locale: str, slug: str, unit: str, token: str, action: str, text: str = "", version: str = "") -> SaveOutcome:
+        """Apply one translator action (approve, save, reject) to one entry, atomically."""
+        path = self._path(locale, slug)
+        with catalog_write_lock(self.config.root / ".tilmash"):
+            data = path.read_bytes()
+            merged = hashlib.sha256(data).hexdigest()[:16] != version
+            catalog = parse_catalog(data, path, self.config.babel_locale(locale))
+            message = next((m for m in catalog if m.context == unit and m.id), None)
+            if message is None:
+                return SaveOutcome("gone")
+            if entry_token(message) != token:
+                return SaveOutcome("conflict", str(message.string or ""))
+            if action == "reject":
+                message.string = ""
+                message.flags.discard("fuzzy")
+                message.auto_comments = [c for c in message.auto_comments if not c.startswith(("machine translation:", "translation memory:"))]
+            else:
+                if text.strip() != message.string:  # a person wrote this: it is no longer machine output
+                    message.auto_comments = [c for c in message.auto_comments if not c.startswith(("machine translation:", "translation memory:"))]
+                message.string = text.strip()
+                if action == "approve" and message.string:
+                    message.flags.discard("fuzzy")
+                    message.previous_id = []
+                    message.auto_comments = [c for c in message.auto_comments if not c.startswith(CHECK_NOTE)]
+            write_atomic(path, render_catalog(catalog))
+        return SaveOutcome("merged" if merged else "saved")
+
+    def approve_all(self, locale: str, slug: str, tokens: dict[str, str]) -> tuple[int, int]:
+        """Approve every shown, translated entry still as shown and free of QA errors; (approved, skipped)."""
+        path = self._path(locale, slug)
+        context = self.context(locale)
+        approved = skipped = 0
+        with catalog_write_lock(self.config.root / ".tilmash"):
+            catalog = parse_catalog(path.read_bytes(), path, self.config.babel_locale(locale))
+            for message in catalog:
+                if not message.id or not message.fuzzy or not message.string or message.context not in tokens:
+                    continue
+                errors = [c for c, _ in check_message(message, context) if c.severity == "error"]
+                if entry_token(message) != tokens[message.context] or errors:
+                    skipped += 1
+                    continue
+                message.flags.discard("fuzzy")
+                message.previous_id = []
+                message.auto_comments = [c for c in message.auto_comments if not c.startswith(CHECK_NOTE)]
+                approved += 1
+            if approved:
+                write_atomic(path, render_catalog(catalog))
+        return approved, skipped
