@@ -22,21 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.common import SCRATCH, paragraph  # noqa: E402
+
 from i18n import article_template, parse_catalog, render_catalog, same_content, sync_catalog  # noqa: E402
 from sources import parse_article  # noqa: E402
 
 LOCALES = ("kk", "ru", "zh_Hans")
-# Work in memory where possible: creating a file on this machine's disk costs 0.5 ms or
-# more and varies from run to run, which would measure the disk rather than the tools.
-SCRATCH = Path("/dev/shm/tilmash-bench") if Path("/dev/shm").is_dir() else Path(__file__).resolve().parent / "results"
-WORDS = (
-    "university research students laboratory grant faculty rector conference energy water "
-    "glacier satellite library chemistry medicine partners agreement programme science data"
-).split()
 
-
-def paragraph(rng: random.Random) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 40))).capitalize() + "."
 
 
 def make_sources(count: int, rng: random.Random) -> dict[str, list[str]]:

@@ -30,8 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-REPO = Path(__file__).resolve().parent.parent
-SCRATCH = Path("/dev/shm/tilmash-bench") if Path("/dev/shm").is_dir() else REPO / "benchmarks" / "results"
+from benchmarks.common import REPO, SCRATCH  # noqa: E402
+
 
 
 def paragraphs(count: int) -> list[str]:

@@ -16,22 +16,18 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-# Work in memory where possible: creating a file on this machine's disk costs 0.5 ms or
-# more and varies from run to run, which would measure the disk rather than the tools.
-SCRATCH = Path("/dev/shm/tilmash-bench") if Path("/dev/shm").is_dir() else Path(__file__).resolve().parent / "results"
-WORDS = (
-    "university research students laboratory grant faculty rector conference energy water "
-    "glacier satellite library chemistry medicine partners agreement programme science data"
-).split()
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import REPO, SCRATCH, news_body, paragraph  # noqa: E402
+
 
 
 def make_newsroom(root: Path, articles: int, rng: random.Random) -> None:
     shutil.copy(REPO / "examples" / "newsroom" / "tilmash.toml", root / "tilmash.toml")
     (root / "sources").mkdir(parents=True)
     for index in range(articles):
-        paragraphs = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 40))).capitalize() + "." for _ in range(8)]
-        body = "\n\n".join(paragraphs[:3]) + "\n\n## Details\n\n" + "\n".join(f"- {p}" for p in paragraphs[3:6]) + "\n\n" + "\n\n".join(paragraphs[6:])
+        paragraphs = [paragraph(rng) for _ in range(8)]
+        body = news_body(paragraphs)
         day = 1 + index % 28
         (root / "sources" / f"story-{index:04d}.md").write_text(
             f"---\ntitle: Story number {index}\ndate: 2026-{1 + index % 12:02d}-{day:02d}\nsummary: {paragraphs[0]}\n---\n{body}\n",

@@ -21,17 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.common import REPO, SCRATCH, WORDS, news_body, paragraph  # noqa: E402
+
 from i18n import article_template, render_catalog, sync_catalog  # noqa: E402
 from sources import parse_article  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent
-# Work in memory where possible: creating a file on this machine's disk costs 0.5 ms or
-# more and varies from run to run, which would measure the disk rather than the tools.
-SCRATCH = Path("/dev/shm/tilmash-bench") if Path("/dev/shm").is_dir() else Path(__file__).resolve().parent / "results"
-WORDS = (
-    "university research students laboratory grant faculty rector conference energy water "
-    "glacier satellite library chemistry medicine partners agreement programme science data"
-).split()
 LOCALES = {"kk": "kk", "ru": "ru", "zh": "zh_Hans"}
 PELICAN_SETTINGS = """\
 AUTHOR = "Press Office"
@@ -53,9 +47,9 @@ DEFAULT_PAGINATION = 10
 
 
 def article_markdown(index: int, rng: random.Random) -> tuple[str, str, str, list[str]]:
-    paragraphs = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 40))).capitalize() + "." for _ in range(8)]
+    paragraphs = [paragraph(rng) for _ in range(8)]
     paragraphs[1] = paragraphs[1].replace(" ", " **bold** ", 1) + " See [the report](https://example.org/report)."
-    body = "\n\n".join(paragraphs[:3]) + "\n\n## Details\n\n" + "\n".join(f"- {p}" for p in paragraphs[3:6]) + "\n\n" + "\n\n".join(paragraphs[6:])
+    body = news_body(paragraphs)
     date = f"2026-{1 + index % 12:02d}-{1 + index % 28:02d}"
     tags = [rng.choice(WORDS), rng.choice(WORDS)]
     return f"Story number {index}", date, body, tags

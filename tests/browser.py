@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -34,17 +35,23 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve `directory` on 127.0.0.1 for the duration; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def running(server: Any) -> Iterator[str]:
+    """Run a socketserver-style `server` in a thread for the duration; yields its base URL."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 for the duration; yields the base URL (ending in /)."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    with running(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)) as base:
+        yield base + "/"
 
 
 @contextmanager

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +11,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from i18n import is_reviewed, read_catalog, render_catalog
-from tests.browser import browser_page
+from tests.browser import browser_page, running
 from tests.conftest import run_cli
 from tests.helpers import msgfmt_check
 from tilmash.atomic import AtomicWriter
@@ -31,13 +29,8 @@ FIXED = {
 
 @contextmanager
 def review_server(newsroom: Path) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, create_app(load_config(newsroom, os.environ | {}), TOKEN), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
+    with running(make_server("127.0.0.1", 0, create_app(load_config(newsroom), TOKEN), threaded=True)) as base:
+        yield base
 
 
 @pytest.fixture

@@ -22,16 +22,22 @@ def _snapshot(root: Path) -> dict[str, tuple[int, bytes]]:
     }
 
 
-def test_second_concurrent_run_exits_promptly_with_status_3(newsroom):
+def _lock_holder(newsroom: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process holding the newsroom's lock for `seconds`; returns once it holds it."""
     holder = subprocess.Popen(
         [sys.executable, "-c", (
             "import sys, time; from pathlib import Path; from tilmash.lock import newsroom_lock\n"
-            "with newsroom_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(30)"
-        ), str(newsroom / ".tilmash")],
+            "with newsroom_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(float(sys.argv[2]))"
+        ), str(newsroom / ".tilmash"), str(seconds)],
         stdout=subprocess.PIPE, text=True, cwd=REPO,
     )
+    assert holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_second_concurrent_run_exits_promptly_with_status_3(newsroom):
+    holder = _lock_holder(newsroom, 30)
     try:
-        assert holder.stdout.readline().strip() == "locked"
         started = time.monotonic()
         result = run_cli("run", newsroom)
         assert time.monotonic() - started < 10
@@ -52,14 +58,7 @@ def test_two_runs_started_together_exactly_one_proceeds(newsroom):
 
 
 def test_wait_flag_waits_for_the_lock_instead(newsroom):
-    holder = subprocess.Popen(
-        [sys.executable, "-c", (
-            "import sys, time; from pathlib import Path; from tilmash.lock import newsroom_lock\n"
-            "with newsroom_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(2)"
-        ), str(newsroom / ".tilmash")],
-        stdout=subprocess.PIPE, text=True, cwd=REPO,
-    )
-    assert holder.stdout.readline().strip() == "locked"
+    holder = _lock_holder(newsroom, 2)
     result = run_cli("run", "--wait", newsroom)
     holder.wait()
     assert result.code == 0
@@ -67,14 +66,7 @@ def test_wait_flag_waits_for_the_lock_instead(newsroom):
 
 
 def test_lock_left_by_a_killed_run_is_recovered(newsroom):
-    holder = subprocess.Popen(
-        [sys.executable, "-c", (
-            "import sys, time; from pathlib import Path; from tilmash.lock import newsroom_lock\n"
-            "with newsroom_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)"
-        ), str(newsroom / ".tilmash")],
-        stdout=subprocess.PIPE, text=True, cwd=REPO,
-    )
-    assert holder.stdout.readline().strip() == "locked"
+    holder = _lock_holder(newsroom, 60)
     holder.kill()
     holder.wait()
     assert "pid" in (newsroom / ".tilmash" / "lock").read_text()
