@@ -191,3 +191,29 @@ def test_broken_glossary_is_reported_with_its_line(newsroom, en_ru_package, pack
     assert result.code == 1 and "ru.csv:2: empty term" in result.stderr
     catalog = read_catalog(newsroom / "i18n" / "ru" / "water-conference.po", "ru")
     assert all(m.string and m.fuzzy for m in catalog if m.id)  # machine translation went on without it
+
+
+def test_tbx_glossary_gives_each_locale_its_own_term(tmp_path):
+    from translate.glossary import load_glossary
+
+    (tmp_path / "glossary.tbx").write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX" xml:lang="en"><text><body>
+<termEntry id="c1">
+  <langSet xml:lang="en"><tig><term>Alatau University of Science</term></tig></langSet>
+  <langSet xml:lang="ru"><tig><term>Алатауский университет науки</term></tig></langSet>
+  <langSet xml:lang="kk"><tig><term>Алатау ғылым университеті</term></tig></langSet>
+</termEntry>
+<termEntry id="c2"><langSet xml:lang="en"><tig><term>Tarlan</term></tig></langSet></termEntry>
+</body></text></martif>""",
+        encoding="utf-8",
+    )
+    kk = load_glossary(tmp_path, "en", "kk")
+    assert [(t.source, t.target) for t in kk.terms] == [("Alatau University of Science", "Алатау ғылым университеті"), ("Tarlan", "Tarlan")]
+    # No Chinese term given: no constraint for zh, but a name with only an English term is kept everywhere.
+    assert [(t.source, t.target) for t in load_glossary(tmp_path, "en", "zh").terms] == [("Tarlan", "Tarlan")]
+    (tmp_path / "glossary.tbx").write_text("<martif><termEntry>", encoding="utf-8")
+    from translate.glossary import GlossaryError
+
+    with pytest.raises(GlossaryError, match="glossary.tbx:1"):
+        load_glossary(tmp_path, "en", "kk")

@@ -74,9 +74,13 @@ def _read_tbx(path: Path, source_language: str, locale: str) -> list[Term]:
             term = next((t.text for t in lang_set.iter("term", "{*}term") if t.text), None)
             if language and term:
                 by_language[language] = term.strip()
-        if source_language in by_language:
-            source = by_language[source_language]
-            terms.append(Term(source, by_language.get(locale, source)))
+        source = by_language.get(source_language)
+        if source is None:
+            continue
+        if locale in by_language:
+            terms.append(Term(source, by_language[locale]))
+        elif len(by_language) == 1:  # only the English term: a name never to translate
+            terms.append(Term(source, source))
     return terms
 
 
