@@ -7,6 +7,7 @@ elements produced are the source's own placeholders with the source's own attrib
 from __future__ import annotations
 
 import re
+from html import escape as html_escape
 from collections.abc import Callable, Mapping
 
 from lxml import etree, html
@@ -39,9 +40,11 @@ def _element(placeholder: Placeholder, alt_text: Callable[[str], str], asset_roo
 
 def unit_html(block: Block, text: str, alt_text: Callable[[str], str], asset_root: str = "") -> str:
     """HTML for `text` (the block's own or a translation); invalid markup falls back to text."""
+    if not block.placeholders:  # most units: plain text, whatever tags a translation may hold
+        return html_escape(text, quote=False)
     if check_placeholders(block.text, text):
         # Render the words without any markup rather than guess at broken structure.
-        text = PLACEHOLDER_RE.sub("", text) if block.placeholders else text
+        text = PLACEHOLDER_RE.sub("", text)
     known = {p.number: p for p in block.placeholders}
     root = etree.Element("span")
     stack = [root]

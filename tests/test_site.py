@@ -90,3 +90,15 @@ def test_status_reports_progress_without_writing(newsroom):
     ru = next(line for line in report["locales"] if line["locale"] == "ru")
     assert ru["published"] == 3 and ru["articles"] == 6
     assert ru["reviewed"] == 28 and ru["untranslated"] > 0
+
+
+def test_tags_in_the_translation_of_a_plain_unit_stay_text(newsroom):
+    path = newsroom / "i18n" / "ru" / "solar-lab-opens.po"
+    catalog = read_catalog(path, "ru")
+    target = next(m for m in catalog if m.id == "storage of energy in batteries")
+    target.string = "хранение <1>энергии</1> <b onclick='x()'>в</b> аккумуляторах"
+    path.write_bytes(render_catalog(catalog))
+    assert run_cli("run", newsroom).code == 0
+    page = html.parse(str(newsroom / "public" / "ru" / "solar-lab-opens.html")).getroot()
+    item = page.xpath("//div[@class='body']//li")[1]
+    assert len(item) == 0 and item.text == "хранение <1>энергии</1> <b onclick='x()'>в</b> аккумуляторах"
