@@ -1,4 +1,7 @@
-"""`tilmash run` and `tilmash status`: the only place that knows all four stages."""
+"""The stages wired together for one newsroom: sources → catalogs in memory → editions → reports.
+
+`tilmash.runner` decides what is written; `status` uses the same steps and writes nothing.
+"""
 
 from __future__ import annotations
 
@@ -65,25 +68,29 @@ def reviewed_pairs(catalogs: dict[str, Catalog]) -> dict[str, str]:
     return memory
 
 
-def sync_locale(config: Config, locale: str, articles: list[Article], report: RunReport) -> LocaleCatalogs:
-    """Read this locale's catalogs and merge every article's current units into them."""
-    existing = _read_existing(config, locale, [a.slug for a in articles], report)
+def sync_locale(config: Config, locale: str, templates: dict[str, Catalog], report: RunReport) -> LocaleCatalogs:
+    """Read this locale's catalogs and merge every article's current units (its template) into them."""
+    existing = _read_existing(config, locale, list(templates), report)
     memory = reviewed_pairs(existing.catalogs) if config.memory_exact_as_reviewed else {}
     synced = LocaleCatalogs(locale, on_disk=existing.on_disk, broken=existing.broken)
-    for article in articles:
-        if article.slug in existing.broken:
+    for slug, template in templates.items():
+        if slug in existing.broken:
             continue
-        template = article_template(article, article.source_path.relative_to(config.root).as_posix())
-        catalog, _ = sync_catalog(template, existing.catalogs.get(article.slug), config.babel_locale(locale), memory)
-        synced.catalogs[article.slug] = catalog
+        catalog, _ = sync_catalog(template, existing.catalogs.get(slug), config.babel_locale(locale), memory)
+        synced.catalogs[slug] = catalog
     return synced
 
 
-def pot_catalogs(config: Config, articles: list[Article]) -> dict[Path, Catalog]:
-    return {
-        config.i18n_dir / "pot" / f"{a.slug}.pot": article_template(a, a.source_path.relative_to(config.root).as_posix())
-        for a in articles
-    }
+@dataclass(slots=True)
+class Prepared:
+    """The newsroom read and synced in memory: what every later step works from."""
+
+    articles: list[Article]
+    templates: dict[str, Catalog]  # slug → the article's POT
+    synced: dict[str, LocaleCatalogs]
+
+    def pot_path(self, config: Config, slug: str) -> Path:
+        return config.i18n_dir / "pot" / f"{slug}.pot"
 
 
 def catalog_changed(catalog: Catalog, old: bytes | None) -> bool:
@@ -119,13 +126,14 @@ def sync_ui(config: Config, locale: str, report: RunReport, now: dt.datetime, wr
     return catalog
 
 
-def prepare(config: Config, report: RunReport) -> tuple[list[Article], dict[str, LocaleCatalogs]]:
+def prepare(config: Config, report: RunReport) -> Prepared:
     """Load sources and sync every locale's catalogs in memory (nothing written)."""
     articles, source_errors = load_sources(config.sources_dir) if config.sources_dir.is_dir() else ([], [])
     if not config.sources_dir.is_dir():
         report.errors.append(f"{config.sources_dir}: no sources/ directory with English articles")
     report.errors.extend(str(e) for e in source_errors)
-    return articles, {locale: sync_locale(config, locale, articles, report) for locale in config.target_locales}
+    templates = {a.slug: article_template(a, a.source_path.relative_to(config.root).as_posix()) for a in articles}
+    return Prepared(articles, templates, {locale: sync_locale(config, locale, templates, report) for locale in config.target_locales})
 
 
 def editions_of(config: Config, articles: list[Article], synced: dict[str, LocaleCatalogs]) -> dict[str, list[LocalizedArticle]]:
@@ -167,6 +175,7 @@ def static_assets(directory: Path) -> dict[str, bytes]:
 def status(config: Config) -> RunReport:
     """What `run` would publish now, without machine translation and without writing."""
     report = RunReport()
-    articles, synced = prepare(config, report)
-    report.locales = locale_reports(config, articles, synced, editions_of(config, articles, synced))
+    prepared = prepare(config, report)
+    editions = editions_of(config, prepared.articles, prepared.synced)
+    report.locales = locale_reports(config, prepared.articles, prepared.synced, editions)
     return report

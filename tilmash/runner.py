@@ -82,7 +82,6 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
         catalog_changed,
         editions_of,
         locale_reports,
-        pot_catalogs,
         prepare,
         static_assets,
         sync_ui,
@@ -94,7 +93,8 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
     report = RunReport()
     write = not options.dry_run
     with stage(log, "sources") as fields:
-        articles, synced = prepare(config, report)
+        prepared = prepare(config, report)
+        articles, synced = prepared.articles, prepared.synced
         fields.update(articles=len(articles), errors=len(report.errors))
     filled: dict[str, int] = {}
     writer = AtomicWriter()
@@ -122,7 +122,8 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
             fields["written" if write else "would_write"] = changed
     with stage(log, "templates") as fields:
         changed = 0
-        for path, template in pot_catalogs(config, articles).items():
+        for slug, template in prepared.templates.items():
+            path = prepared.pot_path(config, slug)
             old = path.read_bytes() if path.exists() else None
             if write:
                 changed += write_if_changed(path, template, old, now, writer)
