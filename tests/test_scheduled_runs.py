@@ -177,3 +177,11 @@ def test_interrupted_run_leftovers_are_cleaned(newsroom):
     assert run_cli("run", newsroom).code == 0
     assert not staging.exists() and not temp.exists()
     shutil.rmtree(newsroom / "public")
+
+
+def test_unreadable_feed_is_an_error_and_the_run_goes_on(newsroom, tmp_path):
+    broken = tmp_path / "feed.xml"
+    broken.write_text("not a feed at all", encoding="utf-8")
+    result = run_cli("run", "--import", broken, newsroom)
+    assert result.code == 1 and "feed import failed" in result.stderr
+    assert (newsroom / "public" / "en" / "solar-lab-opens.html").exists()

@@ -43,13 +43,7 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
             removed = remove_leftovers(config.root, config.public_dir)
             if removed:
                 log(f"stage=recover leftovers_removed={removed}")
-        feed = options.import_feed
-        if feed and not options.dry_run:
-            from tilmash.feed_sync import import_feed
-
-            with stage(log, "import") as fields:
-                imported = import_feed(config.sources_dir, feed)
-                fields.update(new=len(imported.new), updated=len(imported.updated))
+        import_errors = _import(config, options, log)
         state_path = state_dir / "state.json"
         previous = RunState.load(state_path)
         fingerprint = inputs_fingerprint(config.root, config.packages_dir)
@@ -60,8 +54,11 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
             and previous.site_fingerprint == site_fingerprint(config.public_dir)
         ):
             log("stage=noop reason=inputs-unchanged")
-            return RunReport.replay(previous.summary, previous.errors)
+            replayed = RunReport.replay(previous.summary, previous.errors)
+            replayed.errors += import_errors
+            return replayed
         report = _full_run(config, options, log)
+        report.errors += import_errors
         if not options.dry_run and not report.deferred:  # a deferred catalog must not look up to date
             RunState(
                 inputs_fingerprint(config.root, config.packages_dir),
@@ -70,6 +67,23 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
                 report.as_dict(),
             ).save(state_path)
         return report
+
+
+def _import(config: Config, options: RunOptions, log: Log) -> list[str]:
+    """Pull the English feed first when asked to; a feed that fails is an error, not a crash."""
+    if not options.import_feed or options.dry_run:
+        return []
+    from sources.feed_import import FeedError
+    from tilmash.feed_sync import import_feed
+
+    with stage(log, "import") as fields:
+        try:
+            imported = import_feed(config.sources_dir, options.import_feed)
+        except (FeedError, OSError) as error:
+            fields["failed"] = 1
+            return [f"{options.import_feed}: feed import failed: {error} (the run went on with the sources as they are)"]
+        fields.update(new=len(imported.new), updated=len(imported.updated))
+    return []
 
 
 def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
