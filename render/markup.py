@@ -10,7 +10,7 @@ import re
 from html import escape as html_escape
 from collections.abc import Callable, Mapping
 
-from lxml import etree, html
+from lxml import etree
 
 from sources import Block, Placeholder
 from sources.placeholders import PLACEHOLDER_RE, check_placeholders
@@ -78,12 +78,3 @@ def unit_html(block: Block, text: str, alt_text: Callable[[str], str], asset_roo
 def fill_template(template: str, html_for_unit: Mapping[str, str]) -> str:
     """Put each unit's HTML into its `<tilmash-unit>` slot of an article body template."""
     return SLOT_RE.sub(lambda m: html_for_unit[m.group(1)], template)
-
-
-def is_well_formed_fragment(fragment: str) -> bool:
-    """True when lxml parses `fragment` as HTML without dropping it."""
-    try:
-        html.fragments_fromstring(fragment)
-    except (etree.ParserError, ValueError):
-        return False
-    return True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sources.placeholders import PLACEHOLDER_RE
@@ -62,7 +62,6 @@ class Article:
     blocks: tuple[Block, ...]
     body_template: str
     updated: dt.datetime | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
     def block(self, unit_id: str) -> Block:
         for block in self.blocks:
