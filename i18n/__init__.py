@@ -1,22 +1,30 @@
-"""Stage 2 (and 4): Articles ↔ gettext catalogs — templates, msgmerge-style sync, progress."""
+"""Stage 2 (and 4): Articles ↔ gettext catalogs — templates, msgmerge-style sync, progress.
 
-from i18n.pofile import CatalogError, parse_catalog, read_catalog, render_catalog, same_content
-from i18n.stats import Progress, catalog_progress, is_machine
-from i18n.sync import SyncCounts, is_reviewed, new_catalog, sync_catalog
-from i18n.template import article_template
+Names are loaded on first use (PEP 562), so `tilmash run` with nothing to do stays fast.
+"""
 
-__all__ = [
-    "CatalogError",
-    "Progress",
-    "SyncCounts",
-    "article_template",
-    "catalog_progress",
-    "is_machine",
-    "is_reviewed",
-    "new_catalog",
-    "parse_catalog",
-    "read_catalog",
-    "render_catalog",
-    "same_content",
-    "sync_catalog",
-]
+from importlib import import_module
+from typing import Any
+
+_HOMES = {
+    "CatalogError": "i18n.pofile",
+    "parse_catalog": "i18n.pofile",
+    "read_catalog": "i18n.pofile",
+    "render_catalog": "i18n.pofile",
+    "same_content": "i18n.pofile",
+    "Progress": "i18n.stats",
+    "catalog_progress": "i18n.stats",
+    "is_machine": "i18n.stats",
+    "SyncCounts": "i18n.sync",
+    "is_reviewed": "i18n.sync",
+    "new_catalog": "i18n.sync",
+    "sync_catalog": "i18n.sync",
+    "article_template": "i18n.template",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'i18n' has no attribute {name!r}")
+    return getattr(import_module(_HOMES[name]), name)

@@ -1,6 +1,18 @@
-"""Stage 1: English articles in, `Article` objects out."""
+"""Stage 1: English articles in, `Article` objects out.
 
-from sources.loader import load_sources, parse_article
+The loader (Markdown, YAML, HTML parsers) is imported on first use (PEP 562).
+"""
+
+from importlib import import_module
+from typing import Any
+
 from sources.model import Article, Block, Placeholder, SourceError
 
-__all__ = ["Article", "Block", "Placeholder", "SourceError", "load_sources", "parse_article"]
+_LAZY = {"load_sources": "sources.loader", "parse_article": "sources.loader"}
+__all__ = ["Article", "Block", "Placeholder", "SourceError", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'sources' has no attribute {name!r}")
+    return getattr(import_module(_LAZY[name]), name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tilmash.pipeline import RunReport
+from tilmash.report import RunReport
 
 from i18n import Progress
 
