@@ -39,7 +39,12 @@ def paragraphs(count: int) -> list[str]:
 
     articles, _ = load_sources(REPO / "examples" / "newsroom" / "sources")
     units = [b.text for a in articles for b in a.blocks if b.translatable and b.kind in ("paragraph", "list item", "quote")]
-    return [(f"Update {i // len(units)}: " if i >= len(units) else "") + units[i % len(units)] for i in range(count)]
+    # Each copy gets its own words in front, so no two paragraphs (or sentences) are the same
+    # and deduplication cannot flatter the batched path.
+    openers = ["", "Meanwhile, ", "In Almaty, ", "Last week, ", "According to the press office, ", "This autumn, ",
+               "For the first time, ", "In a statement, ", "At the faculty, ", "Once again, ", "By contrast, ",
+               "In the capital, ", "After the meeting, ", "Unexpectedly, ", "In the spring, "]
+    return [openers[i // len(units) % len(openers)] + units[i % len(units)] for i in range(count)]
 
 
 def build_package(directory: Path) -> Path:

@@ -67,8 +67,17 @@ def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
     return restored, lost
 
 
+_MAYBE_BOUNDARY = re.compile(r"[.!?…][\"'”’»)\]]*\s+\S")
+
+
 def split_sentences(text: str, segment: Callable[[str], list[str]]) -> list[str]:
-    """Sentences of `text`, never cutting a paired placeholder in two."""
+    """Sentences of `text`, never cutting a paired placeholder in two.
+
+    Units without any "end mark + space + more text" are one sentence: the splitter, by far
+    the slowest step outside the model, is only asked about the others.
+    """
+    if not _MAYBE_BOUNDARY.search(text):
+        return [text.strip()] if text.strip() else []
     sentences: list[str] = []
     pending = ""
     for sentence in segment(text):
