@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -14,14 +15,24 @@ STATE_VERSION = 1
 
 
 def _tree_entries(directory: Path) -> list[str]:
-    if not directory.is_dir():
-        return []
-    entries = []
-    for path in sorted(directory.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
-            stat = path.stat()
-            entries.append(f"{path.relative_to(directory).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}")
-    return entries
+    """`name\0size\0mtime` of every visible file below `directory` (os.scandir: one stat each)."""
+    entries: list[str] = []
+    pending = [(str(directory), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            scanned = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in scanned:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, f"{prefix}{entry.name}/"))
+            elif entry.is_file():
+                stat = entry.stat()
+                entries.append(f"{prefix}{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    return sorted(entries)
 
 
 def inputs_fingerprint(root: Path, packages_dir: Path | None, extra: str = "") -> str:
