@@ -67,7 +67,7 @@ def json_feed(settings: SiteSettings, locale: str, editions: Sequence[LocalizedA
     items = []
     for edition in editions:
         article = edition.article
-        item = {
+        item: dict[str, object] = {
             "id": entry_id(settings, locale, article.slug),
             "url": settings.url(article_path(locale, article.slug)),
             "title": edition.text("title"),

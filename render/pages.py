@@ -76,7 +76,7 @@ class LocalePages:
         return [
             {
                 "lang": settings.html_lang(code),
-                "name": settings.babel(code).get_display_name(settings.babel(code)).split(" (")[0].capitalize(),
+                "name": (settings.babel(code).get_display_name(settings.babel(code)) or code).split(" (")[0].capitalize(),
                 "href": root + paths[code],
                 "current": code == self.locale,
             }

@@ -93,11 +93,11 @@ def _inline_to_unit(children: Sequence[Token], line: int, units: _Units) -> tupl
         elif token.type == "image":
             alt = token.content.strip()
             alt_unit = units.add("alt text", alt, line) if alt else None
-            attrs = [("src", str(token.attrs.get("src", "")))]
+            image_attrs = [("src", str(token.attrs.get("src", "")))]
             title = str(token.attrs.get("title") or "")
             if title:
-                attrs.append(("title", title))
-            placeholders.append(Placeholder(number, "img", tuple(attrs), alt_unit=alt_unit, paired=False))
+                image_attrs.append(("title", title))
+            placeholders.append(Placeholder(number, "img", tuple(image_attrs), alt_unit=alt_unit, paired=False))
             parts.append(f"<{number}/>")
     return " ".join("".join(parts).split()), placeholders
 

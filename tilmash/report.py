@@ -60,7 +60,7 @@ class RunReport:
     def replay(cls, summary: dict[str, object], errors: list[str]) -> "RunReport":
         """The report of a run whose inputs had not changed since the last complete run."""
         report = cls(errors=list(errors), notes=["nothing changed since the last run"])
-        for line in summary.get("locales", []):  # type: ignore[union-attr]
+        for line in summary.get("locales", []):  # type: ignore[attr-defined]
             progress = Progress(**{k: line[k] for k in Progress.__slots__})
             by_article = {slug: Progress(**{k: v[k] for k in Progress.__slots__}) for slug, v in line["by_article"].items()}
             published = {slug for slug, v in line["by_article"].items() if v["published"]}

@@ -15,7 +15,7 @@ def _cells(p: Progress) -> tuple[str, ...]:
 
 def summary_table(report: RunReport, by_article: bool = False) -> str:
     """Units per state for each locale; with `by_article`, one indented row per article too."""
-    rows = [COLUMNS]
+    rows: list[tuple[str, ...]] = [COLUMNS]
     for line in report.locales:
         if line.engine == "source":
             rows.append((line.locale, f"{line.published}/{line.articles}", "source", "", "", "", "", ""))
