@@ -125,14 +125,17 @@ def _narrow_breaks(escaped: str) -> tuple[list[int], set[int]]:
     In such text every character is one column, so offsets are widths and lines are
     packed by bisection instead of walking the text a character at a time.
     """
-    breaks = {m.end() for m in _NARROW_BREAK.finditer(escaped)}
-    breaks -= {m.end() for m in _NO_BREAK_AFTER_SPACES.finditer(escaped)}
+    breaks = [m.end() for m in _NARROW_BREAK.finditer(escaped)]  # increasing: matches do not overlap
+    if _NO_BREAK_AFTER_SPACES.search(escaped):
+        banned = {m.end() for m in _NO_BREAK_AFTER_SPACES.finditer(escaped)}
+        breaks = [b for b in breaks if b not in banned]
     forced: set[int] = set()
-    if "\\" in escaped:
+    if "\\n" in escaped:
         forced = {m.end() for m in _ESCAPE.finditer(escaped) if m.group() == "\\n"}
-        breaks |= forced
-    breaks.add(len(escaped))
-    return sorted(breaks), forced
+        breaks = sorted(set(breaks) | forced)
+    if not breaks or breaks[-1] != len(escaped):
+        breaks.append(len(escaped))
+    return breaks, forced
 
 
 def _narrow_chunks(escaped: str, room: int) -> list[str]:

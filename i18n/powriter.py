@@ -7,6 +7,7 @@ after its paragraph was removed and restored). Reading stays Babel's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from babel.messages.catalog import Catalog, Message
@@ -14,10 +15,12 @@ from babel.messages.catalog import Catalog, Message
 from i18n.powrap import PAGE_WIDTH, wrap_literal
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"})
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\t\r]')
 
 
 def _literal(prefix: str, keyword: str, text: str) -> list[str]:
-    return wrap_literal(prefix, keyword, text.translate(_ESCAPES), PAGE_WIDTH)
+    escaped = text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text  # most texts need none
+    return wrap_literal(prefix, keyword, escaped, PAGE_WIDTH)
 
 
 def _locations(message: Message) -> Iterator[str]:

@@ -31,6 +31,7 @@ class SiteSettings:
     babel_locales: Mapping[str, str]  # site code → Babel identifier (zh → zh_Hans)
     titles: Mapping[str, str] | None = None  # localized site titles
     page_size: int = 10  # articles per index page
+    feed_items: int = 100  # newest articles in each feed (Pelican's default too); the sitemap lists all
 
     def babel(self, locale: str) -> "Locale":
         from babel import Locale

@@ -8,7 +8,7 @@ from typing import Any
 
 from sources.model import Article, Block, Placeholder, SourceError
 
-_LAZY = {"load_sources": "sources.loader", "parse_article": "sources.loader"}
+_LAZY = dict.fromkeys(("load_sources", "parse_article", "source_files", "read_source", "collect_sources"), "sources.loader")
 __all__ = ["Article", "Block", "Placeholder", "SourceError", *_LAZY]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -121,25 +122,38 @@ def _article(
     )
 
 
-def load_sources(directory: Path) -> tuple[list[Article], list[SourceError]]:
-    """All articles of `directory` (sorted by file name) and the errors of the bad ones."""
+def source_files(directory: Path) -> list[Path]:
+    """The article files of `directory`, sorted by name (which decides who keeps a duplicate slug)."""
+    return sorted(p for p in directory.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file())
+
+
+def read_source(path: Path) -> Article | SourceError:
+    """One file parsed, or the problem with it: one bad article never stops the others."""
+    try:
+        return parse_article(path, path.read_bytes(), path.stem.lower())
+    except SourceProblem as problem:
+        return SourceError(path, problem.line, str(problem))
+    except OSError as error:
+        return SourceError(path, None, f"cannot be read: {error.strerror}")
+
+
+def collect_sources(parsed: Iterable[Article | SourceError]) -> tuple[list[Article], list[SourceError]]:
+    """Split parsed files into articles and errors; a slug already taken is an error."""
     articles: list[Article] = []
     errors: list[SourceError] = []
     by_slug: dict[str, Path] = {}
-    for path in sorted(p for p in directory.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file()):
-        try:
-            article = parse_article(path, path.read_bytes(), path.stem.lower())
-        except SourceProblem as problem:
-            errors.append(SourceError(path, problem.line, str(problem)))
-            continue
-        except OSError as error:
-            errors.append(SourceError(path, None, f"cannot be read: {error.strerror}"))
-            continue
-        if article.slug in by_slug:
-            errors.append(
-                SourceError(path, None, f"duplicate slug {article.slug!r}: already used by {by_slug[article.slug].name}")
-            )
-            continue
-        by_slug[article.slug] = path
-        articles.append(article)
+    for article in parsed:
+        if isinstance(article, SourceError):
+            errors.append(article)
+        elif article.slug in by_slug:
+            taken = by_slug[article.slug].name
+            errors.append(SourceError(article.source_path, None, f"duplicate slug {article.slug!r}: already used by {taken}"))
+        else:
+            by_slug[article.slug] = article.source_path
+            articles.append(article)
     return articles, errors
+
+
+def load_sources(directory: Path) -> tuple[list[Article], list[SourceError]]:
+    """All articles of `directory` (sorted by file name) and the errors of the bad ones."""
+    return collect_sources(read_source(path) for path in source_files(directory))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -28,8 +29,13 @@ _KIND_BY_OPEN_TOKEN = {
 _PAIRED_INLINE = {"em_open": "em", "strong_open": "strong", "s_open": "s", "link_open": "a"}
 
 
+@cache
 def commonmark() -> MarkdownIt:
-    """CommonMark with tables; raw HTML in sources is shown as text, never passed through."""
+    """CommonMark with tables; raw HTML in sources is shown as text, never passed through.
+
+    Built once per process (setting up the rule chains costs as much as parsing a story);
+    parsing and rendering keep no state in the instance.
+    """
     return MarkdownIt("commonmark", {"html": False, "xhtmlOut": False}).enable("table")
 
 

@@ -64,6 +64,13 @@ def _table(data: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
     return value
 
 
+def _positive_int(table: dict[str, Any], key: str, default: int, path: Path) -> int:
+    value = table.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigError(f"{path}: [site] {key} must be a whole number of at least 1, not {value!r}")
+    return value
+
+
 def load_config(root: Path, environ: dict[str, str] | None = None) -> Config:
     """Read `root/tilmash.toml`; raise ConfigError with one clear sentence on problems."""
     environ = dict(os.environ) if environ is None else environ
@@ -98,7 +105,8 @@ def load_config(root: Path, environ: dict[str, str] | None = None) -> Config:
         locales=(source, *targets),
         babel_locales=babel_locales,
         titles=titles,
-        page_size=int(site.get("page_size", 10)),
+        page_size=_positive_int(site, "page_size", 10, path),
+        feed_items=_positive_int(site, "feed_items", 100, path),
     )
     engines_table = _table(data, "engines", path)
     default_engine = str(engines_table.get("default", "auto"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -24,8 +25,9 @@ from i18n import (
 )
 from render.policy import LocalizedArticle, localize, source_edition
 from render.ui import UI_DOMAIN, shipped_translations, ui_template
-from sources import Article, load_sources
+from sources import Article, SourceError, collect_sources, read_source, source_files
 from tilmash.atomic import AtomicWriter
+from tilmash.parallel import Mapper
 from tilmash.report import LocaleReport, RunReport
 from tilmash.config import Config
 
@@ -86,7 +88,8 @@ class Prepared:
     """The newsroom read and synced in memory: what every later step works from."""
 
     articles: list[Article]
-    templates: dict[str, Catalog]  # slug → the article's POT
+    templates: dict[str, Catalog]  # slug → the article's POT (built only when there are target locales)
+    template_files: dict[str, bytes]  # slug → the POT as written to i18n/pot/
     synced: dict[str, LocaleCatalogs]
 
     def pot_path(self, config: Config, slug: str) -> Path:
@@ -100,7 +103,10 @@ def catalog_changed(catalog: Catalog, old: bytes | None) -> bool:
 def write_if_changed(path: Path, catalog: Catalog, old: bytes | None, now: dt.datetime, writer: AtomicWriter) -> bool:
     """Stage `catalog` for an atomic write unless only its header dates would change."""
     catalog.revision_date = now
-    data = render_catalog(catalog)
+    return write_bytes_if_changed(path, render_catalog(catalog), old, writer)
+
+
+def write_bytes_if_changed(path: Path, data: bytes, old: bytes | None, writer: AtomicWriter) -> bool:
     if old is not None and same_content(old, data):
         return False
     writer.write(path, data, old)
@@ -126,14 +132,35 @@ def sync_ui(config: Config, locale: str, report: RunReport, now: dt.datetime, wr
     return catalog
 
 
-def prepare(config: Config, report: RunReport) -> Prepared:
-    """Load sources and sync every locale's catalogs in memory (nothing written)."""
-    articles, source_errors = load_sources(config.sources_dir) if config.sources_dir.is_dir() else ([], [])
+def _source_and_template(path: Path, root: Path, now: dt.datetime) -> tuple[Article | SourceError, bytes | None]:
+    """One source file parsed and its POT rendered: the unit of work spread over the cores."""
+    article = read_source(path)
+    if isinstance(article, SourceError):
+        return article, None
+    template = article_template(article, path.relative_to(root).as_posix())
+    template.revision_date = now
+    return article, render_catalog(template)
+
+
+def prepare(config: Config, report: RunReport, now: dt.datetime, mapper: Mapper = map) -> Prepared:
+    """Load sources, render their POTs and sync every locale's catalogs in memory (nothing written)."""
     if not config.sources_dir.is_dir():
         report.errors.append(f"{config.sources_dir}: no sources/ directory with English articles")
+        paths = []
+    else:
+        paths = source_files(config.sources_dir)
+    parsed = list(mapper(partial(_source_and_template, root=config.root, now=now), paths))
+    articles, source_errors = collect_sources(article for article, _ in parsed)
     report.errors.extend(str(e) for e in source_errors)
-    templates = {a.slug: article_template(a, a.source_path.relative_to(config.root).as_posix()) for a in articles}
-    return Prepared(articles, templates, {locale: sync_locale(config, locale, templates, report) for locale in config.target_locales})
+    template_files: dict[str, bytes] = {}
+    for article, pot in parsed:
+        if isinstance(article, Article) and pot is not None:
+            template_files.setdefault(article.slug, pot)  # a duplicate slug keeps the first file's, as above
+    templates = {}
+    if config.target_locales:
+        templates = {a.slug: article_template(a, a.source_path.relative_to(config.root).as_posix()) for a in articles}
+    synced = {locale: sync_locale(config, locale, templates, report) for locale in config.target_locales}
+    return Prepared(articles, templates, template_files, synced)
 
 
 def editions_of(config: Config, articles: list[Article], synced: dict[str, LocaleCatalogs]) -> dict[str, list[LocalizedArticle]]:
@@ -175,7 +202,7 @@ def static_assets(directory: Path) -> dict[str, bytes]:
 def status(config: Config) -> RunReport:
     """What `run` would publish now, without machine translation and without writing."""
     report = RunReport()
-    prepared = prepare(config, report)
+    prepared = prepare(config, report, dt.datetime.now(dt.timezone.utc))
     editions = editions_of(config, prepared.articles, prepared.synced)
     report.locales = locale_reports(config, prepared.articles, prepared.synced, editions)
     return report

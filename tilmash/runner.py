@@ -7,10 +7,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
 from tilmash.atomic import AtomicWriter, publish_tree, remove_leftovers, site_changes
 from tilmash.config import Config
 from tilmash.lock import catalog_write_lock, newsroom_lock
+from tilmash.parallel import available_cores, fork_map
 from tilmash.report import RunReport
 from tilmash.state import RunState, inputs_fingerprint, site_fingerprint
 
@@ -23,6 +25,7 @@ class RunOptions:
     wait: bool = False
     import_feed: str | None = None
     now: dt.datetime | None = None
+    jobs: int | None = None  # processes for parsing and rendering; None: every available core
 
 
 @contextmanager
@@ -92,6 +95,7 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
     from render.site import build_site
     from render.ui import compiled
     from tilmash.machine import machine_translate
+    from i18n import same_content
     from tilmash.pipeline import (
         catalog_changed,
         editions_of,
@@ -99,15 +103,17 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
         prepare,
         static_assets,
         sync_ui,
+        write_bytes_if_changed,
         write_if_changed,
     )
     from translate.pretranslate import pending_messages
 
     now = options.now or dt.datetime.now(dt.timezone.utc)
+    mapper = partial(fork_map, jobs=options.jobs or available_cores())
     report = RunReport()
     write = not options.dry_run
     with stage(log, "sources") as fields:
-        prepared = prepare(config, report)
+        prepared = prepare(config, report, now, mapper)
         articles, synced = prepared.articles, prepared.synced
         fields.update(articles=len(articles), errors=len(report.errors))
     filled: dict[str, int] = {}
@@ -136,12 +142,12 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
             fields["written" if write else "would_write"] = changed
     with stage(log, "templates") as fields:
         changed = 0
-        for slug, template in prepared.templates.items():
+        for slug, data in prepared.template_files.items():
             path = prepared.pot_path(config, slug)
             old = path.read_bytes() if path.exists() else None
             if write:
-                changed += write_if_changed(path, template, old, now, writer)
-            elif catalog_changed(template, old):
+                changed += write_bytes_if_changed(path, data, old, writer)
+            elif old is None or not same_content(old, data):
                 changed += 1
         report.catalogs_written += changed
         fields["written" if write else "would_write"] = changed
@@ -157,7 +163,7 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
     report.notes += [f"{p} was edited during the run (review page or editor); it is synced on the next run" for p in report.deferred]
     with stage(log, "render") as fields:
         editions = editions_of(config, articles, synced)
-        files = build_site(config.site, editions, ui, static_assets(config.root / "static"))
+        files = build_site(config.site, editions, ui, static_assets(config.root / "static"), mapper)
         fields["files"] = len(files)
     with stage(log, "publish") as fields:
         if write:
