@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -84,13 +85,9 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     return parse_catalog(path.read_bytes(), path, locale)
 
 
-_VOLATILE_HEADERS = (b'"POT-Creation-Date:', b'"PO-Revision-Date:')
+_VOLATILE_HEADERS = re.compile(rb'^"(?:POT-Creation-Date|PO-Revision-Date):.*(?:\n|$)', re.MULTILINE)
 
 
 def same_content(old: bytes, new: bytes) -> bool:
     """Equal but for the header dates: such a catalog is not rewritten (no churn, no mtime change)."""
-
-    def stable(data: bytes) -> list[bytes]:
-        return [line for line in data.split(b"\n") if not line.startswith(_VOLATILE_HEADERS)]
-
-    return stable(old) == stable(new)
+    return _VOLATILE_HEADERS.sub(b"", old) == _VOLATILE_HEADERS.sub(b"", new)

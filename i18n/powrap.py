@@ -105,40 +105,66 @@ def _class(chars: set[str] | str) -> str:
     return "".join(re.escape(c) for c in sorted(chars))
 
 
-# Break opportunities in text without wide characters (same rules as `_may_break_after`).
-_NARROW_BREAK = re.compile(
-    r" +(?=[^ ])"  # after spaces
-    r"|-(?=[^\W\d_])"  # after a hyphen before a letter
-    r"|[.,:;](?=[^\W\d_])"  # after numeric punctuation before a letter
-    rf"|/(?=[^\s\\/.,:;\d{_class(_NO_BREAK_BEFORE)}])"  # after a slash
+# Where a line may end in text without wide characters (same rules as `_may_break_after`),
+# as a zero-width test between two characters.
+_BREAK_HERE = (
+    r"(?:(?<= )(?=[^ ])"  # after spaces
+    r"|(?<=-)(?=[^\W\d_])"  # after a hyphen before a letter
+    r"|(?<=[.,:;])(?=[^\W\d_])"  # after numeric punctuation before a letter
+    rf"|(?<=/)(?=[^\s\\/.,:;\d{_class(_NO_BREAK_BEFORE)}]))"  # after a slash
 )
-# Spaces after which UAX #14 forbids a break (LB14, LB15, LB17).
+_NARROW_BREAK = re.compile(_BREAK_HERE)
+# Spaces after which UAX #14 forbids a break (LB14, LB15, LB17), and a cheap test for
+# whether a text can contain any.
 _NO_BREAK_AFTER_SPACES = re.compile(
     rf"[{_class(_NO_BREAK_AFTER)}] +|[{_class(_QUOTES)}] +(?=[{_class(_OPENING)}])|— +(?=—)"
 )
+_MAY_FORBID_BREAKS = re.compile(rf"[{_class(_NO_BREAK_AFTER | _QUOTES | {'—'})}] +")
 _ESCAPE = re.compile(r"\\.")
 
 
-def _narrow_breaks(escaped: str) -> tuple[list[int], set[int]]:
-    """Break positions (offsets after which a line may end) of a text without wide characters.
-
-    In such text every character is one column, so offsets are widths and lines are
-    packed by bisection instead of walking the text a character at a time.
-    """
-    breaks = [m.end() for m in _NARROW_BREAK.finditer(escaped)]  # increasing: matches do not overlap
-    if _NO_BREAK_AFTER_SPACES.search(escaped):
-        banned = {m.end() for m in _NO_BREAK_AFTER_SPACES.finditer(escaped)}
-        breaks = [b for b in breaks if b not in banned]
-    forced: set[int] = set()
-    if "\\n" in escaped:
-        forced = {m.end() for m in _ESCAPE.finditer(escaped) if m.group() == "\\n"}
-        breaks = sorted(set(breaks) | forced)
-    if not breaks or breaks[-1] != len(escaped):
-        breaks.append(len(escaped))
-    return breaks, forced
+@lru_cache(maxsize=8)
+def _line_pattern(room: int) -> re.Pattern[str]:
+    """The longest prefix of at most `room` columns ending at a break, else up to the first break."""
+    return re.compile(rf".{{1,{room}}}{_BREAK_HERE}|.+?{_BREAK_HERE}", re.DOTALL)
 
 
 def _narrow_chunks(escaped: str, room: int) -> list[str]:
+    """Lines of a text without wide characters, where every character is one column."""
+    if _MAY_FORBID_BREAKS.search(escaped):
+        return _listed_chunks(escaped, room)
+    if "\\n" not in escaped:
+        return _packed(escaped, room)
+    # A line always ends after "\n": wrap the pieces between them one by one.
+    ends = [m.end() for m in _ESCAPE.finditer(escaped) if m.group() == "\\n"]
+    pieces = [escaped[start:end] for start, end in zip([0, *ends], [*ends, len(escaped)]) if end > start]
+    return [line for piece in pieces for line in _packed(piece, room)]
+
+
+def _packed(escaped: str, room: int) -> list[str]:
+    pattern = _line_pattern(room)
+    lines: list[str] = []
+    start = 0
+    while len(escaped) - start > room and (line := pattern.match(escaped, start)):
+        lines.append(line.group())
+        start = line.end()
+    if start < len(escaped):
+        lines.append(escaped[start:])
+    return lines
+
+
+def _narrow_breaks(escaped: str) -> tuple[list[int], set[int]]:
+    """Every break position of a narrow text, less the forbidden ones, plus forced `\\n` breaks."""
+    breaks = [m.start() for m in _NARROW_BREAK.finditer(escaped)]
+    banned = {m.end() for m in _NO_BREAK_AFTER_SPACES.finditer(escaped)}
+    breaks = [b for b in breaks if b not in banned]
+    forced = {m.end() for m in _ESCAPE.finditer(escaped) if m.group() == "\\n"}
+    breaks = sorted(set(breaks) | forced | {len(escaped)})
+    return breaks, forced
+
+
+def _listed_chunks(escaped: str, room: int) -> list[str]:
+    """Lines packed by bisecting the list of break positions (texts with forced or forbidden breaks)."""
     breaks, forced = _narrow_breaks(escaped)
     chunks: list[str] = []
     start = 0

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import jinja2
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from babel.support import NullTranslations
@@ -25,7 +28,14 @@ def template_environment() -> jinja2.Environment:
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True,
+        auto_reload=False,  # a build is short-lived: no stat() of every template for every page
     )
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: dt.date, locale: Locale) -> str:
+    """A story's date appears on its page, the index and its tag pages: format it once."""
+    return format_date(day, "long", locale=locale)
 
 
 def article_path(locale: str, slug: str) -> str:
@@ -106,7 +116,7 @@ class LocalePages:
         } | extra
 
     def date(self, edition: LocalizedArticle) -> str:
-        return format_date(edition.article.date, "long", locale=self.settings.babel(self.locale))
+        return _long_date(edition.article.date.date(), self.settings.babel(self.locale))
 
     def article(self, edition: LocalizedArticle) -> tuple[str, bytes]:
         article = edition.article

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from babel import Locale
 
 PolicyMode = Literal["reviewed", "threshold", "machine"]
+
+
+@cache
+def _parsed_locale(identifier: str) -> "Locale":
+    """Parsing a locale identifier is slow enough to show when done for every page."""
+    from babel import Locale
+
+    return Locale.parse(identifier)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +43,7 @@ class SiteSettings:
     feed_items: int = 100  # newest articles in each feed (Pelican's default too); the sitemap lists all
 
     def babel(self, locale: str) -> "Locale":
-        from babel import Locale
-
-        return Locale.parse(self.babel_locales.get(locale, locale))
+        return _parsed_locale(self.babel_locales.get(locale, locale))
 
     def html_lang(self, locale: str) -> str:
         return self.babel_locales.get(locale, locale).replace("_", "-")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -124,7 +125,8 @@ def _article(
 
 def source_files(directory: Path) -> list[Path]:
     """The article files of `directory`, sorted by name (which decides who keeps a duplicate slug)."""
-    return sorted(p for p in directory.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file())
+    with os.scandir(directory) as entries:
+        return sorted(Path(e.path) for e in entries if os.path.splitext(e.name)[1] in SOURCE_SUFFIXES and e.is_file())
 
 
 def read_source(path: Path) -> Article | SourceError:

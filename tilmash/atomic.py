@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+
+from tilmash.linux import libc_function
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -44,8 +44,7 @@ def sync_filesystem(path: Path) -> None:
     One syncfs before a batch of renames gives the same guarantee as an fsync per file,
     at the price of one call instead of thousands.
     """
-    libc_name = ctypes.util.find_library("c")
-    syncfs = getattr(ctypes.CDLL(libc_name, use_errno=True), "syncfs", None) if libc_name else None
+    syncfs = libc_function("syncfs")
     if syncfs is None:
         os.sync()
         return
@@ -103,11 +102,7 @@ class AtomicWriter:
 
 def _exchange(first: Path, second: Path) -> bool:
     """Swap two directories in one step (Linux renameat2); False where unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    renameat2 = libc_function("renameat2")
     if renameat2 is None:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)

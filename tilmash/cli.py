@@ -35,10 +35,16 @@ def _print_report(report: RunReport, as_json: bool, quiet: bool = False, by_arti
         print(f"error: {error}", file=sys.stderr)
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     config = load_config(Path(args.dir))
     log = (lambda _: None) if args.quiet else (lambda line: print(line, file=sys.stderr))
-    options = RunOptions(dry_run=args.dry_run, wait=args.wait, import_feed=args.import_feed or config.import_feed)
+    options = RunOptions(dry_run=args.dry_run, wait=args.wait, import_feed=args.import_feed or config.import_feed, jobs=args.jobs)
     try:
         report = run(config, options, log=log)
     except LockBusy as busy:
@@ -127,6 +133,7 @@ def parser() -> argparse.ArgumentParser:
     run_cmd.add_argument("--quiet", action="store_true", help="print only errors (for cron)")
     run_cmd.add_argument("--dry-run", action="store_true", help="say what would change; write nothing, no machine translation")
     run_cmd.add_argument("--wait", action="store_true", help="wait for a run in progress instead of exiting with status 3")
+    run_cmd.add_argument("--jobs", type=_positive, metavar="N", help="processes for parsing and rendering (default: every available core)")
     run_cmd.add_argument("--import", dest="import_feed", metavar="FEED", help="import this English feed first (default: [import] feed)")
     run_cmd.set_defaults(handler=_cmd_run)
     status_cmd = commands.add_parser("status", help="show translation progress without changing anything")

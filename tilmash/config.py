@@ -53,6 +53,9 @@ class Config:
     def catalog_path(self, locale: str, slug: str) -> Path:
         return self.i18n_dir / locale / f"{slug}.po"
 
+    def template_path(self, slug: str) -> Path:
+        return self.i18n_dir / "pot" / f"{slug}.pot"
+
     def babel_locale(self, locale: str) -> str:
         return self.site.babel_locales.get(locale, locale)
 

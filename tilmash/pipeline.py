@@ -89,11 +89,8 @@ class Prepared:
 
     articles: list[Article]
     templates: dict[str, Catalog]  # slug → the article's POT (built only when there are target locales)
-    template_files: dict[str, bytes]  # slug → the POT as written to i18n/pot/
+    changed_templates: dict[str, tuple[bytes, bytes | None]]  # slug → new POT, the one on disk
     synced: dict[str, LocaleCatalogs]
-
-    def pot_path(self, config: Config, slug: str) -> Path:
-        return config.i18n_dir / "pot" / f"{slug}.pot"
 
 
 def catalog_changed(catalog: Catalog, old: bytes | None) -> bool:
@@ -103,10 +100,7 @@ def catalog_changed(catalog: Catalog, old: bytes | None) -> bool:
 def write_if_changed(path: Path, catalog: Catalog, old: bytes | None, now: dt.datetime, writer: AtomicWriter) -> bool:
     """Stage `catalog` for an atomic write unless only its header dates would change."""
     catalog.revision_date = now
-    return write_bytes_if_changed(path, render_catalog(catalog), old, writer)
-
-
-def write_bytes_if_changed(path: Path, data: bytes, old: bytes | None, writer: AtomicWriter) -> bool:
+    data = render_catalog(catalog)
     if old is not None and same_content(old, data):
         return False
     writer.write(path, data, old)
@@ -132,14 +126,23 @@ def sync_ui(config: Config, locale: str, report: RunReport, now: dt.datetime, wr
     return catalog
 
 
-def _source_and_template(path: Path, root: Path, now: dt.datetime) -> tuple[Article | SourceError, bytes | None]:
-    """One source file parsed and its POT rendered: the unit of work spread over the cores."""
+def _source_and_template(path: Path, config: Config, now: dt.datetime) -> tuple[Article | SourceError, tuple[bytes, bytes | None] | None]:
+    """One source file parsed, and its POT if that differs from the one on disk.
+
+    The unit of work spread over the cores: reading and comparing the old POT here keeps
+    unchanged ones off the way back.
+    """
     article = read_source(path)
     if isinstance(article, SourceError):
         return article, None
-    template = article_template(article, path.relative_to(root).as_posix())
+    template = article_template(article, path.relative_to(config.root).as_posix())
     template.revision_date = now
-    return article, render_catalog(template)
+    data = render_catalog(template)
+    try:
+        old: bytes | None = config.template_path(article.slug).read_bytes()
+    except FileNotFoundError:
+        old = None
+    return article, None if old is not None and same_content(old, data) else (data, old)
 
 
 def prepare(config: Config, report: RunReport, now: dt.datetime, mapper: Mapper = map) -> Prepared:
@@ -149,18 +152,16 @@ def prepare(config: Config, report: RunReport, now: dt.datetime, mapper: Mapper 
         paths = []
     else:
         paths = source_files(config.sources_dir)
-    parsed = list(mapper(partial(_source_and_template, root=config.root, now=now), paths))
+    parsed = list(mapper(partial(_source_and_template, config=config, now=now), paths))
     articles, source_errors = collect_sources(article for article, _ in parsed)
     report.errors.extend(str(e) for e in source_errors)
-    template_files: dict[str, bytes] = {}
-    for article, pot in parsed:
-        if isinstance(article, Article) and pot is not None:
-            template_files.setdefault(article.slug, pot)  # a duplicate slug keeps the first file's, as above
+    kept = set(map(id, articles))  # a duplicate slug's POT goes with the file that keeps the slug
+    changed_templates = {a.slug: pot for a, pot in parsed if id(a) in kept and pot is not None}
     templates = {}
     if config.target_locales:
         templates = {a.slug: article_template(a, a.source_path.relative_to(config.root).as_posix()) for a in articles}
     synced = {locale: sync_locale(config, locale, templates, report) for locale in config.target_locales}
-    return Prepared(articles, templates, template_files, synced)
+    return Prepared(articles, templates, changed_templates, synced)
 
 
 def editions_of(config: Config, articles: list[Article], synced: dict[str, LocaleCatalogs]) -> dict[str, list[LocalizedArticle]]:

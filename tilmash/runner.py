@@ -12,7 +12,6 @@ from functools import partial
 from tilmash.atomic import AtomicWriter, publish_tree, remove_leftovers, site_changes
 from tilmash.config import Config
 from tilmash.lock import catalog_write_lock, newsroom_lock
-from tilmash.parallel import available_cores, fork_map
 from tilmash.report import RunReport
 from tilmash.state import RunState, inputs_fingerprint, site_fingerprint
 
@@ -94,8 +93,7 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
     # cron) then never loads Jinja2, the Markdown parser or the MT engine.
     from render.site import build_site
     from render.ui import compiled
-    from tilmash.machine import machine_translate
-    from i18n import same_content
+    from tilmash.parallel import available_cores, fork_map
     from tilmash.pipeline import (
         catalog_changed,
         editions_of,
@@ -103,10 +101,8 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
         prepare,
         static_assets,
         sync_ui,
-        write_bytes_if_changed,
         write_if_changed,
     )
-    from translate.pretranslate import pending_messages
 
     now = options.now or dt.datetime.now(dt.timezone.utc)
     mapper = partial(fork_map, jobs=options.jobs or available_cores())
@@ -118,6 +114,9 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
         fields.update(articles=len(articles), errors=len(report.errors))
     filled: dict[str, int] = {}
     writer = AtomicWriter()
+    if synced:  # the MT engines and their libraries load only for a newsroom with target locales
+        from tilmash.machine import machine_translate
+        from translate.pretranslate import pending_messages
     for locale, catalogs in synced.items():
         with stage(log, "translate", locale=locale) as fields:
             if write:
@@ -141,16 +140,11 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
             report.catalogs_written += changed
             fields["written" if write else "would_write"] = changed
     with stage(log, "templates") as fields:
-        changed = 0
-        for slug, data in prepared.template_files.items():
-            path = prepared.pot_path(config, slug)
-            old = path.read_bytes() if path.exists() else None
+        for slug, (data, old) in prepared.changed_templates.items():
             if write:
-                changed += write_bytes_if_changed(path, data, old, writer)
-            elif old is None or not same_content(old, data):
-                changed += 1
-        report.catalogs_written += changed
-        fields["written" if write else "would_write"] = changed
+                writer.write(config.template_path(slug), data, old)
+        report.catalogs_written += len(prepared.changed_templates)
+        fields["written" if write else "would_write"] = len(prepared.changed_templates)
     ui = {}
     for locale in config.target_locales:
         catalog = sync_ui(config, locale, report, now, writer if write else None)
