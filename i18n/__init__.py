@@ -20,6 +20,8 @@ _HOMES = {
     "new_catalog": "i18n.sync",
     "sync_catalog": "i18n.sync",
     "article_template": "i18n.template",
+    "is_current_template": "i18n.template",
+    "template_version": "i18n.template",
 }
 __all__ = sorted(_HOMES)
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
+from importlib import metadata
+
 from babel.messages.catalog import Catalog
 
 from sources import Article
@@ -9,9 +13,39 @@ from sources import Article
 PROJECT = "Tilmash newsroom"
 
 
+@cache
+def _release() -> str:
+    try:
+        return metadata.version("tilmash")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def template_version(article: Article, source_ref: str) -> str:
+    """A digest of everything the POT is made from, written as its Project-Id-Version.
+
+    Units (text, ids, lines, placeholders), the `#:` file name and the Tilmash release
+    that segmented them: a POT on disk carrying the same version is up to date, which a
+    run can tell without rendering the POT again.
+    """
+    made_from = repr((source_ref, article.slug, article.blocks, _release()))
+    return hashlib.sha256(made_from.encode("utf-8")).hexdigest()[:16]
+
+
+def is_current_template(data: bytes, version: str) -> bool:
+    """Does the POT `data` carry this `template_version`?"""
+    return f'"Project-Id-Version: {PROJECT} {version}\\n"'.encode() in data[:1024]
+
+
 def article_template(article: Article, source_ref: str) -> Catalog:
     """A POT for `article`; `source_ref` is the source file as written in `#:` lines."""
-    template = Catalog(domain=article.slug, project=PROJECT, charset="utf-8", fuzzy=False)
+    template = Catalog(
+        domain=article.slug,
+        project=PROJECT,
+        version=template_version(article, source_ref),
+        charset="utf-8",
+        fuzzy=False,
+    )
     for block in article.blocks:
         if not block.translatable:
             continue

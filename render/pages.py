@@ -118,7 +118,7 @@ class LocalePages:
     def date(self, edition: LocalizedArticle) -> str:
         return _long_date(edition.article.date.date(), self.settings.babel(self.locale))
 
-    def article(self, edition: LocalizedArticle) -> tuple[str, bytes]:
+    def article(self, edition: LocalizedArticle) -> dict[str, bytes]:
         article = edition.article
         path = article_path(self.locale, article.slug)
         paths = {code: slugs[article.slug] for code, slugs in self.published.items() if article.slug in slugs}
@@ -137,7 +137,7 @@ class LocalePages:
             machine_notice=edition.machine_translated,
             partial_notice=bool(edition.untranslated_units),
         )
-        return path, html.encode("utf-8")
+        return {path: html.encode("utf-8")}
 
     def _entry(self, edition: LocalizedArticle, root: str) -> dict[str, Any]:
         article = edition.article

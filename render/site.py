@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from importlib import resources
 from typing import Any
 
@@ -23,9 +24,18 @@ def newest_first(editions: Sequence[LocalizedArticle]) -> list[LocalizedArticle]
     return sorted(editions, key=lambda e: (e.article.date, e.article.slug), reverse=True)
 
 
-def _render_article(job: tuple[LocalePages, LocalizedArticle]) -> tuple[str, bytes]:
-    pages, edition = job
-    return pages.article(edition)
+def _run(job: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
+    return job()
+
+
+def _feeds(settings: SiteSettings, locale: str, latest: Sequence[LocalizedArticle]) -> dict[str, bytes]:
+    bodies = {e.article.slug: article_body(e, settings.base_url) for e in latest}  # absolute image URLs
+    body = lambda e: bodies[e.article.slug]  # noqa: E731 - one rendering shared by the three formats
+    return {
+        f"{locale}/atom.xml": atom_feed(settings, locale, latest, body),
+        f"{locale}/rss.xml": rss_feed(settings, locale, latest, body),
+        f"{locale}/feed.json": json_feed(settings, locale, latest, body),
+    }
 
 
 def build_site(
@@ -37,11 +47,12 @@ def build_site(
 ) -> dict[str, bytes]:
     """Every file of the site. `editions[locale]` lists what that locale publishes.
 
-    `mapper` renders the article pages, the bulk of the work; the runner passes one that
+    The pages are independent jobs run through `mapper`: the runner passes one that
     spreads them over the cores.
     """
     env = template_environment()
-    files: dict[str, bytes] = dict(assets or {}) | {"style.css": stylesheet()}
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)  # compiled once, here, rather than in every worker
     published = {
         locale: {e.article.slug: article_path(locale, e.article.slug) for e in editions.get(locale, ())}
         for locale in settings.locales
@@ -50,20 +61,16 @@ def build_site(
         locale: LocalePages(settings, locale, env, ui.get(locale) or NullTranslations(), published) for locale in settings.locales
     }
     ordered = {locale: newest_first(editions.get(locale, ())) for locale in settings.locales}
-    for name in env.list_templates(extensions=["html"]):
-        env.get_template(name)  # compiled once, here, rather than in every worker
-    jobs = [(pages[locale], edition) for locale in settings.locales for edition in ordered[locale]]
-    files |= dict(mapper(_render_article, jobs))
+    jobs: list[Callable[[], dict[str, bytes]]] = [
+        lambda: {"index.html": pages[settings.source_locale].home(settings.locales), "sitemap.xml": sitemap(settings, published)}
+    ]
+    for locale in settings.locales:  # the long jobs first, so that no worker is left with all of them
+        jobs.append(partial(pages[locale].listing, ordered[locale], settings.page_size))
+        jobs.append(partial(pages[locale].tags, ordered[locale]))
+        jobs.append(partial(_feeds, settings, locale, ordered[locale][: settings.feed_items]))
     for locale in settings.locales:
-        files |= pages[locale].listing(ordered[locale], settings.page_size)
-        files |= pages[locale].tags(ordered[locale])
-        latest = ordered[locale][: settings.feed_items]
-        feed_bodies = {e.article.slug: article_body(e, settings.base_url) for e in latest}  # absolute image URLs
-        body = lambda e: feed_bodies[e.article.slug]  # noqa: E731 - shared by the three formats
-        files[f"{locale}/atom.xml"] = atom_feed(settings, locale, latest, body)
-        files[f"{locale}/rss.xml"] = rss_feed(settings, locale, latest, body)
-        files[f"{locale}/feed.json"] = json_feed(settings, locale, latest, body)
-    home = LocalePages(settings, settings.source_locale, env, ui.get(settings.source_locale) or NullTranslations(), published)
-    files["index.html"] = home.home(settings.locales)
-    files["sitemap.xml"] = sitemap(settings, published)
+        jobs += [partial(pages[locale].article, edition) for edition in ordered[locale]]
+    files: dict[str, bytes] = dict(assets or {}) | {"style.css": stylesheet()}
+    for produced in mapper(_run, jobs):
+        files |= produced
     return files

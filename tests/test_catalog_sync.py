@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from i18n import is_reviewed, render_catalog
-from tests.helpers import msgfmt_check, sync
+from i18n import article_template, is_current_template, is_reviewed, render_catalog, template_version
+from tests.helpers import article, msgfmt_check, sync
 
 FIRST = "The rector opened the new library on Monday.\n\nStudents can borrow up to ten books.\n"
 
@@ -126,3 +126,15 @@ def test_removed_machine_translation_comes_back_fuzzy_not_reviewed():
     restored = sync(FIRST, removed)
     message = _by_id(restored)["Students can borrow up to ten books."]
     assert message.string == "МТ Students can borrow up to ten books." and message.fuzzy
+
+
+def test_template_version_follows_units_and_release_not_other_front_matter(monkeypatch):
+    import i18n.template
+
+    body = "First paragraph.\n\nSecond paragraph.\n"
+    version = template_version(article(body), "sources/story.md")
+    assert is_current_template(render_catalog(article_template(article(body), "sources/story.md")), version)
+    assert template_version(article(body + "\nThird.\n"), "sources/story.md") != version
+    assert template_version(article(body), "sources/moved.md") != version  # `#:` lines change
+    monkeypatch.setattr(i18n.template, "_release", lambda: "99.0")
+    assert template_version(article(body), "sources/story.md") != version

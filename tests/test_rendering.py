@@ -82,7 +82,7 @@ def test_dates_are_formatted_for_the_locale(newsroom, locale, month):
 
 def test_index_is_paginated_newest_first(newsroom):
     config = newsroom / "tilmash.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace("[site]\n", "[site]\npage_size = 4\n"), encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace("page_size = 10", "page_size = 4"), encoding="utf-8")
     assert run_cli("run", newsroom).code == 0
     first = _page(newsroom, "en/index.html")
     dates = first.xpath("//ol[@class='articles']//time/@datetime")

@@ -185,3 +185,33 @@ def test_unreadable_feed_is_an_error_and_the_run_goes_on(newsroom, tmp_path):
     result = run_cli("run", "--import", broken, newsroom)
     assert result.code == 1 and "feed import failed" in result.stderr
     assert (newsroom / "public" / "en" / "solar-lab-opens.html").exists()
+
+
+def _pot_version(pot: Path) -> str:
+    line = next(line for line in pot.read_text(encoding="utf-8").splitlines() if line.startswith('"Project-Id-Version:'))
+    return line.split()[-1].removesuffix('\\n"')
+
+
+def test_a_pot_is_rendered_again_only_when_its_units_or_the_release_change(newsroom):
+    assert run_cli("run", newsroom).code == 0
+    pot = newsroom / "i18n" / "pot" / "library-night.pot"
+    source = newsroom / "sources" / "library-night.md"
+    first = _pot_version(pot)
+    stamp = pot.stat().st_mtime_ns
+
+    # Tags are not translation units: the POT keeps its version and is not touched.
+    source.write_text(source.read_text(encoding="utf-8").replace("tags: [library, events]", "tags: [library]"), encoding="utf-8")
+    assert run_cli("run", newsroom).code == 0
+    assert pot.stat().st_mtime_ns == stamp and _pot_version(pot) == first
+
+    # An edited paragraph gives a new version, and the new text.
+    source.write_text(source.read_text(encoding="utf-8").replace("rare books collection", "old books collection"), encoding="utf-8")
+    assert run_cli("run", newsroom).code == 0
+    second = _pot_version(pot)
+    assert second != first and "old books collection" in pot.read_text(encoding="utf-8")
+
+    # A POT written by another release (its version differs) is rendered again even though
+    # the source did not change: that release may have segmented the article differently.
+    pot.write_text(pot.read_text(encoding="utf-8").replace(second, "0123456789abcdef"), encoding="utf-8")
+    assert run_cli("run", newsroom).code == 0
+    assert _pot_version(pot) == second

@@ -17,11 +17,13 @@ from i18n import (
     Progress,
     article_template,
     catalog_progress,
+    is_current_template,
     is_reviewed,
     parse_catalog,
     render_catalog,
     same_content,
     sync_catalog,
+    template_version,
 )
 from render.policy import LocalizedArticle, localize, source_edition
 from render.ui import UI_DOMAIN, shipped_translations, ui_template
@@ -129,19 +131,23 @@ def sync_ui(config: Config, locale: str, report: RunReport, now: dt.datetime, wr
 def _source_and_template(path: Path, config: Config, now: dt.datetime) -> tuple[Article | SourceError, tuple[bytes, bytes | None] | None]:
     """One source file parsed, and its POT if that differs from the one on disk.
 
-    The unit of work spread over the cores: reading and comparing the old POT here keeps
-    unchanged ones off the way back.
+    The unit of work spread over the cores. A POT whose version says it was made from
+    the same units is not rendered again; others are rendered and compared here, so
+    unchanged ones never travel back to the main process.
     """
     article = read_source(path)
     if isinstance(article, SourceError):
         return article, None
-    template = article_template(article, path.relative_to(config.root).as_posix())
-    template.revision_date = now
-    data = render_catalog(template)
+    source_ref = path.relative_to(config.root).as_posix()
     try:
         old: bytes | None = config.template_path(article.slug).read_bytes()
     except FileNotFoundError:
         old = None
+    if old is not None and is_current_template(old, template_version(article, source_ref)):
+        return article, None
+    template = article_template(article, source_ref)
+    template.revision_date = now
+    data = render_catalog(template)
     return article, None if old is not None and same_content(old, data) else (data, old)
 
 
