@@ -147,9 +147,9 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
         fields["written" if write else "would_write"] = len(prepared.changed_templates)
     ui = {}
     for locale in config.target_locales:
-        catalog = sync_ui(config, locale, report, now, writer if write else None)
-        if catalog is not None:
-            ui[locale] = compiled(catalog)
+        ui_catalog = sync_ui(config, locale, report, now, writer if write else None)
+        if ui_catalog is not None:
+            ui[locale] = compiled(ui_catalog)
     with stage(log, "commit") as fields, catalog_write_lock(config.root / ".tilmash"):
         fields["files"] = writer.commit()
         fields["skipped"] = len(writer.skipped)
