@@ -12,7 +12,7 @@ _HOMES = {
     "read_catalog": "i18n.pofile",
     "render_catalog": "i18n.pofile",
     "same_content": "i18n.pofile",
-    "Progress": "i18n.stats",
+    "Progress": "i18n.progress",
     "catalog_progress": "i18n.stats",
     "is_machine": "i18n.stats",
     "SyncCounts": "i18n.sync",

@@ -1,11 +1,10 @@
-"""Progress counts of catalogs: what translators and the run summary report."""
+"""Counting a catalog's units by state: what translators and the run summary report."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-
 from babel.messages.catalog import Catalog, Message
 
+from i18n.progress import Progress
 from i18n.sync import is_reviewed
 
 MACHINE_PREFIX = "machine translation:"
@@ -13,33 +12,6 @@ MACHINE_PREFIX = "machine translation:"
 
 def is_machine(message: Message) -> bool:
     return message.fuzzy and any(c.startswith(MACHINE_PREFIX) for c in message.auto_comments)
-
-
-@dataclass(slots=True)
-class Progress:
-    """Units (and their English words) by state; `fuzzy` means changed-source, not machine."""
-
-    reviewed: int = 0
-    machine: int = 0
-    fuzzy: int = 0
-    untranslated: int = 0
-    words_reviewed: int = 0
-    words_total: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.reviewed + self.machine + self.fuzzy + self.untranslated
-
-    @property
-    def complete(self) -> bool:
-        return self.total > 0 and self.reviewed == self.total
-
-    def add(self, other: "Progress") -> None:
-        for field in fields(self):
-            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
-
-    def as_dict(self) -> dict[str, int]:
-        return {field.name: getattr(self, field.name) for field in fields(self)} | {"total": self.total}
 
 
 def catalog_progress(catalog: Catalog) -> Progress:

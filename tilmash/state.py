@@ -6,9 +6,9 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
+from tilmash import __version__
 from tilmash.atomic import write_atomic
 
 STATE_VERSION = 1
@@ -41,11 +41,7 @@ def inputs_fingerprint(root: Path, packages_dir: Path | None, extra: str = "") -
     Any edit to a source, catalog, static file, the config or the installed models changes it.
     """
     digest = hashlib.sha256()
-    try:
-        version = metadata.version("tilmash")
-    except metadata.PackageNotFoundError:
-        version = "unknown"
-    digest.update(f"{STATE_VERSION}\0{version}\0{extra}\n".encode())
+    digest.update(f"{STATE_VERSION}\0{__version__}\0{extra}\n".encode())
     config = root / "tilmash.toml"
     digest.update(config.read_bytes() if config.is_file() else b"")
     for name in ("sources", "i18n", "static"):

@@ -17,7 +17,7 @@ from babel.messages.catalog import Catalog, Message
 
 from i18n import catalog_progress, is_machine, is_reviewed, parse_catalog, render_catalog
 from i18n.checks import CheckContext, check_message
-from i18n.stats import Progress
+from i18n.progress import Progress
 from render.markup import unit_html
 from sources import Article, parse_article
 from sources.loader import SLUG_RE, SourceProblem
