@@ -16,13 +16,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import SCRATCH, paragraph  # noqa: E402
+from benchmarks.common import SCRATCH, paragraph, timed  # noqa: E402
 
 from i18n import article_template, parse_catalog, render_catalog, same_content, sync_catalog  # noqa: E402
 from sources import parse_article  # noqa: E402
@@ -87,12 +86,6 @@ def msgmerge_sync(work: Path, slugs: list[str], jobs: int) -> None:
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         list(pool.map(merge, [(locale, slug) for locale in LOCALES for slug in slugs]))
-
-
-def timed(action) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
 
 
 def main() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,3 +26,10 @@ def news_body(paragraphs: list[str]) -> str:
     """A Markdown body shaped like a news story: three paragraphs, a heading, a list, more text."""
     listed = "\n".join(f"- {p}" for p in paragraphs[3:6])
     return "\n\n".join(paragraphs[:3]) + f"\n\n## Details\n\n{listed}\n\n" + "\n\n".join(paragraphs[6:])
+
+
+def timed(action: Callable[[], object]) -> float:
+    """Wall-clock seconds `action` takes."""
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started

@@ -25,12 +25,11 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import REPO, SCRATCH  # noqa: E402
+from benchmarks.common import REPO, SCRATCH, timed  # noqa: E402
 
 
 
@@ -130,9 +129,7 @@ def main() -> None:
         results: dict[str, list[float]] = {"tilmash (batched)": [], "argostranslate per paragraph": [], "ctranslate2 direct": []}
         for _ in range(args.repeat):
             for name, action in zip(results, (tilmash, argos, direct)):
-                started = time.perf_counter()
-                action()
-                results[name].append(time.perf_counter() - started)
+                results[name].append(timed(action))
     medians = {name: statistics.median(times) for name, times in results.items()}
     print(f"{args.paragraphs} paragraphs ({len(sent)} sentences), transformer-base model, greedy, {args.decode} tokens each; median of {args.repeat} runs")
     for name, median in medians.items():

@@ -13,12 +13,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import REPO, SCRATCH, news_body, paragraph  # noqa: E402
+from benchmarks.common import REPO, SCRATCH, news_body, paragraph, timed  # noqa: E402
 
 
 
@@ -36,9 +35,8 @@ def make_newsroom(root: Path, articles: int, rng: random.Random) -> None:
 
 
 def tilmash_run(root: Path, env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "tilmash", "run", "--quiet", str(root)], cwd=REPO, env=env, check=True)
-    return time.perf_counter() - started
+    command = [sys.executable, "-m", "tilmash", "run", "--quiet", str(root)]
+    return timed(lambda: subprocess.run(command, cwd=REPO, env=env, check=True))
 
 
 def main() -> None:

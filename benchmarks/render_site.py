@@ -21,12 +21,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import REPO, SCRATCH, WORDS, news_body, paragraph  # noqa: E402
+from benchmarks.common import REPO, SCRATCH, WORDS, news_body, paragraph, timed  # noqa: E402
 
 from i18n import article_template, render_catalog, sync_catalog  # noqa: E402
 from sources import parse_article  # noqa: E402
@@ -97,10 +96,8 @@ def reviewed_catalogs(root: Path) -> None:
             (root / "i18n" / code / f"{article.slug}.po").write_bytes(render_catalog(catalog))
 
 
-def timed(command: list[str], cwd: Path) -> float:
-    started = time.perf_counter()
+def run_quietly(command: list[str], cwd: Path) -> None:
     subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
 
 
 def main() -> None:
@@ -126,10 +123,10 @@ def main() -> None:
             ):
                 shutil.rmtree(root / "public", ignore_errors=True)
                 shutil.rmtree(root / ".tilmash", ignore_errors=True)
-                results[name].append(timed([*tilmash, *jobs, str(root)], REPO))
+                results[name].append(timed(lambda: run_quietly([*tilmash, *jobs, str(root)], REPO)))
             shutil.rmtree(base / "pelican" / "output", ignore_errors=True)
             results["pelican, en only"].append(
-                timed(["pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"], base / "pelican")
+                timed(lambda: run_quietly(["pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"], base / "pelican"))
             )
         pages = {name: args.articles for name in results} | {"tilmash, 4 locales": 4 * args.articles}
     print(f"{args.articles} Markdown articles, cold builds, median of {args.repeat} runs")

@@ -13,6 +13,7 @@ import feedparser
 import pytest
 
 from tests.conftest import REPO, run_cli
+from tilmash.lock import newsroom_lock
 from tilmash.parallel import MIN_SHARE, fork_map
 
 WORDS = "rector students glacier satellite library grant laboratory partners water energy".split()
@@ -77,20 +78,19 @@ def test_workers_die_with_a_killed_parent_and_release_the_lock(tmp_path):
     parent.send_signal(signal.SIGKILL)
     parent.wait()
     deadline = time.monotonic() + 5
-    while any(Path(f"/proc/{pid}").exists() and "Z" not in _state(pid) for pid in workers) and time.monotonic() < deadline:
+    while any(map(_running, workers)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not any(Path(f"/proc/{pid}").exists() and "Z" not in _state(pid) for pid in workers)
-    from tilmash.lock import newsroom_lock
-
+    assert not any(map(_running, workers))
     with newsroom_lock(tmp_path):  # free at once: LockBusy otherwise
         pass
 
 
-def _state(pid: str) -> str:
+def _running(pid: str) -> bool:
+    """Alive and not a zombie waiting to be reaped."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except (FileNotFoundError, IndexError):
-        return "Z"
+        return False
 
 
 def test_parallel_and_single_process_builds_are_identical(tmp_path):
