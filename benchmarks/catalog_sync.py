@@ -14,17 +14,14 @@ import random
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.common import SCRATCH, paragraph, timed
 
-from benchmarks.common import SCRATCH, paragraph, timed  # noqa: E402
-
-from i18n import article_template, parse_catalog, render_catalog, same_content, sync_catalog  # noqa: E402
-from sources import parse_article  # noqa: E402
+from tilmash.i18n import article_template, parse_catalog, render_catalog, same_content, sync_catalog
+from tilmash.sources import parse_article
 
 LOCALES = ("kk", "ru", "zh_Hans")
 

@@ -23,18 +23,15 @@ import argparse
 import datetime as dt
 import os
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks.common import REPO, SCRATCH, timed  # noqa: E402
+from benchmarks.common import REPO, SCRATCH, timed
 
 
 
 def paragraphs(count: int) -> list[str]:
-    from sources import load_sources
+    from tilmash.sources import load_sources
 
     articles, _ = load_sources(REPO / "examples" / "newsroom" / "sources")
     units = [b.text for a in articles for b in a.blocks if b.translatable and b.kind in ("paragraph", "list item", "quote")]
@@ -47,7 +44,7 @@ def paragraphs(count: int) -> list[str]:
 
 
 def build_package(directory: Path) -> Path:
-    from translate.model_factory import DEFAULT_CORPUS, ModelShape, build_argos_package, synthetic_corpus
+    from tests.model_factory import DEFAULT_CORPUS, ModelShape, build_argos_package, synthetic_corpus
 
     corpus = list(DEFAULT_CORPUS) + paragraphs(60) + synthetic_corpus(20000)
     return build_argos_package(
@@ -84,9 +81,9 @@ def main() -> None:
 
         from babel.messages.catalog import Catalog
 
-        from translate.argos import ArgosEngine, RuntimeOptions, find_package
-        from translate.pretranslate import PretranslateSettings, pretranslate
-        from translate.segments import english_segmenter
+        from tilmash.translate.argos import ArgosEngine, RuntimeOptions, find_package
+        from tilmash.translate.pretranslate import PretranslateSettings, pretranslate
+        from tilmash.translate.segments import english_segmenter
 
         segment = english_segmenter()
         sbd.MiniSBDSentencizer.__init__ = lambda self, pkg: setattr(self, "pkg", pkg)  # type: ignore[method-assign]

@@ -15,9 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks.common import REPO, SCRATCH, news_body, paragraph, timed  # noqa: E402
+from benchmarks.common import REPO, SCRATCH, news_body, paragraph, timed
 
 
 

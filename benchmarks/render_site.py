@@ -23,12 +23,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.common import REPO, SCRATCH, WORDS, news_body, paragraph, timed
 
-from benchmarks.common import REPO, SCRATCH, WORDS, news_body, paragraph, timed  # noqa: E402
-
-from i18n import article_template, render_catalog, sync_catalog  # noqa: E402
-from sources import parse_article  # noqa: E402
+from tilmash.i18n import article_template, render_catalog, sync_catalog
+from tilmash.sources import parse_article
 
 LOCALES = {"kk": "kk", "ru": "ru", "zh": "zh_Hans"}
 PELICAN_SETTINGS = """\

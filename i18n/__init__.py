@@ -7,21 +7,21 @@ from importlib import import_module
 from typing import Any
 
 _HOMES = {
-    "CatalogError": "i18n.pofile",
-    "parse_catalog": "i18n.pofile",
-    "read_catalog": "i18n.pofile",
-    "render_catalog": "i18n.pofile",
-    "same_content": "i18n.pofile",
-    "Progress": "i18n.progress",
-    "catalog_progress": "i18n.stats",
-    "is_machine": "i18n.stats",
-    "SyncCounts": "i18n.sync",
-    "is_reviewed": "i18n.sync",
-    "new_catalog": "i18n.sync",
-    "sync_catalog": "i18n.sync",
-    "article_template": "i18n.template",
-    "is_current_template": "i18n.template",
-    "template_version": "i18n.template",
+    "CatalogError": "tilmash.i18n.pofile",
+    "parse_catalog": "tilmash.i18n.pofile",
+    "read_catalog": "tilmash.i18n.pofile",
+    "render_catalog": "tilmash.i18n.pofile",
+    "same_content": "tilmash.i18n.pofile",
+    "Progress": "tilmash.i18n.progress",
+    "catalog_progress": "tilmash.i18n.stats",
+    "is_machine": "tilmash.i18n.stats",
+    "SyncCounts": "tilmash.i18n.sync",
+    "is_reviewed": "tilmash.i18n.sync",
+    "new_catalog": "tilmash.i18n.sync",
+    "sync_catalog": "tilmash.i18n.sync",
+    "article_template": "tilmash.i18n.template",
+    "is_current_template": "tilmash.i18n.template",
+    "template_version": "tilmash.i18n.template",
 }
 __all__ = sorted(_HOMES)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
-from sources.placeholders import PLACEHOLDER_RE, check_placeholders
+from tilmash.sources.placeholders import PLACEHOLDER_RE, check_placeholders
 
 KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 _NUMBER = re.compile(r"\d+(?:[.,:\u00a0\u202f ]\d+)*")

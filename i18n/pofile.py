@@ -9,7 +9,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, PoFileParser, unescape
 
-from i18n.powriter import render_catalog
+from tilmash.i18n.powriter import render_catalog
 
 
 

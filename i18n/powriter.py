@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from babel.messages.catalog import Catalog, Message
 
-from i18n.powrap import PAGE_WIDTH, wrap_literal
+from tilmash.i18n.powrap import PAGE_WIDTH, wrap_literal
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"})
 _NEEDS_ESCAPE = re.compile(r'[\\"\n\t\r]')

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from babel.messages.catalog import Catalog, Message
 
-from i18n.progress import Progress
-from i18n.sync import is_reviewed
+from tilmash.i18n.progress import Progress
+from tilmash.i18n.sync import is_reviewed
 
 MACHINE_PREFIX = "machine translation:"
 

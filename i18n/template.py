@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from functools import cache
-from importlib import metadata
 
 from babel.messages.catalog import Catalog
 
-from sources import Article
+from tilmash.sources import Article
 
 PROJECT = "Tilmash newsroom"
 
 
-@cache
 def _release() -> str:
-    try:
-        return metadata.version("tilmash")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+    from tilmash import __version__
+
+    return __version__
 
 
 def template_version(article: Article, source_ref: str) -> str:

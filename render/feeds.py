@@ -7,9 +7,9 @@ from collections.abc import Callable, Sequence
 
 from feedgen.feed import FeedGenerator
 
-from render.pages import article_path
-from render.policy import LocalizedArticle
-from render.settings import SiteSettings
+from tilmash.render.pages import article_path
+from tilmash.render.policy import LocalizedArticle
+from tilmash.render.settings import SiteSettings
 
 Body = Callable[[LocalizedArticle], str]
 EPOCH = "1970-01-01T00:00:00+00:00"

@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 
 from lxml import etree
 
-from sources import Block, Placeholder
-from sources.placeholders import PLACEHOLDER_RE, check_placeholders
-from sources.segment import SLOT_TAG
+from tilmash.sources import Block, Placeholder
+from tilmash.sources.placeholders import PLACEHOLDER_RE, check_placeholders
+from tilmash.sources.segment import SLOT_TAG
 
 SLOT_RE = re.compile(rf'<{SLOT_TAG} id="([^"]+)"></{SLOT_TAG}>')
 

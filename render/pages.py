@@ -16,9 +16,9 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations
 from markupsafe import Markup
 
-from render.markup import fill_template, unit_html
-from render.policy import LocalizedArticle
-from render.settings import SiteSettings
+from tilmash.render.markup import fill_template, unit_html
+from tilmash.render.policy import LocalizedArticle
+from tilmash.render.settings import SiteSettings
 
 
 def template_environment() -> jinja2.Environment:

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog
 
-from i18n import is_reviewed
-from render.settings import PublishPolicy
-from sources import Article
+from tilmash.i18n import is_reviewed
+from tilmash.render.settings import PublishPolicy
+from tilmash.sources import Article
 
 @dataclass(frozen=True, slots=True)
 class LocalizedArticle:

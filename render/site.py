@@ -9,11 +9,11 @@ from typing import Any
 
 from babel.support import NullTranslations
 
-from render.feeds import atom_feed, json_feed, rss_feed
-from render.pages import LocalePages, article_body, article_path, template_environment
-from render.policy import LocalizedArticle
-from render.settings import SiteSettings
-from render.sitemap import sitemap
+from tilmash.render.feeds import atom_feed, json_feed, rss_feed
+from tilmash.render.pages import LocalePages, article_body, article_path, template_environment
+from tilmash.render.policy import LocalizedArticle
+from tilmash.render.settings import SiteSettings
+from tilmash.render.sitemap import sitemap
 
 
 def stylesheet() -> bytes:

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from render.pages import index_path
-from render.settings import SiteSettings
+from tilmash.render.pages import index_path
+from tilmash.render.settings import SiteSettings
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"

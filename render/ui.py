@@ -11,7 +11,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.support import Translations
 
-from i18n import parse_catalog, is_reviewed
+from tilmash.i18n import parse_catalog, is_reviewed
 
 UI_DOMAIN = "ui"
 

@@ -6,9 +6,9 @@ The loader (Markdown, YAML, HTML parsers) is imported on first use (PEP 562).
 from importlib import import_module
 from typing import Any
 
-from sources.model import Article, Block, Placeholder, SourceError
+from tilmash.sources.model import Article, Block, Placeholder, SourceError
 
-_LAZY = dict.fromkeys(("load_sources", "parse_article", "source_files", "read_source", "collect_sources"), "sources.loader")
+_LAZY = dict.fromkeys(("load_sources", "parse_article", "source_files", "read_source", "collect_sources"), "tilmash.sources.loader")
 __all__ = ["Article", "Block", "Placeholder", "SourceError", *_LAZY]
 
 

@@ -14,9 +14,9 @@ import feedparser
 import yaml
 from lxml import html
 
-from sources.frontmatter import FrontMatterError, split_front_matter
-from sources.html_source import clean_html, html_to_markdown
-from sources.loader import SLUG_RE
+from tilmash.sources.frontmatter import FrontMatterError, split_front_matter
+from tilmash.sources.html_source import clean_html, html_to_markdown
+from tilmash.sources.loader import SLUG_RE
 
 
 class FeedError(Exception):

@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from sources.frontmatter import FrontMatterError, split_front_matter
-from sources.html_source import read_html_article
-from sources.model import Article, Block, SourceError
-from sources.segment import segment
+from tilmash.sources.frontmatter import FrontMatterError, split_front_matter
+from tilmash.sources.html_source import read_html_article
+from tilmash.sources.model import Article, Block, SourceError
+from tilmash.sources.segment import segment
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 HTML_SUFFIXES = (".html", ".htm")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sources.placeholders import PLACEHOLDER_RE
+from tilmash.sources.placeholders import PLACEHOLDER_RE
 
 Frozen = TypeVar("Frozen", bound=type)
 

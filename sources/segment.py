@@ -14,7 +14,7 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from sources.model import Block, Placeholder
+from tilmash.sources.model import Block, Placeholder
 
 SLOT_TAG = "tilmash-unit"
 

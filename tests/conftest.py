@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from translate.model_factory import build_argos_package
+from tests.model_factory import build_argos_package
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "newsroom"

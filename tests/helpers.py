@@ -7,8 +7,8 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from i18n import article_template, parse_catalog, render_catalog, sync_catalog
-from sources import parse_article
+from tilmash.i18n import article_template, parse_catalog, render_catalog, sync_catalog
+from tilmash.sources import parse_article
 
 
 def article(body: str, title: str = "A title", slug: str = "story"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from i18n import article_template, is_current_template, is_reviewed, render_catalog, template_version
+from tilmash.i18n import article_template, is_current_template, is_reviewed, render_catalog, template_version
 from tests.helpers import article, msgfmt_check, sync
 
 FIRST = "The rector opened the new library on Monday.\n\nStudents can borrow up to ten books.\n"
@@ -88,7 +88,7 @@ def test_synced_catalogs_pass_msgfmt_check(tmp_path: Path):
 
 
 def test_identical_unit_in_another_article_reuses_the_reviewed_translation(newsroom):
-    from i18n import read_catalog
+    from tilmash.i18n import read_catalog
     from tests.conftest import run_cli
 
     (newsroom / "sources" / "partners-again.md").write_text(
@@ -129,12 +129,12 @@ def test_removed_machine_translation_comes_back_fuzzy_not_reviewed():
 
 
 def test_template_version_follows_units_and_release_not_other_front_matter(monkeypatch):
-    import i18n.template
+    import tilmash.i18n.template
 
     body = "First paragraph.\n\nSecond paragraph.\n"
     version = template_version(article(body), "sources/story.md")
     assert is_current_template(render_catalog(article_template(article(body), "sources/story.md")), version)
     assert template_version(article(body + "\nThird.\n"), "sources/story.md") != version
     assert template_version(article(body), "sources/moved.md") != version  # `#:` lines change
-    monkeypatch.setattr(i18n.template, "_release", lambda: "99.0")
+    monkeypatch.setattr(tilmash.i18n.template, "_release", lambda: "99.0")
     assert template_version(article(body), "sources/story.md") != version

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from i18n import read_catalog, render_catalog
-from i18n.checks import CHECKS, CheckContext
+from tilmash.i18n import read_catalog, render_catalog
+from tilmash.i18n.checks import CHECKS, CheckContext
 from tests.conftest import run_cli
 
 BY_NAME = {check.name: check for check in CHECKS}

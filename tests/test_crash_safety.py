@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from i18n import is_reviewed, read_catalog, same_content
+from tilmash.i18n import is_reviewed, read_catalog, same_content
 from tests.conftest import REPO, run_cli
 from tests.helpers import msgfmt_check
 

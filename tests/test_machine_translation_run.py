@@ -6,7 +6,7 @@ from pathlib import Path
 
 import feedparser
 
-from i18n import is_reviewed, read_catalog
+from tilmash.i18n import is_reviewed, read_catalog
 from tests.conftest import run_cli
 
 REVIEWED = ("solar-lab-opens", "steppe-plants-grant", "student-satellite")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from i18n import is_reviewed, parse_catalog, read_catalog, render_catalog
+from tilmash.i18n import is_reviewed, parse_catalog, read_catalog, render_catalog
 from babel.messages.catalog import Catalog
 from tests.conftest import run_cli
 from tests.helpers import msgfmt_check, sync
@@ -103,7 +103,7 @@ def test_wrong_encoding_is_reported_with_its_line(tmp_path):
     st.sampled_from([20, 40, 77]),
 )
 def test_fast_path_breaks_lines_exactly_like_the_general_path(words, separator, room):
-    from i18n.powrap import _chunks, _narrow_chunks
+    from tilmash.i18n.powrap import _chunks, _narrow_chunks
 
     text = separator.join(w for w in words if not any(ord(c) > 0x2FFF for c in w))
     assert _narrow_chunks(text, room) == _chunks(text, room)

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from i18n import is_reviewed, read_catalog
-from sources.placeholders import check_placeholders
+from tilmash.i18n import is_reviewed, read_catalog
+from tilmash.sources.placeholders import check_placeholders
 from tests.conftest import run_cli
-from translate.argos import ArgosEngine, find_package
-from translate.glossary import Glossary, Term
-from translate.model_factory import build_multilingual_model
-from translate.pretranslate import CHUNK, PretranslateSettings, pretranslate
-from translate.segments import english_segmenter
+from tilmash.translate.argos import ArgosEngine, find_package
+from tilmash.translate.glossary import Glossary, Term
+from tests.model_factory import build_multilingual_model
+from tilmash.translate.pretranslate import CHUNK, PretranslateSettings, pretranslate
+from tilmash.translate.segments import english_segmenter
 from tests.helpers import sync
 
 
@@ -98,7 +98,7 @@ def test_glossary_terms_are_fixed_and_units_of_only_protected_text_skip_the_mode
 
 
 def test_near_match_from_memory_is_a_fuzzy_suggestion_with_its_similarity():
-    from translate.memory import TranslationMemory
+    from tilmash.translate.memory import TranslationMemory
 
     catalog = sync("The rector opened the new library on Tuesday.\n", None)
     memory = TranslationMemory([("The rector opened the new library on Monday.", "Ректор открыл новую библиотеку в понедельник.")])
@@ -194,7 +194,7 @@ def test_broken_glossary_is_reported_with_its_line(newsroom, en_ru_package, pack
 
 
 def test_tbx_glossary_gives_each_locale_its_own_term(tmp_path):
-    from translate.glossary import load_glossary
+    from tilmash.translate.glossary import load_glossary
 
     (tmp_path / "glossary.tbx").write_text(
         """<?xml version="1.0" encoding="UTF-8"?>
@@ -213,7 +213,7 @@ def test_tbx_glossary_gives_each_locale_its_own_term(tmp_path):
     # No Chinese term given: no constraint for zh, but a name with only an English term is kept everywhere.
     assert [(t.source, t.target) for t in load_glossary(tmp_path, "en", "zh").terms] == [("Tarlan", "Tarlan")]
     (tmp_path / "glossary.tbx").write_text("<martif><termEntry>", encoding="utf-8")
-    from translate.glossary import GlossaryError
+    from tilmash.translate.glossary import GlossaryError
 
     with pytest.raises(GlossaryError, match="glossary.tbx:1"):
         load_glossary(tmp_path, "en", "kk")

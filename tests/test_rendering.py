@@ -11,7 +11,7 @@ import feedparser
 import pytest
 from lxml import etree, html
 
-from i18n import read_catalog, render_catalog
+from tilmash.i18n import read_catalog, render_catalog
 from tests.conftest import REPO, run_cli
 
 SITE = "https://news.alatau-university.example/"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from i18n import is_reviewed, read_catalog, render_catalog
+from tilmash.i18n import is_reviewed, read_catalog, render_catalog
 from tests.browser import browser_page, running
 from tests.conftest import run_cli
 from tests.helpers import msgfmt_check

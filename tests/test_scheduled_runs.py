@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from i18n import read_catalog
+from tilmash.i18n import read_catalog
 from tests.conftest import REPO, run_cli
 
 

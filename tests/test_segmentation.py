@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sources import parse_article
+from tilmash.sources import parse_article
 from tests.helpers import article
 
 BODY = """\

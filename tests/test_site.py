@@ -5,7 +5,7 @@ from __future__ import annotations
 import feedparser
 from lxml import etree, html
 
-from i18n import read_catalog, render_catalog
+from tilmash.i18n import read_catalog, render_catalog
 from tests.conftest import run_cli
 
 LANG = {"en": "en", "kk": "kk", "ru": "ru", "zh": "zh-Hans"}

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from i18n import article_template, is_reviewed, parse_catalog, render_catalog, sync_catalog
+from tilmash.i18n import article_template, is_reviewed, parse_catalog, render_catalog, sync_catalog
 from tests.helpers import article, msgfmt_check
 
 SENTENCES = [

@@ -65,7 +65,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from sources.feed_import import FeedError
+    from tilmash.sources.feed_import import FeedError
     from tilmash.feed_sync import import_feed
 
     config = load_config(Path(args.dir))
@@ -79,7 +79,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from i18n.checks import CHECKS
+    from tilmash.i18n.checks import CHECKS
     from tilmash.quality import check_newsroom
 
     if args.list:

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from render.settings import PublishPolicy, SiteSettings
-from translate.argos import RuntimeOptions
-from translate.ct2_multilingual import registry_path
+from tilmash.render.settings import PublishPolicy, SiteSettings
+from tilmash.translate.argos import RuntimeOptions
+from tilmash.translate.ct2_multilingual import registry_path
 
 CONFIG_NAME = "tilmash.toml"
 DEFAULT_BABEL_LOCALES = {"zh": "zh_Hans"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sources.feed_import import plan_import
+from tilmash.sources.feed_import import plan_import
 from tilmash.atomic import write_atomic
 
 

@@ -8,13 +8,13 @@ import sys
 from tilmash.config import Config
 from tilmash.pipeline import LocaleCatalogs, reviewed_pairs
 from tilmash.report import RunReport
-from translate.argos import ArgosEngine, find_package
-from translate.ct2_multilingual import MultilingualEngine, load_registry
-from translate.engine import Engine, EngineError
-from translate.glossary import Glossary, GlossaryError, load_glossary
-from translate.memory import TranslationMemory
-from translate.pretranslate import PretranslateResult, PretranslateSettings, pending_messages, pretranslate
-from translate.segments import english_segmenter
+from tilmash.translate.argos import ArgosEngine, find_package
+from tilmash.translate.ct2_multilingual import MultilingualEngine, load_registry
+from tilmash.translate.engine import Engine, EngineError
+from tilmash.translate.glossary import Glossary, GlossaryError, load_glossary
+from tilmash.translate.memory import TranslationMemory
+from tilmash.translate.pretranslate import PretranslateResult, PretranslateSettings, pending_messages, pretranslate
+from tilmash.translate.segments import english_segmenter
 
 
 def _argos(config: Config, locale: str) -> ArgosEngine | None:

@@ -16,8 +16,8 @@ def _packages_dir(args: argparse.Namespace) -> Path | None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from translate.ct2_multilingual import ModelError, load_registry, registry_path
-    from translate.packages import PackageIndexError, available_packages, list_packages
+    from tilmash.translate.ct2_multilingual import ModelError, load_registry, registry_path
+    from tilmash.translate.packages import PackageIndexError, available_packages, list_packages
 
     packages = list_packages(_packages_dir(args))
     print("Argos packages:" if packages else "No Argos packages installed (tilmash models install FILE.argosmodel).")
@@ -47,7 +47,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_install(args: argparse.Namespace) -> int:
     """Install .argosmodel files offline, or language codes (en→code) from the online index."""
-    from translate.packages import PackageFileError, PackageIndexError, install_from_index, install_package_file
+    from tilmash.translate.packages import PackageFileError, PackageIndexError, install_from_index, install_package_file
 
     status = EXIT_OK
     for item in args.items:
@@ -76,7 +76,7 @@ def _languages(text: str) -> dict[str, str]:
 
 
 def cmd_add_ct2(args: argparse.Namespace) -> int:
-    from translate.ct2_multilingual import ModelError, inspect_model, register_model, registry_path
+    from tilmash.translate.ct2_multilingual import ModelError, inspect_model, register_model, registry_path
 
     try:
         model = inspect_model(

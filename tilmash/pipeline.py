@@ -12,7 +12,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from i18n import (
+from tilmash.i18n import (
     CatalogError,
     Progress,
     article_template,
@@ -25,9 +25,9 @@ from i18n import (
     sync_catalog,
     template_version,
 )
-from render.policy import LocalizedArticle, localize, source_edition
-from render.ui import UI_DOMAIN, shipped_translations, ui_template
-from sources import Article, SourceError, collect_sources, read_source, source_files
+from tilmash.render.policy import LocalizedArticle, localize, source_edition
+from tilmash.render.ui import UI_DOMAIN, shipped_translations, ui_template
+from tilmash.sources import Article, SourceError, collect_sources, read_source, source_files
 from tilmash.atomic import AtomicWriter
 from tilmash.parallel import Mapper
 from tilmash.report import LocaleReport, RunReport

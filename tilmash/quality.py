@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from i18n import CatalogError, read_catalog
-from i18n.checks import CheckContext, Problem, check_catalog
+from tilmash.i18n import CatalogError, read_catalog
+from tilmash.i18n.checks import CheckContext, Problem, check_catalog
 from tilmash.config import Config
-from translate.glossary import GlossaryError, load_glossary
+from tilmash.translate.glossary import GlossaryError, load_glossary
 
 
 @dataclass(slots=True)

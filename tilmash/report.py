@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from i18n import Progress
+from tilmash.i18n import Progress
 
 
 @dataclass(slots=True)

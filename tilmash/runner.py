@@ -75,7 +75,7 @@ def _import(config: Config, options: RunOptions, log: Log) -> list[str]:
     """Pull the English feed first when asked to; a feed that fails is an error, not a crash."""
     if not options.import_feed or options.dry_run:
         return []
-    from sources.feed_import import FeedError
+    from tilmash.sources.feed_import import FeedError
     from tilmash.feed_sync import import_feed
 
     with stage(log, "import") as fields:
@@ -91,8 +91,8 @@ def _import(config: Config, options: RunOptions, log: Log) -> list[str]:
 def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
     # The stages are imported here, not at the top: a no-op run (the common case under
     # cron) then never loads Jinja2, the Markdown parser or the MT engine.
-    from render.site import build_site
-    from render.ui import compiled
+    from tilmash.render.site import build_site
+    from tilmash.render.ui import compiled
     from tilmash.parallel import available_cores, fork_map
     from tilmash.pipeline import (
         catalog_changed,
@@ -116,7 +116,7 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
     writer = AtomicWriter()
     if synced:  # the MT engines and their libraries load only for a newsroom with target locales
         from tilmash.machine import machine_translate
-        from translate.pretranslate import pending_messages
+        from tilmash.translate.pretranslate import pending_messages
     for locale, catalogs in synced.items():
         with stage(log, "translate", locale=locale) as fields:
             if write:

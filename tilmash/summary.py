@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tilmash.report import RunReport
 
-from i18n import Progress
+from tilmash.i18n import Progress
 
 COLUMNS = ("locale", "published", "reviewed", "machine", "fuzzy", "untranslated", "words reviewed", "MT now")
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translate.engine import EngineError
+from tilmash.translate.engine import EngineError
 
 
 @dataclass(frozen=True, slots=True)

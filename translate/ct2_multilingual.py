@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from translate.argos import RuntimeOptions
-from translate.engine import EngineError
+from tilmash.translate.argos import RuntimeOptions
+from tilmash.translate.engine import EngineError
 
 VOCABULARY_FILES = ("shared_vocabulary.json", "shared_vocabulary.txt", "target_vocabulary.json", "target_vocabulary.txt")
 

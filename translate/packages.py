@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translate.argos import installed_packages
+from tilmash.translate.argos import installed_packages
 
 
 class PackageFileError(Exception):

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog, Message
 
-from sources.placeholders import check_placeholders
-from translate.engine import Engine
-from translate.glossary import Glossary, glossary_problems
-from translate.memory import TranslationMemory
-from translate.segments import Masked, join_sentences, mask, pieces_between_tags, split_sentences, unmask
+from tilmash.sources.placeholders import check_placeholders
+from tilmash.translate.engine import Engine
+from tilmash.translate.glossary import Glossary, glossary_problems
+from tilmash.translate.memory import TranslationMemory
+from tilmash.translate.segments import Masked, join_sentences, mask, pieces_between_tags, split_sentences, unmask
 
 MACHINE_PREFIX = "machine translation:"
 MEMORY_PREFIX = "translation memory:"

@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sources.placeholders import PLACEHOLDER_RE
-from translate.glossary import Glossary
+from tilmash.sources.placeholders import PLACEHOLDER_RE
+from tilmash.translate.glossary import Glossary
 
 _PROTECTED = re.compile(
     r"https?://[^\s<>]+[^\s<>.,;:!?)»”]"  # URLs

@@ -15,19 +15,19 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
-from i18n import catalog_progress, is_machine, is_reviewed, parse_catalog, render_catalog
-from i18n.checks import CheckContext, check_message
-from i18n.progress import Progress
-from render.markup import unit_html
-from sources import Article, parse_article
-from sources.loader import SLUG_RE, SourceProblem
+from tilmash.i18n import catalog_progress, is_machine, is_reviewed, parse_catalog, render_catalog
+from tilmash.i18n.checks import CheckContext, check_message
+from tilmash.i18n.progress import Progress
+from tilmash.render.markup import unit_html
+from tilmash.sources import Article, parse_article
+from tilmash.sources.loader import SLUG_RE, SourceProblem
 from tilmash.atomic import write_atomic
 from tilmash.config import Config
 from tilmash.lock import catalog_write_lock
 from tilmash.pipeline import UI_CATALOG
 from tilmash.quality import glossary_terms
-from translate.glossary import GlossaryError
-from translate.memory import Suggestion, TranslationMemory
+from tilmash.translate.glossary import GlossaryError
+from tilmash.translate.memory import Suggestion, TranslationMemory
 
 CHECK_NOTE = "machine translation: check:"
 
