@@ -18,13 +18,12 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from benchmarks.common import SCRATCH, paragraph, timed
-
 from tilmash.i18n import article_template, parse_catalog, render_catalog, same_content, sync_catalog
 from tilmash.sources import parse_article
 
-LOCALES = ("kk", "ru", "zh_Hans")
+from benchmarks.common import SCRATCH, paragraph, timed
 
+LOCALES = ("kk", "ru", "zh_Hans")
 
 
 def make_sources(count: int, rng: random.Random) -> dict[str, list[str]]:
@@ -38,7 +37,9 @@ def markdown(slug: str, paragraphs: list[str]) -> bytes:
 def build(work: Path, sources: dict[str, list[str]]) -> None:
     """Translated catalogs for the original sources, and updated templates after the edits."""
     for slug, paragraphs in sources.items():
-        template = article_template(parse_article(Path(f"sources/{slug}.md"), markdown(slug, paragraphs), slug), f"sources/{slug}.md")
+        template = article_template(
+            parse_article(Path(f"sources/{slug}.md"), markdown(slug, paragraphs), slug), f"sources/{slug}.md"
+        )
         for locale in LOCALES:
             catalog, _ = sync_catalog(template, None, locale)
             for message in catalog:
@@ -58,7 +59,9 @@ def edit(sources: dict[str, list[str]], rng: random.Random) -> dict[str, list[st
 def tilmash_sync(work: Path, sources: dict[str, list[str]]) -> None:
     """What `tilmash run` does for catalogs: parse sources, sync, write changed catalogs."""
     for slug, paragraphs in sources.items():
-        template = article_template(parse_article(Path(f"sources/{slug}.md"), markdown(slug, paragraphs), slug), f"sources/{slug}.md")
+        template = article_template(
+            parse_article(Path(f"sources/{slug}.md"), markdown(slug, paragraphs), slug), f"sources/{slug}.md"
+        )
         for locale in LOCALES:
             path = work / locale / f"{slug}.po"
             old = path.read_bytes()
@@ -71,7 +74,9 @@ def tilmash_sync(work: Path, sources: dict[str, list[str]]) -> None:
 def write_templates(work: Path, sources: dict[str, list[str]]) -> None:
     (work / "pot").mkdir(exist_ok=True)
     for slug, paragraphs in sources.items():
-        template = article_template(parse_article(Path(f"sources/{slug}.md"), markdown(slug, paragraphs), slug), f"sources/{slug}.md")
+        template = article_template(
+            parse_article(Path(f"sources/{slug}.md"), markdown(slug, paragraphs), slug), f"sources/{slug}.md"
+        )
         (work / "pot" / f"{slug}.pot").write_bytes(render_catalog(template))
 
 
@@ -79,7 +84,10 @@ def msgmerge_sync(work: Path, slugs: list[str], jobs: int) -> None:
     def merge(job: tuple[str, str]) -> None:
         locale, slug = job
         po = work / locale / f"{slug}.po"
-        subprocess.run(["msgmerge", "--quiet", "--update", "--backup=off", str(po), str(work / "pot" / f"{slug}.pot")], check=True)
+        subprocess.run(
+            ["msgmerge", "--quiet", "--update", "--backup=off", str(po), str(work / "pot" / f"{slug}.pot")],
+            check=True,
+        )
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         list(pool.map(merge, [(locale, slug) for locale in LOCALES for slug in slugs]))
@@ -99,7 +107,11 @@ def main() -> None:
         pristine = Path(scratch) / "pristine"
         build(pristine, sources)
         write_templates(pristine, edited)
-        results: dict[str, list[float]] = {"tilmash": [], "msgmerge (1 process)": [], "msgmerge (2 processes)": []}
+        results: dict[str, list[float]] = {
+            "tilmash": [],
+            "msgmerge (1 process)": [],
+            "msgmerge (2 processes)": [],
+        }
         for _ in range(args.repeat):
             for name in results:
                 work = Path(scratch) / "work"
@@ -111,11 +123,15 @@ def main() -> None:
                     jobs = 2 if "2" in name else 1
                     results[name].append(timed(lambda: msgmerge_sync(work, list(edited), jobs)))
     catalogs = args.articles * len(LOCALES)
-    print(f"{catalogs} catalogs, {changed} of {args.articles * 10} paragraphs changed; median of {args.repeat} runs")
+    print(
+        f"{catalogs} catalogs, {changed} of {args.articles * 10} paragraphs changed; median of {args.repeat} runs"
+    )
     baseline = statistics.median(results["tilmash"])
     for name, times in results.items():
         median = statistics.median(times)
-        print(f"{name:24s} {median:7.2f} s  {catalogs / median:8.0f} catalogs/s  ×{median / baseline:.2f} of tilmash's time")
+        print(
+            f"{name:24s} {median:7.2f} s  {catalogs / median:8.0f} catalogs/s  ×{median / baseline:.2f} of tilmash's time"
+        )
 
 
 if __name__ == "__main__":

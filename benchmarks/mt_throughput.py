@@ -29,17 +29,35 @@ from pathlib import Path
 from benchmarks.common import REPO, SCRATCH, timed
 
 
-
 def paragraphs(count: int) -> list[str]:
     from tilmash.sources import load_sources
 
     articles, _ = load_sources(REPO / "examples" / "newsroom" / "sources")
-    units = [b.text for a in articles for b in a.blocks if b.translatable and b.kind in ("paragraph", "list item", "quote")]
+    units = [
+        b.text
+        for a in articles
+        for b in a.blocks
+        if b.translatable and b.kind in ("paragraph", "list item", "quote")
+    ]
     # Each copy gets its own words in front, so no two paragraphs (or sentences) are the same
     # and deduplication cannot flatter the batched path.
-    openers = ["", "Meanwhile, ", "In Almaty, ", "Last week, ", "According to the press office, ", "This autumn, ",
-               "For the first time, ", "In a statement, ", "At the faculty, ", "Once again, ", "By contrast, ",
-               "In the capital, ", "After the meeting, ", "Unexpectedly, ", "In the spring, "]
+    openers = [
+        "",
+        "Meanwhile, ",
+        "In Almaty, ",
+        "Last week, ",
+        "According to the press office, ",
+        "This autumn, ",
+        "For the first time, ",
+        "In a statement, ",
+        "At the faculty, ",
+        "Once again, ",
+        "By contrast, ",
+        "In the capital, ",
+        "After the meeting, ",
+        "Unexpectedly, ",
+        "In the spring, ",
+    ]
     return [openers[i // len(units) % len(openers)] + units[i % len(units)] for i in range(count)]
 
 
@@ -48,7 +66,10 @@ def build_package(directory: Path) -> Path:
 
     corpus = list(DEFAULT_CORPUS) + paragraphs(60) + synthetic_corpus(20000)
     return build_argos_package(
-        directory / "translate-en_ru-base.argosmodel", shape=ModelShape.transformer_base(), corpus=corpus, eos_bias=-30.0
+        directory / "translate-en_ru-base.argosmodel",
+        shape=ModelShape.transformer_base(),
+        corpus=corpus,
+        eos_bias=-30.0,
     )
 
 
@@ -72,7 +93,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=SCRATCH) as scratch:
         packages = Path(scratch) / "packages"
         packages.mkdir()
-        os.environ |= {"ARGOS_PACKAGES_DIR": str(packages), "ARGOS_BEAM_SIZE": "1", "ARGOS_DEVICE_TYPE": "cpu"}
+        os.environ |= {
+            "ARGOS_PACKAGES_DIR": str(packages),
+            "ARGOS_BEAM_SIZE": "1",
+            "ARGOS_DEVICE_TYPE": "cpu",
+        }
         from argostranslate import package as argos_package
         from argostranslate import sbd
         from argostranslate import translate as argos_translate
@@ -80,7 +105,6 @@ def main() -> None:
         argos_package.install_from_path(build_package(Path(scratch)))
 
         from babel.messages.catalog import Catalog
-
         from tilmash.translate.argos import ArgosEngine, RuntimeOptions, find_package
         from tilmash.translate.pretranslate import PretranslateSettings, pretranslate
         from tilmash.translate.segments import english_segmenter
@@ -89,7 +113,9 @@ def main() -> None:
         sbd.MiniSBDSentencizer.__init__ = lambda self, pkg: setattr(self, "pkg", pkg)  # type: ignore[method-assign]
         sbd.MiniSBDSentencizer.split_sentences = lambda self, text: segment(text)  # type: ignore[method-assign]
         texts = paragraphs(args.paragraphs)
-        options = RuntimeOptions(beam_size=1, max_batch_size=32, threads=os.cpu_count() or 2, max_decoding_length=args.decode)
+        options = RuntimeOptions(
+            beam_size=1, max_batch_size=32, threads=os.cpu_count() or 2, max_decoding_length=args.decode
+        )
         engine = ArgosEngine(find_package("en", "ru", packages), options)
         sent: list[str] = []
 
@@ -121,19 +147,31 @@ def main() -> None:
 
         def direct() -> None:
             tokens = [engine._package.tokenizer.encode(s) for s in sent]  # noqa: SLF001 - same tokenizer
-            engine._translator.translate_batch(tokens, beam_size=1, max_batch_size=32, max_decoding_length=args.decode)  # noqa: SLF001
+            engine._translator.translate_batch(
+                tokens, beam_size=1, max_batch_size=32, max_decoding_length=args.decode
+            )  # noqa: SLF001
 
-        results: dict[str, list[float]] = {"tilmash (batched)": [], "argostranslate per paragraph": [], "ctranslate2 direct": []}
+        results: dict[str, list[float]] = {
+            "tilmash (batched)": [],
+            "argostranslate per paragraph": [],
+            "ctranslate2 direct": [],
+        }
         for _ in range(args.repeat):
             for name, action in zip(results, (tilmash, argos, direct)):
                 results[name].append(timed(action))
     medians = {name: statistics.median(times) for name, times in results.items()}
-    print(f"{args.paragraphs} paragraphs ({len(sent)} sentences), transformer-base model, greedy, {args.decode} tokens each; median of {args.repeat} runs")
+    print(
+        f"{args.paragraphs} paragraphs ({len(sent)} sentences), transformer-base model, greedy, {args.decode} tokens each; median of {args.repeat} runs"
+    )
     for name, median in medians.items():
         print(f"{name:30s} {median:7.2f} s  {args.paragraphs / median:7.1f} paragraphs/s")
     tilmash_time = medians["tilmash (batched)"]
-    print(f"tilmash vs argostranslate: {medians['argostranslate per paragraph'] / tilmash_time:.1f}× the throughput")
-    print(f"tilmash vs ctranslate2 direct: {100 * (tilmash_time / medians['ctranslate2 direct'] - 1):+.1f} % time")
+    print(
+        f"tilmash vs argostranslate: {medians['argostranslate per paragraph'] / tilmash_time:.1f}× the throughput"
+    )
+    print(
+        f"tilmash vs ctranslate2 direct: {100 * (tilmash_time / medians['ctranslate2 direct'] - 1):+.1f} % time"
+    )
 
 
 if __name__ == "__main__":

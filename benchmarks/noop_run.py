@@ -1,6 +1,6 @@
 """Scheduled runs: a cold full run vs a run with nothing new, on a 1,000-article newsroom (no MT).
 
-    python benchmarks/noop_run.py [--articles 1000] [--repeat 3]
+python benchmarks/noop_run.py [--articles 1000] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.common import REPO, SCRATCH, news_body, paragraph, timed
-
 
 
 def make_newsroom(root: Path, articles: int, rng: random.Random) -> None:

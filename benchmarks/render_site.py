@@ -23,10 +23,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.common import REPO, SCRATCH, WORDS, news_body, paragraph, timed
-
 from tilmash.i18n import article_template, render_catalog, sync_catalog
 from tilmash.sources import parse_article
+
+from benchmarks.common import REPO, SCRATCH, WORDS, news_body, paragraph, timed
 
 LOCALES = {"kk": "kk", "ru": "ru", "zh": "zh_Hans"}
 PELICAN_SETTINGS = """\
@@ -50,7 +50,9 @@ DEFAULT_PAGINATION = 10
 
 def article_markdown(index: int, rng: random.Random) -> tuple[str, str, str, list[str]]:
     paragraphs = [paragraph(rng) for _ in range(8)]
-    paragraphs[1] = paragraphs[1].replace(" ", " **bold** ", 1) + " See [the report](https://example.org/report)."
+    paragraphs[1] = (
+        paragraphs[1].replace(" ", " **bold** ", 1) + " See [the report](https://example.org/report)."
+    )
     body = news_body(paragraphs)
     date = f"2026-{1 + index % 12:02d}-{1 + index % 28:02d}"
     tags = [rng.choice(WORDS), rng.choice(WORDS)]
@@ -64,7 +66,8 @@ def write_sources(tilmash_root: Path, pelican_root: Path, count: int) -> None:
     for index in range(count):
         title, date, body, tags = article_markdown(index, rng)
         (tilmash_root / "sources" / f"story-{index:04d}.md").write_text(
-            f"---\ntitle: {title}\ndate: {date}\nauthor: Press Office\ntags: [{', '.join(tags)}]\n---\n{body}\n", encoding="utf-8"
+            f"---\ntitle: {title}\ndate: {date}\nauthor: Press Office\ntags: [{', '.join(tags)}]\n---\n{body}\n",
+            encoding="utf-8",
         )
         (pelican_root / "content" / f"story-{index:04d}.md").write_text(
             f"Title: {title}\nDate: {date}\nAuthor: Press Office\nTags: {', '.join(tags)}\nSlug: story-{index:04d}\n\n{body}\n",
@@ -76,7 +79,7 @@ def write_sources(tilmash_root: Path, pelican_root: Path, count: int) -> None:
 def config(locales: list[str]) -> str:
     return (
         '[site]\ntitle = "Newsroom"\nbase_url = "https://news.example/"\nsource_language = "en"\n'
-        f"locales = {locales!r}\n[engines]\ndefault = \"none\"\n".replace("'", '"')
+        f'locales = {locales!r}\n[engines]\ndefault = "none"\n'.replace("'", '"')
     )
 
 
@@ -103,7 +106,12 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    results: dict[str, list[float]] = {"tilmash, en only": [], "tilmash, en, 1 job": [], "pelican, en only": [], "tilmash, 4 locales": []}
+    results: dict[str, list[float]] = {
+        "tilmash, en only": [],
+        "tilmash, en, 1 job": [],
+        "pelican, en only": [],
+        "tilmash, 4 locales": [],
+    }
     SCRATCH.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=SCRATCH) as scratch:
         base = Path(scratch)
@@ -124,7 +132,11 @@ def main() -> None:
                 results[name].append(timed(lambda: run_quietly([*tilmash, *jobs, str(root)], REPO)))
             shutil.rmtree(base / "pelican" / "output", ignore_errors=True)
             results["pelican, en only"].append(
-                timed(lambda: run_quietly(["pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"], base / "pelican"))
+                timed(
+                    lambda: run_quietly(
+                        ["pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"], base / "pelican"
+                    )
+                )
             )
         pages = {name: args.articles for name in results} | {"tilmash, 4 locales": 4 * args.articles}
     print(f"{args.articles} Markdown articles, cold builds, median of {args.repeat} runs")
@@ -134,8 +146,10 @@ def main() -> None:
     for name, median in medians.items():
         print(f"{name:20s} {median:7.2f} s  {pages[name] / median:7.0f} article pages/s")
     pelican = medians["pelican, en only"]
-    print(f"single locale: Tilmash is {pelican / medians['tilmash, en only']:.1f}× Pelican's speed "
-          f"({pelican / medians['tilmash, en, 1 job']:.1f}× on one core)")
+    print(
+        f"single locale: Tilmash is {pelican / medians['tilmash, en only']:.1f}× Pelican's speed "
+        f"({pelican / medians['tilmash, en, 1 job']:.1f}× on one core)"
+    )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-
 from tilmash.sources.placeholders import PLACEHOLDER_RE, check_placeholders
 
 KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
@@ -45,7 +44,14 @@ class Problem:
         return f"{self.path}:{self.line}: {self.severity} [{self.check}] {self.message}"
 
     def as_dict(self) -> dict[str, object]:
-        return {"check": self.check, "severity": self.severity, "file": str(self.path), "line": self.line, "message": self.message, "msgid": self.msgid}
+        return {
+            "check": self.check,
+            "severity": self.severity,
+            "file": str(self.path),
+            "line": self.line,
+            "message": self.message,
+            "msgid": self.msgid,
+        }
 
 
 _FORMAT = re.compile(r"%(?:\(\w+\))?[sdif%]")
@@ -144,7 +150,11 @@ def check_final_punctuation(source: str, translation: str, context: CheckContext
     def ending(text: str) -> str:
         return PLACEHOLDER_RE.sub("", text).rstrip().rstrip(_CLOSERS)
 
-    if ending(source).endswith(_SENTENCE_END) and translation.strip() and not ending(translation).endswith(_SENTENCE_END):
+    if (
+        ending(source).endswith(_SENTENCE_END)
+        and translation.strip()
+        and not ending(translation).endswith(_SENTENCE_END)
+    ):
         return ["the sentence-final punctuation of the source is missing"]
     return []
 
@@ -167,17 +177,34 @@ class Check:
 
 
 CHECKS: tuple[Check, ...] = (
-    Check("markup", "error", check_markup, "placeholders <1>…</1> / <2/> missing, added, broken or misnested"),
+    Check(
+        "markup", "error", check_markup, "placeholders <1>…</1> / <2/> missing, added, broken or misnested"
+    ),
     Check("numbers", "warning", check_numbers, "numbers changed or dropped"),
     Check("urls", "error", check_urls, "URLs or e-mail addresses changed"),
     Check("glossary", "warning", check_glossary, "glossary term not respected"),
     Check("untranslated", "warning", check_untranslated, "translation identical to the English text"),
-    Check("script", "error", check_script, "wrong script for the locale (kk/ru Cyrillic with Kazakh letters in kk; zh Han)"),
-    Check("punctuation", "warning", check_punctuation, "punctuation that does not fit the locale (full-width in zh, «» in ru/kk)"),
+    Check(
+        "script",
+        "error",
+        check_script,
+        "wrong script for the locale (kk/ru Cyrillic with Kazakh letters in kk; zh Han)",
+    ),
+    Check(
+        "punctuation",
+        "warning",
+        check_punctuation,
+        "punctuation that does not fit the locale (full-width in zh, «» in ru/kk)",
+    ),
     Check("spacing", "warning", check_spacing, "doubled, leading or trailing spaces"),
     Check("final-punctuation", "warning", check_final_punctuation, "sentence-final punctuation lost"),
     Check("length", "warning", check_length, "suspicious length ratio"),
-    Check("fuzzy", "warning", lambda s, t, c: [], "fuzzy entries (machine output or changed source) still present"),
+    Check(
+        "fuzzy",
+        "warning",
+        lambda s, t, c: [],
+        "fuzzy entries (machine output or changed source) still present",
+    ),
 )
 
 
@@ -189,7 +216,15 @@ def check_message(message: Message, context: CheckContext) -> Iterator[tuple[Che
         for text in check.run(message.id, str(message.string), context):
             yield check, text
     if message.fuzzy:
-        yield CHECKS[-1], "fuzzy: not reviewed yet" + (" (machine translation)" if any(c.startswith("machine translation:") for c in message.auto_comments) else "")
+        yield (
+            CHECKS[-1],
+            "fuzzy: not reviewed yet"
+            + (
+                " (machine translation)"
+                if any(c.startswith("machine translation:") for c in message.auto_comments)
+                else ""
+            ),
+        )
 
 
 def check_catalog(catalog: Catalog, path: Path, context: CheckContext) -> Iterator[Problem]:

@@ -9,9 +9,6 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, PoFileParser, unescape
 
-from tilmash.i18n.powriter import render_catalog
-
-
 
 class CatalogError(Exception):
     """A catalog that cannot be read; it is left untouched on disk."""

@@ -24,7 +24,7 @@ class Progress:
     def complete(self) -> bool:
         return self.total > 0 and self.reviewed == self.total
 
-    def add(self, other: "Progress") -> None:
+    def add(self, other: Progress) -> None:
         for field in fields(self):
             setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
 

@@ -52,7 +52,9 @@ def new_catalog(locale: str, domain: str, like: Catalog | None = None) -> Catalo
         creation_date=like.creation_date if like else None,
     )
     catalog.header_comment = (
-        like.header_comment if like else HEADER_COMMENT.format(language=Locale.parse(locale).english_name, domain=domain)
+        like.header_comment
+        if like
+        else HEADER_COMMENT.format(language=Locale.parse(locale).english_name, domain=domain)
     )
     if like is not None:
         catalog.revision_date = like.revision_date
@@ -98,7 +100,9 @@ def _copy_translation(entry: Message, old: Message, *, fuzzy: bool, previous: st
     entry.auto_comments = list(entry.auto_comments) + _provenance(old)
     if fuzzy:
         entry.flags.add("fuzzy")
-        entry.previous_id = [previous] if previous is not None else (list(old.previous_id) if old.fuzzy else [])
+        entry.previous_id = (
+            [previous] if previous is not None else (list(old.previous_id) if old.fuzzy else [])
+        )
     entry.flags.update(flag for flag in old.flags if flag != "fuzzy")
 
 
@@ -129,7 +133,11 @@ def sync_catalog(
         if not unit.id:
             continue
         entry = Message(
-            unit.id, "", locations=list(unit.locations), auto_comments=list(unit.auto_comments), context=unit.context
+            unit.id,
+            "",
+            locations=list(unit.locations),
+            auto_comments=list(unit.auto_comments),
+            context=unit.context,
         )
         key = (unit.context, unit.id)
         previous = old.get(key)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 
 from babel.messages.catalog import Catalog
-
 from tilmash.sources import Article
 
 PROJECT = "Tilmash newsroom"
@@ -46,5 +45,7 @@ def article_template(article: Article, source_ref: str) -> Catalog:
         if not block.translatable:
             continue
         comments = [block.kind] + [p.describe() for p in block.placeholders]
-        template.add(block.text, locations=[(source_ref, block.line)], auto_comments=comments, context=block.id)
+        template.add(
+            block.text, locations=[(source_ref, block.line)], auto_comments=comments, context=block.id
+        )
     return template

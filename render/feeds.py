@@ -6,7 +6,6 @@ import json
 from collections.abc import Callable, Sequence
 
 from feedgen.feed import FeedGenerator
-
 from tilmash.render.pages import article_path
 from tilmash.render.policy import LocalizedArticle
 from tilmash.render.settings import SiteSettings
@@ -20,7 +19,9 @@ def entry_id(settings: SiteSettings, locale: str, slug: str) -> str:
     return settings.url(article_path(locale, slug))
 
 
-def _generator(settings: SiteSettings, locale: str, editions: Sequence[LocalizedArticle], body: Body) -> FeedGenerator:
+def _generator(
+    settings: SiteSettings, locale: str, editions: Sequence[LocalizedArticle], body: Body
+) -> FeedGenerator:
     feed = FeedGenerator()
     feed.id(settings.url(f"{locale}/"))
     feed.title(settings.site_title(locale))

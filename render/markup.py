@@ -7,11 +7,10 @@ elements produced are the source's own placeholders with the source's own attrib
 from __future__ import annotations
 
 import re
-from html import escape as html_escape
 from collections.abc import Callable, Mapping
+from html import escape as html_escape
 
 from lxml import etree
-
 from tilmash.sources import Block, Placeholder
 from tilmash.sources.placeholders import PLACEHOLDER_RE, check_placeholders
 from tilmash.sources.segment import SLOT_TAG

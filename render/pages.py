@@ -15,7 +15,6 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from babel.support import NullTranslations
 from markupsafe import Markup
-
 from tilmash.render.markup import fill_template, unit_html
 from tilmash.render.policy import LocalizedArticle
 from tilmash.render.settings import SiteSettings
@@ -79,14 +78,21 @@ class LocalePages:
 
     def _context(self) -> dict[str, Any]:
         t = self.translations
-        return {"_": t.gettext, "gettext": t.gettext, "ngettext": t.ngettext, "site_title": self.settings.site_title(self.locale)}
+        return {
+            "_": t.gettext,
+            "gettext": t.gettext,
+            "ngettext": t.ngettext,
+            "site_title": self.settings.site_title(self.locale),
+        }
 
     def _language_links(self, paths: Mapping[str, str], root: str) -> list[dict[str, Any]]:
         settings = self.settings
         return [
             {
                 "lang": settings.html_lang(code),
-                "name": (settings.babel(code).get_display_name(settings.babel(code)) or code).split(" (")[0].capitalize(),
+                "name": (settings.babel(code).get_display_name(settings.babel(code)) or code)
+                .split(" (")[0]
+                .capitalize(),
                 "href": root + paths[code],
                 "current": code == self.locale,
             }
@@ -98,7 +104,9 @@ class LocalePages:
         """Head and navigation data; `paths` maps each locale that has this page to its path."""
         settings = self.settings
         root = "../" * path.count("/")
-        alternates = [{"hreflang": settings.html_lang(code), "url": settings.url(p)} for code, p in paths.items()]
+        alternates = [
+            {"hreflang": settings.html_lang(code), "url": settings.url(p)} for code, p in paths.items()
+        ]
         if settings.source_locale in paths and len(paths) > 1:
             alternates.append({"hreflang": "x-default", "url": settings.url(paths[settings.source_locale])})
         return {
@@ -123,7 +131,9 @@ class LocalePages:
         path = article_path(self.locale, article.slug)
         paths = {code: slugs[article.slug] for code, slugs in self.published.items() if article.slug in slugs}
         summary = edition.text("summary") if article.summary else ""
-        page = self.page(path, paths, og_type="article", description=summary, noindex=edition.machine_translated)
+        page = self.page(
+            path, paths, og_type="article", description=summary, noindex=edition.machine_translated
+        )
         html = self.env.get_template("article.html").render(
             self._context(),
             page=page,
@@ -158,7 +168,9 @@ class LocalePages:
         babel_locale = self.settings.babel(self.locale)
         for number, chunk in enumerate(chunks, start=1):
             path = index_path(self.locale, number)
-            paths = {code: index_path(code, number) for code in self.settings.locales if number == 1} or {self.locale: path}
+            paths = {code: index_path(code, number) for code in self.settings.locales if number == 1} or {
+                self.locale: path
+            }
             page = self.page(path, paths)
             root = page["root"]
             pager = {
@@ -167,9 +179,16 @@ class LocalePages:
                 "newer": root + index_path(self.locale, number - 1) if number > 1 else None,
                 "older": root + index_path(self.locale, number + 1) if number < len(chunks) else None,
             }
-            files[path] = self.env.get_template("index.html").render(
-                self._context(), page=page, entries=[self._entry(e, root) for e in chunk], pager=pager if len(chunks) > 1 else None
-            ).encode("utf-8")
+            files[path] = (
+                self.env.get_template("index.html")
+                .render(
+                    self._context(),
+                    page=page,
+                    entries=[self._entry(e, root) for e in chunk],
+                    pager=pager if len(chunks) > 1 else None,
+                )
+                .encode("utf-8")
+            )
         return files
 
     def tags(self, editions: Sequence[LocalizedArticle]) -> dict[str, bytes]:
@@ -182,11 +201,22 @@ class LocalePages:
         for tag, tagged in sorted(by_tag.items()):
             path = tag_path(self.locale, tag)
             page = self.page(path, {self.locale: path})
-            files[path] = self.env.get_template("tag.html").render(
-                self._context(), page=page, tag=tag, entries=[self._entry(e, page["root"]) for e in tagged]
-            ).encode("utf-8")
+            files[path] = (
+                self.env.get_template("tag.html")
+                .render(
+                    self._context(),
+                    page=page,
+                    tag=tag,
+                    entries=[self._entry(e, page["root"]) for e in tagged],
+                )
+                .encode("utf-8")
+            )
         return files
 
     def home(self, locales: Sequence[str]) -> bytes:
         paths = {code: index_path(code, 1) for code in locales}
-        return self.env.get_template("home.html").render(self._context(), page=self.page("index.html", paths)).encode("utf-8")
+        return (
+            self.env.get_template("home.html")
+            .render(self._context(), page=self.page("index.html", paths))
+            .encode("utf-8")
+        )

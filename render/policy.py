@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog
-
 from tilmash.i18n import is_reviewed
 from tilmash.render.settings import PublishPolicy
 from tilmash.sources import Article
+
 
 @dataclass(frozen=True, slots=True)
 class LocalizedArticle:
@@ -32,7 +32,9 @@ def source_edition(article: Article, locale: str) -> LocalizedArticle:
     return LocalizedArticle(article, locale, {b.id: b.text for b in article.blocks})
 
 
-def localize(article: Article, locale: str, catalog: Catalog | None, policy: PublishPolicy) -> LocalizedArticle | None:
+def localize(
+    article: Article, locale: str, catalog: Catalog | None, policy: PublishPolicy
+) -> LocalizedArticle | None:
     """The article in `locale`, or None when the policy does not allow publishing it yet."""
     if catalog is None:
         return None

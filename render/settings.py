@@ -14,7 +14,7 @@ PolicyMode = Literal["reviewed", "threshold", "machine"]
 
 
 @cache
-def _parsed_locale(identifier: str) -> "Locale":
+def _parsed_locale(identifier: str) -> Locale:
     """Parsing a locale identifier is slow enough to show when done for every page."""
     from babel import Locale
 
@@ -42,7 +42,7 @@ class SiteSettings:
     page_size: int = 10  # articles per index page
     feed_items: int = 100  # newest articles in each feed (Pelican's default too); the sitemap lists all
 
-    def babel(self, locale: str) -> "Locale":
+    def babel(self, locale: str) -> Locale:
         return _parsed_locale(self.babel_locales.get(locale, locale))
 
     def html_lang(self, locale: str) -> str:
@@ -53,5 +53,3 @@ class SiteSettings:
 
     def url(self, path: str) -> str:
         return self.base_url + path
-
-

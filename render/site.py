@@ -8,7 +8,6 @@ from importlib import resources
 from typing import Any
 
 from babel.support import NullTranslations
-
 from tilmash.render.feeds import atom_feed, json_feed, rss_feed
 from tilmash.render.pages import LocalePages, article_body, article_path, template_environment
 from tilmash.render.policy import LocalizedArticle
@@ -58,11 +57,15 @@ def build_site(
         for locale in settings.locales
     }
     pages = {
-        locale: LocalePages(settings, locale, env, ui.get(locale) or NullTranslations(), published) for locale in settings.locales
+        locale: LocalePages(settings, locale, env, ui.get(locale) or NullTranslations(), published)
+        for locale in settings.locales
     }
     ordered = {locale: newest_first(editions.get(locale, ())) for locale in settings.locales}
     jobs: list[Callable[[], dict[str, bytes]]] = [
-        lambda: {"index.html": pages[settings.source_locale].home(settings.locales), "sitemap.xml": sitemap(settings, published)}
+        lambda: {
+            "index.html": pages[settings.source_locale].home(settings.locales),
+            "sitemap.xml": sitemap(settings, published),
+        }
     ]
     for locale in settings.locales:  # the long jobs first, so that no worker is left with all of them
         jobs.append(partial(pages[locale].listing, ordered[locale], settings.page_size))

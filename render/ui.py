@@ -10,8 +10,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.support import Translations
-
-from tilmash.i18n import parse_catalog, is_reviewed
+from tilmash.i18n import is_reviewed, parse_catalog
 
 UI_DOMAIN = "ui"
 
@@ -25,7 +24,9 @@ def ui_template() -> Catalog:
         method_map=[("*.html", "jinja2.ext:babel_extract")],
         options_map={"*.html": {"extensions": "jinja2.ext.i18n"}},
     ):
-        template.add(message, locations=[(f"templates/{filename}", lineno)], auto_comments=comments, context=context)
+        template.add(
+            message, locations=[(f"templates/{filename}", lineno)], auto_comments=comments, context=context
+        )
     return template
 
 

@@ -13,7 +13,6 @@ from typing import Any
 import feedparser
 import yaml
 from lxml import html
-
 from tilmash.sources.frontmatter import FrontMatterError, split_front_matter
 from tilmash.sources.html_source import clean_html, html_to_markdown
 from tilmash.sources.loader import SLUG_RE
@@ -41,7 +40,7 @@ def _moment(entry: Any, *keys: str) -> dt.datetime | None:
     for key in keys:
         parsed = entry.get(f"{key}_parsed")
         if parsed:
-            return dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.timezone.utc)
+            return dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.UTC)
     return None
 
 
@@ -57,7 +56,7 @@ def entry_source(entry: Any) -> tuple[str, dict[str, Any], str] | None:
     if not title:
         return None
     source_id = str(entry.get("id") or entry.get("link") or title)
-    published = _moment(entry, "published", "updated", "created") or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    published = _moment(entry, "published", "updated", "created") or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     updated = _moment(entry, "updated")
     contents = entry.get("content") or []
     body_html = contents[0].get("value", "") if contents else entry.get("summary", "")

@@ -12,8 +12,34 @@ from typing import Any
 from lxml import etree, html
 
 SAFE_TAGS = {
-    "p", "a", "em", "strong", "b", "i", "code", "pre", "br", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
-    "blockquote", "img", "table", "thead", "tbody", "tr", "th", "td", "figure", "figcaption", "hr",
+    "p",
+    "a",
+    "em",
+    "strong",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "br",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "figure",
+    "figcaption",
+    "hr",
 }
 SAFE_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
 SAFE_SCHEMES = {"http", "https", "mailto"}
@@ -37,7 +63,12 @@ def html_to_markdown(fragment: str) -> str:
     """Sanitised HTML as CommonMark."""
     import markdownify  # imported on use: it pulls in BeautifulSoup
 
-    return markdownify.markdownify(clean_html(fragment), heading_style="ATX", bullets="-", escape_misc=False).strip() + "\n"
+    return (
+        markdownify.markdownify(
+            clean_html(fragment), heading_style="ATX", bullets="-", escape_misc=False
+        ).strip()
+        + "\n"
+    )
 
 
 def _meta(tree: Any, *names: str) -> str | None:
@@ -59,12 +90,16 @@ def read_html_article(text: str) -> tuple[dict[str, Any], str, int]:
     if body is None:
         raise ValueError("no <article> or <main> element holding the article body")
     heading = next(iter(body.xpath(".//h1")), None)
-    title = _meta(tree, "og:title", "title") or (heading.text_content().strip() if heading is not None else None)
+    title = _meta(tree, "og:title", "title") or (
+        heading.text_content().strip() if heading is not None else None
+    )
     if title is None:
         titles = tree.xpath("//title/text()")
         title = str(titles[0]).strip() if titles else None
     times = body.xpath(".//time/@datetime") or tree.xpath("//time/@datetime")
-    date = _meta(tree, "article:published_time", "date", "dc.date", "datePublished") or (str(times[0]) if times else None)
+    date = _meta(tree, "article:published_time", "date", "dc.date", "datePublished") or (
+        str(times[0]) if times else None
+    )
     keywords = _meta(tree, "keywords", "article:tag")
     meta = {
         "title": title,

@@ -37,10 +37,12 @@ def _as_datetime(value: Any, field_name: str, meta_line: int) -> dt.datetime:
         try:
             moment = dt.datetime.fromisoformat(value.strip())
         except ValueError:
-            raise SourceProblem(f"'{field_name}' is not an ISO date (YYYY-MM-DD): {value!r}", meta_line) from None
+            raise SourceProblem(
+                f"'{field_name}' is not an ISO date (YYYY-MM-DD): {value!r}", meta_line
+            ) from None
     else:
         raise SourceProblem(f"'{field_name}' must be a date (YYYY-MM-DD)", meta_line)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _key_line(text: str, key: str) -> int | None:
@@ -93,7 +95,11 @@ def _article(
     if "date" not in meta or meta["date"] in (None, ""):
         raise SourceProblem("front matter has no 'date'", 1)
     date = _as_datetime(meta["date"], "date", _key_line(text, "date") or 1)
-    updated = _as_datetime(meta["updated"], "updated", _key_line(text, "updated") or 1) if meta.get("updated") else None
+    updated = (
+        _as_datetime(meta["updated"], "updated", _key_line(text, "updated") or 1)
+        if meta.get("updated")
+        else None
+    )
     slug = str(meta.get("slug") or slug_hint)
     if not SLUG_RE.match(slug):
         raise SourceProblem(
@@ -126,7 +132,9 @@ def _article(
 def source_files(directory: Path) -> list[Path]:
     """The article files of `directory`, sorted by name (which decides who keeps a duplicate slug)."""
     with os.scandir(directory) as entries:
-        return sorted(Path(e.path) for e in entries if os.path.splitext(e.name)[1] in SOURCE_SUFFIXES and e.is_file())
+        return sorted(
+            Path(e.path) for e in entries if os.path.splitext(e.name)[1] in SOURCE_SUFFIXES and e.is_file()
+        )
 
 
 def read_source(path: Path) -> Article | SourceError:
@@ -149,7 +157,11 @@ def collect_sources(parsed: Iterable[Article | SourceError]) -> tuple[list[Artic
             errors.append(article)
         elif article.slug in by_slug:
             taken = by_slug[article.slug].name
-            errors.append(SourceError(article.source_path, None, f"duplicate slug {article.slug!r}: already used by {taken}"))
+            errors.append(
+                SourceError(
+                    article.source_path, None, f"duplicate slug {article.slug!r}: already used by {taken}"
+                )
+            )
         else:
             by_slug[article.slug] = article.source_path
             articles.append(article)

@@ -23,7 +23,7 @@ def pickled_as_arguments(cls: Frozen) -> Frozen:
     def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
         return cls, tuple(getattr(self, name) for name in names)
 
-    setattr(cls, "__reduce__", __reduce__)
+    cls.__reduce__ = __reduce__
     return cls
 
 

@@ -31,7 +31,9 @@ def check_placeholders(source: str, text: str) -> list[str]:
         if number not in known:
             problems.append(f"unknown placeholder {match.group(0)}")
         elif bool(selfclosing) == known[number]:
-            problems.append(f"{match.group(0)} has the wrong form (the source has {_shown(number, known[number])})")
+            problems.append(
+                f"{match.group(0)} has the wrong form (the source has {_shown(number, known[number])})"
+            )
         elif closing:
             if not stack or stack[-1] != number:
                 problems.append(f"{match.group(0)} closes a tag that is not open")
@@ -42,6 +44,8 @@ def check_placeholders(source: str, text: str) -> list[str]:
             if known[number]:
                 stack.append(number)
     problems += [f"<{n}> is never closed" for n in stack]
-    problems += [f"placeholder {_shown(n, paired)} is missing" for n, paired in known.items() if n not in seen]
+    problems += [
+        f"placeholder {_shown(n, paired)} is missing" for n, paired in known.items() if n not in seen
+    ]
     problems += [f"placeholder <{n}> appears twice" for n in sorted(set(seen)) if seen.count(n) > 1]
     return problems

@@ -13,7 +13,6 @@ from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-
 from tilmash.sources.model import Block, Placeholder
 
 SLOT_TAG = "tilmash-unit"
@@ -85,7 +84,9 @@ def _inline_to_unit(children: Sequence[Token], line: int, units: _Units) -> tupl
         elif token.type == "link_open" and token.markup == "autolink":
             href = str(token.attrs.get("href", ""))
             placeholders.append(
-                Placeholder(number, "a", (("href", href),), content=_autolink_text(token, children), paired=False)
+                Placeholder(
+                    number, "a", (("href", href),), content=_autolink_text(token, children), paired=False
+                )
             )
             parts.append(f"<{number}/>")
             skip_until_close = True
@@ -103,14 +104,16 @@ def _inline_to_unit(children: Sequence[Token], line: int, units: _Units) -> tupl
             title = str(token.attrs.get("title") or "")
             if title:
                 image_attrs.append(("title", title))
-            placeholders.append(Placeholder(number, "img", tuple(image_attrs), alt_unit=alt_unit, paired=False))
+            placeholders.append(
+                Placeholder(number, "img", tuple(image_attrs), alt_unit=alt_unit, paired=False)
+            )
             parts.append(f"<{number}/>")
     return " ".join("".join(parts).split()), placeholders
 
 
 def _autolink_text(link_open: Token, children: Sequence[Token]) -> str:
     start = list(children).index(link_open)
-    return "".join(t.content for t in children[start + 1 :] if t.type == "text")[: 2048] or str(
+    return "".join(t.content for t in children[start + 1 :] if t.type == "text")[:2048] or str(
         link_open.attrs.get("href", "")
     )
 
@@ -134,7 +137,9 @@ def segment(body: str, first_line: int) -> tuple[list[Block], str]:
             enclosing.pop()
         if token.type != "inline" or not token.children:
             continue
-        kind = next((_KIND_BY_OPEN_TOKEN[t] for t in reversed(enclosing) if t in _KIND_BY_OPEN_TOKEN), "paragraph")
+        kind = next(
+            (_KIND_BY_OPEN_TOKEN[t] for t in reversed(enclosing) if t in _KIND_BY_OPEN_TOKEN), "paragraph"
+        )
         line = first_line + (token.map[0] if token.map else 0)
         position = len(units.blocks)  # the unit goes before the alt texts of its images
         text, placeholders = _inline_to_unit(token.children, line, units)

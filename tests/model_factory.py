@@ -47,7 +47,7 @@ class ModelShape:
     vocab_size: int = 200
 
     @classmethod
-    def transformer_base(cls) -> "ModelShape":
+    def transformer_base(cls) -> ModelShape:
         return cls(layers=6, heads=8, d_model=512, ffn=2048, vocab_size=8000)
 
 
@@ -58,7 +58,10 @@ def synthetic_corpus(lines: int, seed: int = 1) -> list[str]:
     rng = random.Random(seed)
     syllables = [a + b for a in "bdgklmnprstvz" for b in "aeiouy"] + ["qa", "sh", "zh", "ng", "ts"]
     words = ["".join(rng.choice(syllables) for _ in range(rng.randint(1, 4))) for _ in range(20000)]
-    return [" ".join(rng.choice(words) for _ in range(rng.randint(6, 30))).capitalize() + "." for _ in range(lines)]
+    return [
+        " ".join(rng.choice(words) for _ in range(rng.randint(6, 30))).capitalize() + "."
+        for _ in range(lines)
+    ]
 
 
 def train_sentencepiece(corpus: Iterable[str], vocab_size: int, extra_symbols: Sequence[str] = ()) -> bytes:

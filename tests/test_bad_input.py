@@ -9,13 +9,25 @@ from tests.conftest import run_cli
 GOOD_FRONT = "---\ntitle: Fine\ndate: 2026-05-01\n---\nBody text.\n"
 
 CASES = {
-    "broken-yaml": ("---\ntitle: Broken\ndate: 2026-05-01\ntags: [a, b\n---\nBody.\n", "broken-yaml.md:4", "not valid YAML"),
+    "broken-yaml": (
+        "---\ntitle: Broken\ndate: 2026-05-01\ntags: [a, b\n---\nBody.\n",
+        "broken-yaml.md:4",
+        "not valid YAML",
+    ),
     "no-fence": ("title: No fence\n\nBody.\n", "no-fence.md:1", "no front matter"),
     "unclosed": ("---\ntitle: Unclosed\ndate: 2026-05-01\nBody.\n", "unclosed.md:1", "not closed"),
     "no-title": ("---\ndate: 2026-05-01\n---\nBody.\n", "no-title.md", "no 'title'"),
     "no-date": ("---\ntitle: Undated\n---\nBody.\n", "no-date.md", "no 'date'"),
-    "bad-date": ("---\ntitle: Bad date\ndate: next tuesday\n---\nBody.\n", "bad-date.md:3", "not an ISO date"),
-    "bad-slug": ("---\ntitle: Escape\ndate: 2026-05-01\nslug: ../../etc/x\n---\nBody.\n", "bad-slug.md:4", "slug"),
+    "bad-date": (
+        "---\ntitle: Bad date\ndate: next tuesday\n---\nBody.\n",
+        "bad-date.md:3",
+        "not an ISO date",
+    ),
+    "bad-slug": (
+        "---\ntitle: Escape\ndate: 2026-05-01\nslug: ../../etc/x\n---\nBody.\n",
+        "bad-slug.md:4",
+        "slug",
+    ),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tilmash.i18n import article_template, is_current_template, is_reviewed, render_catalog, template_version
+
 from tests.helpers import article, msgfmt_check, sync
 
 FIRST = "The rector opened the new library on Monday.\n\nStudents can borrow up to ten books.\n"
@@ -55,7 +56,9 @@ def test_reverted_edit_brings_the_reviewed_translation_back_as_reviewed():
 
 def test_moved_paragraphs_keep_their_translations_unchanged():
     reviewed = _translate_all(sync(FIRST, None))
-    moved = sync("Students can borrow up to ten books.\n\nThe rector opened the new library on Monday.\n", reviewed)
+    moved = sync(
+        "Students can borrow up to ten books.\n\nThe rector opened the new library on Monday.\n", reviewed
+    )
     assert all(is_reviewed(m) for m in moved if m.id)
     assert [m.id for m in moved if m.id][1] == "Students can borrow up to ten books."
 
@@ -89,6 +92,7 @@ def test_synced_catalogs_pass_msgfmt_check(tmp_path: Path):
 
 def test_identical_unit_in_another_article_reuses_the_reviewed_translation(newsroom):
     from tilmash.i18n import read_catalog
+
     from tests.conftest import run_cli
 
     (newsroom / "sources" / "partners-again.md").write_text(
@@ -100,7 +104,9 @@ def test_identical_unit_in_another_article_reuses_the_reviewed_translation(newsr
     catalog = read_catalog(newsroom / "i18n" / "ru" / "partners-again.po", "ru")
     states = {m.id: (m.string, is_reviewed(m)) for m in catalog if m.id}
     assert states["Partners"] == ("Партнёры", True)
-    assert states["Data from the satellite will be open to schools and researchers on the university website."][1]
+    assert states[
+        "Data from the satellite will be open to schools and researchers on the university website."
+    ][1]
     assert states["A sentence nobody has translated yet."] == ("", False)
 
 

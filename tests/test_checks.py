@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from tilmash.i18n import read_catalog, render_catalog
 from tilmash.i18n.checks import CHECKS, CheckContext
+
 from tests.conftest import run_cli
 
 BY_NAME = {check.name: check for check in CHECKS}
@@ -16,19 +16,59 @@ BY_NAME = {check.name: check for check in CHECKS}
 @pytest.mark.parametrize(
     ("name", "locale", "source", "good", "bad"),
     [
-        ("markup", "ru", "Read the <1>report</1> <2/>.", "Прочтите <1>отчёт</1> <2/>.", "Прочтите <1>отчёт <2/>."),
-        ("numbers", "ru", "It weighs 1.3 kg and cost 1,200 tenge.", "Весит 1,3 кг и стоит 1 200 тенге.", "Весит 1,4 кг и стоит 1 200 тенге."),
-        ("urls", "kk", "Write to courses@uni.example now.", "courses@uni.example мекенжайына жазыңыз.", "courses@uni.exampel мекенжайына жазыңыз."),
-        ("untranslated", "ru", "The laboratory opened today.", "Лаборатория открылась сегодня.", "The laboratory opened today."),
-        ("script", "kk", "Students presented their projects at the annual science festival.",
-         "Студенттер жыл сайынғы ғылым фестивалінде өз жобаларын көрсетті.",
-         "Студенты представили свои проекты на ежегодном фестивале науки."),
-        ("script", "zh", "Students presented their projects.", "学生们展示了他们的项目。", "Студенты представили свои проекты."),
+        (
+            "markup",
+            "ru",
+            "Read the <1>report</1> <2/>.",
+            "Прочтите <1>отчёт</1> <2/>.",
+            "Прочтите <1>отчёт <2/>.",
+        ),
+        (
+            "numbers",
+            "ru",
+            "It weighs 1.3 kg and cost 1,200 tenge.",
+            "Весит 1,3 кг и стоит 1 200 тенге.",
+            "Весит 1,4 кг и стоит 1 200 тенге.",
+        ),
+        (
+            "urls",
+            "kk",
+            "Write to courses@uni.example now.",
+            "courses@uni.example мекенжайына жазыңыз.",
+            "courses@uni.exampel мекенжайына жазыңыз.",
+        ),
+        (
+            "untranslated",
+            "ru",
+            "The laboratory opened today.",
+            "Лаборатория открылась сегодня.",
+            "The laboratory opened today.",
+        ),
+        (
+            "script",
+            "kk",
+            "Students presented their projects at the annual science festival.",
+            "Студенттер жыл сайынғы ғылым фестивалінде өз жобаларын көрсетті.",
+            "Студенты представили свои проекты на ежегодном фестивале науки.",
+        ),
+        (
+            "script",
+            "zh",
+            "Students presented their projects.",
+            "学生们展示了他们的项目。",
+            "Студенты представили свои проекты.",
+        ),
         ("punctuation", "zh", "Hello, world.", "你好，世界。", "你好,世界."),
         ("punctuation", "ru", "He said “yes”.", "Он сказал «да».", "Он сказал “да”."),
         ("spacing", "ru", "Two words.", "Два слова.", "Два  слова."),
         ("final-punctuation", "ru", "The end.", "Конец.", "Конец"),
-        ("length", "ru", "The laboratory will test photovoltaic panels.", "Лаборатория будет испытывать фотоэлектрические панели.", "Лаб."),
+        (
+            "length",
+            "ru",
+            "The laboratory will test photovoltaic panels.",
+            "Лаборатория будет испытывать фотоэлектрические панели.",
+            "Лаб.",
+        ),
     ],
 )
 def test_check_flags_the_bad_and_passes_the_good(name, locale, source, good, bad):
@@ -55,8 +95,14 @@ def test_cli_reports_file_line_check_and_exit_status(newsroom):
 
     result = run_cli("check", newsroom, "--locale", "ru")
     assert result.code == 1
-    assert f"i18n/ru/student-satellite.po:{line}: error [markup] placeholder <1>…</1> is missing" in result.stdout
-    assert f"i18n/ru/student-satellite.po:{line}: warning [numbers] number 13 of the source is missing or changed" in result.stdout
+    assert (
+        f"i18n/ru/student-satellite.po:{line}: error [markup] placeholder <1>…</1> is missing"
+        in result.stdout
+    )
+    assert (
+        f"i18n/ru/student-satellite.po:{line}: warning [numbers] number 13 of the source is missing or changed"
+        in result.stdout
+    )
 
     as_json = json.loads(run_cli("check", newsroom, "--json").stdout)
     assert as_json["ok"] is False

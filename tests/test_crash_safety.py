@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from tilmash.i18n import is_reviewed, read_catalog, same_content
+
 from tests.conftest import REPO, run_cli
 from tests.helpers import msgfmt_check
 
@@ -42,7 +43,10 @@ def _same_catalogs(left: dict[str, bytes], right: dict[str, bytes]) -> bool:
 
 def test_sigkill_at_many_points_never_corrupts_anything(newsroom, en_ru_package, packages_env, tmp_path):
     config = newsroom / "tilmash.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace('policy = "reviewed"', 'policy = "machine"'), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('policy = "reviewed"', 'policy = "machine"'),
+        encoding="utf-8",
+    )
     assert run_cli("run", newsroom).code == 0  # the "old" site: no model installed yet
     assert run_cli("models", "install", en_ru_package, env=packages_env).code == 0
     initial = tmp_path / "initial"
@@ -62,7 +66,9 @@ def test_sigkill_at_many_points_never_corrupts_anything(newsroom, en_ru_package,
     for attempt in range(KILLS):
         shutil.rmtree(newsroom)
         shutil.copytree(initial, newsroom)
-        process = subprocess.Popen(command, cwd=REPO, env=packages_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command, cwd=REPO, env=packages_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(0.15 + 1.1 * duration * attempt / KILLS)  # the last few land after the swap
         process.send_signal(signal.SIGKILL)
         process.wait()

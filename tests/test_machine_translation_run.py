@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import feedparser
-
 from tilmash.i18n import is_reviewed, read_catalog
+
 from tests.conftest import run_cli
 
 REVIEWED = ("solar-lab-opens", "steppe-plants-grant", "student-satellite")
@@ -46,7 +46,10 @@ def test_run_fills_untranslated_ru_entries_with_fuzzy_machine_output(newsroom, e
         entries = [m for m in catalog if m.id]
         assert entries and all(m.string for m in entries), f"{slug}: untranslated entries left"
         assert all(m.fuzzy for m in entries), "machine output must never count as reviewed"
-        assert all(any(c.startswith("machine translation: argos en→ru 0.0.1-test") for c in m.auto_comments) for m in entries)
+        assert all(
+            any(c.startswith("machine translation: argos en→ru 0.0.1-test") for c in m.auto_comments)
+            for m in entries
+        )
     for slug in REVIEWED:
         assert (newsroom / "i18n" / "ru" / f"{slug}.po").read_bytes() == before_bytes[slug]
     # No package for kk and zh: said once per locale, and the run still succeeds.
@@ -54,7 +57,9 @@ def test_run_fills_untranslated_ru_entries_with_fuzzy_machine_output(newsroom, e
     assert "zh: no model for en→zh is installed" in result.stdout
 
 
-def test_machine_translated_articles_are_not_published_under_default_policy(newsroom, en_ru_package, packages_env):
+def test_machine_translated_articles_are_not_published_under_default_policy(
+    newsroom, en_ru_package, packages_env
+):
     assert run_cli("models", "install", en_ru_package, env=packages_env).code == 0
     assert run_cli("run", newsroom, env=packages_env).code == 0
     public = newsroom / "public"

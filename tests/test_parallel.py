@@ -70,7 +70,9 @@ def test_workers_die_with_a_killed_parent_and_release_the_lock(tmp_path):
         "        time.sleep(0.05)\n        return os.getpid()\n"
         "    fork_map(slow, list(range(400)), jobs=2)\n"
     )
-    parent = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE, text=True, cwd=REPO)
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE, text=True, cwd=REPO
+    )
     assert parent.stdout.readline().strip() == "started"
     time.sleep(0.5)
     workers = subprocess.run(["pgrep", "-P", str(parent.pid)], capture_output=True, text=True).stdout.split()
@@ -125,7 +127,10 @@ def test_feeds_carry_the_newest_feed_items_articles(tmp_path):
 def test_feed_items_must_be_a_positive_whole_number(tmp_path, value):
     _write_newsroom(tmp_path, 1)
     config = tmp_path / "tilmash.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace("[engines]", f"feed_items = {value}\n[engines]"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("[engines]", f"feed_items = {value}\n[engines]"),
+        encoding="utf-8",
+    )
     result = run_cli("run", tmp_path)
     assert result.code == 2
     assert "feed_items must be a whole number of at least 1" in result.stderr

@@ -2,23 +2,46 @@
 
 from __future__ import annotations
 
-import random
 import subprocess
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from tilmash.i18n import is_reviewed, parse_catalog, read_catalog, render_catalog
-from babel.messages.catalog import Catalog
+
 from tests.conftest import run_cli
-from tests.helpers import msgfmt_check, sync
+from tests.helpers import msgfmt_check
 
 WORDS = [
-    "university", "six-week", "2026", "12:30", "“quoted”", "«Тарлан»", "—", "научный", "Қазақстан",
-    "e-mail", "(note)", "3.5%", "<1>link</1>", "<2/>", "a", "I", "co-operation", "’s", "ööö", "end.",
-    "ok,", "1,200", "Al-Farabi", "әлеуметтік", "«Жаңа»,", "қыркүйекте", "зертханасы",
+    "university",
+    "six-week",
+    "2026",
+    "12:30",
+    "“quoted”",
+    "«Тарлан»",
+    "—",
+    "научный",
+    "Қазақстан",
+    "e-mail",
+    "(note)",
+    "3.5%",
+    "<1>link</1>",
+    "<2/>",
+    "a",
+    "I",
+    "co-operation",
+    "’s",
+    "ööö",
+    "end.",
+    "ok,",
+    "1,200",
+    "Al-Farabi",
+    "әлеуметтік",
+    "«Жаңа»,",
+    "қыркүйекте",
+    "зертханасы",
 ]
 CJK = ["学生们在科学节上展示了", "他们的项目", "<1>太阳能实验室</1>", "2026年9月12日", "1.3千克", "研究人员"]
 
@@ -28,7 +51,9 @@ def _msgcat(text: str) -> str:
 
 
 def _po(msgid: str) -> str:
-    return f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "{msgid}"\nmsgstr ""\n'
+    return (
+        f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "{msgid}"\nmsgstr ""\n'
+    )
 
 
 def _written(text: str) -> str:
@@ -98,7 +123,11 @@ def test_wrong_encoding_is_reported_with_its_line(tmp_path):
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.lists(st.sampled_from(WORDS + ['\\"', "x/y", "https://a.org/b", "\\n", "([x])", "a\\\\nb"]), min_size=1, max_size=40),
+    st.lists(
+        st.sampled_from(WORDS + ['\\"', "x/y", "https://a.org/b", "\\n", "([x])", "a\\\\nb"]),
+        min_size=1,
+        max_size=40,
+    ),
     st.sampled_from([" ", "  ", ""]),
     st.sampled_from([20, 40, 77]),
 )

@@ -6,19 +6,18 @@ import datetime as dt
 import json
 import math
 import os
-from pathlib import Path
 
 import pytest
-
 from tilmash.i18n import is_reviewed, read_catalog
 from tilmash.sources.placeholders import check_placeholders
-from tests.conftest import run_cli
 from tilmash.translate.argos import ArgosEngine, find_package
 from tilmash.translate.glossary import Glossary, Term
-from tests.model_factory import build_multilingual_model
 from tilmash.translate.pretranslate import CHUNK, PretranslateSettings, pretranslate
 from tilmash.translate.segments import english_segmenter
+
+from tests.conftest import run_cli
 from tests.helpers import sync
+from tests.model_factory import build_multilingual_model
 
 
 class Recording:
@@ -59,7 +58,10 @@ BODY = (
 
 
 def test_pending_units_are_split_into_sentences_and_batched_once(argos_engine):
-    catalogs = [sync(BODY, None), sync("Another story about glaciers.\n\nThe glaciers lost 25% of their area since 1960.\n", None)]
+    catalogs = [
+        sync(BODY, None),
+        sync("Another story about glaciers.\n\nThe glaciers lost 25% of their area since 1960.\n", None),
+    ]
     engine = Recording(argos_engine)
     result = pretranslate(catalogs, engine, _settings(), english_segmenter())
     sent = [text for batch in engine.batches for text in batch]
@@ -84,7 +86,9 @@ def test_markup_always_survives_and_losses_are_flagged(argos_engine):
         assert provenance == ["machine translation: argos en→ru 0.0.1-test, 2026-11-24"]
         for protected in ("25%", "1960", "https://example.org/r", "press@example.org"):
             if protected in message.id and protected not in message.string:
-                assert any(protected in c and "lost" in c for c in message.auto_comments), message.auto_comments
+                assert any(protected in c and "lost" in c for c in message.auto_comments), (
+                    message.auto_comments
+                )
 
 
 def test_glossary_terms_are_fixed_and_units_of_only_protected_text_skip_the_model(argos_engine):
@@ -92,21 +96,33 @@ def test_glossary_terms_are_fixed_and_units_of_only_protected_text_skip_the_mode
     glossary = Glossary((Term("Alatau University of Science", "Алатауский университет науки"),))
     engine = Recording(argos_engine)
     pretranslate([catalog], engine, _settings(glossary=glossary), english_segmenter())
-    heading = catalog.get("Alatau University of Science", context=next(m.context for m in catalog if m.id == "Alatau University of Science"))
+    heading = catalog.get(
+        "Alatau University of Science",
+        context=next(m.context for m in catalog if m.id == "Alatau University of Science"),
+    )
     assert heading.string == "Алатауский университет науки" and heading.fuzzy
-    assert all("<x" not in text or any(c.isalpha() for c in text.replace("<x1/>", "")) for b in engine.batches for text in b)
+    assert all(
+        "<x" not in text or any(c.isalpha() for c in text.replace("<x1/>", ""))
+        for b in engine.batches
+        for text in b
+    )
 
 
 def test_near_match_from_memory_is_a_fuzzy_suggestion_with_its_similarity():
     from tilmash.translate.memory import TranslationMemory
 
     catalog = sync("The rector opened the new library on Tuesday.\n", None)
-    memory = TranslationMemory([("The rector opened the new library on Monday.", "Ректор открыл новую библиотеку в понедельник.")])
+    memory = TranslationMemory(
+        [("The rector opened the new library on Monday.", "Ректор открыл новую библиотеку в понедельник.")]
+    )
     result = pretranslate([catalog], None, _settings(memory=memory), english_segmenter())
     message = next(m for m in catalog if m.id and m.id.startswith("The rector"))
     assert result.from_memory == 1
     assert message.string == "Ректор открыл новую библиотеку в понедельник." and message.fuzzy
-    assert message.auto_comments[-1] == "translation memory: 88% match of “The rector opened the new library on Monday.”"
+    assert (
+        message.auto_comments[-1]
+        == "translation memory: 88% match of “The rector opened the new library on Monday.”"
+    )
 
 
 def test_reviewed_entries_are_never_sent(argos_engine):
@@ -122,9 +138,21 @@ def test_reviewed_entries_are_never_sent(argos_engine):
 
 def test_multilingual_ct2_model_serves_kazakh(newsroom, tmp_path):
     model = build_multilingual_model(tmp_path / "tiny-nllb")
-    env = os.environ | {"TILMASH_HOME": str(tmp_path / "home"), "ARGOS_PACKAGES_DIR": str(tmp_path / "no-argos")}
+    env = os.environ | {
+        "TILMASH_HOME": str(tmp_path / "home"),
+        "ARGOS_PACKAGES_DIR": str(tmp_path / "no-argos"),
+    }
     (tmp_path / "no-argos").mkdir()
-    added = run_cli("models", "add-ct2", model, "--langs", "kk=kaz_Cyrl,ru=rus_Cyrl,zh=zho_Hans", "--model-version", "0.1", env=env)
+    added = run_cli(
+        "models",
+        "add-ct2",
+        model,
+        "--langs",
+        "kk=kaz_Cyrl,ru=rus_Cyrl,zh=zho_Hans",
+        "--model-version",
+        "0.1",
+        env=env,
+    )
     assert added.code == 0, added.stderr
     assert "tiny-nllb" in run_cli("models", "list", env=env).stdout
     result = run_cli("run", "--json", newsroom, env=env)
@@ -132,7 +160,9 @@ def test_multilingual_ct2_model_serves_kazakh(newsroom, tmp_path):
     catalog = read_catalog(newsroom / "i18n" / "kk" / "water-conference.po", "kk")
     entries = [m for m in catalog if m.id]
     assert all(m.string and m.fuzzy for m in entries)
-    assert all("machine translation: ct2 tiny-nllb 0.1 en→kaz_Cyrl" in " ".join(m.auto_comments) for m in entries)
+    assert all(
+        "machine translation: ct2 tiny-nllb 0.1 en→kaz_Cyrl" in " ".join(m.auto_comments) for m in entries
+    )
     assert not any("kaz_Cyrl" in m.string or "</s>" in m.string for m in entries)
     report = json.loads(result.stdout)
     assert {line["locale"]: line["machine_filled"] for line in report["locales"]}["zh"] > 0
@@ -142,7 +172,10 @@ def test_multilingual_ct2_model_serves_kazakh(newsroom, tmp_path):
     ("setup", "message"),
     [
         (lambda d: d.mkdir(), "no model.bin"),
-        (lambda d: build_multilingual_model(d, languages=("kaz_Cyrl",)), "lacks the language token(s) rus_Cyrl"),
+        (
+            lambda d: build_multilingual_model(d, languages=("kaz_Cyrl",)),
+            "lacks the language token(s) rus_Cyrl",
+        ),
         (lambda d: None, "no such directory"),
     ],
 )
@@ -158,7 +191,10 @@ def test_bad_model_directory_gets_a_clear_error(tmp_path, setup, message):
 
 def test_exact_memory_matches_can_be_kept_fuzzy(newsroom):
     config = newsroom / "tilmash.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace("exact_as_reviewed = true", "exact_as_reviewed = false"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("exact_as_reviewed = true", "exact_as_reviewed = false"),
+        encoding="utf-8",
+    )
     (newsroom / "sources" / "again.md").write_text(
         "---\ntitle: Again\ndate: 2026-10-10\n---\nThe project unites three institutions:\n", encoding="utf-8"
     )
@@ -172,7 +208,8 @@ def test_exact_memory_matches_can_be_kept_fuzzy(newsroom):
 def test_glossary_file_in_the_newsroom_is_applied(newsroom, en_ru_package, packages_env):
     (newsroom / "glossary").mkdir()
     (newsroom / "glossary" / "ru.csv").write_text(
-        "term,translation\nAlatau University of Science,Алатауский университет науки\nTarlan,\n", encoding="utf-8"
+        "term,translation\nAlatau University of Science,Алатауский университет науки\nTarlan,\n",
+        encoding="utf-8",
     )
     (newsroom / "sources" / "name.md").write_text(
         "---\ntitle: Tarlan\ndate: 2026-10-10\n---\n## Alatau University of Science\n", encoding="utf-8"
@@ -180,7 +217,10 @@ def test_glossary_file_in_the_newsroom_is_applied(newsroom, en_ru_package, packa
     assert run_cli("models", "install", en_ru_package, env=packages_env).code == 0
     assert run_cli("run", newsroom, env=packages_env).code == 0
     catalog = read_catalog(newsroom / "i18n" / "ru" / "name.po", "ru")
-    assert {m.id: m.string for m in catalog if m.id} == {"Tarlan": "Tarlan", "Alatau University of Science": "Алатауский университет науки"}
+    assert {m.id: m.string for m in catalog if m.id} == {
+        "Tarlan": "Tarlan",
+        "Alatau University of Science": "Алатауский университет науки",
+    }
 
 
 def test_broken_glossary_is_reported_with_its_line(newsroom, en_ru_package, packages_env):
@@ -209,7 +249,10 @@ def test_tbx_glossary_gives_each_locale_its_own_term(tmp_path):
         encoding="utf-8",
     )
     kk = load_glossary(tmp_path, "en", "kk")
-    assert [(t.source, t.target) for t in kk.terms] == [("Alatau University of Science", "Алатау ғылым университеті"), ("Tarlan", "Tarlan")]
+    assert [(t.source, t.target) for t in kk.terms] == [
+        ("Alatau University of Science", "Алатау ғылым университеті"),
+        ("Tarlan", "Tarlan"),
+    ]
     # No Chinese term given: no constraint for zh, but a name with only an English term is kept everywhere.
     assert [(t.source, t.target) for t in load_glossary(tmp_path, "en", "zh").terms] == [("Tarlan", "Tarlan")]
     (tmp_path / "glossary.tbx").write_text("<martif><termEntry>", encoding="utf-8")

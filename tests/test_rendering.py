@@ -10,8 +10,8 @@ from pathlib import Path
 import feedparser
 import pytest
 from lxml import etree, html
-
 from tilmash.i18n import read_catalog, render_catalog
+
 from tests.conftest import REPO, run_cli
 
 SITE = "https://news.alatau-university.example/"
@@ -20,7 +20,9 @@ LANG = {"en": "en", "kk": "kk", "ru": "ru", "zh": "zh-Hans"}
 
 def _set_policy(newsroom: Path, text: str) -> None:
     config = newsroom / "tilmash.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace('policy = "reviewed"', text), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('policy = "reviewed"', text), encoding="utf-8"
+    )
 
 
 def _resolve(directory: Path, href: str) -> Path:
@@ -32,7 +34,10 @@ def _page(newsroom: Path, path: str):
 
 
 def vnu_jar() -> Path:
-    candidates = [Path(os.environ.get("VNU_JAR", "")), REPO / ".tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"]
+    candidates = [
+        Path(os.environ.get("VNU_JAR", "")),
+        REPO / ".tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar",
+    ]
     found = next((c for c in candidates if c.is_file()), None)
     if found is None:
         pytest.fail("the Nu HTML Checker is not installed: run scripts/setup.sh (npm package vnu-jar)")
@@ -43,7 +48,9 @@ def test_every_page_passes_the_nu_html_checker(newsroom):
     assert run_cli("run", newsroom).code == 0
     pages = sorted(str(p) for p in (newsroom / "public").rglob("*.html"))
     result = subprocess.run(
-        ["java", "-jar", str(vnu_jar()), "--errors-only", "--format", "text", *pages], capture_output=True, text=True
+        ["java", "-jar", str(vnu_jar()), "--errors-only", "--format", "text", *pages],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr[-3000:]
 
@@ -71,10 +78,17 @@ def test_language_switcher_lists_only_published_translations(newsroom):
     switcher = _page(newsroom, "en/water-conference.html").xpath("//nav[@class='languages']//*[@lang]/@lang")
     assert switcher == ["en"]
     switcher = _page(newsroom, "en/solar-lab-opens.html").xpath("//nav[@class='languages']//a/@href")
-    assert switcher == ["../kk/solar-lab-opens.html", "../ru/solar-lab-opens.html", "../zh/solar-lab-opens.html"]
+    assert switcher == [
+        "../kk/solar-lab-opens.html",
+        "../ru/solar-lab-opens.html",
+        "../zh/solar-lab-opens.html",
+    ]
 
 
-@pytest.mark.parametrize(("locale", "month"), [("kk", "қыркүйек"), ("ru", "сентября"), ("zh", "2026年9月14日"), ("en", "September")])
+@pytest.mark.parametrize(
+    ("locale", "month"),
+    [("kk", "қыркүйек"), ("ru", "сентября"), ("zh", "2026年9月14日"), ("en", "September")],
+)
 def test_dates_are_formatted_for_the_locale(newsroom, locale, month):
     assert run_cli("run", newsroom).code == 0
     assert month in _page(newsroom, f"{locale}/solar-lab-opens.html").xpath("//time")[0].text
@@ -82,16 +96,23 @@ def test_dates_are_formatted_for_the_locale(newsroom, locale, month):
 
 def test_index_is_paginated_newest_first(newsroom):
     config = newsroom / "tilmash.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace("page_size = 10", "page_size = 4"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("page_size = 10", "page_size = 4"), encoding="utf-8"
+    )
     assert run_cli("run", newsroom).code == 0
     first = _page(newsroom, "en/index.html")
     dates = first.xpath("//ol[@class='articles']//time/@datetime")
     assert len(dates) == 4 and dates == sorted(dates, reverse=True)
     public = newsroom / "public"
-    assert _resolve(public / "en", first.xpath("//a[@rel='next']/@href")[0]) == public / "en" / "page" / "2.html"
+    assert (
+        _resolve(public / "en", first.xpath("//a[@rel='next']/@href")[0]) == public / "en" / "page" / "2.html"
+    )
     second = _page(newsroom, "en/page/2.html")
     assert len(second.xpath("//ol[@class='articles']/li")) == 2
-    assert _resolve(public / "en" / "page", second.xpath("//a[@rel='prev']/@href")[0]) == public / "en" / "index.html"
+    assert (
+        _resolve(public / "en" / "page", second.xpath("//a[@rel='prev']/@href")[0])
+        == public / "en" / "index.html"
+    )
     assert "Страница" not in second.text_content() and "Page 2 of 2" in second.text_content()
 
 
@@ -100,7 +121,9 @@ def test_tag_pages_list_the_articles_of_each_tag(newsroom):
     page = _page(newsroom, "ru/tags/space.html")
     assert page.xpath("//h1")[0].text == "Статьи с тегом «space»"
     links = page.xpath("//ol[@class='articles']//a/@href")
-    assert [_resolve(newsroom / "public" / "ru" / "tags", link) for link in links] == [newsroom / "public" / "ru" / "student-satellite.html"]
+    assert [_resolve(newsroom / "public" / "ru" / "tags", link) for link in links] == [
+        newsroom / "public" / "ru" / "student-satellite.html"
+    ]
     article = _page(newsroom, "ru/student-satellite.html")
     assert "tags/space.html" in " ".join(article.xpath("//a[@class='tag']/@href"))
 
@@ -114,7 +137,9 @@ def test_machine_policy_publishes_with_notice_and_noindex(newsroom, en_ru_packag
     assert "Машинный перевод, ещё не проверен." in page.xpath("//p[@class='notice']")[0].text
     reviewed = _page(newsroom, "ru/solar-lab-opens.html")
     assert not reviewed.xpath("//meta[@name='robots']") and not reviewed.xpath("//p[@class='notice']")
-    assert not (newsroom / "public" / "kk" / "water-conference.html").exists()  # no kk model: nothing to publish
+    assert not (
+        newsroom / "public" / "kk" / "water-conference.html"
+    ).exists()  # no kk model: nothing to publish
     feed = feedparser.parse((newsroom / "public" / "ru" / "atom.xml").read_bytes())
     assert len(feed.entries) == 6
 
@@ -142,7 +167,9 @@ def test_feeds_in_three_formats_parse_with_language_and_stable_ids(newsroom):
         feed = feedparser.parse((public / "zh" / name).read_bytes())
         assert feed.version == version, name
         assert not feed.bozo, (name, feed.get("bozo_exception"))
-        assert {e.id for e in feed.entries} == {SITE + f"zh/{s}.html" for s in ("solar-lab-opens", "steppe-plants-grant", "student-satellite")}
+        assert {e.id for e in feed.entries} == {
+            SITE + f"zh/{s}.html" for s in ("solar-lab-opens", "steppe-plants-grant", "student-satellite")
+        }
         assert "学生研制的纳米卫星发回首批信号" in {e.title for e in feed.entries}
         entry = next(e for e in feed.entries if "纳米卫星" in e.title)
         content = entry.content[0].value if "content" in entry else entry.summary
@@ -153,7 +180,9 @@ def test_feeds_in_three_formats_parse_with_language_and_stable_ids(newsroom):
     document = json.loads((public / "zh" / "feed.json").read_text(encoding="utf-8"))
     assert document["version"] == "https://jsonfeed.org/version/1.1" and document["language"] == "zh-Hans"
     assert document["title"] == "阿拉套科学大学新闻中心" and document["feed_url"] == SITE + "zh/feed.json"
-    assert {item["id"] for item in document["items"]} == {e.id for e in feedparser.parse((public / "zh" / "atom.xml").read_bytes()).entries}
+    assert {item["id"] for item in document["items"]} == {
+        e.id for e in feedparser.parse((public / "zh" / "atom.xml").read_bytes()).entries
+    }
     assert all(item["content_html"] and item["url"].startswith(SITE) for item in document["items"])
     first = (public / "zh" / "atom.xml").read_bytes()
     (newsroom / ".tilmash" / "state.json").unlink()

@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from tilmash.i18n import is_reviewed, read_catalog, render_catalog
 from werkzeug.serving import make_server
 
-from tilmash.i18n import is_reviewed, read_catalog, render_catalog
 from tests.browser import browser_page, running
 from tests.conftest import run_cli
 from tests.helpers import msgfmt_check
@@ -29,7 +29,9 @@ FIXED = {
 
 @contextmanager
 def review_server(newsroom: Path) -> Iterator[str]:
-    with running(make_server("127.0.0.1", 0, create_app(load_config(newsroom), TOKEN), threaded=True)) as base:
+    with running(
+        make_server("127.0.0.1", 0, create_app(load_config(newsroom), TOKEN), threaded=True)
+    ) as base:
         yield base
 
 
@@ -61,9 +63,13 @@ def test_translator_fixes_approves_and_the_next_run_publishes(machine_translated
         title.get_by_role("button", name="Approve").click()
         assert "Approved." in page.locator(".flash").inner_text()
         assert _unit(page, "Orchard open day").locator(".state").inner_text() == "reviewed"
-        assert page.locator("section.unit.machine .problems .error").count() >= 1  # the tiny model's output fails QA
+        assert (
+            page.locator("section.unit.machine .problems .error").count() >= 1
+        )  # the tiny model's output fails QA
         page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(Path(os.environ.get("TILMASH_SCREENSHOTS", tmp_path)) / "review-article.png"))
+        page.screenshot(
+            path=str(Path(os.environ.get("TILMASH_SCREENSHOTS", tmp_path)) / "review-article.png")
+        )
 
         for source in list(FIXED)[1:]:
             unit = _unit(page, source)
@@ -71,7 +77,9 @@ def test_translator_fixes_approves_and_the_next_run_publishes(machine_translated
             unit.get_by_role("button", name="Save (keep fuzzy)").click()
         live = _unit(page, "Visitors can taste")
         live.locator("textarea").fill("Гости пробуют <1>сок</1>.")
-        page.wait_for_function("() => [...document.querySelectorAll('.preview a')].some(a => a.textContent === 'сок')")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.preview a')].some(a => a.textContent === 'сок')"
+        )
         assert live.locator(".preview a").get_attribute("href") == "https://example.org/juice"
         page.reload()
         assert page.locator("section.unit.fuzzy").count() == 2  # edited by a person: no longer "machine"
@@ -84,7 +92,9 @@ def test_translator_fixes_approves_and_the_next_run_publishes(machine_translated
     assert all(is_reviewed(m) for m in catalog if m.id)
     assert msgfmt_check(path).returncode == 0
     assert run_cli("run", newsroom, env=packages_env).code == 0
-    assert "Яблони цветут в апреле." in (newsroom / "public" / "ru" / "orchard.html").read_text(encoding="utf-8")
+    assert "Яблони цветут в апреле." in (newsroom / "public" / "ru" / "orchard.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_forms_work_without_javascript(machine_translated):
@@ -102,7 +112,11 @@ def test_forms_work_without_javascript(machine_translated):
         unit.locator("textarea").fill(FIXED["Apple trees bloom in April."])
         unit.get_by_role("button", name="Approve").click()
         browser.close()
-    message = next(m for m in read_catalog(newsroom / "i18n" / "ru" / "orchard.po", "ru") if m.id == "Apple trees bloom in April.")
+    message = next(
+        m
+        for m in read_catalog(newsroom / "i18n" / "ru" / "orchard.po", "ru")
+        if m.id == "Apple trees bloom in April."
+    )
     assert message.string == "Яблони цветут в апреле." and is_reviewed(message)
 
 
@@ -136,7 +150,10 @@ def test_concurrent_changes_are_merged_or_refused_never_lost(machine_translated)
         unit.get_by_role("button", name="Approve").click()
         flash = page.locator(".flash").inner_text()
         assert "Not saved" in flash and "Версия из Poedit" in flash and "Версия из браузера" in flash
-    assert next(m for m in read_catalog(path, "ru") if m.id.startswith("Visitors")).string == "Версия из Poedit <1>сок</1>."
+    assert (
+        next(m for m in read_catalog(path, "ru") if m.id.startswith("Visitors")).string
+        == "Версия из Poedit <1>сок</1>."
+    )
 
 
 def test_run_never_overwrites_a_catalog_saved_during_it(tmp_path):

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from tilmash.i18n import read_catalog
+
 from tests.conftest import REPO, run_cli
 
 
@@ -25,11 +26,19 @@ def _snapshot(root: Path) -> dict[str, tuple[int, bytes]]:
 def _lock_holder(newsroom: Path, seconds: float) -> subprocess.Popen[str]:
     """Another process holding the newsroom's lock for `seconds`; returns once it holds it."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", (
-            "import sys, time; from pathlib import Path; from tilmash.lock import newsroom_lock\n"
-            "with newsroom_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(float(sys.argv[2]))"
-        ), str(newsroom / ".tilmash"), str(seconds)],
-        stdout=subprocess.PIPE, text=True, cwd=REPO,
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from pathlib import Path; from tilmash.lock import newsroom_lock\n"
+                "with newsroom_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(float(sys.argv[2]))"
+            ),
+            str(newsroom / ".tilmash"),
+            str(seconds),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
     )
     assert holder.stdout.readline().strip() == "locked"
     return holder
@@ -101,26 +110,38 @@ def test_edited_article_rewrites_only_what_shows_it(newsroom):
     assert run_cli("run", newsroom).code == 0
     before = _snapshot(newsroom / "public")
     source = newsroom / "sources" / "library-night.md"
-    source.write_text(source.read_text(encoding="utf-8").replace("until midnight", "until 1 a.m."), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("until midnight", "until 1 a.m."), encoding="utf-8"
+    )
     assert run_cli("run", newsroom).code == 0
     after = _snapshot(newsroom / "public")
     changed = sorted(path for path in after if after[path] != before.get(path))
     # The summary changed too, so the English lists show it; no other locale publishes it.
     assert changed == [
-        "en/atom.xml", "en/feed.json", "en/index.html", "en/library-night.html", "en/rss.xml",
-        "en/tags/events.html", "en/tags/library.html",
+        "en/atom.xml",
+        "en/feed.json",
+        "en/index.html",
+        "en/library-night.html",
+        "en/rss.xml",
+        "en/tags/events.html",
+        "en/tags/library.html",
     ]
 
 
 def test_dry_run_reports_changes_and_writes_nothing(newsroom):
     assert run_cli("run", newsroom).code == 0
     source = newsroom / "sources" / "student-satellite.md"
-    source.write_text(source.read_text(encoding="utf-8").replace("1.3 kilograms", "1.4 kilograms"), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("1.3 kilograms", "1.4 kilograms"), encoding="utf-8"
+    )
     before = _snapshot(newsroom)
     result = run_cli("run", "--dry-run", newsroom)
     assert result.code == 0
     assert _snapshot(newsroom) == before
-    for expected in ("would write i18n/ru/student-satellite.po", "would publish public/en/student-satellite.html"):
+    for expected in (
+        "would write i18n/ru/student-satellite.po",
+        "would publish public/en/student-satellite.html",
+    ):
         assert expected in result.stdout
 
 
@@ -188,7 +209,11 @@ def test_unreadable_feed_is_an_error_and_the_run_goes_on(newsroom, tmp_path):
 
 
 def _pot_version(pot: Path) -> str:
-    line = next(line for line in pot.read_text(encoding="utf-8").splitlines() if line.startswith('"Project-Id-Version:'))
+    line = next(
+        line
+        for line in pot.read_text(encoding="utf-8").splitlines()
+        if line.startswith('"Project-Id-Version:')
+    )
     return line.split()[-1].removesuffix('\\n"')
 
 
@@ -200,12 +225,18 @@ def test_a_pot_is_rendered_again_only_when_its_units_or_the_release_change(newsr
     stamp = pot.stat().st_mtime_ns
 
     # Tags are not translation units: the POT keeps its version and is not touched.
-    source.write_text(source.read_text(encoding="utf-8").replace("tags: [library, events]", "tags: [library]"), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("tags: [library, events]", "tags: [library]"),
+        encoding="utf-8",
+    )
     assert run_cli("run", newsroom).code == 0
     assert pot.stat().st_mtime_ns == stamp and _pot_version(pot) == first
 
     # An edited paragraph gives a new version, and the new text.
-    source.write_text(source.read_text(encoding="utf-8").replace("rare books collection", "old books collection"), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("rare books collection", "old books collection"),
+        encoding="utf-8",
+    )
     assert run_cli("run", newsroom).code == 0
     second = _pot_version(pot)
     assert second != first and "old books collection" in pot.read_text(encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tilmash.sources import parse_article
+
 from tests.helpers import article
 
 BODY = """\
@@ -38,8 +39,18 @@ def _units(body: str):
 def test_every_kind_of_unit_is_found_in_document_order():
     kinds = [b.kind for b in article(BODY).blocks]
     assert kinds == [
-        "title", "heading", "paragraph", "table cell", "table cell", "table cell", "table cell",
-        "quote", "list item", "list item", "paragraph", "alt text",
+        "title",
+        "heading",
+        "paragraph",
+        "table cell",
+        "table cell",
+        "table cell",
+        "table cell",
+        "quote",
+        "list item",
+        "list item",
+        "paragraph",
+        "alt text",
     ]
 
 
@@ -51,7 +62,14 @@ def test_inline_markup_becomes_numbered_placeholders():
 
 def test_urls_code_and_attributes_stay_out_of_msgids():
     everything = " ".join(b.text for b in article(BODY).blocks)
-    for secret in ("https://example.org", "pip install", "static/bench.png", "never translated", "PDF", "Bench title"):
+    for secret in (
+        "https://example.org",
+        "pip install",
+        "static/bench.png",
+        "never translated",
+        "PDF",
+        "Bench title",
+    ):
         assert secret not in everything
     paragraph = article(BODY).blocks[2]
     assert dict(paragraph.placeholders[0].attrs) == {"href": "https://example.org/report.pdf", "title": "PDF"}
@@ -94,5 +112,13 @@ def test_html_article_is_read_from_meta_and_article_element(tmp_path):
     assert parsed.title == "Robots at school" and parsed.date.date().isoformat() == "2026-04-05"
     assert parsed.summary == "Pupils built robots." and parsed.author == "Press Office"
     texts = [b.text for b in parsed.blocks]
-    assert texts == ["Robots at school", "Pupils built robots.", "Pupils built <1>12 robots</1> with <2>kits</2>.", "Why", "fun", "<1/>", "A robot"]
+    assert texts == [
+        "Robots at school",
+        "Pupils built robots.",
+        "Pupils built <1>12 robots</1> with <2>kits</2>.",
+        "Why",
+        "fun",
+        "<1/>",
+        "A robot",
+    ]
     assert "alert" not in parsed.body_template and "onclick" not in parsed.body_template

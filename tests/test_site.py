@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import feedparser
 from lxml import etree, html
-
 from tilmash.i18n import read_catalog, render_catalog
+
 from tests.conftest import run_cli
 
 LANG = {"en": "en", "kk": "kk", "ru": "ru", "zh": "zh-Hans"}
@@ -39,7 +39,9 @@ def test_article_markup_is_rebuilt_around_translated_text(newsroom):
     assert image.get("src") == "../static/solar-roof.svg"
     assert image.get("alt") == "Ряды солнечных панелей на крыше инженерного корпуса"
     assert (newsroom / "public" / "static" / "solar-roof.svg").exists()
-    assert [li.text_content() for li in page.xpath("//div[@class='body']//li")][1] == "хранение энергии в аккумуляторах"
+    assert [li.text_content() for li in page.xpath("//div[@class='body']//li")][
+        1
+    ] == "хранение энергии в аккумуляторах"
     assert "2026" in page.xpath("//time")[0].text and "сентября" in page.xpath("//time")[0].text
 
 
@@ -72,7 +74,9 @@ def test_feeds_parse_with_language_and_entries(newsroom):
 
 def test_rebuild_with_nothing_changed_writes_nothing(newsroom):
     assert run_cli("run", newsroom).code == 0
-    files = [p for p in (newsroom / "public").rglob("*") if p.is_file()] + list((newsroom / "i18n").rglob("*.po"))
+    files = [p for p in (newsroom / "public").rglob("*") if p.is_file()] + list(
+        (newsroom / "i18n").rglob("*.po")
+    )
     before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in files}
     result = run_cli("run", "--json", newsroom)
     assert result.code == 0

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from tilmash.i18n import article_template, is_reviewed, parse_catalog, render_catalog, sync_catalog
+
 from tests.helpers import article, msgfmt_check
 
 SENTENCES = [
@@ -23,7 +23,10 @@ SENTENCES = [
     "Volunteers helped to catalogue the donated maps.",
 ]
 
-operation = st.tuples(st.sampled_from(["edit", "move", "delete", "restore", "translate", "review", "noop"]), st.integers(0, 1000))
+operation = st.tuples(
+    st.sampled_from(["edit", "move", "delete", "restore", "translate", "review", "noop"]),
+    st.integers(0, 1000),
+)
 
 
 def _apply(paragraphs: list[str], removed: list[str], op: str, n: int) -> None:

@@ -113,7 +113,9 @@ def remove_leftovers(root: Path, site: Path) -> int:
     """Delete what an interrupted run left: staging copies of the site and unfinished temp files."""
     removed = 0
     for leftover in site.parent.glob(f".{site.name}.*-*"):
-        if leftover.is_dir() and (leftover.name.startswith(f".{site.name}.new-") or leftover.name.startswith(f".{site.name}.old-")):
+        if leftover.is_dir() and (
+            leftover.name.startswith(f".{site.name}.new-") or leftover.name.startswith(f".{site.name}.old-")
+        ):
             shutil.rmtree(leftover, ignore_errors=True)
             removed += 1
     for directory in (root / "i18n", root / "sources", root / ".tilmash"):
@@ -139,7 +141,9 @@ def site_changes(current: Path, files: Mapping[str, bytes]) -> tuple[list[str], 
     if current.is_dir():
         produced = set(files)
         stale = sorted(
-            str(p.relative_to(current)) for p in current.rglob("*") if p.is_file() and str(p.relative_to(current)) not in produced
+            str(p.relative_to(current))
+            for p in current.rglob("*")
+            if p.is_file() and str(p.relative_to(current)) not in produced
         )
     return changed, stale
 

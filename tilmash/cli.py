@@ -11,9 +11,9 @@ from pathlib import Path
 
 from tilmash.config import ConfigError, load_config
 from tilmash.lock import LockBusy
+from tilmash.models_cli import add_parsers as add_model_parsers
 from tilmash.report import RunReport
 from tilmash.runner import RunOptions, run
-from tilmash.models_cli import add_parsers as add_model_parsers
 from tilmash.summary import summary_table
 
 EXIT_OK = 0
@@ -44,7 +44,12 @@ def _positive(text: str) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     config = load_config(Path(args.dir))
     log = (lambda _: None) if args.quiet else (lambda line: print(line, file=sys.stderr))
-    options = RunOptions(dry_run=args.dry_run, wait=args.wait, import_feed=args.import_feed or config.import_feed, jobs=args.jobs)
+    options = RunOptions(
+        dry_run=args.dry_run,
+        wait=args.wait,
+        import_feed=args.import_feed or config.import_feed,
+        jobs=args.jobs,
+    )
     try:
         report = run(config, options, log=log)
     except LockBusy as busy:
@@ -65,8 +70,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from tilmash.sources.feed_import import FeedError
     from tilmash.feed_sync import import_feed
+    from tilmash.sources.feed_import import FeedError
 
     config = load_config(Path(args.dir))
     try:
@@ -89,18 +94,30 @@ def _cmd_check(args: argparse.Namespace) -> int:
     config = load_config(Path(args.dir))
     unknown = [locale for locale in args.locale or [] if locale not in config.target_locales]
     if unknown:
-        print(f"error: {', '.join(unknown)}: not a locale of this newsroom ({', '.join(config.target_locales)})", file=sys.stderr)
+        print(
+            f"error: {', '.join(unknown)}: not a locale of this newsroom ({', '.join(config.target_locales)})",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     report = check_newsroom(config, args.locale)
     shown = [p for p in report.problems if args.fuzzy or p.check != "fuzzy"]
     if args.json:
-        print(json.dumps({"ok": not report.failed, "problems": [p.as_dict() for p in shown], "errors": report.errors}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"ok": not report.failed, "problems": [p.as_dict() for p in shown], "errors": report.errors},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for problem in shown:
             print(problem)
         errors = sum(p.severity == "error" for p in shown)
         fuzzy = sum(p.check == "fuzzy" for p in report.problems)
-        print(f"{errors} errors, {len(shown) - errors} warnings, {fuzzy} fuzzy entries" + ("" if args.fuzzy else " (list them with --fuzzy)"))
+        print(
+            f"{errors} errors, {len(shown) - errors} warnings, {fuzzy} fuzzy entries"
+            + ("" if args.fuzzy else " (list them with --fuzzy)")
+        )
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     return EXIT_FAILED if report.failed else EXIT_OK
@@ -116,7 +133,9 @@ def _cmd_review(args: argparse.Namespace) -> int:
     password = os.environ.get("TILMASH_REVIEW_PASSWORD") or None
     loopback = args.host == "localhost" or ipaddress.ip_address(args.host).is_loopback
     if not loopback and not password:
-        print("note: reachable from other machines: anyone needs the token below (or set TILMASH_REVIEW_PASSWORD)")
+        print(
+            "note: reachable from other machines: anyone needs the token below (or set TILMASH_REVIEW_PASSWORD)"
+        )
     token = secrets.token_urlsafe(24)
     app = create_app(config, token, password)
     print(f"Review page: http://{args.host}:{args.port}/?token={token}", flush=True)
@@ -125,23 +144,44 @@ def _cmd_review(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="tilmash", description="Translate an English newsroom into kk/ru/zh via reviewed gettext catalogs.")
+    top = argparse.ArgumentParser(
+        prog="tilmash",
+        description="Translate an English newsroom into kk/ru/zh via reviewed gettext catalogs.",
+    )
     commands = top.add_subparsers(dest="command", required=True)
-    run_cmd = commands.add_parser("run", help="sync catalogs, machine-translate what is new, publish the site")
+    run_cmd = commands.add_parser(
+        "run", help="sync catalogs, machine-translate what is new, publish the site"
+    )
     run_cmd.add_argument("dir", nargs="?", default=".", help="newsroom directory (default: .)")
     run_cmd.add_argument("--json", action="store_true", help="print the summary as JSON")
     run_cmd.add_argument("--quiet", action="store_true", help="print only errors (for cron)")
-    run_cmd.add_argument("--dry-run", action="store_true", help="say what would change; write nothing, no machine translation")
-    run_cmd.add_argument("--wait", action="store_true", help="wait for a run in progress instead of exiting with status 3")
-    run_cmd.add_argument("--jobs", type=_positive, metavar="N", help="processes for parsing and rendering (default: every available core)")
-    run_cmd.add_argument("--import", dest="import_feed", metavar="FEED", help="import this English feed first (default: [import] feed)")
+    run_cmd.add_argument(
+        "--dry-run", action="store_true", help="say what would change; write nothing, no machine translation"
+    )
+    run_cmd.add_argument(
+        "--wait", action="store_true", help="wait for a run in progress instead of exiting with status 3"
+    )
+    run_cmd.add_argument(
+        "--jobs",
+        type=_positive,
+        metavar="N",
+        help="processes for parsing and rendering (default: every available core)",
+    )
+    run_cmd.add_argument(
+        "--import",
+        dest="import_feed",
+        metavar="FEED",
+        help="import this English feed first (default: [import] feed)",
+    )
     run_cmd.set_defaults(handler=_cmd_run)
     status_cmd = commands.add_parser("status", help="show translation progress without changing anything")
     status_cmd.add_argument("dir", nargs="?", default=".")
     status_cmd.add_argument("--json", action="store_true", help="machine-readable, with per-article counts")
     status_cmd.add_argument("--articles", action="store_true", help="one row per article and locale")
     status_cmd.set_defaults(handler=_cmd_status)
-    import_cmd = commands.add_parser("import", help="import an English RSS/Atom feed (file or URL) into sources/")
+    import_cmd = commands.add_parser(
+        "import", help="import an English RSS/Atom feed (file or URL) into sources/"
+    )
     import_cmd.add_argument("feed", help="feed file or URL")
     import_cmd.add_argument("dir", nargs="?", default=".")
     import_cmd.set_defaults(handler=_cmd_import)
@@ -154,7 +194,9 @@ def parser() -> argparse.ArgumentParser:
     check_cmd.set_defaults(handler=_cmd_check)
     review_cmd = commands.add_parser("review", help="the translators' web page (local)")
     review_cmd.add_argument("dir", nargs="?", default=".")
-    review_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1 only)")
+    review_cmd.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1 only)"
+    )
     review_cmd.add_argument("--port", type=int, default=8737)
     review_cmd.set_defaults(handler=_cmd_review)
     add_model_parsers(commands)

@@ -98,7 +98,9 @@ def load_config(root: Path, environ: dict[str, str] | None = None) -> Config:
     for locale in (source, *targets):
         if not LOCALE_RE.match(str(locale)):
             raise ConfigError(f"{path}: locale {locale!r} must be a 2–3 letter language code like 'kk'")
-    babel_locales = DEFAULT_BABEL_LOCALES | {str(k): str(v) for k, v in _table(data, "babel_locales", path).items()}
+    babel_locales = DEFAULT_BABEL_LOCALES | {
+        str(k): str(v) for k, v in _table(data, "babel_locales", path).items()
+    }
     titles = {str(k): str(v) for k, v in _table(site, "titles", path).items()} if "titles" in site else {}
     base_url = site["base_url"].strip()
     settings = SiteSettings(
@@ -116,7 +118,9 @@ def load_config(root: Path, environ: dict[str, str] | None = None) -> Config:
     engines = {locale: str(engines_table.get(locale, default_engine)) for locale in targets}
     for locale, kind in engines.items():
         if kind not in ENGINE_KINDS and not kind.startswith("ct2:"):
-            raise ConfigError(f"{path}: [engines] {locale} = {kind!r}: use one of {', '.join(ENGINE_KINDS)} or ct2:NAME")
+            raise ConfigError(
+                f"{path}: [engines] {locale} = {kind!r}: use one of {', '.join(ENGINE_KINDS)} or ct2:NAME"
+            )
     publish = _table(data, "publish", path)
     mode = str(publish.get("policy", "reviewed"))
     if mode not in ("reviewed", "threshold", "machine"):

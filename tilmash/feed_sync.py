@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tilmash.sources.feed_import import plan_import
 from tilmash.atomic import write_atomic
+from tilmash.sources.feed_import import plan_import
 
 
 @dataclass(slots=True)

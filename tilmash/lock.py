@@ -24,9 +24,13 @@ def newsroom_lock(state_dir: Path, wait: bool = False) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
-            raise LockBusy(f"another tilmash run is in progress ({holder}); try again later or use --wait") from None
+            raise LockBusy(
+                f"another tilmash run is in progress ({holder}); try again later or use --wait"
+            ) from None
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} since {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC\n".encode(), 0)
+        os.pwrite(
+            fd, f"pid {os.getpid()} since {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S} UTC\n".encode(), 0
+        )
         yield
     finally:
         os.close(fd)

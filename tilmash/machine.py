@@ -13,12 +13,19 @@ from tilmash.translate.ct2_multilingual import MultilingualEngine, load_registry
 from tilmash.translate.engine import Engine, EngineError
 from tilmash.translate.glossary import Glossary, GlossaryError, load_glossary
 from tilmash.translate.memory import TranslationMemory
-from tilmash.translate.pretranslate import PretranslateResult, PretranslateSettings, pending_messages, pretranslate
+from tilmash.translate.pretranslate import (
+    PretranslateResult,
+    PretranslateSettings,
+    pending_messages,
+    pretranslate,
+)
 from tilmash.translate.segments import english_segmenter
 
 
 def _argos(config: Config, locale: str) -> ArgosEngine | None:
-    package = find_package(config.site.source_locale, config.argos_codes.get(locale, locale), config.packages_dir)
+    package = find_package(
+        config.site.source_locale, config.argos_codes.get(locale, locale), config.packages_dir
+    )
     return ArgosEngine(package, config.runtime) if package is not None else None
 
 
@@ -54,7 +61,9 @@ def engine_for(config: Config, locale: str, report: RunReport) -> Engine | None:
     return engine
 
 
-def machine_translate(config: Config, synced: LocaleCatalogs, today: dt.date, report: RunReport) -> PretranslateResult:
+def machine_translate(
+    config: Config, synced: LocaleCatalogs, today: dt.date, report: RunReport
+) -> PretranslateResult:
     """Translation memory, then the engine, for every untranslated entry of one locale."""
     locale = synced.locale
     if not pending_messages(synced.catalogs.values()):

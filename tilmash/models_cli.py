@@ -20,7 +20,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     from tilmash.translate.packages import PackageIndexError, available_packages, list_packages
 
     packages = list_packages(_packages_dir(args))
-    print("Argos packages:" if packages else "No Argos packages installed (tilmash models install FILE.argosmodel).")
+    print(
+        "Argos packages:"
+        if packages
+        else "No Argos packages installed (tilmash models install FILE.argosmodel)."
+    )
     for info in packages:
         print(f"  {info.from_code}→{info.to_code}\t{info.version or '-'}\t{info.path}")
     try:
@@ -47,7 +51,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_install(args: argparse.Namespace) -> int:
     """Install .argosmodel files offline, or language codes (en→code) from the online index."""
-    from tilmash.translate.packages import PackageFileError, PackageIndexError, install_from_index, install_package_file
+    from tilmash.translate.packages import (
+        PackageFileError,
+        PackageIndexError,
+        install_from_index,
+        install_package_file,
+    )
 
     status = EXIT_OK
     for item in args.items:
@@ -71,7 +80,9 @@ def cmd_install(args: argparse.Namespace) -> int:
 def _languages(text: str) -> dict[str, str]:
     pairs = [part.split("=", 1) for part in text.split(",") if part.strip()]
     if not pairs or any(len(pair) != 2 or not all(s.strip() for s in pair) for pair in pairs):
-        raise argparse.ArgumentTypeError("use LOCALE=TOKEN pairs separated by commas, e.g. kk=kaz_Cyrl,ru=rus_Cyrl")
+        raise argparse.ArgumentTypeError(
+            "use LOCALE=TOKEN pairs separated by commas, e.g. kk=kaz_Cyrl,ru=rus_Cyrl"
+        )
     return {locale.strip(): token.strip() for locale, token in pairs}
 
 
@@ -80,31 +91,57 @@ def cmd_add_ct2(args: argparse.Namespace) -> int:
 
     try:
         model = inspect_model(
-            Path(args.dir), args.langs, args.source_token, Path(args.sp) if args.sp else None, args.name or "", args.model_version
+            Path(args.dir),
+            args.langs,
+            args.source_token,
+            Path(args.sp) if args.sp else None,
+            args.name or "",
+            args.model_version,
         )
         register_model(registry_path(), model)
     except ModelError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
-    print(f"registered {model.name} for {', '.join(model.languages)} (engine name in tilmash.toml: ct2:{model.name})")
+    print(
+        f"registered {model.name} for {', '.join(model.languages)} (engine name in tilmash.toml: ct2:{model.name})"
+    )
     return EXIT_OK
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    models = commands.add_parser("models", help="machine-translation models").add_subparsers(dest="models_command", required=True)
+    models = commands.add_parser("models", help="machine-translation models").add_subparsers(
+        dest="models_command", required=True
+    )
     listing = models.add_parser("list", help="installed Argos packages and registered CTranslate2 models")
     listing.add_argument("--packages-dir", help="default: ARGOS_PACKAGES_DIR or argostranslate's own")
-    listing.add_argument("--available", action="store_true", help="also list the online Argos index (needs network)")
+    listing.add_argument(
+        "--available", action="store_true", help="also list the online Argos index (needs network)"
+    )
     listing.set_defaults(handler=cmd_list)
-    install = models.add_parser("install", help="install .argosmodel files (offline) or target languages from the Argos index")
+    install = models.add_parser(
+        "install", help="install .argosmodel files (offline) or target languages from the Argos index"
+    )
     install.add_argument("items", nargs="+", metavar="FILE_OR_LANGUAGE")
     install.add_argument("--source", default="en", help="source language for index installs (default: en)")
     install.set_defaults(handler=cmd_install)
-    add_ct2 = models.add_parser("add-ct2", help="register a multilingual CTranslate2 model (NLLB-200 / M2M-100 style)")
+    add_ct2 = models.add_parser(
+        "add-ct2", help="register a multilingual CTranslate2 model (NLLB-200 / M2M-100 style)"
+    )
     add_ct2.add_argument("dir", help="the CTranslate2 model directory")
-    add_ct2.add_argument("--langs", required=True, type=_languages, help="LOCALE=TOKEN,… e.g. kk=kaz_Cyrl,ru=rus_Cyrl,zh=zho_Hans")
-    add_ct2.add_argument("--source-token", default="eng_Latn", help="token marking English input (default: eng_Latn; '' for none)")
+    add_ct2.add_argument(
+        "--langs",
+        required=True,
+        type=_languages,
+        help="LOCALE=TOKEN,… e.g. kk=kaz_Cyrl,ru=rus_Cyrl,zh=zho_Hans",
+    )
+    add_ct2.add_argument(
+        "--source-token",
+        default="eng_Latn",
+        help="token marking English input (default: eng_Latn; '' for none)",
+    )
     add_ct2.add_argument("--sp", help="SentencePiece model (default: the one *.model file in DIR)")
     add_ct2.add_argument("--name", help="registry name (default: the directory name)")
-    add_ct2.add_argument("--model-version", default="", help="version written into machine-translation comments")
+    add_ct2.add_argument(
+        "--model-version", default="", help="version written into machine-translation comments"
+    )
     add_ct2.set_defaults(handler=cmd_add_ct2)

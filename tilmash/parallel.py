@@ -23,7 +23,9 @@ from tilmash.linux import libc_function
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
-Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]  # `map`, or fork_map with its jobs bound
+Mapper = Callable[
+    [Callable[[Any], Any], Sequence[Any]], Iterable[Any]
+]  # `map`, or fork_map with its jobs bound
 
 MIN_SHARE = 64  # below this many items per process, forking costs more than it saves
 _PR_SET_PDEATHSIG = 1
@@ -42,7 +44,9 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _worker(function: Callable[[Any], Any], share: Sequence[Any], parent: int, reader: Connection, writer: Connection) -> None:
+def _worker(
+    function: Callable[[Any], Any], share: Sequence[Any], parent: int, reader: Connection, writer: Connection
+) -> None:
     _die_with_parent(parent)
     reader.close()  # so that a dead parent means a broken pipe here, not a hang
     try:
@@ -65,7 +69,9 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: in
         for k in range(1, jobs):
             reader, writer = context.Pipe(duplex=False)
             share = items[bounds[k] : bounds[k + 1]]
-            process = context.Process(target=_worker, args=(function, share, os.getpid(), reader, writer), daemon=True)
+            process = context.Process(
+                target=_worker, args=(function, share, os.getpid(), reader, writer), daemon=True
+            )
             process.start()
             writer.close()
             workers.append((process, reader))

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
+from tilmash.atomic import AtomicWriter
+from tilmash.config import Config
 from tilmash.i18n import (
     CatalogError,
-    Progress,
     article_template,
     catalog_progress,
     is_current_template,
@@ -25,13 +26,11 @@ from tilmash.i18n import (
     sync_catalog,
     template_version,
 )
+from tilmash.parallel import Mapper
 from tilmash.render.policy import LocalizedArticle, localize, source_edition
 from tilmash.render.ui import UI_DOMAIN, shipped_translations, ui_template
-from tilmash.sources import Article, SourceError, collect_sources, read_source, source_files
-from tilmash.atomic import AtomicWriter
-from tilmash.parallel import Mapper
 from tilmash.report import LocaleReport, RunReport
-from tilmash.config import Config
+from tilmash.sources import Article, SourceError, collect_sources, read_source, source_files
 
 UI_CATALOG = f"_{UI_DOMAIN}"  # cannot clash with an article: slugs start with a letter or digit
 
@@ -72,7 +71,9 @@ def reviewed_pairs(catalogs: dict[str, Catalog]) -> dict[str, str]:
     return memory
 
 
-def sync_locale(config: Config, locale: str, templates: dict[str, Catalog], report: RunReport) -> LocaleCatalogs:
+def sync_locale(
+    config: Config, locale: str, templates: dict[str, Catalog], report: RunReport
+) -> LocaleCatalogs:
     """Read this locale's catalogs and merge every article's current units (its template) into them."""
     existing = _read_existing(config, locale, list(templates), report)
     memory = reviewed_pairs(existing.catalogs) if config.memory_exact_as_reviewed else {}
@@ -99,7 +100,9 @@ def catalog_changed(catalog: Catalog, old: bytes | None) -> bool:
     return old is None or not same_content(old, render_catalog(catalog))
 
 
-def write_if_changed(path: Path, catalog: Catalog, old: bytes | None, now: dt.datetime, writer: AtomicWriter) -> bool:
+def write_if_changed(
+    path: Path, catalog: Catalog, old: bytes | None, now: dt.datetime, writer: AtomicWriter
+) -> bool:
     """Stage `catalog` for an atomic write unless only its header dates would change."""
     catalog.revision_date = now
     data = render_catalog(catalog)
@@ -109,7 +112,9 @@ def write_if_changed(path: Path, catalog: Catalog, old: bytes | None, now: dt.da
     return True
 
 
-def sync_ui(config: Config, locale: str, report: RunReport, now: dt.datetime, writer: AtomicWriter | None) -> Catalog | None:
+def sync_ui(
+    config: Config, locale: str, report: RunReport, now: dt.datetime, writer: AtomicWriter | None
+) -> Catalog | None:
     """The newsroom's UI catalog for `locale`, seeded from Tilmash's shipped translations."""
     path = config.catalog_path(locale, UI_CATALOG)
     old = path.read_bytes() if path.exists() else None
@@ -120,7 +125,9 @@ def sync_ui(config: Config, locale: str, report: RunReport, now: dt.datetime, wr
         except CatalogError as error:
             report.errors.append(f"{error} (catalog left untouched; fix it and run again)")
             return None
-    catalog, _ = sync_catalog(ui_template(), existing, config.babel_locale(locale), shipped_translations(locale))
+    catalog, _ = sync_catalog(
+        ui_template(), existing, config.babel_locale(locale), shipped_translations(locale)
+    )
     if writer is not None and write_if_changed(path, catalog, old, now, writer):
         report.catalogs_written += 1
     elif writer is None and catalog_changed(catalog, old):
@@ -128,7 +135,9 @@ def sync_ui(config: Config, locale: str, report: RunReport, now: dt.datetime, wr
     return catalog
 
 
-def _source_and_template(path: Path, config: Config, now: dt.datetime) -> tuple[Article | SourceError, tuple[bytes, bytes | None] | None]:
+def _source_and_template(
+    path: Path, config: Config, now: dt.datetime
+) -> tuple[Article | SourceError, tuple[bytes, bytes | None] | None]:
     """One source file parsed, and its POT if that differs from the one on disk.
 
     The unit of work spread over the cores. A POT whose version says it was made from
@@ -165,21 +174,36 @@ def prepare(config: Config, report: RunReport, now: dt.datetime, mapper: Mapper 
     changed_templates = {a.slug: pot for a, pot in parsed if id(a) in kept and pot is not None}
     templates = {}
     if config.target_locales:
-        templates = {a.slug: article_template(a, a.source_path.relative_to(config.root).as_posix()) for a in articles}
+        templates = {
+            a.slug: article_template(a, a.source_path.relative_to(config.root).as_posix()) for a in articles
+        }
     synced = {locale: sync_locale(config, locale, templates, report) for locale in config.target_locales}
     return Prepared(articles, templates, changed_templates, synced)
 
 
-def editions_of(config: Config, articles: list[Article], synced: dict[str, LocaleCatalogs]) -> dict[str, list[LocalizedArticle]]:
-    editions: dict[str, list[LocalizedArticle]] = {config.site.source_locale: [source_edition(a, config.site.source_locale) for a in articles]}
+def editions_of(
+    config: Config, articles: list[Article], synced: dict[str, LocaleCatalogs]
+) -> dict[str, list[LocalizedArticle]]:
+    editions: dict[str, list[LocalizedArticle]] = {
+        config.site.source_locale: [source_edition(a, config.site.source_locale) for a in articles]
+    }
     for locale, state in synced.items():
         localized = (localize(a, locale, state.catalogs.get(a.slug), config.policy) for a in articles)
         editions[locale] = [e for e in localized if e is not None]
     return editions
 
 
-def locale_reports(config: Config, articles: list[Article], synced: dict[str, LocaleCatalogs], editions: dict[str, list[LocalizedArticle]]) -> list[LocaleReport]:
-    reports = [LocaleReport(config.site.source_locale, published=len(articles), articles=len(articles), engine="source")]
+def locale_reports(
+    config: Config,
+    articles: list[Article],
+    synced: dict[str, LocaleCatalogs],
+    editions: dict[str, list[LocalizedArticle]],
+) -> list[LocaleReport]:
+    reports = [
+        LocaleReport(
+            config.site.source_locale, published=len(articles), articles=len(articles), engine="source"
+        )
+    ]
     for locale, state in synced.items():
         line = LocaleReport(
             locale,
@@ -209,7 +233,7 @@ def static_assets(directory: Path) -> dict[str, bytes]:
 def status(config: Config) -> RunReport:
     """What `run` would publish now, without machine translation and without writing."""
     report = RunReport()
-    prepared = prepare(config, report, dt.datetime.now(dt.timezone.utc))
+    prepared = prepare(config, report, dt.datetime.now(dt.UTC))
     editions = editions_of(config, prepared.articles, prepared.synced)
     report.locales = locale_reports(config, prepared.articles, prepared.synced, editions)
     return report

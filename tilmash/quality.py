@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tilmash.config import Config
 from tilmash.i18n import CatalogError, read_catalog
 from tilmash.i18n.checks import CheckContext, Problem, check_catalog
-from tilmash.config import Config
 from tilmash.translate.glossary import GlossaryError, load_glossary
 
 

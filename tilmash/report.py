@@ -19,18 +19,22 @@ class LocaleReport:
     published_slugs: set[str] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "locale": self.locale,
-            "articles": self.articles,
-            "published": self.published,
-            "machine_filled": self.machine_filled,
-            "engine": self.engine,
-        } | self.progress.as_dict() | {
-            "by_article": {
-                slug: progress.as_dict() | {"published": slug in self.published_slugs}
-                for slug, progress in self.by_article.items()
+        return (
+            {
+                "locale": self.locale,
+                "articles": self.articles,
+                "published": self.published,
+                "machine_filled": self.machine_filled,
+                "engine": self.engine,
             }
-        }
+            | self.progress.as_dict()
+            | {
+                "by_article": {
+                    slug: progress.as_dict() | {"published": slug in self.published_slugs}
+                    for slug, progress in self.by_article.items()
+                }
+            }
+        )
 
 
 @dataclass(slots=True)
@@ -57,14 +61,26 @@ class RunReport:
         }
 
     @classmethod
-    def replay(cls, summary: dict[str, object], errors: list[str]) -> "RunReport":
+    def replay(cls, summary: dict[str, object], errors: list[str]) -> RunReport:
         """The report of a run whose inputs had not changed since the last complete run."""
         report = cls(errors=list(errors), notes=["nothing changed since the last run"])
         for line in summary.get("locales", []):  # type: ignore[attr-defined]
             progress = Progress(**{k: line[k] for k in Progress.__slots__})
-            by_article = {slug: Progress(**{k: v[k] for k in Progress.__slots__}) for slug, v in line["by_article"].items()}
+            by_article = {
+                slug: Progress(**{k: v[k] for k in Progress.__slots__})
+                for slug, v in line["by_article"].items()
+            }
             published = {slug for slug, v in line["by_article"].items() if v["published"]}
             report.locales.append(
-                LocaleReport(line["locale"], line["published"], line["articles"], progress, 0, line["engine"], by_article, published)
+                LocaleReport(
+                    line["locale"],
+                    line["published"],
+                    line["articles"],
+                    progress,
+                    0,
+                    line["engine"],
+                    by_article,
+                    published,
+                )
             )
         return report

@@ -75,15 +75,17 @@ def _import(config: Config, options: RunOptions, log: Log) -> list[str]:
     """Pull the English feed first when asked to; a feed that fails is an error, not a crash."""
     if not options.import_feed or options.dry_run:
         return []
-    from tilmash.sources.feed_import import FeedError
     from tilmash.feed_sync import import_feed
+    from tilmash.sources.feed_import import FeedError
 
     with stage(log, "import") as fields:
         try:
             imported = import_feed(config.sources_dir, options.import_feed)
         except (FeedError, OSError) as error:
             fields["failed"] = 1
-            return [f"{options.import_feed}: feed import failed: {error} (the run went on with the sources as they are)"]
+            return [
+                f"{options.import_feed}: feed import failed: {error} (the run went on with the sources as they are)"
+            ]
         fields.update(new=len(imported.new), updated=len(imported.updated))
     return []
 
@@ -91,8 +93,6 @@ def _import(config: Config, options: RunOptions, log: Log) -> list[str]:
 def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
     # The stages are imported here, not at the top: a no-op run (the common case under
     # cron) then never loads Jinja2, the Markdown parser or the MT engine.
-    from tilmash.render.site import build_site
-    from tilmash.render.ui import compiled
     from tilmash.parallel import available_cores, fork_map
     from tilmash.pipeline import (
         catalog_changed,
@@ -103,8 +103,10 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
         sync_ui,
         write_if_changed,
     )
+    from tilmash.render.site import build_site
+    from tilmash.render.ui import compiled
 
-    now = options.now or dt.datetime.now(dt.timezone.utc)
+    now = options.now or dt.datetime.now(dt.UTC)
     mapper = partial(fork_map, jobs=options.jobs or available_cores())
     report = RunReport()
     write = not options.dry_run
@@ -122,12 +124,19 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
             if write:
                 outcome = machine_translate(config, catalogs, now.date(), report)
                 filled[locale] = outcome.from_engine + outcome.from_memory
-                fields.update(memory=outcome.from_memory, engine=outcome.from_engine, flagged=outcome.flagged, sentences=outcome.sentences)
+                fields.update(
+                    memory=outcome.from_memory,
+                    engine=outcome.from_engine,
+                    flagged=outcome.flagged,
+                    sentences=outcome.sentences,
+                )
             else:
                 pending = len(pending_messages(catalogs.catalogs.values()))
                 fields["pending"] = pending
                 if pending:
-                    report.notes.append(f"{locale}: would send {pending} untranslated entries to machine translation")
+                    report.notes.append(
+                        f"{locale}: would send {pending} untranslated entries to machine translation"
+                    )
         with stage(log, "catalogs", locale=locale) as fields:
             changed = 0
             for slug, catalog in catalogs.catalogs.items():
@@ -154,7 +163,10 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
         fields["files"] = writer.commit()
         fields["skipped"] = len(writer.skipped)
     report.deferred = [str(p.relative_to(config.root)) for p in writer.skipped]
-    report.notes += [f"{p} was edited during the run (review page or editor); it is synced on the next run" for p in report.deferred]
+    report.notes += [
+        f"{p} was edited during the run (review page or editor); it is synced on the next run"
+        for p in report.deferred
+    ]
     with stage(log, "render") as fields:
         editions = editions_of(config, articles, synced)
         files = build_site(config.site, editions, ui, static_assets(config.root / "static"), mapper)

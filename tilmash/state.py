@@ -48,7 +48,9 @@ def inputs_fingerprint(root: Path, packages_dir: Path | None, extra: str = "") -
         digest.update(f"[{name}]\n".encode())
         digest.update("\n".join(_tree_entries(root / name)).encode())
     if packages_dir is not None and packages_dir.is_dir():
-        digest.update("\n".join(sorted(f"{p.name}\0{p.stat().st_mtime_ns}" for p in packages_dir.iterdir())).encode())
+        digest.update(
+            "\n".join(sorted(f"{p.name}\0{p.stat().st_mtime_ns}" for p in packages_dir.iterdir())).encode()
+        )
     return digest.hexdigest()
 
 
@@ -62,10 +64,12 @@ class RunState:
     summary: dict[str, object] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path) -> "RunState":
+    def load(cls, path: Path) -> RunState:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(data["fingerprint"], data["site_fingerprint"], list(data["errors"]), dict(data["summary"]))
+            return cls(
+                data["fingerprint"], data["site_fingerprint"], list(data["errors"]), dict(data["summary"])
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from tilmash.report import RunReport
-
 from tilmash.i18n import Progress
+from tilmash.report import RunReport
 
 COLUMNS = ("locale", "published", "reviewed", "machine", "fuzzy", "untranslated", "words reviewed", "MT now")
 
 
 def _cells(p: Progress) -> tuple[str, ...]:
-    return (str(p.reviewed), str(p.machine), str(p.fuzzy), str(p.untranslated), f"{p.words_reviewed}/{p.words_total}")
+    return (
+        str(p.reviewed),
+        str(p.machine),
+        str(p.fuzzy),
+        str(p.untranslated),
+        f"{p.words_reviewed}/{p.words_total}",
+    )
 
 
 def summary_table(report: RunReport, by_article: bool = False) -> str:
@@ -20,7 +25,14 @@ def summary_table(report: RunReport, by_article: bool = False) -> str:
         if line.engine == "source":
             rows.append((line.locale, f"{line.published}/{line.articles}", "source", "", "", "", "", ""))
             continue
-        rows.append((line.locale, f"{line.published}/{line.articles}", *_cells(line.progress), str(line.machine_filled)))
+        rows.append(
+            (
+                line.locale,
+                f"{line.published}/{line.articles}",
+                *_cells(line.progress),
+                str(line.machine_filled),
+            )
+        )
         if by_article:
             for slug, progress in sorted(line.by_article.items()):
                 published = "yes" if slug in line.published_slugs else "no"
@@ -30,4 +42,6 @@ def summary_table(report: RunReport, by_article: bool = False) -> str:
 
 def _aligned(rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows
+    )

@@ -31,7 +31,11 @@ def installed_packages(packages_dir: Path | None) -> list[Any]:
     from argostranslate import package  # imported lazily: its settings module creates directories
 
     try:
-        return [p for p in package.get_installed_packages([packages_dir] if packages_dir else None) if p.type == "translate"]
+        return [
+            p
+            for p in package.get_installed_packages([packages_dir] if packages_dir else None)
+            if p.type == "translate"
+        ]
     except FileNotFoundError:
         return []
 
@@ -53,7 +57,9 @@ class ArgosEngine:
         self._options = options
         model_dir = Path(package.package_path) / "model"
         if getattr(package, "tokenizer", None) is None:
-            raise EngineError(f"{package.package_path}: package has neither sentencepiece.model nor bpe.model")
+            raise EngineError(
+                f"{package.package_path}: package has neither sentencepiece.model nor bpe.model"
+            )
         try:
             self._translator = ctranslate2.Translator(
                 str(model_dir),

@@ -16,7 +16,12 @@ from pathlib import Path
 from tilmash.translate.argos import RuntimeOptions
 from tilmash.translate.engine import EngineError
 
-VOCABULARY_FILES = ("shared_vocabulary.json", "shared_vocabulary.txt", "target_vocabulary.json", "target_vocabulary.txt")
+VOCABULARY_FILES = (
+    "shared_vocabulary.json",
+    "shared_vocabulary.txt",
+    "target_vocabulary.json",
+    "target_vocabulary.txt",
+)
 
 
 class ModelError(EngineError):
@@ -35,7 +40,9 @@ class MultilingualModel:
 
 def registry_path(environ: dict[str, str] | None = None) -> Path:
     environ = dict(os.environ) if environ is None else environ
-    home = environ.get("TILMASH_HOME") or str(Path(environ.get("HOME", "~")).expanduser() / ".local" / "share" / "tilmash")
+    home = environ.get("TILMASH_HOME") or str(
+        Path(environ.get("HOME", "~")).expanduser() / ".local" / "share" / "tilmash"
+    )
     return Path(home) / "models.json"
 
 
@@ -56,7 +63,9 @@ def _vocabulary(directory: Path) -> set[str]:
             if name.endswith(".json"):
                 return set(json.loads(path.read_text(encoding="utf-8")))
             return set(path.read_text(encoding="utf-8").splitlines())
-    raise ModelError(f"{directory}: no vocabulary file ({' or '.join(VOCABULARY_FILES)}): is this a CTranslate2 model directory?")
+    raise ModelError(
+        f"{directory}: no vocabulary file ({' or '.join(VOCABULARY_FILES)}): is this a CTranslate2 model directory?"
+    )
 
 
 def inspect_model(
@@ -71,19 +80,32 @@ def inspect_model(
     if not directory.is_dir():
         raise ModelError(f"{directory}: no such directory")
     if not (directory / "model.bin").is_file():
-        raise ModelError(f"{directory}: no model.bin: convert the model with ct2-transformers-converter first")
+        raise ModelError(
+            f"{directory}: no model.bin: convert the model with ct2-transformers-converter first"
+        )
     if sentencepiece is None:
         candidates = sorted(directory.glob("*.model"))
         if len(candidates) != 1:
-            raise ModelError(f"{directory}: expected one SentencePiece *.model file, found {len(candidates)}: give it with --sp")
+            raise ModelError(
+                f"{directory}: expected one SentencePiece *.model file, found {len(candidates)}: give it with --sp"
+            )
         sentencepiece = candidates[0]
     if not sentencepiece.is_file():
         raise ModelError(f"{sentencepiece}: no such SentencePiece model")
     vocabulary = _vocabulary(directory)
     missing = [token for token in [*languages.values(), source_token] if token and token not in vocabulary]
     if missing:
-        raise ModelError(f"{directory}: the model's vocabulary lacks the language token(s) {', '.join(missing)}")
-    return MultilingualModel(name or directory.name, str(directory.resolve()), str(sentencepiece.resolve()), dict(languages), source_token, version)
+        raise ModelError(
+            f"{directory}: the model's vocabulary lacks the language token(s) {', '.join(missing)}"
+        )
+    return MultilingualModel(
+        name or directory.name,
+        str(directory.resolve()),
+        str(sentencepiece.resolve()),
+        dict(languages),
+        source_token,
+        version,
+    )
 
 
 def register_model(path: Path, model: MultilingualModel) -> None:
@@ -91,14 +113,18 @@ def register_model(path: Path, model: MultilingualModel) -> None:
     models = [m for m in load_registry(path) if m.name != model.name] + [model]
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps([asdict(m) for m in models], ensure_ascii=False, indent=2), encoding="utf-8")
+    temporary.write_text(
+        json.dumps([asdict(m) for m in models], ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     os.replace(temporary, path)
 
 
 class MultilingualEngine:
     """Translate English into one locale of a multilingual model, in batches."""
 
-    def __init__(self, model: MultilingualModel, locale: str, options: RuntimeOptions = RuntimeOptions()) -> None:
+    def __init__(
+        self, model: MultilingualModel, locale: str, options: RuntimeOptions = RuntimeOptions()
+    ) -> None:
         import ctranslate2
         import sentencepiece as spm
 
@@ -109,7 +135,10 @@ class MultilingualEngine:
         self._options = options
         try:
             self._translator = ctranslate2.Translator(
-                model.path, device=options.device, compute_type=options.compute_type, intra_threads=options.threads
+                model.path,
+                device=options.device,
+                compute_type=options.compute_type,
+                intra_threads=options.threads,
             )
         except (RuntimeError, ValueError) as error:
             raise ModelError(f"{model.path}: cannot load the CTranslate2 model ({error})") from None

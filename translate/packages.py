@@ -25,7 +25,10 @@ class PackageInfo:
 
 def list_packages(packages_dir: Path | None) -> list[PackageInfo]:
     return sorted(
-        (PackageInfo(p.from_code, p.to_code, p.package_version, Path(p.package_path)) for p in installed_packages(packages_dir)),
+        (
+            PackageInfo(p.from_code, p.to_code, p.package_version, Path(p.package_path))
+            for p in installed_packages(packages_dir)
+        ),
         key=lambda info: (info.from_code, info.to_code),
     )
 

@@ -12,12 +12,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog, Message
-
 from tilmash.sources.placeholders import check_placeholders
 from tilmash.translate.engine import Engine
 from tilmash.translate.glossary import Glossary, glossary_problems
 from tilmash.translate.memory import TranslationMemory
-from tilmash.translate.segments import Masked, join_sentences, mask, pieces_between_tags, split_sentences, unmask
+from tilmash.translate.segments import (
+    Masked,
+    join_sentences,
+    mask,
+    pieces_between_tags,
+    split_sentences,
+    unmask,
+)
 
 MACHINE_PREFIX = "machine translation:"
 MEMORY_PREFIX = "translation memory:"
@@ -88,7 +94,9 @@ def _stamp(message: Message, text: str, comments: Sequence[str]) -> None:
     message.auto_comments = kept + list(comments)
 
 
-def _from_memory(pending: list[Message], settings: PretranslateSettings, result: PretranslateResult) -> list[Message]:
+def _from_memory(
+    pending: list[Message], settings: PretranslateSettings, result: PretranslateResult
+) -> list[Message]:
     if settings.memory is None or not len(settings.memory):
         return pending
     left = []
@@ -129,7 +137,12 @@ def pretranslate(
             continue
         _finish(job, draft, engine, settings, result, [])
     if broken:
-        runs = [text.strip() for job in broken for is_text, text in pieces_between_tags(job.masked.text) if is_text and text.strip()]
+        runs = [
+            text.strip()
+            for job in broken
+            for is_text, text in pieces_between_tags(job.masked.text)
+            if is_text and text.strip()
+        ]
         pieces = _translate_all(engine, runs, settings.progress)
         result.sentences += sum(_has_words(s) for s in pieces)
         for job in broken:
@@ -137,12 +150,24 @@ def pretranslate(
                 text.replace(text.strip(), pieces[text.strip()]) if is_text and text.strip() else text
                 for is_text, text in pieces_between_tags(job.masked.text)
             )
-            _finish(job, draft, engine, settings, result, ["the model broke the markup; translated piece by piece between tags"])
+            _finish(
+                job,
+                draft,
+                engine,
+                settings,
+                result,
+                ["the model broke the markup; translated piece by piece between tags"],
+            )
     return result
 
 
 def _finish(
-    job: _Job, draft: str, engine: Engine, settings: PretranslateSettings, result: PretranslateResult, notes: list[str]
+    job: _Job,
+    draft: str,
+    engine: Engine,
+    settings: PretranslateSettings,
+    result: PretranslateResult,
+    notes: list[str],
 ) -> None:
     text, lost = unmask(draft, job.masked)
     if not text.strip():

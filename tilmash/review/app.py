@@ -11,7 +11,18 @@ import hmac
 import secrets
 from pathlib import Path
 
-from flask import Flask, abort, flash, jsonify, redirect, render_template, request, send_from_directory, session, url_for
+from flask import (
+    Flask,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_wtf.csrf import CSRFProtect
 
 from tilmash.config import Config
@@ -24,7 +35,9 @@ ACTIONS = ("approve", "save", "reject")
 def create_app(config: Config, token: str, password: str | None = None) -> Flask:
     """The review application for one newsroom; `token` must be presented once per browser."""
     app = Flask(__name__, template_folder=str(Path(__file__).parent / "templates"))
-    app.config.update(SECRET_KEY=secrets.token_hex(32), SESSION_COOKIE_SAMESITE="Strict", WTF_CSRF_TIME_LIMIT=None)
+    app.config.update(
+        SECRET_KEY=secrets.token_hex(32), SESSION_COOKIE_SAMESITE="Strict", WTF_CSRF_TIME_LIMIT=None
+    )
     CSRFProtect(app)
     store = ReviewStore(config)
 
@@ -63,7 +76,12 @@ def create_app(config: Config, token: str, password: str | None = None) -> Flask
     def article(locale: str, slug: str):  # noqa: ANN202
         entries = store.entries(locale, slug)
         return render_template(
-            "article.html", locale=locale, slug=slug, entries=entries, version=store.version(locale, slug), title=config.site.title
+            "article.html",
+            locale=locale,
+            slug=slug,
+            entries=entries,
+            version=store.version(locale, slug),
+            title=config.site.title,
         )
 
     @app.post("/<locale>/<slug>/entry")
@@ -72,7 +90,15 @@ def create_app(config: Config, token: str, password: str | None = None) -> Flask
         action = form.get("action", "save")
         if action not in ACTIONS:
             abort(400)
-        outcome = store.save(locale, slug, form.get("unit", ""), form.get("token", ""), action, form.get("text", ""), form.get("version", ""))
+        outcome = store.save(
+            locale,
+            slug,
+            form.get("unit", ""),
+            form.get("token", ""),
+            action,
+            form.get("text", ""),
+            form.get("version", ""),
+        )
         if outcome.status == "conflict":
             flash(
                 "Not saved: this entry was changed on disk while you were editing (by a scheduled run or another editor). "
@@ -80,18 +106,33 @@ def create_app(config: Config, token: str, password: str | None = None) -> Flask
                 "error",
             )
         elif outcome.status == "gone":
-            flash("Not saved: this entry no longer exists (its English source changed). Reload the page.", "error")
+            flash(
+                "Not saved: this entry no longer exists (its English source changed). Reload the page.",
+                "error",
+            )
         elif outcome.status == "merged":
-            flash("Saved. The file had changed on disk meanwhile; your edit was merged with those changes.", "ok")
+            flash(
+                "Saved. The file had changed on disk meanwhile; your edit was merged with those changes.",
+                "ok",
+            )
         else:
-            flash({"approve": "Approved.", "save": "Saved.", "reject": "Machine translation rejected."}[action], "ok")
+            flash(
+                {"approve": "Approved.", "save": "Saved.", "reject": "Machine translation rejected."}[action],
+                "ok",
+            )
         return redirect(url_for("article", locale=locale, slug=slug) + f"#u-{form.get('unit', '')}")
 
     @app.post("/<locale>/<slug>/approve-all")
     def approve_all(locale: str, slug: str):  # noqa: ANN202
-        tokens = {key[len("token-"):]: value for key, value in request.form.items() if key.startswith("token-")}
+        tokens = {
+            key[len("token-") :]: value for key, value in request.form.items() if key.startswith("token-")
+        }
         approved, skipped = store.approve_all(locale, slug, tokens)
-        flash(f"Approved {approved} entries." + (f" {skipped} left fuzzy: QA errors or changed on disk." if skipped else ""), "ok")
+        flash(
+            f"Approved {approved} entries."
+            + (f" {skipped} left fuzzy: QA errors or changed on disk." if skipped else ""),
+            "ok",
+        )
         return redirect(url_for("article", locale=locale, slug=slug))
 
     @app.post("/<locale>/<slug>/preview")

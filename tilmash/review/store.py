@@ -15,17 +15,17 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
+from tilmash.atomic import write_atomic
+from tilmash.config import Config
 from tilmash.i18n import catalog_progress, is_machine, is_reviewed, parse_catalog, render_catalog
 from tilmash.i18n.checks import CheckContext, check_message
 from tilmash.i18n.progress import Progress
-from tilmash.render.markup import unit_html
-from tilmash.sources import Article, parse_article
-from tilmash.sources.loader import SLUG_RE, SourceProblem
-from tilmash.atomic import write_atomic
-from tilmash.config import Config
 from tilmash.lock import catalog_write_lock
 from tilmash.pipeline import UI_CATALOG
 from tilmash.quality import glossary_terms
+from tilmash.render.markup import unit_html
+from tilmash.sources import Article, parse_article
+from tilmash.sources.loader import SLUG_RE, SourceProblem
 from tilmash.translate.glossary import GlossaryError
 from tilmash.translate.memory import Suggestion, TranslationMemory
 
@@ -118,7 +118,11 @@ class ReviewStore:
                 catalog = parse_catalog(path.read_bytes(), path, self.config.babel_locale(locale))
             except Exception:  # noqa: BLE001 - an unreadable catalog just offers no suggestions
                 continue
-            pairs += [(str(m.id), str(m.string)) for m in catalog if m.id and isinstance(m.id, str) and is_reviewed(m)]
+            pairs += [
+                (str(m.id), str(m.string))
+                for m in catalog
+                if m.id and isinstance(m.id, str) and is_reviewed(m)
+            ]
         return TranslationMemory(pairs)
 
     def context(self, locale: str) -> CheckContext:
@@ -142,7 +146,9 @@ class ReviewStore:
 
         def alt(unit_id: str) -> str:
             message = next((m for m in catalog if m.context == unit_id), None)
-            return str(message.string) if message is not None and message.string else article.block(unit_id).text
+            return (
+                str(message.string) if message is not None and message.string else article.block(unit_id).text
+            )
 
         return unit_html(block, text, alt, asset_root="/static-preview/")
 
@@ -163,15 +169,23 @@ class ReviewStore:
                 line=message.lineno or 0,
                 comments=list(message.auto_comments),
             )
-            view.problems = [(check.severity, check.name, text) for check, text in check_message(message, context) if check.name != "fuzzy"]
+            view.problems = [
+                (check.severity, check.name, text)
+                for check, text in check_message(message, context)
+                if check.name != "fuzzy"
+            ]
             if not is_reviewed(message):
                 suggestion = memory.closest(message.id, 0.6)
-                view.suggestion = suggestion if suggestion and suggestion.translation != view.translation else None
+                view.suggestion = (
+                    suggestion if suggestion and suggestion.translation != view.translation else None
+                )
             view.preview = self.preview(locale, slug, view.context, view.translation or view.source)
             views.append(view)
         return views
 
-    def save(self, locale: str, slug: str, unit: str, token: str, action: str, text: str = "", version: str = "") -> SaveOutcome:
+    def save(
+        self, locale: str, slug: str, unit: str, token: str, action: str, text: str = "", version: str = ""
+    ) -> SaveOutcome:
         """Apply one translator action (approve, save, reject) to one entry, atomically."""
         path = self._path(locale, slug)
         with catalog_write_lock(self.config.root / ".tilmash"):
@@ -186,10 +200,18 @@ class ReviewStore:
             if action == "reject":
                 message.string = ""
                 message.flags.discard("fuzzy")
-                message.auto_comments = [c for c in message.auto_comments if not c.startswith(("machine translation:", "translation memory:"))]
+                message.auto_comments = [
+                    c
+                    for c in message.auto_comments
+                    if not c.startswith(("machine translation:", "translation memory:"))
+                ]
             else:
                 if text.strip() != message.string:  # a person wrote this: it is no longer machine output
-                    message.auto_comments = [c for c in message.auto_comments if not c.startswith(("machine translation:", "translation memory:"))]
+                    message.auto_comments = [
+                        c
+                        for c in message.auto_comments
+                        if not c.startswith(("machine translation:", "translation memory:"))
+                    ]
                 message.string = text.strip()
                 if action == "approve" and message.string:
                     message.flags.discard("fuzzy")
