@@ -10,7 +10,7 @@ _HOMES = {
     "CatalogError": "tilmash.i18n.pofile",
     "parse_catalog": "tilmash.i18n.pofile",
     "read_catalog": "tilmash.i18n.pofile",
-    "render_catalog": "tilmash.i18n.pofile",
+    "render_catalog": "tilmash.i18n.powriter",
     "same_content": "tilmash.i18n.pofile",
     "Progress": "tilmash.i18n.progress",
     "catalog_progress": "tilmash.i18n.stats",
