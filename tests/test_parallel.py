@@ -133,7 +133,7 @@ def test_feed_items_must_be_a_positive_whole_number(tmp_path, value):
     )
     result = run_cli("run", tmp_path)
     assert result.code == 2
-    assert "feed_items must be a whole number of at least 1" in result.stderr
+    assert f"[site] feed_items = {value}: expected a whole number of at least 1" in result.stderr
 
 
 def test_jobs_must_be_a_positive_whole_number(tmp_path):

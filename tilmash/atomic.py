@@ -1,4 +1,8 @@
-"""Crash-safe writes: a file or the whole site is either the old one or the new one."""
+"""Crash-safe writes: a file or the whole site is either the old one or the new one.
+
+A leaf module (it imports only the standard library and `tilmash.linux`), so every stage
+(`tilmash.sources`, `.i18n`, `.translate`, `.render`) may write through it.
+"""
 
 from __future__ import annotations
 

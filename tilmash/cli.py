@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from tilmash import exit_codes
 from tilmash.config import ConfigError, load_config
 from tilmash.lock import LockBusy
 from tilmash.models_cli import add_parsers as add_model_parsers
@@ -16,10 +17,15 @@ from tilmash.report import RunReport
 from tilmash.runner import RunOptions, run
 from tilmash.summary import summary_table
 
-EXIT_OK = 0
-EXIT_FAILED = 1  # the run finished, but some input was bad: see the error lines
-EXIT_USAGE = 2  # nothing done: bad command line or configuration
-EXIT_LOCKED = 3  # nothing done: another run holds the newsroom's lock
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (an address or a name such as news-box.lan) only listens to this machine."""
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: only "localhost" is known to stay local without asking DNS
+        return host.lower().rstrip(".") == "localhost"
 
 
 def _print_report(report: RunReport, as_json: bool, quiet: bool = False, by_article: bool = False) -> None:
@@ -54,11 +60,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         report = run(config, options, log=log)
     except LockBusy as busy:
         print(f"error: {config.root}: {busy}", file=sys.stderr)
-        return EXIT_LOCKED
+        return exit_codes.LOCKED
     _print_report(report, args.json, args.quiet)
     if not args.json and not args.quiet and not args.dry_run:
         print(f"site: {config.public_dir / 'index.html'}")
-    return EXIT_OK if report.ok else EXIT_FAILED
+    return exit_codes.OK if report.ok else exit_codes.FAILED
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
@@ -66,7 +72,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
     report = status(load_config(Path(args.dir)))
     _print_report(report, args.json, by_article=args.articles)
-    return EXIT_OK if report.ok else EXIT_FAILED
+    return exit_codes.OK if report.ok else exit_codes.FAILED
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
@@ -78,9 +84,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
         report = import_feed(config.sources_dir, args.feed)
     except (FeedError, OSError) as error:
         print(f"error: {args.feed}: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return exit_codes.FAILED
     print(report.summary())
-    return EXIT_OK
+    return exit_codes.OK
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -90,15 +96,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if args.list:
         for check in CHECKS:
             print(f"{check.name:18s} {check.severity:8s} {check.description}")
-        return EXIT_OK
+        return exit_codes.OK
     config = load_config(Path(args.dir))
     unknown = [locale for locale in args.locale or [] if locale not in config.target_locales]
     if unknown:
         print(
-            f"error: {', '.join(unknown)}: not a locale of this newsroom ({', '.join(config.target_locales)})",
+            f"error: {', '.join(unknown)}: not a locale of this newsroom "
+            f"({', '.join(config.target_locales)})",
             file=sys.stderr,
         )
-        return EXIT_USAGE
+        return exit_codes.USAGE
     report = check_newsroom(config, args.locale)
     shown = [p for p in report.problems if args.fuzzy or p.check != "fuzzy"]
     if args.json:
@@ -120,27 +127,35 @@ def _cmd_check(args: argparse.Namespace) -> int:
         )
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
-    return EXIT_FAILED if report.failed else EXIT_OK
+    return exit_codes.FAILED if report.failed else exit_codes.OK
 
 
 def _cmd_review(args: argparse.Namespace) -> int:
-    import ipaddress
     import secrets
+    import socket
 
     from tilmash.review.app import create_app
 
     config = load_config(Path(args.dir))
-    password = os.environ.get("TILMASH_REVIEW_PASSWORD") or None
-    loopback = args.host == "localhost" or ipaddress.ip_address(args.host).is_loopback
-    if not loopback and not password:
+    try:
+        socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as error:
         print(
-            "note: reachable from other machines: anyone needs the token below (or set TILMASH_REVIEW_PASSWORD)"
+            f"error: --host {args.host}: not an address or host name of this network ({error})",
+            file=sys.stderr,
+        )
+        return exit_codes.USAGE
+    password = os.environ.get("TILMASH_REVIEW_PASSWORD") or None
+    if not is_loopback(args.host) and not password:
+        print(
+            "note: reachable from other machines: anyone needs the token below "
+            "(or set TILMASH_REVIEW_PASSWORD)"
         )
     token = secrets.token_urlsafe(24)
     app = create_app(config, token, password)
     print(f"Review page: http://{args.host}:{args.port}/?token={token}", flush=True)
     app.run(host=args.host, port=args.port, threaded=True, debug=False, use_reloader=False)
-    return EXIT_OK
+    return exit_codes.OK
 
 
 def parser() -> argparse.ArgumentParser:
@@ -209,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return exit_codes.USAGE
 
 
 if __name__ == "__main__":

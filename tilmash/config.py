@@ -1,10 +1,17 @@
-"""`tilmash.toml`: the newsroom's settings, read once and passed around as a value."""
+"""`tilmash.toml`: the newsroom's settings, read once and passed around as a value.
+
+`SCHEMA` lists every table and key a newsroom may set with the type it expects; a new
+setting is one line there (plus the field it fills). Defaults live with the dataclasses the
+values go to (`SiteSettings`, `PublishPolicy`, `RuntimeOptions`, `Config`), nowhere else.
+"""
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,15 +19,102 @@ from typing import Any
 from tilmash.render.settings import PublishPolicy, SiteSettings
 from tilmash.translate.argos import RuntimeOptions
 from tilmash.translate.ct2_multilingual import registry_path
+from tilmash.translate.memory import DEFAULT_CUTOFF
 
 CONFIG_NAME = "tilmash.toml"
+DEFAULT_SOURCE_LOCALE = "en"
+DEFAULT_TARGET_LOCALES = ("kk", "ru", "zh")
 DEFAULT_BABEL_LOCALES = {"zh": "zh_Hans"}
 ENGINE_KINDS = ("auto", "argos", "ct2", "none")  # or "ct2:NAME" for one registered model
+DEFAULT_ENGINE = "auto"
 LOCALE_RE = re.compile(r"^[a-z]{2,3}$")
 
 
 class ConfigError(Exception):
     """A newsroom that cannot be used as configured; the message says what to fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """What one key accepts: a test and the words that say it in an error."""
+
+    expected: str
+    accepts: Callable[[Any], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table: its known keys, or `any_key` for tables keyed by the newsroom (locales)."""
+
+    keys: Mapping[str, Value | Table] = field(default_factory=dict)
+    any_key: Value | None = None
+
+
+def _is_int(value: Any, low: int, high: int | None = None) -> bool:
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    return whole and low <= value and (high is None or value <= high)
+
+
+def _is_locale(value: Any) -> bool:
+    return isinstance(value, str) and bool(LOCALE_RE.match(value))
+
+
+def _is_engine(value: Any) -> bool:
+    return isinstance(value, str) and (value in ENGINE_KINDS or value.startswith("ct2:") and len(value) > 4)
+
+
+TEXT = Value("a non-empty string", lambda v: isinstance(v, str) and bool(v.strip()))
+BOOLEAN = Value("true or false", lambda v: isinstance(v, bool))
+POSITIVE = Value("a whole number of at least 1", lambda v: _is_int(v, 1))
+PERCENT = Value("a whole number from 0 to 100", lambda v: _is_int(v, 0, 100))
+LOCALE = Value('a 2–3 letter language code like "kk"', _is_locale)
+LOCALES = Value(
+    'a list of 2–3 letter language codes like ["kk", "ru"]',
+    lambda v: isinstance(v, list) and all(_is_locale(code) for code in v),
+)
+ENGINE = Value(f"one of {', '.join(map(repr, ENGINE_KINDS))} or 'ct2:NAME'", _is_engine)
+
+
+def one_of(*choices: str) -> Value:
+    return Value(f"one of {', '.join(map(repr, choices))}", lambda v: v in choices)
+
+
+SCHEMA = Table(
+    {
+        "site": Table(
+            {
+                "title": TEXT,
+                "base_url": TEXT,
+                "source_language": LOCALE,
+                "locales": LOCALES,
+                "page_size": POSITIVE,
+                "feed_items": POSITIVE,
+                "titles": Table(any_key=TEXT),
+            }
+        ),
+        "babel_locales": Table(any_key=TEXT),
+        "engines": Table({"default": ENGINE}, any_key=ENGINE),
+        "argos_codes": Table(any_key=TEXT),
+        "publish": Table({"policy": one_of("reviewed", "threshold", "machine"), "threshold": PERCENT}),
+        "runtime": Table(
+            {
+                "device": one_of("cpu", "cuda", "auto"),
+                "threads": POSITIVE,
+                "compute_type": TEXT,
+                "beam_size": POSITIVE,
+                "max_batch_size": POSITIVE,
+            }
+        ),
+        "translation_memory": Table(
+            {
+                "exact_as_reviewed": BOOLEAN,
+                "cutoff": Value("a whole number from 50 to 100 (percent)", lambda v: _is_int(v, 50, 100)),
+            }
+        ),
+        "import": Table({"feed": TEXT}),
+    }
+)
+REQUIRED = (("site", "title"), ("site", "base_url"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +130,7 @@ class Config:
     import_feed: str | None = None
     models_registry: Path = Path("models.json")
     memory_exact_as_reviewed: bool = True
-    memory_cutoff: float = 0.75
+    memory_cutoff: float = DEFAULT_CUTOFF
 
     @property
     def sources_dir(self) -> Path:
@@ -60,23 +154,55 @@ class Config:
         return self.site.babel_locales.get(locale, locale)
 
 
-def _table(data: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
-    value = data.get(name, {})
-    if not isinstance(value, dict):
-        raise ConfigError(f"{path}: [{name}] must be a table")
-    return value
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(known)})" if known else ""
 
 
-def _positive_int(table: dict[str, Any], key: str, default: int, path: Path) -> int:
-    value = table.get(key, default)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ConfigError(f"{path}: [site] {key} must be a whole number of at least 1, not {value!r}")
-    return value
+def _toml(value: Any) -> str:
+    """`value` as it would be written in tilmash.toml, for error messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, dict):
+        return "a table"
+    return repr(value)
 
 
-def load_config(root: Path, environ: dict[str, str] | None = None) -> Config:
+def check_table(data: Mapping[str, Any], schema: Table, path: Path, name: str = "") -> None:
+    """Raise ConfigError, in one sentence, for the first key `schema` does not accept."""
+    for key, value in data.items():
+        spec = schema.keys.get(key, schema.any_key)
+        where = f"[{name}] {key}" if name else f"[{key}]"
+        if spec is None:
+            kind = "key" if name else "table"
+            raise ConfigError(
+                f"{path}: unknown {kind} {where}{_did_you_mean(key, list(schema.keys))}; remove or rename it."
+            )
+        if isinstance(spec, Table):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{path}: {where} = {_toml(value)}: expected a table [{name or key}]")
+            check_table(value, spec, path, f"{name}.{key}" if name else key)
+        elif not spec.accepts(value):
+            raise ConfigError(f"{path}: {where} = {_toml(value)}: expected {spec.expected}.")
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+    check_table(data, SCHEMA, path)
+    for table, key in REQUIRED:
+        if key not in data.get(table, {}):
+            raise ConfigError(f"{path}: [{table}] {key} is missing: expected {TEXT.expected}.")
+    return data
+
+
+def load_config(root: Path, environ: Mapping[str, str] | None = None) -> Config:
     """Read `root/tilmash.toml`; raise ConfigError with one clear sentence on problems."""
-    environ = dict(os.environ) if environ is None else environ
+    environ = os.environ if environ is None else environ
     path = root / CONFIG_NAME
     if not root.is_dir():
         raise ConfigError(f"{root} is not a directory: point Tilmash at a newsroom directory.")
@@ -85,74 +211,51 @@ def load_config(root: Path, environ: dict[str, str] | None = None) -> Config:
             f"{root} has no {CONFIG_NAME}, so it is not a Tilmash newsroom: "
             f"create one (see examples/newsroom/{CONFIG_NAME})."
         )
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: {error}") from None
-    site = _table(data, "site", path)
-    for key in ("title", "base_url"):
-        if not isinstance(site.get(key), str) or not site[key].strip():
-            raise ConfigError(f"{path}: [site] needs a '{key}' string")
-    source = str(site.get("source_language", "en"))
-    targets = tuple(site.get("locales", ("kk", "ru", "zh")))
-    for locale in (source, *targets):
-        if not LOCALE_RE.match(str(locale)):
-            raise ConfigError(f"{path}: locale {locale!r} must be a 2–3 letter language code like 'kk'")
-    babel_locales = DEFAULT_BABEL_LOCALES | {
-        str(k): str(v) for k, v in _table(data, "babel_locales", path).items()
-    }
-    titles = {str(k): str(v) for k, v in _table(site, "titles", path).items()} if "titles" in site else {}
-    base_url = site["base_url"].strip()
+    data = _read(path)
+    site = dict(data["site"])
+    source = site.pop("source_language", DEFAULT_SOURCE_LOCALE)
+    targets = tuple(site.pop("locales", DEFAULT_TARGET_LOCALES))
+    if source in targets:
+        raise ConfigError(
+            f"{path}: [site] locales lists the source language {source!r}: expected targets only."
+        )
+    base_url = site.pop("base_url").strip()
     settings = SiteSettings(
-        title=site["title"].strip(),
+        title=site.pop("title").strip(),
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         source_locale=source,
         locales=(source, *targets),
-        babel_locales=babel_locales,
-        titles=titles,
-        page_size=_positive_int(site, "page_size", 10, path),
-        feed_items=_positive_int(site, "feed_items", 100, path),
+        babel_locales=DEFAULT_BABEL_LOCALES | data.get("babel_locales", {}),
+        titles=site.pop("titles", {}),
+        **site,  # the other [site] keys are SiteSettings fields of the same name
     )
-    engines_table = _table(data, "engines", path)
-    default_engine = str(engines_table.get("default", "auto"))
-    engines = {locale: str(engines_table.get(locale, default_engine)) for locale in targets}
-    for locale, kind in engines.items():
-        if kind not in ENGINE_KINDS and not kind.startswith("ct2:"):
+    engines_table: dict[str, str] = dict(data.get("engines", {}))
+    default_engine = engines_table.pop("default", DEFAULT_ENGINE)
+    for locale in engines_table:
+        if locale not in targets:
             raise ConfigError(
-                f"{path}: [engines] {locale} = {kind!r}: use one of {', '.join(ENGINE_KINDS)} or ct2:NAME"
+                f"{path}: unknown key [engines] {locale}{_did_you_mean(locale, ['default', *targets])}: "
+                f"expected 'default' or a locale of [site] locales."
             )
-    publish = _table(data, "publish", path)
-    mode = str(publish.get("policy", "reviewed"))
-    if mode not in ("reviewed", "threshold", "machine"):
-        raise ConfigError(f"{path}: [publish] policy = {mode!r}: use 'reviewed', 'threshold' or 'machine'")
-    threshold = publish.get("threshold", 100)
-    if not isinstance(threshold, int) or not 0 <= threshold <= 100:
-        raise ConfigError(f"{path}: [publish] threshold must be a whole number from 0 to 100")
-    runtime_table = _table(data, "runtime", path)
-    runtime = RuntimeOptions(
-        device=str(runtime_table.get("device", "cpu")),
-        threads=int(runtime_table.get("threads", min(os.cpu_count() or 1, 4))),
-        compute_type=str(runtime_table.get("compute_type", "auto")),
-        beam_size=int(runtime_table.get("beam_size", 2)),
-        max_batch_size=int(runtime_table.get("max_batch_size", 32)),
-    )
+    publish = {"mode" if key == "policy" else key: value for key, value in data.get("publish", {}).items()}
+    memory = data.get("translation_memory", {})
+    optional: dict[str, Any] = {}  # only what the file sets: the defaults are Config's
+    if "exact_as_reviewed" in memory:
+        optional["memory_exact_as_reviewed"] = memory["exact_as_reviewed"]
+    if "cutoff" in memory:
+        optional["memory_cutoff"] = memory["cutoff"] / 100
+    if "feed" in data.get("import", {}):
+        optional["import_feed"] = data["import"]["feed"]
     packages_dir = environ.get("ARGOS_PACKAGES_DIR")
-    memory = _table(data, "translation_memory", path)
-    cutoff = memory.get("cutoff", 75)
-    if not isinstance(cutoff, int) or not 50 <= cutoff <= 100:
-        raise ConfigError(f"{path}: [translation_memory] cutoff must be a percentage from 50 to 100")
-    argos_codes = {str(k): str(v) for k, v in _table(data, "argos_codes", path).items()}
     return Config(
         root=root,
         site=settings,
         target_locales=targets,
-        engines=engines,
-        policy=PublishPolicy(mode, threshold),  # type: ignore[arg-type]
-        runtime=runtime,
+        engines={locale: engines_table.get(locale, default_engine) for locale in targets},
+        policy=PublishPolicy(**publish),
+        runtime=RuntimeOptions(**data.get("runtime", {})),
         packages_dir=Path(packages_dir) if packages_dir else None,
-        argos_codes=argos_codes,
-        import_feed=str(_table(data, "import", path).get("feed") or "") or None,
+        argos_codes=dict(data.get("argos_codes", {})),
         models_registry=registry_path(environ),
-        memory_exact_as_reviewed=bool(memory.get("exact_as_reviewed", True)),
-        memory_cutoff=cutoff / 100,
+        **optional,
     )

@@ -14,6 +14,21 @@ class LockBusy(Exception):
     """Another run holds the newsroom's lock."""
 
 
+def flock_holder(fd: int) -> int | None:
+    """The PID holding an flock on `fd`'s file, from the kernel's /proc/locks (None if unknown)."""
+    info = os.fstat(fd)
+    inode = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+    try:
+        with open("/proc/locks", encoding="ascii", errors="replace") as locks:
+            for line in locks:
+                fields = line.split()  # "1: FLOCK ADVISORY WRITE 4242 fe:00:1548374 0 EOF"
+                if len(fields) >= 6 and fields[1] == "FLOCK" and fields[5] == inode:
+                    return int(fields[4])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
 @contextmanager
 def newsroom_lock(state_dir: Path, wait: bool = False) -> Iterator[None]:
     """Hold `state_dir/lock` for the duration; a lock left by a killed run is simply free again."""
@@ -23,14 +38,17 @@ def newsroom_lock(state_dir: Path, wait: bool = False) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+            written = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+            pid = flock_holder(fd)
+            if pid is not None and not written.startswith(f"pid {pid} "):
+                written = f"pid {pid}"  # the holder has not written its line yet, or the file is stale
             raise LockBusy(
-                f"another tilmash run is in progress ({holder}); try again later or use --wait"
+                f"another tilmash run is in progress ({written or 'pid unknown'}); "
+                "try again later or use --wait"
             ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(
-            fd, f"pid {os.getpid()} since {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S} UTC\n".encode(), 0
-        )
+        line = f"pid {os.getpid()} since {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S} UTC\n".encode()
+        os.pwrite(fd, line, 0)  # written before truncating: a reader never finds the file empty
+        os.ftruncate(fd, len(line))
         yield
     finally:
         os.close(fd)

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from tilmash import exit_codes
 
 
 def _packages_dir(args: argparse.Namespace) -> Path | None:
@@ -31,7 +31,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         models = load_registry(registry_path())
     except ModelError as error:
         print(f"error: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return exit_codes.FAILED
     if models:
         print("Multilingual CTranslate2 models:")
     for model in models:
@@ -42,11 +42,11 @@ def cmd_list(args: argparse.Namespace) -> int:
             available = available_packages()
         except PackageIndexError as error:
             print(f"note: {error}")
-            return EXIT_OK
+            return exit_codes.OK
         print("Available from the Argos index:")
         for candidate in sorted(available, key=lambda p: (p.from_code, p.to_code)):
             print(f"  {candidate.from_code}→{candidate.to_code}\t{candidate.package_version}")
-    return EXIT_OK
+    return exit_codes.OK
 
 
 def cmd_install(args: argparse.Namespace) -> int:
@@ -58,7 +58,7 @@ def cmd_install(args: argparse.Namespace) -> int:
         install_package_file,
     )
 
-    status = EXIT_OK
+    status = exit_codes.OK
     for item in args.items:
         path = Path(item)
         try:
@@ -71,7 +71,7 @@ def cmd_install(args: argparse.Namespace) -> int:
                 installed = install_from_index(args.source, item)
         except (PackageFileError, PackageIndexError) as error:
             print(f"error: {error}", file=sys.stderr)
-            status = EXIT_FAILED
+            status = exit_codes.FAILED
             continue
         print(f"installed {installed}".rstrip())
     return status
@@ -101,11 +101,11 @@ def cmd_add_ct2(args: argparse.Namespace) -> int:
         register_model(registry_path(), model)
     except ModelError as error:
         print(f"error: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return exit_codes.FAILED
     print(
         f"registered {model.name} for {', '.join(model.languages)} (engine name in tilmash.toml: ct2:{model.name})"
     )
-    return EXIT_OK
+    return exit_codes.OK
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -6,20 +6,26 @@ package's tokenizer (SentencePiece or BPE), instead of argostranslate's one-stri
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tilmash.translate.engine import EngineError
 
 
+def default_threads() -> int:
+    """CTranslate2 threads unless `[runtime] threads` says otherwise: the CPU count, at most 4."""
+    return min(os.cpu_count() or 1, 4)
+
+
 @dataclass(frozen=True, slots=True)
 class RuntimeOptions:
-    """How CTranslate2 runs; the defaults suit a 2-core CPU."""
+    """How CTranslate2 runs (`[runtime]` in tilmash.toml); each default is defined here only."""
 
     device: str = "cpu"
-    threads: int = 2
+    threads: int = field(default_factory=default_threads)
     compute_type: str = "auto"
     beam_size: int = 2
     max_batch_size: int = 32

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from tilmash.atomic import write_atomic
 from tilmash.translate.argos import RuntimeOptions
 from tilmash.translate.engine import EngineError
 
@@ -38,12 +39,15 @@ class MultilingualModel:
     version: str = ""
 
 
-def registry_path(environ: dict[str, str] | None = None) -> Path:
-    environ = dict(os.environ) if environ is None else environ
-    home = environ.get("TILMASH_HOME") or str(
-        Path(environ.get("HOME", "~")).expanduser() / ".local" / "share" / "tilmash"
-    )
-    return Path(home) / "models.json"
+def registry_path(environ: Mapping[str, str] | None = None) -> Path:
+    """`$TILMASH_HOME/models.json`, else `$XDG_DATA_HOME/tilmash/…`, else `~/.local/share/tilmash/…`."""
+    environ = os.environ if environ is None else environ
+    if environ.get("TILMASH_HOME"):
+        return Path(environ["TILMASH_HOME"]) / "models.json"
+    data_home = environ.get("XDG_DATA_HOME") or ""
+    if not Path(data_home).is_absolute():  # the XDG spec: a relative value is to be ignored
+        data_home = str(Path(environ.get("HOME") or Path.home()) / ".local" / "share")
+    return Path(data_home) / "tilmash" / "models.json"
 
 
 def load_registry(path: Path) -> list[MultilingualModel]:
@@ -111,12 +115,7 @@ def inspect_model(
 def register_model(path: Path, model: MultilingualModel) -> None:
     """Add or replace `model` (by name) in the registry at `path`, atomically."""
     models = [m for m in load_registry(path) if m.name != model.name] + [model]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(
-        json.dumps([asdict(m) for m in models], ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-    os.replace(temporary, path)
+    write_atomic(path, json.dumps([asdict(m) for m in models], ensure_ascii=False, indent=2).encode())
 
 
 class MultilingualEngine:

@@ -6,6 +6,8 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+DEFAULT_CUTOFF = 0.75  # word similarity a near match needs to be suggested ([translation_memory] cutoff)
+
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:

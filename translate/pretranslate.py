@@ -15,7 +15,7 @@ from babel.messages.catalog import Catalog, Message
 from tilmash.sources.placeholders import check_placeholders
 from tilmash.translate.engine import Engine
 from tilmash.translate.glossary import Glossary, glossary_problems
-from tilmash.translate.memory import TranslationMemory
+from tilmash.translate.memory import DEFAULT_CUTOFF, TranslationMemory
 from tilmash.translate.segments import (
     Masked,
     join_sentences,
@@ -37,7 +37,7 @@ class PretranslateSettings:
     today: dt.date
     glossary: Glossary = Glossary()
     memory: TranslationMemory | None = None
-    memory_cutoff: float = 0.75
+    memory_cutoff: float = DEFAULT_CUTOFF
     progress: bool = False  # a progress bar on stderr (terminals only)
 
 
