@@ -45,7 +45,7 @@ BY_NAME = {check.name: check for check in CHECKS}
             "The laboratory opened today.",
         ),
         (
-            "script",
+            "language",
             "kk",
             "Students presented their projects at the annual science festival.",
             "Студенттер жыл сайынғы ғылым фестивалінде өз жобаларын көрсетті.",
@@ -100,7 +100,7 @@ def test_cli_reports_file_line_check_and_exit_status(newsroom):
         in result.stdout
     )
     assert (
-        f"i18n/ru/student-satellite.po:{line}: warning [numbers] number 13 of the source is missing or changed"
+        f"i18n/ru/student-satellite.po:{line}: error [numbers] number 1.3 of the source is missing or changed"
         in result.stdout
     )
 
