@@ -23,7 +23,7 @@ from tilmash.render.settings import SiteSettings
 def template_environment() -> jinja2.Environment:
     """One Environment for all locales: translations are passed per render, not installed."""
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("render", "templates"),
+        loader=jinja2.PackageLoader("tilmash.render", "templates"),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True,

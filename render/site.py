@@ -16,7 +16,7 @@ from tilmash.render.sitemap import sitemap
 
 
 def stylesheet() -> bytes:
-    return resources.files("render").joinpath("templates/style.css").read_bytes()
+    return resources.files("tilmash.render").joinpath("templates/style.css").read_bytes()
 
 
 def newest_first(editions: Sequence[LocalizedArticle]) -> list[LocalizedArticle]:

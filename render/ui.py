@@ -18,7 +18,7 @@ UI_DOMAIN = "ui"
 def ui_template() -> Catalog:
     """Every `_()` and `{% trans %}` string of the default theme, via Babel's Jinja2 extractor."""
     template = Catalog(domain=UI_DOMAIN, project="Tilmash newsroom", charset="utf-8")
-    directory = resources.files("render").joinpath("templates")
+    directory = resources.files("tilmash.render").joinpath("templates")
     for filename, lineno, message, comments, context in extract_from_dir(
         str(directory),
         method_map=[("*.html", "jinja2.ext:babel_extract")],
@@ -32,7 +32,7 @@ def ui_template() -> Catalog:
 
 def shipped_translations(locale: str) -> dict[str, str]:
     """Reviewed UI translations shipped with Tilmash, to seed a newsroom's ui.po."""
-    resource = resources.files("render").joinpath(f"locale/{locale}/ui.po")
+    resource = resources.files("tilmash.render").joinpath(f"locale/{locale}/ui.po")
     if not resource.is_file():
         return {}
     catalog = parse_catalog(resource.read_bytes(), Path(str(resource)), locale)

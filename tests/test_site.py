@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import feedparser
 from lxml import etree, html
 from tilmash.i18n import read_catalog, render_catalog
@@ -106,3 +109,17 @@ def test_tags_in_the_translation_of_a_plain_unit_stay_text(newsroom):
     page = html.parse(str(newsroom / "public" / "ru" / "solar-lab-opens.html")).getroot()
     item = page.xpath("//div[@class='body']//li")[1]
     assert len(item) == 0 and item.text == "хранение <1>энергии</1> <b onclick='x()'>в</b> аккумуляторах"
+
+
+def test_run_works_outside_the_checkout(newsroom, tmp_path):
+    """Templates, stylesheet and UI catalogs come from the installed package, not the working directory."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "tilmash", "run", "--quiet", str(newsroom)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert (newsroom / "public" / "style.css").read_bytes().startswith(b"/* Tilmash")
+    assert (newsroom / "public" / "kk" / "index.html").is_file()
