@@ -1,10 +1,13 @@
 """Catalog sync: Tilmash vs GNU msgmerge on the same files.
 
 1,000 article catalogs × 3 locales, fully translated; then 10 % of the paragraphs change and
-both tools bring the catalogs up to date with the new templates. msgmerge runs once per
-catalog, as sphinx-intl and po4a call it. Prints medians of REPEAT runs and the ratio.
+both tools bring the catalogs up to date with the new templates. msgmerge runs with
+`--previous`, so both outputs carry the old msgid of a fuzzy entry in `#|` lines, and once
+per catalog, as sphinx-intl and po4a call it: most of its time is starting one process per
+catalog, which the benchmark measures (msgmerge on a one-entry catalog) and prints.
+Prints medians of REPEAT runs and the ratio.
 
-    python benchmarks/catalog_sync.py [--articles 1000] [--repeat 3]
+    python -m benchmarks.catalog_sync [--articles 1000] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from tilmash.i18n import article_template, parse_catalog, render_catalog, same_content, sync_catalog
@@ -24,6 +29,19 @@ from tilmash.sources import parse_article
 from benchmarks.common import SCRATCH, paragraph, timed
 
 LOCALES = ("kk", "ru", "zh_Hans")
+MSGMERGE = ["msgmerge", "--quiet", "--update", "--backup=off", "--previous"]
+STARTUP_CALLS = 100  # per batch; the median of three batches is used
+
+
+def startup_seconds(work: Path) -> float:
+    """Seconds one msgmerge call costs on a one-entry catalog: process start and exit, nearly all."""
+    work.mkdir(parents=True, exist_ok=True)
+    entry = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a"\nmsgstr "%s"\n'
+    (work / "one.pot").write_text(entry % "", encoding="utf-8")
+    (work / "one.po").write_text(entry % "b", encoding="utf-8")
+    command = [*MSGMERGE, str(work / "one.po"), str(work / "one.pot")]
+    batch = lambda: [subprocess.run(command, check=True) for _ in range(STARTUP_CALLS)]  # noqa: E731
+    return statistics.median(timed(batch) for _ in range(3)) / STARTUP_CALLS
 
 
 def make_sources(count: int, rng: random.Random) -> dict[str, list[str]]:
@@ -85,12 +103,21 @@ def msgmerge_sync(work: Path, slugs: list[str], jobs: int) -> None:
         locale, slug = job
         po = work / locale / f"{slug}.po"
         subprocess.run(
-            ["msgmerge", "--quiet", "--update", "--backup=off", str(po), str(work / "pot" / f"{slug}.pot")],
+            [*MSGMERGE, str(po), str(work / "pot" / f"{slug}.pot")],
             check=True,
         )
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         list(pool.map(merge, [(locale, slug) for locale in LOCALES for slug in slugs]))
+
+
+def previous_lines(work: Path, slugs: list[str]) -> int:
+    """How many `#| msgid` lines (old msgids of fuzzy entries) the synced catalogs carry."""
+    return sum(
+        (work / locale / f"{slug}.po").read_text(encoding="utf-8").count("\n#| msgid")
+        for locale in LOCALES
+        for slug in slugs
+    )
 
 
 def main() -> None:
@@ -101,37 +128,45 @@ def main() -> None:
     rng = random.Random(2026)
     sources = make_sources(args.articles, rng)
     edited = edit(sources, rng)
-    changed = sum(a != b for slug in sources for a, b in zip(sources[slug], edited[slug]))
+    changed = sum(a != b for slug in sources for a, b in zip(sources[slug], edited[slug], strict=True))
+    slugs = list(edited)
+    actions: dict[str, Callable[[Path], None]] = {
+        "tilmash": lambda work: tilmash_sync(work, edited),
+        "msgmerge (1 process)": lambda work: msgmerge_sync(work, slugs, 1),
+        "msgmerge (2 processes)": lambda work: msgmerge_sync(work, slugs, 2),
+    }
+    results: dict[str, list[float]] = {name: [] for name in actions}
+    fuzzy_lines: dict[str, int] = {}
     SCRATCH.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=SCRATCH) as scratch:
         pristine = Path(scratch) / "pristine"
         build(pristine, sources)
         write_templates(pristine, edited)
-        results: dict[str, list[float]] = {
-            "tilmash": [],
-            "msgmerge (1 process)": [],
-            "msgmerge (2 processes)": [],
-        }
+        work = Path(scratch) / "work"
         for _ in range(args.repeat):
-            for name in results:
-                work = Path(scratch) / "work"
+            for name, action in actions.items():
                 shutil.rmtree(work, ignore_errors=True)
                 shutil.copytree(pristine, work)
-                if name == "tilmash":
-                    results[name].append(timed(lambda: tilmash_sync(work, edited)))
-                else:
-                    jobs = 2 if "2" in name else 1
-                    results[name].append(timed(lambda: msgmerge_sync(work, list(edited), jobs)))
+                results[name].append(timed(partial(action, work)))
+                fuzzy_lines[name] = previous_lines(work, slugs)
+        startup = startup_seconds(Path(scratch) / "startup")
     catalogs = args.articles * len(LOCALES)
     print(
-        f"{catalogs} catalogs, {changed} of {args.articles * 10} paragraphs changed; median of {args.repeat} runs"
+        f"{catalogs} catalogs, {changed} of {args.articles * 10} paragraphs changed; median of {args.repeat}"
     )
     baseline = statistics.median(results["tilmash"])
     for name, times in results.items():
         median = statistics.median(times)
         print(
-            f"{name:24s} {median:7.2f} s  {catalogs / median:8.0f} catalogs/s  ×{median / baseline:.2f} of tilmash's time"
+            f"{name:24s} {median:7.2f} s  {catalogs / median:8.0f} catalogs/s  "
+            f"×{median / baseline:.2f} of tilmash's time  ({fuzzy_lines[name]} '#| msgid' lines written)"
         )
+    one_process = statistics.median(results["msgmerge (1 process)"])
+    print(
+        f"most of msgmerge's time is one process per catalog: a call on a one-entry catalog takes "
+        f"{1000 * startup:.1f} ms, so {catalogs} calls spend {catalogs * startup:.1f} s starting processes "
+        f"({100 * catalogs * startup / one_process:.0f} % of its one-process time)"
+    )
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 
 One Argos package of transformer-base shape (6 layers, d=512, ffn 2048, 8,000 SentencePiece
 pieces; random weights, built here) serves all three, with the same decoding settings:
-greedy, and every sentence decoded to exactly DECODE tokens (a random model never emits a
-sensible end of sentence, and random output lengths would measure luck, not batching;
+beam width BEAM (1, greedy, by default), and every sentence decoded to exactly DECODE tokens
+(a random model never emits a sensible end of sentence, and random output lengths would measure luck, not batching;
 argostranslate's Translator is given the same limit). The example newsroom's units are
 scaled to PARAGRAPHS.
 
@@ -11,10 +11,12 @@ scaled to PARAGRAPHS.
   masking, one batched pass, restoring), as `tilmash run` does.
 * argostranslate: `argostranslate.translate.translate()` called once per paragraph. Its
   MiniSBD sentence splitter downloads a model on first use, impossible offline, so it is
-  given the same pysbd splitter Tilmash uses.
+  given the same pysbd splitter Tilmash uses. Timed twice: with its default thread setting
+  (ARGOS_INTRA_THREADS=0: CTranslate2 picks) and with ARGOS_INTRA_THREADS=1, its best on a
+  small machine.
 * ctranslate2: the sentences Tilmash sent, tokenized and passed to one `translate_batch`.
 
-    python benchmarks/mt_throughput.py [--paragraphs 500] [--repeat 3]
+    python -m benchmarks.mt_throughput [--paragraphs 500] [--repeat 3] [--beam 1]
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import datetime as dt
 import os
 import statistics
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from benchmarks.common import REPO, SCRATCH, timed
@@ -39,26 +42,40 @@ def paragraphs(count: int) -> list[str]:
         for b in a.blocks
         if b.translatable and b.kind in ("paragraph", "list item", "quote")
     ]
-    # Each copy gets its own words in front, so no two paragraphs (or sentences) are the same
-    # and deduplication cannot flatter the batched path.
-    openers = [
-        "",
-        "Meanwhile, ",
-        "In Almaty, ",
-        "Last week, ",
-        "According to the press office, ",
-        "This autumn, ",
-        "For the first time, ",
-        "In a statement, ",
-        "At the faculty, ",
-        "Once again, ",
-        "By contrast, ",
-        "In the capital, ",
-        "After the meeting, ",
-        "Unexpectedly, ",
-        "In the spring, ",
-    ]
-    return [openers[i // len(units) % len(openers)] + units[i % len(units)] for i in range(count)]
+    # Every sentence of copy c gets its own words in front (opener (7c + k) mod 17 for its k-th
+    # sentence; 7 and 17 are coprime, so copies of a sentence never share an opener), so no two
+    # paragraphs and no two sentences are the same (main() counts and prints both) and
+    # deduplication cannot flatter the batched path.
+    from tilmash.translate.segments import english_segmenter
+
+    segment = english_segmenter()
+    split = [segment(unit) for unit in units]
+    result = []
+    for i in range(count):
+        copy, sentences = i // len(units), split[i % len(units)]
+        result.append(" ".join(OPENERS[(7 * copy + k) % len(OPENERS)] + s for k, s in enumerate(sentences)))
+    return result
+
+
+OPENERS = (
+    "",
+    "Meanwhile, ",
+    "In Almaty, ",
+    "Last week, ",
+    "According to the press office, ",
+    "This autumn, ",
+    "For the first time, ",
+    "In a statement, ",
+    "At the faculty, ",
+    "Once again, ",
+    "By contrast, ",
+    "In the capital, ",
+    "After the meeting, ",
+    "Unexpectedly, ",
+    "In the spring, ",
+    "On Monday, ",
+    "As expected, ",
+)
 
 
 def build_package(directory: Path) -> Path:
@@ -88,6 +105,7 @@ def main() -> None:
     parser.add_argument("--paragraphs", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--decode", type=int, default=48, help="tokens decoded per sentence")
+    parser.add_argument("--beam", type=int, default=1, help="beam width of every path (1: greedy)")
     args = parser.parse_args()
     SCRATCH.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=SCRATCH) as scratch:
@@ -95,11 +113,12 @@ def main() -> None:
         packages.mkdir()
         os.environ |= {
             "ARGOS_PACKAGES_DIR": str(packages),
-            "ARGOS_BEAM_SIZE": "1",
+            "ARGOS_BEAM_SIZE": str(args.beam),
             "ARGOS_DEVICE_TYPE": "cpu",
         }
         from argostranslate import package as argos_package
         from argostranslate import sbd
+        from argostranslate import settings as argos_settings
         from argostranslate import translate as argos_translate
 
         argos_package.install_from_path(build_package(Path(scratch)))
@@ -114,7 +133,10 @@ def main() -> None:
         sbd.MiniSBDSentencizer.split_sentences = lambda self, text: segment(text)  # type: ignore[method-assign]
         texts = paragraphs(args.paragraphs)
         options = RuntimeOptions(
-            beam_size=1, max_batch_size=32, threads=os.cpu_count() or 2, max_decoding_length=args.decode
+            beam_size=args.beam,
+            max_batch_size=32,
+            threads=os.cpu_count() or 2,
+            max_decoding_length=args.decode,
         )
         engine = ArgosEngine(find_package("en", "ru", packages), options)
         sent: list[str] = []
@@ -138,36 +160,54 @@ def main() -> None:
 
         translation = argos_translate.get_translation_from_codes("en", "ru")
         translation = getattr(translation, "underlying", translation)  # past its one-paragraph cache
-        translation.translate("warm up")  # loads its Translator, which is then limited like the others
-        translation.translator = _FixedLength(translation.translator, args.decode)
+        translators = {}
+        default_intra = argos_settings.intra_threads
+        for intra in (default_intra, 1):  # its default, then one thread per translation
+            argos_settings.intra_threads = intra
+            translation.translator = None
+            translation.translate("warm up")  # loads a Translator, which is then limited like the others
+            translators[intra] = _FixedLength(translation.translator, args.decode)
 
-        def argos() -> None:
+        def argos(intra: int) -> None:
+            translation.translator = translators[intra]
             for text in texts:
                 argos_translate.translate(text, "en", "ru")
 
         def direct() -> None:
             tokens = [engine._package.tokenizer.encode(s) for s in sent]  # noqa: SLF001 - same tokenizer
             engine._translator.translate_batch(
-                tokens, beam_size=1, max_batch_size=32, max_decoding_length=args.decode
+                tokens, beam_size=args.beam, max_batch_size=32, max_decoding_length=args.decode
             )  # noqa: SLF001
 
         results: dict[str, list[float]] = {
             "tilmash (batched)": [],
             "argostranslate per paragraph": [],
+            "argostranslate, INTRA_THREADS=1": [],
             "ctranslate2 direct": [],
         }
+        actions = (tilmash, partial(argos, default_intra), partial(argos, 1), direct)
         for _ in range(args.repeat):
-            for name, action in zip(results, (tilmash, argos, direct)):
+            for name, action in zip(results, actions, strict=True):
                 results[name].append(timed(action))
+        sentences = [sentence for text in texts for sentence in segment(text)]
     medians = {name: statistics.median(times) for name, times in results.items()}
+    decoding = "greedy" if args.beam == 1 else f"beam search (width {args.beam})"
     print(
-        f"{args.paragraphs} paragraphs ({len(sent)} sentences), transformer-base model, greedy, {args.decode} tokens each; median of {args.repeat} runs"
+        f"{args.paragraphs} paragraphs ({len(set(texts))} distinct), "
+        f"{len(sentences)} sentences by the splitter "
+        f"({len(set(sentences))} distinct); Tilmash sent {len(sent)} sentences and fallback pieces"
+    )
+    print(
+        f"transformer-base model, {decoding}, {args.decode} tokens per sentence; median of {args.repeat} runs"
     )
     for name, median in medians.items():
         print(f"{name:30s} {median:7.2f} s  {args.paragraphs / median:7.1f} paragraphs/s")
     tilmash_time = medians["tilmash (batched)"]
     print(
-        f"tilmash vs argostranslate: {medians['argostranslate per paragraph'] / tilmash_time:.1f}× the throughput"
+        "tilmash vs argostranslate: "
+        f"{medians['argostranslate per paragraph'] / tilmash_time:.1f}× the throughput "
+        f"at its default threads (ARGOS_INTRA_THREADS={default_intra}), "
+        f"{medians['argostranslate, INTRA_THREADS=1'] / tilmash_time:.1f}× with ARGOS_INTRA_THREADS=1"
     )
     print(
         f"tilmash vs ctranslate2 direct: {100 * (tilmash_time / medians['ctranslate2 direct'] - 1):+.1f} % time"

@@ -1,0 +1,80 @@
+"""Memory: peak RSS of a cold `tilmash run` at 1,000, 4,000 and 10,000 articles × 4 published locales.
+
+Each newsroom has every article reviewed in kk, ru and zh (no machine translation), so all
+four locales publish every article. The figure is the peak resident set of the largest
+process of the run (the main process or a forked worker; shared pages count in each),
+from wait4's rusage. The growth per 1,000 articles between the two largest sizes is the
+slope used to extrapolate to 100,000 (a straight line: the method, not a measurement).
+
+    python -m benchmarks.memory_scale [--sizes 1000,4000,10000] [--jobs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import REPO, SCRATCH
+from benchmarks.newsroom import make_newsroom
+
+GOAL_MIB = 300  # at 10,000 articles × 4 locales
+
+
+def peak_rss(root: Path, jobs: list[str]) -> tuple[float, float]:
+    """(peak RSS in MiB, seconds) of one `tilmash run` of `root`."""
+    command = [sys.executable, "-m", "tilmash", "run", "--quiet", *jobs, str(root)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"tilmash run failed on {root} (exit {process.returncode})")
+    return usage.ru_maxrss / 1024, elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,4000,10000")
+    parser.add_argument("--jobs", type=int, default=None, help="processes (default: every core)")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    measured: dict[int, tuple[float, float]] = {}
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    for size in sizes:
+        with tempfile.TemporaryDirectory(dir=SCRATCH) as scratch:
+            root = Path(scratch) / "newsroom"
+            make_newsroom(root, size)
+            measured[size] = peak_rss(root, jobs)
+        rss, seconds = measured[size]
+        print(
+            f"{size:7d} articles × 4 locales: peak RSS {rss:7.1f} MiB  ({seconds:.1f} s cold run)", flush=True
+        )
+    if len(sizes) >= 2:
+        low, high = sizes[-2], sizes[-1]
+        slope = (measured[high][0] - measured[low][0]) / (high - low) * 1000
+        ratio = measured[high][0] / measured[sizes[0]][0]
+        print(
+            f"growth {slope:.1f} MiB per 1,000 articles between {low} and {high}; "
+            f"{high / sizes[0]:.0f}× the articles take {ratio:.1f}× the memory "
+            f"({'sublinear' if ratio < high / sizes[0] else 'not sublinear'})"
+        )
+        print(
+            f"100,000 articles (extrapolated on that straight line): "
+            f"{measured[high][0] + slope * (100_000 - high) / 1000:.0f} MiB"
+        )
+    if 10_000 in measured:
+        rss = measured[10_000][0]
+        print(
+            f"goal: ≤ {GOAL_MIB} MiB at 10,000 articles; measured {rss:.0f} MiB = {rss / GOAL_MIB:.2f} of it"
+        )
+
+
+if __name__ == "__main__":
+    main()
