@@ -70,6 +70,7 @@ class AtomicWriter:
     def __init__(self) -> None:
         self._staged: list[tuple[Path, Path, bytes | None]] = []
         self.skipped: list[Path] = []  # files someone else changed since they were read
+        self.written: dict[Path, os.stat_result] = {}  # each file renamed into place, as it was then
 
     def write(self, path: Path, data: bytes, expected: bytes | None) -> None:
         """Stage `data` for `path`, which must still hold `expected` (None: not exist) at commit."""
@@ -92,6 +93,7 @@ class AtomicWriter:
                 self.skipped.append(final)
                 continue
             os.replace(temp, final)
+            self.written[final] = os.stat(final)
             written += 1
         for directory in {final.parent for _, final, _ in self._staged}:
             _fsync_dir(directory)

@@ -13,7 +13,7 @@ from tilmash.atomic import AtomicWriter, publish_tree, remove_leftovers, site_ch
 from tilmash.config import Config
 from tilmash.lock import catalog_write_lock, newsroom_lock
 from tilmash.report import RunReport
-from tilmash.state import RunState, inputs_fingerprint, site_fingerprint
+from tilmash.state import RunState, scan_inputs, site_fingerprint
 
 Log = Callable[[str], None]
 
@@ -48,10 +48,10 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
         import_errors = _import(config, options, log)
         state_path = state_dir / "state.json"
         previous = RunState.load(state_path)
-        fingerprint = inputs_fingerprint(config.root, config.packages_dir)
+        inputs = scan_inputs(config.root, config.packages_dir)  # before anything is read
         if (
             not options.dry_run
-            and previous.fingerprint == fingerprint
+            and previous.fingerprint == inputs.fingerprint()
             and config.public_dir.is_dir()
             and previous.site_fingerprint == site_fingerprint(config.public_dir)
         ):
@@ -59,11 +59,14 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
             replayed = RunReport.replay(previous.summary, previous.errors)
             replayed.errors += import_errors
             return replayed
-        report = _full_run(config, options, log)
+        writer = AtomicWriter()
+        report = _full_run(config, options, log, writer)
         report.errors += import_errors
         if not options.dry_run and not report.deferred:  # a deferred catalog must not look up to date
+            # What the run read at its start, plus only what it wrote itself: a file saved
+            # while the run worked stays new to the next run.
             RunState(
-                inputs_fingerprint(config.root, config.packages_dir),
+                inputs.with_written(config.root, writer.written).fingerprint(),
                 site_fingerprint(config.public_dir),
                 report.errors,
                 report.as_dict(),
@@ -90,7 +93,7 @@ def _import(config: Config, options: RunOptions, log: Log) -> list[str]:
     return []
 
 
-def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
+def _full_run(config: Config, options: RunOptions, log: Log, writer: AtomicWriter) -> RunReport:
     # The stages are imported here, not at the top: a no-op run (the common case under
     # cron) then never loads Jinja2, the Markdown parser or the MT engine.
     from tilmash.parallel import available_cores, fork_map
@@ -115,7 +118,6 @@ def _full_run(config: Config, options: RunOptions, log: Log) -> RunReport:
         articles, synced = prepared.articles, prepared.synced
         fields.update(articles=len(articles), errors=len(report.errors))
     filled: dict[str, int] = {}
-    writer = AtomicWriter()
     if synced:  # the MT engines and their libraries load only for a newsroom with target locales
         from tilmash.machine import machine_translate
         from tilmash.translate.pretranslate import pending_messages

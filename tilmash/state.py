@@ -5,21 +5,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tilmash import __version__
 from tilmash.atomic import write_atomic
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
-def _tree_entries(directory: Path) -> list[str]:
-    """`name\0size\0mtime` of every visible file below `directory` (os.scandir: one stat each)."""
-    entries: list[str] = []
-    pending = [(str(directory), "")]
+def _tree_entries(directory: Path, prefix: str = "") -> dict[str, str]:
+    """`name` → `size\0mtime` of every visible file below `directory` (os.scandir: one stat each)."""
+    entries: dict[str, str] = {}
+    pending = [(str(directory), prefix)]
     while pending:
-        folder, prefix = pending.pop()
+        folder, base = pending.pop()
         try:
             scanned = list(os.scandir(folder))
         except (FileNotFoundError, NotADirectoryError):
@@ -28,30 +29,67 @@ def _tree_entries(directory: Path) -> list[str]:
             if entry.name.startswith("."):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                pending.append((entry.path, f"{prefix}{entry.name}/"))
+                pending.append((entry.path, f"{base}{entry.name}/"))
             elif entry.is_file():
                 stat = entry.stat()
-                entries.append(f"{prefix}{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}")
-    return sorted(entries)
+                entries[f"{base}{entry.name}"] = f"{stat.st_size}\0{stat.st_mtime_ns}"
+    return entries
 
 
-def inputs_fingerprint(root: Path, packages_dir: Path | None, extra: str = "") -> str:
-    """Hash of the names, sizes and mtimes of everything a run reads, plus Tilmash's version.
+INPUT_DIRS = ("sources", "i18n", "static")
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a run read at its start: the config, the models and a stat line per input file.
+
+    Recorded when the run begins, so a file saved while the run works is still new to the
+    next run; only the files the run wrote itself are folded in afterwards (`with_written`).
+    """
+
+    header: bytes
+    files: dict[str, str]  # "sources/x.md" → "size\0mtime_ns"
+
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256(self.header)
+        for name in sorted(self.files):
+            digest.update(f"{name}\0{self.files[name]}\n".encode())
+        return digest.hexdigest()
+
+    def with_written(self, root: Path, written: Mapping[Path, os.stat_result]) -> Inputs:
+        """These inputs plus the files the run wrote, as they were right after it wrote them."""
+        files = dict(self.files)
+        for path, stat in written.items():
+            try:
+                name = path.relative_to(root).as_posix()
+            except ValueError:
+                continue
+            if name.split("/", 1)[0] in INPUT_DIRS:
+                files[name] = f"{stat.st_size}\0{stat.st_mtime_ns}"
+        return Inputs(self.header, files)
+
+
+def scan_inputs(root: Path, packages_dir: Path | None, extra: str = "") -> Inputs:
+    """Names, sizes and mtimes of everything a run reads, plus the config's bytes and Tilmash's version.
 
     Any edit to a source, catalog, static file, the config or the installed models changes it.
     """
-    digest = hashlib.sha256()
-    digest.update(f"{STATE_VERSION}\0{__version__}\0{extra}\n".encode())
     config = root / "tilmash.toml"
-    digest.update(config.read_bytes() if config.is_file() else b"")
-    for name in ("sources", "i18n", "static"):
-        digest.update(f"[{name}]\n".encode())
-        digest.update("\n".join(_tree_entries(root / name)).encode())
+    header = f"{STATE_VERSION}\0{__version__}\0{extra}\n".encode()
+    header += config.read_bytes() if config.is_file() else b""
     if packages_dir is not None and packages_dir.is_dir():
-        digest.update(
-            "\n".join(sorted(f"{p.name}\0{p.stat().st_mtime_ns}" for p in packages_dir.iterdir())).encode()
-        )
-    return digest.hexdigest()
+        header += "\n".join(
+            sorted(f"{p.name}\0{p.stat().st_mtime_ns}" for p in packages_dir.iterdir())
+        ).encode()
+    files: dict[str, str] = {}
+    for name in INPUT_DIRS:
+        files |= _tree_entries(root / name, f"{name}/")
+    return Inputs(header, files)
+
+
+def inputs_fingerprint(root: Path, packages_dir: Path | None, extra: str = "") -> str:
+    """The fingerprint of the inputs as they are now."""
+    return scan_inputs(root, packages_dir, extra).fingerprint()
 
 
 @dataclass(slots=True)
@@ -85,4 +123,5 @@ class RunState:
 
 def site_fingerprint(site: Path) -> str:
     """Names, sizes and mtimes of the published site: someone editing public/ forces a rebuild."""
-    return hashlib.sha256("\n".join(_tree_entries(site)).encode()).hexdigest()
+    entries = _tree_entries(site)
+    return hashlib.sha256("\n".join(f"{k}\0{v}" for k, v in sorted(entries.items())).encode()).hexdigest()
