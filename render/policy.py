@@ -33,9 +33,16 @@ def source_edition(article: Article, locale: str) -> LocalizedArticle:
 
 
 def localize(
-    article: Article, locale: str, catalog: Catalog | None, policy: PublishPolicy
+    article: Article,
+    locale: str,
+    catalog: Catalog | None,
+    policy: PublishPolicy,
+    withheld: frozenset[str] = frozenset(),
 ) -> LocalizedArticle | None:
-    """The article in `locale`, or None when the policy does not allow publishing it yet."""
+    """The article in `locale`, or None when the policy does not allow publishing it yet.
+
+    `withheld` units failed the publish gate: they count as not translated.
+    """
     if catalog is None:
         return None
     reviewed: dict[str, str] = {}
@@ -43,7 +50,7 @@ def localize(
     units = [b for b in article.blocks if b.translatable]
     for block in units:
         message = catalog.get(block.text, context=block.id)
-        if message is None or not message.string:
+        if message is None or not message.string or block.id in withheld:
             continue
         (reviewed if is_reviewed(message) else machine)[block.id] = str(message.string)
     share = 100 * len(reviewed) / len(units) if units else 100

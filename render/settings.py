@@ -23,10 +23,15 @@ def _parsed_locale(identifier: str) -> Locale:
 
 @dataclass(frozen=True, slots=True)
 class PublishPolicy:
-    """`reviewed`: every unit reviewed; `threshold`: at least N% reviewed; `machine`: anything translated."""
+    """`reviewed`: every unit reviewed; `threshold`: at least N% reviewed; `machine`: anything translated.
+
+    `block_on` names the QA checks whose failure keeps a translation off the site (the
+    publish gate); None means every error-level check.
+    """
 
     mode: PolicyMode = "reviewed"
     threshold: int = 100
+    block_on: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

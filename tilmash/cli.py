@@ -108,17 +108,19 @@ def _cmd_check(args: argparse.Namespace) -> int:
         return exit_codes.USAGE
     report = check_newsroom(config, args.locale)
     shown = [p for p in report.problems if args.fuzzy or p.check != "fuzzy"]
+    blocking = set(map(id, report.blocking))
     if args.json:
+        problems = [p.as_dict() | {"blocks_publication": id(p) in blocking} for p in shown]
         print(
             json.dumps(
-                {"ok": not report.failed, "problems": [p.as_dict() for p in shown], "errors": report.errors},
+                {"ok": not report.failed, "problems": problems, "errors": report.errors},
                 ensure_ascii=False,
                 indent=2,
             )
         )
     else:
         for problem in shown:
-            print(problem)
+            print(f"{problem} (blocks publication)" if id(problem) in blocking else problem)
         errors = sum(p.severity == "error" for p in shown)
         fuzzy = sum(p.check == "fuzzy" for p in report.problems)
         print(

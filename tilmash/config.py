@@ -75,6 +75,17 @@ LOCALES = Value(
 ENGINE = Value(f"one of {', '.join(map(repr, ENGINE_KINDS))} or 'ct2:NAME'", _is_engine)
 
 
+def _is_check_list(value: Any) -> bool:
+    from tilmash.i18n.gate import unknown_checks  # imported only when the key is set: no-op runs stay fast
+
+    return isinstance(value, list) and all(isinstance(v, str) for v in value) and not unknown_checks(value)
+
+
+CHECK_NAMES = Value(
+    'a list of QA check names like ["markup", "urls"] (see `tilmash check --list`)', _is_check_list
+)
+
+
 def one_of(*choices: str) -> Value:
     return Value(f"one of {', '.join(map(repr, choices))}", lambda v: v in choices)
 
@@ -95,7 +106,13 @@ SCHEMA = Table(
         "babel_locales": Table(any_key=TEXT),
         "engines": Table({"default": ENGINE}, any_key=ENGINE),
         "argos_codes": Table(any_key=TEXT),
-        "publish": Table({"policy": one_of("reviewed", "threshold", "machine"), "threshold": PERCENT}),
+        "publish": Table(
+            {
+                "policy": one_of("reviewed", "threshold", "machine"),
+                "threshold": PERCENT,
+                "block_on": CHECK_NAMES,
+            }
+        ),
         "runtime": Table(
             {
                 "device": one_of("cpu", "cuda", "auto"),
@@ -238,6 +255,8 @@ def load_config(root: Path, environ: Mapping[str, str] | None = None) -> Config:
                 f"expected 'default' or a locale of [site] locales."
             )
     publish = {"mode" if key == "policy" else key: value for key, value in data.get("publish", {}).items()}
+    if "block_on" in publish:
+        publish["block_on"] = tuple(publish["block_on"])
     memory = data.get("translation_memory", {})
     optional: dict[str, Any] = {}  # only what the file sets: the defaults are Config's
     if "exact_as_reviewed" in memory:

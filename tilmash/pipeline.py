@@ -181,14 +181,57 @@ def prepare(config: Config, report: RunReport, now: dt.datetime, mapper: Mapper 
     return Prepared(articles, templates, changed_templates, synced)
 
 
+def _written_lines(catalog: Catalog, path: Path) -> dict[str | None, int]:
+    """msgctxt → line of its entry in the catalog as this run writes it (for error lines)."""
+    return {m.context: m.lineno or 0 for m in parse_catalog(render_catalog(catalog), path)}
+
+
+def gate(config: Config, state: LocaleCatalogs, report: RunReport) -> dict[str, frozenset[str]]:
+    """Per article, the reviewed units whose translation the publish gate keeps off the site.
+
+    Each is an error (`file:line: error [check] message`): someone approved it, and it
+    counts as not reviewed. Machine output is never reviewed; the policy decides on it.
+    """
+    from tilmash.i18n.gate import blocked, blocking_checks
+    from tilmash.quality import check_context
+
+    block_on = blocking_checks(config.policy.block_on)
+    context = check_context(config, state.locale)
+    withheld: dict[str, frozenset[str]] = {}
+    for slug, catalog in state.catalogs.items():
+        found = {
+            message.context: verdicts
+            for message in catalog
+            if message.context and is_reviewed(message) and (verdicts := blocked(message, context, block_on))
+        }
+        if not found:
+            continue
+        withheld[slug] = frozenset(found)
+        path = config.catalog_path(state.locale, slug)
+        lines = _written_lines(catalog, path)
+        where = path.relative_to(config.root)
+        report.errors += [
+            f"{where}:{lines.get(unit, 0)}: error [{v.check.name}] {v.message} "
+            "(reviewed, but not published until fixed)"
+            for unit, verdicts in found.items()
+            for v in verdicts
+        ]
+    return withheld
+
+
 def editions_of(
-    config: Config, articles: list[Article], synced: dict[str, LocaleCatalogs]
+    config: Config, articles: list[Article], synced: dict[str, LocaleCatalogs], report: RunReport
 ) -> dict[str, list[LocalizedArticle]]:
+    """What each locale publishes: the policy applied to every catalog, after the publish gate."""
     editions: dict[str, list[LocalizedArticle]] = {
         config.site.source_locale: [source_edition(a, config.site.source_locale) for a in articles]
     }
     for locale, state in synced.items():
-        localized = (localize(a, locale, state.catalogs.get(a.slug), config.policy) for a in articles)
+        withheld = gate(config, state, report)
+        localized = (
+            localize(a, locale, state.catalogs.get(a.slug), config.policy, withheld.get(a.slug, frozenset()))
+            for a in articles
+        )
         editions[locale] = [e for e in localized if e is not None]
     return editions
 
@@ -234,6 +277,6 @@ def status(config: Config) -> RunReport:
     """What `run` would publish now, without machine translation and without writing."""
     report = RunReport()
     prepared = prepare(config, report, dt.datetime.now(dt.UTC))
-    editions = editions_of(config, prepared.articles, prepared.synced)
+    editions = editions_of(config, prepared.articles, prepared.synced, report)
     report.locales = locale_reports(config, prepared.articles, prepared.synced, editions)
     return report

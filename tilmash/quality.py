@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from tilmash.config import Config
 from tilmash.i18n import CatalogError, read_catalog
-from tilmash.i18n.checks import CheckContext, Problem, check_catalog
+from tilmash.i18n.checks import CheckContext, Problem
+from tilmash.i18n.gate import blocking_checks, verdicts
 from tilmash.translate.glossary import GlossaryError, load_glossary
 
 
@@ -14,10 +15,11 @@ from tilmash.translate.glossary import GlossaryError, load_glossary
 class CheckReport:
     problems: list[Problem] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # catalogs or glossaries that could not be read
+    blocking: list[Problem] = field(default_factory=list)  # the problems the publish gate blocks on
 
     @property
     def failed(self) -> bool:
-        return bool(self.errors) or any(p.severity == "error" for p in self.problems)
+        return bool(self.errors) or bool(self.blocking)
 
 
 def glossary_terms(config: Config, locale: str) -> tuple[tuple[str, str], ...]:
@@ -25,19 +27,40 @@ def glossary_terms(config: Config, locale: str) -> tuple[tuple[str, str], ...]:
     return tuple((term.source, term.target) for term in glossary.terms)
 
 
+def check_context(config: Config, locale: str, errors: list[str] | None = None) -> CheckContext:
+    """What the checks need to know about `locale`; an unreadable glossary is reported in `errors`."""
+    try:
+        return CheckContext(locale, glossary_terms(config, locale))
+    except GlossaryError as error:
+        if errors is not None:
+            errors.append(str(error))
+        return CheckContext(locale)
+
+
 def check_newsroom(config: Config, locales: list[str] | None = None) -> CheckReport:
+    """Every problem of every catalog, each marked when the publish gate blocks on it."""
     report = CheckReport()
+    block_on = blocking_checks(config.policy.block_on)
     for locale in locales or list(config.target_locales):
-        try:
-            context = CheckContext(locale, glossary_terms(config, locale))
-        except GlossaryError as error:
-            report.errors.append(str(error))
-            context = CheckContext(locale)
+        context = check_context(config, locale, report.errors)
         for path in sorted((config.i18n_dir / locale).glob("*.po")):
             try:
                 catalog = read_catalog(path, config.babel_locale(locale))
             except CatalogError as error:
                 report.errors.append(str(error))
                 continue
-            report.problems.extend(check_catalog(catalog, path.relative_to(config.root), context))
+            where = path.relative_to(config.root)
+            for message in catalog:
+                for verdict in verdicts(message, context, block_on):
+                    problem = Problem(
+                        verdict.check.name,
+                        verdict.check.severity,
+                        where,
+                        message.lineno or 0,
+                        verdict.message,
+                        str(message.id),
+                    )
+                    report.problems.append(problem)
+                    if verdict.blocks:
+                        report.blocking.append(problem)
     return report

@@ -170,7 +170,7 @@ def _full_run(config: Config, options: RunOptions, log: Log, writer: AtomicWrite
         for p in report.deferred
     ]
     with stage(log, "render") as fields:
-        editions = editions_of(config, articles, synced)
+        editions = editions_of(config, articles, synced, report)
         files = build_site(config.site, editions, ui, static_assets(config.root / "static"), mapper)
         fields["files"] = len(files)
     with stage(log, "publish") as fields:

@@ -18,7 +18,8 @@ from babel.messages.catalog import Catalog, Message
 from tilmash.atomic import write_atomic
 from tilmash.config import Config
 from tilmash.i18n import catalog_progress, is_machine, is_reviewed, parse_catalog, render_catalog
-from tilmash.i18n.checks import CheckContext, check_message
+from tilmash.i18n.checks import CheckContext
+from tilmash.i18n.gate import blocked, blocking_checks, verdicts
 from tilmash.i18n.progress import Progress
 from tilmash.lock import catalog_write_lock
 from tilmash.pipeline import UI_CATALOG
@@ -61,6 +62,7 @@ class EntryView:
     line: int
     comments: list[str]
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # severity, check, message
+    blocked: bool = False  # the publish gate keeps this translation off the site
     suggestion: Suggestion | None = None
     preview: str = ""
 
@@ -74,6 +76,7 @@ class SaveOutcome:
 class ReviewStore:
     def __init__(self, config: Config) -> None:
         self.config = config
+        self.block_on = blocking_checks(config.policy.block_on)  # the publish gate's checks
 
     def _path(self, locale: str, slug: str) -> Path:
         if locale not in self.config.target_locales or not (slug == UI_CATALOG or SLUG_RE.match(slug)):
@@ -169,11 +172,9 @@ class ReviewStore:
                 line=message.lineno or 0,
                 comments=list(message.auto_comments),
             )
-            view.problems = [
-                (check.severity, check.name, text)
-                for check, text in check_message(message, context)
-                if check.name != "fuzzy"
-            ]
+            found = [v for v in verdicts(message, context, self.block_on) if v.check.name != "fuzzy"]
+            view.problems = [(v.check.severity, v.check.name, v.message) for v in found]
+            view.blocked = any(v.blocks for v in found)
             if not is_reviewed(message):
                 suggestion = memory.closest(message.id, 0.6)
                 view.suggestion = (
@@ -230,8 +231,9 @@ class ReviewStore:
             for message in catalog:
                 if not message.id or not message.fuzzy or not message.string or message.context not in tokens:
                     continue
-                errors = [c for c, _ in check_message(message, context) if c.severity == "error"]
-                if entry_token(message) != tokens[message.context] or errors:
+                if entry_token(message) != tokens[message.context] or blocked(
+                    message, context, self.block_on
+                ):
                     skipped += 1
                     continue
                 message.flags.discard("fuzzy")
