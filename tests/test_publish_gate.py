@@ -45,13 +45,24 @@ def test_reviewed_russian_in_a_kazakh_catalog_is_not_published(newsroom):
     )
     result = run_cli("run", newsroom)
     assert result.code == 1
-    assert f"error: i18n/kk/student-satellite.po:{line}: error [script] no Kazakh letters" in result.stderr, (
+    assert f"error: i18n/kk/student-satellite.po:{line}: error [language] Russian words" in result.stderr, (
         result.stderr
     )
     assert not (newsroom / "public" / "kk" / "student-satellite.html").exists()
     assert "student-satellite" not in (newsroom / "public" / "kk" / "atom.xml").read_text(encoding="utf-8")
     assert (newsroom / "public" / "ru" / "student-satellite.html").exists()  # the other locales go on
     assert json.loads(run_cli("status", newsroom, "--json").stdout)["locales"][1]["published"] == 2
+
+
+def test_latin_look_alike_letters_block_a_reviewed_unit(newsroom):
+    catalog = newsroom / "i18n" / "kk" / "student-satellite.po"
+    text = catalog.read_text(encoding="utf-8")
+    assert "деп аталған спутниктің" in text
+    catalog.write_text(text.replace("деп аталған спутниктің", "деп aтaлғaн спутниктің"), encoding="utf-8")
+    result = run_cli("run", newsroom)
+    assert result.code == 1
+    assert "error [mixed-script]" in result.stderr and "aтaлғaн" in result.stderr, result.stderr
+    assert not (newsroom / "public" / "kk" / "student-satellite.html").exists()
 
 
 def test_a_reviewed_broken_placeholder_is_an_error_not_a_silent_loss(newsroom):
@@ -100,9 +111,7 @@ def test_check_marks_the_problems_that_block_publication(newsroom):
     assert re.search(
         r"error \[script\] most letters are Latin.* \(blocks publication\)$", result.stdout, re.M
     )
-    assert re.search(
-        r"warning \[numbers\] number 450 .*changed$", result.stdout, re.M
-    )  # warnings never block
+    assert re.search(r"warning \[length\] .*for kk\)$", result.stdout, re.M)  # warnings never block
     problems = json.loads(run_cli("check", newsroom, "--json").stdout)["problems"]
     assert {p["check"] for p in problems if p["blocks_publication"]} == {"script"}
 
