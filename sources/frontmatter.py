@@ -7,7 +7,8 @@ from typing import Any
 import yaml
 
 FENCE = "---"
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10× faster
+MAX_FRONT_MATTER = 64 * 1024  # characters: a title, a summary and a few tags need a few hundred
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10× faster
 
 
 class FrontMatterError(ValueError):
@@ -16,6 +17,33 @@ class FrontMatterError(ValueError):
     def __init__(self, message: str, line: int) -> None:
         super().__init__(message)
         self.line = line
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """Safe loading where an impossible date is a YAML error with its position, not a crash."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a valid date", node.start_mark
+        ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def _refuse_aliases(text: str) -> None:
+    """Aliases (`*name`) can make 300 bytes expand to gigabytes; front matter never needs them."""
+    if "*" not in text:  # no alias without an asterisk: skip the extra parse
+        return
+    for event in yaml.parse(text, Loader=_BASE_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            raise FrontMatterError(
+                "front matter must not use YAML aliases (*name)", event.start_mark.line + 2
+            )
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
@@ -27,8 +55,14 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() in (FENCE, "..."))
     except StopIteration:
         raise FrontMatterError("front matter is not closed by a '---' line", 1) from None
+    source = "\n".join(lines[1:end])
+    if len(source) > MAX_FRONT_MATTER:
+        raise FrontMatterError(f"front matter is longer than {MAX_FRONT_MATTER // 1024} KB", 2)
     try:
-        meta = yaml.load("\n".join(lines[1:end]), Loader=_SAFE_LOADER)
+        _refuse_aliases(source)
+        meta = yaml.load(source, Loader=_Loader)
+    except FrontMatterError:
+        raise
     except yaml.YAMLError as error:
         # The context mark points at the construct left open (a "[" or a quote), which is
         # where the author has to look; the problem mark is where the parser gave up.
@@ -36,6 +70,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
         line = mark.line + 2 if mark is not None else 2
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise FrontMatterError(f"front matter is not valid YAML: {problem}", line) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:  # e.g. nesting too deep
+        raise FrontMatterError(f"front matter cannot be read: {error}", 2) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

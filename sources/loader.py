@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from tilmash.sources.controls import control_warning, strip_controls
 from tilmash.sources.frontmatter import FrontMatterError, split_front_matter
 from tilmash.sources.html_source import read_html_article
 from tilmash.sources.model import Article, Block, SourceError
@@ -18,6 +19,13 @@ from tilmash.sources.segment import segment
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 HTML_SUFFIXES = (".html", ".htm")
 SOURCE_SUFFIXES = (".md", *HTML_SUFFIXES)
+# Limits that keep one article's cost near its size (README: "Bad input"); past them the
+# article is reported and skipped, never half-published.
+MAX_ARTICLE_BYTES = 1_000_000
+MAX_UNITS = 2_000
+MAX_UNIT_CHARS = 20_000
+MAX_TAGS = 50
+MAX_TAG_CHARS = 100
 
 
 class SourceProblem(Exception):
@@ -62,18 +70,49 @@ def _required_text(meta: dict[str, Any], key: str) -> str:
     return " ".join(str(value).split())
 
 
-def _decode(raw: bytes) -> str:
+def _decode(raw: bytes) -> tuple[str, list[int]]:
+    """The file's text, without characters no page may hold, and the lines they were on."""
+    if len(raw) > MAX_ARTICLE_BYTES:
+        raise SourceProblem(f"is larger than {MAX_ARTICLE_BYTES:,} bytes: split it into several articles")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise SourceProblem(f"not valid UTF-8 (byte {error.start})", line) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+    return strip_controls(text.removeprefix("\ufeff").replace("\r\n", "\n"))
+
+
+def _tags(value: Any, line: int) -> tuple[str, ...]:
+    """`tags: [a, b]` or `tags: a, b`; anything else is the author's mistake, said so."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or any(isinstance(t, (list, dict)) for t in value):
+        raise SourceProblem("'tags' must be a list like [energy, research] or 'energy, research'", line)
+    tags = tuple(dict.fromkeys(" ".join(str(t).split()) for t in value if t is not None and str(t).strip()))
+    if len(tags) > MAX_TAGS:
+        raise SourceProblem(f"more than {MAX_TAGS} tags", line)
+    return tuple(t if len(t) <= MAX_TAG_CHARS else t[:MAX_TAG_CHARS].rstrip() + "…" for t in tags)
+
+
+def _check_units(blocks: list[Block]) -> None:
+    if len(blocks) > MAX_UNITS:
+        raise SourceProblem(
+            f"has {len(blocks):,} units, more than {MAX_UNITS:,}: split it into several articles"
+        )
+    for block in blocks:
+        if len(block.text) > MAX_UNIT_CHARS:
+            raise SourceProblem(
+                f"this {block.kind} has {len(block.text):,} characters, more than {MAX_UNIT_CHARS:,}",
+                block.line,
+            )
 
 
 def parse_article(path: Path, raw: bytes, slug_hint: str) -> Article:
     """Parse one Markdown (or, by suffix, HTML) article; SourceProblem names the line where known."""
-    text = _decode(raw)
+    text, stripped = _decode(raw)
+    warnings = (f"{path}:{stripped[0]}: {control_warning(stripped)}",) if stripped else ()
     if path.suffix in HTML_SUFFIXES:
         try:
             meta, body, body_line = read_html_article(text)
@@ -85,11 +124,18 @@ def parse_article(path: Path, raw: bytes, slug_hint: str) -> Article:
             meta, body, body_line = split_front_matter(text)
         except FrontMatterError as error:
             raise SourceProblem(str(error), error.line) from None
-    return _article(path, raw, text, meta, body, body_line, slug_hint)
+    return _article(path, raw, text, meta, body, body_line, slug_hint, warnings)
 
 
 def _article(
-    path: Path, raw: bytes, text: str, meta: dict[str, Any], body: str, body_line: int, slug_hint: str
+    path: Path,
+    raw: bytes,
+    text: str,
+    meta: dict[str, Any],
+    body: str,
+    body_line: int,
+    slug_hint: str,
+    warnings: tuple[str, ...] = (),
 ) -> Article:
     title = _required_text(meta, "title")
     if "date" not in meta or meta["date"] in (None, ""):
@@ -106,14 +152,13 @@ def _article(
             f"slug {slug!r} must be lowercase letters, digits and '-' (it becomes a file name)",
             _key_line(text, "slug") or 1,
         )
-    tags = meta.get("tags") or []
-    if isinstance(tags, str):
-        tags = [t.strip() for t in tags.split(",")]
+    tags = _tags(meta.get("tags"), _key_line(text, "tags") or 1)
     summary = " ".join(str(meta.get("summary") or "").split())
     blocks, template = segment(body, body_line)
     head = [Block("title", "title", title, _key_line(text, "title") or 1)]
     if summary:
         head.append(Block("summary", "summary", summary, _key_line(text, "summary") or 1))
+    _check_units(head + blocks)
     return Article(
         slug=slug,
         title=title,
@@ -121,11 +166,12 @@ def _article(
         date=date,
         updated=updated,
         author=" ".join(str(meta.get("author") or "").split()),
-        tags=tuple(str(t) for t in tags if str(t).strip()),
+        tags=tags,
         source_path=path,
         content_hash=hashlib.sha256(raw).hexdigest(),
         blocks=tuple(head + blocks),
         body_template=template,
+        warnings=warnings,
     )
 
 
@@ -133,8 +179,20 @@ def source_files(directory: Path) -> list[Path]:
     """The article files of `directory`, sorted by name (which decides who keeps a duplicate slug)."""
     with os.scandir(directory) as entries:
         return sorted(
-            Path(e.path) for e in entries if os.path.splitext(e.name)[1] in SOURCE_SUFFIXES and e.is_file()
+            Path(e.path)
+            for e in entries
+            if os.path.splitext(e.name)[1] in SOURCE_SUFFIXES
+            and not _is_dir(e)
+            and not e.name.startswith(".")
         )
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """A symlink loop is not a directory: it is read, and reported, like any unreadable file."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def read_source(path: Path) -> Article | SourceError:

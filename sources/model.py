@@ -82,6 +82,7 @@ class Article:
     blocks: tuple[Block, ...]
     body_template: str
     updated: dt.datetime | None = None
+    warnings: tuple[str, ...] = ()  # `FILE:LINE: message` lines for what was repaired on reading
 
     def block(self, unit_id: str) -> Block:
         for block in self.blocks:

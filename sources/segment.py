@@ -14,6 +14,7 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from tilmash.sources.model import Block, Placeholder
+from tilmash.sources.placeholders import PLACEHOLDER_RE
 
 SLOT_TAG = "tilmash-unit"
 
@@ -66,13 +67,13 @@ def _inline_to_unit(children: Sequence[Token], line: int, units: _Units) -> tupl
     placeholders: list[Placeholder] = []
     open_numbers: list[int] = []
     skip_until_close = False
-    for token in children:
+    for index, token in enumerate(children):
         if skip_until_close:
             skip_until_close = token.type != "link_close"
             continue
         number = len(placeholders) + 1
         if token.type == "text":
-            parts.append(token.content)
+            _literal_text(token.content, parts, placeholders)
         elif token.type == "softbreak":
             parts.append(" ")
         elif token.type == "hardbreak":
@@ -85,7 +86,11 @@ def _inline_to_unit(children: Sequence[Token], line: int, units: _Units) -> tupl
             href = str(token.attrs.get("href", ""))
             placeholders.append(
                 Placeholder(
-                    number, "a", (("href", href),), content=_autolink_text(token, children), paired=False
+                    number,
+                    "a",
+                    (("href", href),),
+                    content=_autolink_text(token, children[index + 1 :]),
+                    paired=False,
                 )
             )
             parts.append(f"<{number}/>")
@@ -111,11 +116,29 @@ def _inline_to_unit(children: Sequence[Token], line: int, units: _Units) -> tupl
     return " ".join("".join(parts).split()), placeholders
 
 
-def _autolink_text(link_open: Token, children: Sequence[Token]) -> str:
-    start = list(children).index(link_open)
-    return "".join(t.content for t in children[start + 1 :] if t.type == "text")[:2048] or str(
-        link_open.attrs.get("href", "")
-    )
+def _literal_text(text: str, parts: list[str], placeholders: list[Placeholder]) -> None:
+    """Add English text; a literal `<7>` or `</2>` in it becomes a placeholder of its own.
+
+    Otherwise it would be read as placeholder 7 everywhere later (checks, MT, rendering).
+    """
+    position = 0
+    for match in PLACEHOLDER_RE.finditer(text):
+        number = len(placeholders) + 1
+        placeholders.append(Placeholder(number, "span", content=match.group(0), paired=False))
+        parts += [text[position : match.start()], f"<{number}/>"]
+        position = match.end()
+    parts.append(text[position:])
+
+
+def _autolink_text(link_open: Token, following: Sequence[Token]) -> str:
+    """The visible text of an autolink: its text tokens up to the link's close."""
+    shown = []
+    for token in following:
+        if token.type == "link_close":
+            break
+        if token.type == "text":
+            shown.append(token.content)
+    return "".join(shown)[:2048] or str(link_open.attrs.get("href", ""))
 
 
 def _slot(unit: str) -> Token:

@@ -37,6 +37,8 @@ def _print_report(report: RunReport, as_json: bool, quiet: bool = False, by_arti
                 print(f"note: {note}")
         if not quiet:
             print(summary_table(report, by_article))
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
 

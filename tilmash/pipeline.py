@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -27,10 +28,12 @@ from tilmash.i18n import (
     template_version,
 )
 from tilmash.parallel import Mapper
+from tilmash.render.pages import article_path
 from tilmash.render.policy import LocalizedArticle, localize, source_edition
 from tilmash.render.ui import UI_DOMAIN, shipped_translations, ui_template
 from tilmash.report import LocaleReport, RunReport
 from tilmash.sources import Article, SourceError, collect_sources, read_source, source_files
+from tilmash.sources.controls import control_warning, strip_controls
 
 UI_CATALOG = f"_{UI_DOMAIN}"  # cannot clash with an article: slugs start with a letter or digit
 
@@ -45,19 +48,48 @@ class LocaleCatalogs:
     broken: set[str] = field(default_factory=set)
 
 
+def clean_translations(catalog: Catalog, path: Path) -> list[str]:
+    """Remove characters no page may hold from every translation; a warning per entry touched."""
+    warnings = []
+    for message in catalog:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        cleaned = tuple(strip_controls(s)[0] if s else s for s in strings)
+        if cleaned != strings:
+            message.string = cleaned if isinstance(message.string, tuple) else cleaned[0]
+            warnings.append(f"{path}:{message.lineno or 1}: {control_warning([message.lineno or 1])}")
+    return warnings
+
+
+def read_catalog(path: Path, locale: str, config: Config, report: RunReport) -> tuple[Catalog, bytes] | None:
+    """A catalog and its bytes; None (with an error) when it cannot be read or parsed.
+
+    A catalog path that is a directory, unreadable or a symlink loop is the same kind of
+    problem as a syntax error: reported, left alone, and only its article is held back.
+    """
+    try:
+        data = path.read_bytes()
+        catalog = parse_catalog(data, path, config.babel_locale(locale))
+    except CatalogError as error:
+        report.errors.append(f"{error} (catalog left untouched; fix it and run again)")
+        return None
+    except OSError as error:
+        report.errors.append(f"{path}: cannot be read: {error.strerror or error} (catalog left untouched)")
+        return None
+    report.warnings += clean_translations(catalog, path)
+    return catalog, data
+
+
 def _read_existing(config: Config, locale: str, slugs: list[str], report: RunReport) -> LocaleCatalogs:
     result = LocaleCatalogs(locale)
     for slug in slugs:
         path = config.catalog_path(locale, slug)
-        if not path.exists():
+        if not os.path.lexists(path):
             continue
-        try:
-            data = path.read_bytes()
-            result.catalogs[slug] = parse_catalog(data, path, config.babel_locale(locale))
-            result.on_disk[slug] = data
-        except CatalogError as error:
-            report.errors.append(f"{error} (catalog left untouched; fix it and run again)")
+        read = read_catalog(path, locale, config, report)
+        if read is None:
             result.broken.add(slug)
+        else:
+            result.catalogs[slug], result.on_disk[slug] = read
     return result
 
 
@@ -94,6 +126,7 @@ class Prepared:
     templates: dict[str, Catalog]  # slug → the article's POT (built only when there are target locales)
     changed_templates: dict[str, tuple[bytes, bytes | None]]  # slug → new POT, the one on disk
     synced: dict[str, LocaleCatalogs]
+    held: list[str] = field(default_factory=list)  # pages of skipped articles: their last version stays
 
 
 def catalog_changed(catalog: Catalog, old: bytes | None) -> bool:
@@ -117,14 +150,12 @@ def sync_ui(
 ) -> Catalog | None:
     """The newsroom's UI catalog for `locale`, seeded from Tilmash's shipped translations."""
     path = config.catalog_path(locale, UI_CATALOG)
-    old = path.read_bytes() if path.exists() else None
-    existing = None
-    if old is not None:
-        try:
-            existing = parse_catalog(old, path, config.babel_locale(locale))
-        except CatalogError as error:
-            report.errors.append(f"{error} (catalog left untouched; fix it and run again)")
+    old = existing = None
+    if os.path.lexists(path):
+        read = read_catalog(path, locale, config, report)
+        if read is None:
             return None
+        existing, old = read
     catalog, _ = sync_catalog(
         ui_template(), existing, config.babel_locale(locale), shipped_translations(locale)
     )
@@ -170,6 +201,7 @@ def prepare(config: Config, report: RunReport, now: dt.datetime, mapper: Mapper 
     parsed = list(mapper(partial(_source_and_template, config=config, now=now), paths))
     articles, source_errors = collect_sources(article for article, _ in parsed)
     report.errors.extend(str(e) for e in source_errors)
+    report.warnings.extend(w for a in articles for w in a.warnings)
     kept = set(map(id, articles))  # a duplicate slug's POT goes with the file that keeps the slug
     changed_templates = {a.slug: pot for a, pot in parsed if id(a) in kept and pot is not None}
     templates = {}
@@ -178,7 +210,25 @@ def prepare(config: Config, report: RunReport, now: dt.datetime, mapper: Mapper 
             a.slug: article_template(a, a.source_path.relative_to(config.root).as_posix()) for a in articles
         }
     synced = {locale: sync_locale(config, locale, templates, report) for locale in config.target_locales}
-    return Prepared(articles, templates, changed_templates, synced)
+    held = [
+        article_path(locale, error.path.stem.lower())
+        for error in source_errors
+        for locale in config.site.locales
+    ]
+    held += [article_path(locale, slug) for locale, state in synced.items() for slug in sorted(state.broken)]
+    return Prepared(articles, templates, changed_templates, synced, held)
+
+
+def held_pages(site: Path, held: list[str], files: dict[str, bytes]) -> dict[str, bytes]:
+    """The published version of each held page that this run does not produce itself."""
+    kept = {}
+    for relative in held:
+        if relative not in files:
+            try:
+                kept[relative] = (site / relative).read_bytes()
+            except OSError:  # never published, or gone: nothing to keep
+                continue
+    return kept
 
 
 def _written_lines(catalog: Catalog, path: Path) -> dict[str | None, int]:

@@ -42,6 +42,7 @@ class RunReport:
     locales: list[LocaleReport] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # input repaired on reading; the run is still ok
     catalogs_written: int = 0
     files_written: int = 0
     deferred: list[str] = field(default_factory=list)  # catalogs edited by someone else during the run

@@ -100,6 +100,7 @@ def _full_run(config: Config, options: RunOptions, log: Log, writer: AtomicWrite
     from tilmash.pipeline import (
         catalog_changed,
         editions_of,
+        held_pages,
         locale_reports,
         prepare,
         static_assets,
@@ -172,6 +173,7 @@ def _full_run(config: Config, options: RunOptions, log: Log, writer: AtomicWrite
     with stage(log, "render") as fields:
         editions = editions_of(config, articles, synced, report)
         files = build_site(config.site, editions, ui, static_assets(config.root / "static"), mapper)
+        files |= held_pages(config.public_dir, prepared.held, files)
         fields["files"] = len(files)
     with stage(log, "publish") as fields:
         if write:

@@ -23,16 +23,19 @@ def _tree_entries(directory: Path, prefix: str = "") -> dict[str, str]:
         folder, base = pending.pop()
         try:
             scanned = list(os.scandir(folder))
-        except (FileNotFoundError, NotADirectoryError):
+        except OSError:
             continue
         for entry in scanned:
             if entry.name.startswith("."):
                 continue
-            if entry.is_dir(follow_symlinks=False):
-                pending.append((entry.path, f"{base}{entry.name}/"))
-            elif entry.is_file():
-                stat = entry.stat()
-                entries[f"{base}{entry.name}"] = f"{stat.st_size}\0{stat.st_mtime_ns}"
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, f"{base}{entry.name}/"))
+                elif entry.is_file():
+                    stat = entry.stat()
+                    entries[f"{base}{entry.name}"] = f"{stat.st_size}\0{stat.st_mtime_ns}"
+            except OSError:  # a symlink loop or a file gone meanwhile: the run reports it, if it matters
+                entries[f"{base}{entry.name}"] = "?"
     return entries
 
 
