@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
+
 from tilmash.i18n.pyformat import python_format_placeholders
 from tilmash.i18n.terms import term_found, term_pattern
 from tilmash.sources.placeholders import PLACEHOLDER_RE, check_placeholders

@@ -1,13 +1,13 @@
-"""Read and write PO files with Babel, strictly: problems carry the file and line."""
+"""Read PO files strictly into Babel catalogs: problems carry the file and line."""
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import PoFileError, PoFileParser, unescape
+from babel.messages.catalog import Catalog, Message
+
+from tilmash.i18n.poreader import PoEntry, PoSyntaxError, read_entries
 
 
 class CatalogError(Exception):
@@ -20,62 +20,96 @@ class CatalogError(Exception):
         self.message = message
 
 
-class _StrictParser(PoFileParser):
-    """Babel's parser, refusing duplicate entries and reading `#|` previous msgids.
+def _locations(references: list[str]) -> list[tuple[str, int | None]]:
+    locations: list[tuple[str, int | None]] = []
+    for reference in references:
+        name, _, line = reference.rpartition(":")
+        locations.append((name, int(line)) if name and line.isdigit() else (reference, None))
+    return locations
 
-    (Babel keeps the last of duplicate entries silently and reads `#| msgid` as a
-    translator comment, which would turn into `# | msgid` on the next write.)
-    """
 
-    def _reset_message_state(self) -> None:
-        super()._reset_message_state()
-        self.previous: list[str] = []
-        self.previous_field = ""
-
-    def _process_comment(self, line: str) -> None:
-        if not line.startswith("#|"):
-            super()._process_comment(line)
-            return
-        self._finish_current_message()
-        body = line[2:].strip()
-        keyword, _, rest = body.partition(" ")
-        if keyword in ("msgid", "msgid_plural", "msgctxt"):
-            self.previous_field = keyword
-            if keyword != "msgctxt":
-                self.previous.append(unescape(rest.strip()))
-        elif body.startswith('"') and self.previous_field in ("msgid", "msgid_plural") and self.previous:
-            self.previous[-1] += unescape(body)
-
-    def _add_message(self) -> None:
-        msgid = self.messages[0].denormalize() if len(self.messages) == 1 else None
-        context = self.context.denormalize() if self.context else None
-        obsolete, previous = self.obsolete, self.previous
-        if msgid is not None and not obsolete and self.catalog.get(msgid, context=context) is not None:
-            raise PoFileError(f"duplicate entry for msgid {msgid[:40]!r}", self.catalog, "", self.offset)
-        super()._add_message()
-        if previous and msgid is not None:
-            key = (msgid, context) if context is not None else msgid
-            message = self.catalog.obsolete.get(key) if obsolete else self.catalog.get(msgid, context=context)
-            if message is not None:
-                message.previous_id = previous
+def _message(entry: PoEntry) -> Message:
+    assert entry.msgid is not None
+    if entry.msgid_plural is not None:
+        msgid: str | tuple[str, str] = (entry.msgid, entry.msgid_plural)
+        string: str | tuple[str, ...] = tuple(entry.msgstr[i] for i in sorted(entry.msgstr))
+    else:
+        msgid, string = entry.msgid, entry.msgstr[-1]
+    message = Message(
+        msgid,
+        string,
+        _locations(entry.references),
+        list(dict.fromkeys(entry.flags)),
+        entry.auto_comments,
+        entry.user_comments,
+        lineno=entry.line,
+        context=entry.msgctxt,
+    )
+    previous = entry.previous
+    if "msgid" in previous:
+        message.previous_id = [previous["msgid"]] + (
+            [previous["msgid_plural"]] if "msgid_plural" in previous else []
+        )
+    message.previous_context = previous.get("msgctxt")  # type: ignore[attr-defined]
+    return message
 
 
 def parse_catalog(data: bytes, path: Path, locale: str | None = None) -> Catalog:
-    """Parse PO bytes (UTF-8 required); raise CatalogError naming `path` and the line."""
+    """Parse PO bytes (UTF-8 required); raise CatalogError naming `path` and the line.
+
+    Whatever `msgfmt --check` refuses is refused here too, so a broken catalog is reported
+    and left as it is instead of being rewritten without the part that did not parse.
+    """
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise CatalogError(path, line, "not valid UTF-8: save the catalog as UTF-8") from None
-    catalog = Catalog(locale=locale, domain=path.stem)
-    parser = _StrictParser(catalog, ignore_obsolete=False, abort_invalid=True)
     try:
-        parser.parse(io.StringIO(text))
-    except PoFileError as error:
-        raise CatalogError(path, error.lineno + 1, str(error).rsplit(" on ", 1)[0]) from None
-    except (ValueError, IndexError, AttributeError) as error:
-        raise CatalogError(path, parser.offset + 1, f"malformed entry ({error})") from None
+        entries = read_entries(text)
+    except PoSyntaxError as error:
+        raise CatalogError(path, error.line, error.message) from None
+    catalog = Catalog(locale=locale, domain=path.stem)
+    for entry in entries:
+        message = _message(entry)
+        if entry.obsolete:
+            catalog.obsolete[catalog._key_for(message.id, message.context)] = message
+            continue
+        try:
+            catalog[message.id] = message
+        except (ValueError, TypeError) as error:
+            raise CatalogError(path, entry.line, f"malformed header ({error})") from None
+        if entry.msgid == "" and entry.msgctxt is None:
+            catalog.extra_headers = extra_headers(message.string)  # type: ignore[attr-defined]
     return catalog
+
+
+# Headers Babel rebuilds itself; every other header a tool wrote (X-Generator, X-Poedit-*, …)
+# is kept as it was.
+_BABEL_HEADERS = {
+    "project-id-version",
+    "report-msgid-bugs-to",
+    "pot-creation-date",
+    "po-revision-date",
+    "last-translator",
+    "language",
+    "language-team",
+    "plural-forms",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+    "generated-by",
+}
+
+
+def extra_headers(header: str) -> list[tuple[str, str]]:
+    """The header fields of `header` that Babel does not know about, in their order."""
+    fields = []
+    for line in header.split("\n"):
+        name, colon, value = line.partition(":")
+        if colon and name.strip() and name.strip().lower() not in _BABEL_HEADERS:
+            fields.append((name.strip(), value.strip()))
+    return fields
 
 
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:

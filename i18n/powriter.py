@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from babel.messages.catalog import Catalog, Message
+
 from tilmash.i18n.powrap import PAGE_WIDTH, wrap_literal
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"})
@@ -47,6 +48,9 @@ def _entry(message: Message, obsolete: bool = False) -> list[str]:
     if message.flags:
         lines.append("#, " + ", ".join(sorted(message.flags)))
     if message.previous_id and not obsolete:
+        previous_context = getattr(message, "previous_context", None)
+        if previous_context is not None:
+            lines += _literal("#| ", "msgctxt", previous_context)
         lines += _literal("#| ", "msgid", message.previous_id[0])
         if len(message.previous_id) > 1:
             lines += _literal("#| ", "msgid_plural", message.previous_id[1])
@@ -64,10 +68,20 @@ def _entry(message: Message, obsolete: bool = False) -> list[str]:
     return lines
 
 
+def _header(catalog: Catalog) -> Message:
+    """Babel's header less its `Generated-By: Babel`, plus the fields other tools wrote."""
+    header = next(iter(catalog))
+    fields = [(name, value) for name, value in catalog.mime_headers if name != "Generated-By"]
+    fields += getattr(catalog, "extra_headers", [])
+    header.string = "".join(f"{name}: {value}\n" for name, value in fields)
+    return header
+
+
 def render_catalog(catalog: Catalog) -> bytes:
     """The PO file: header, entries in catalog order, obsolete entries (`#~`) at the end."""
     messages = iter(catalog)
-    header = next(messages)
+    next(messages)
+    header = _header(catalog)
     blocks = [catalog.header_comment.splitlines() + _entry(header)]
     blocks += [_entry(message) for message in messages]
     blocks += [_entry(message, obsolete=True) for message in catalog.obsolete.values()]

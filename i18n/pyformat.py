@@ -14,3 +14,51 @@ def python_format_placeholders(text: str) -> list[str]:
     prose such as "50% discount" holds none.
     """
     return sorted(m.group() for m in PYTHON_FORMAT_RE.finditer(text) if m.group() != "%%")
+
+
+_DIRECTIVE = re.compile(
+    r"%(?:%|(?:\((?P<name>[^)]*)\))?[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d*))?[hlL]?(?P<conv>.?))"
+)
+_TYPES = {**dict.fromkeys("diouxX", "integer"), **dict.fromkeys("eEfFgG", "float"), "c": "character"}
+_TYPES.update(dict.fromkeys("sra", "any"))
+
+
+def _directives(text: str) -> list[tuple[str | None, str]] | None:
+    """(name, type) of each directive, as gettext's python-format reads them; None when invalid."""
+    found: list[tuple[str | None, str]] = []
+    for match in _DIRECTIVE.finditer(text):
+        if match.group() == "%%":
+            continue
+        conversion = match.group("conv")
+        if conversion not in _TYPES:
+            return None
+        found.append((match.group("name"), _TYPES[conversion]))
+    return found
+
+
+def python_format_errors(msgid: str, msgstr: str) -> str:
+    """Why `msgstr` does not fit `msgid` as python-format strings (as `msgfmt --check` says), or ""."""
+    expected = _directives(msgid)
+    if expected is None:
+        return ""
+    found = _directives(msgstr)
+    if found is None:
+        return "the translation is not a valid Python format string"
+    named = [name for name, _ in expected if name is not None]
+    if expected and found and bool(named) != any(name is not None for name, _ in found):
+        return "the English expects " + ("a mapping" if named else "a tuple") + ", the translation does not"
+    if named or any(name is not None for name, _ in found):
+        types = dict(expected)
+        for name, kind in found:
+            if name not in types:
+                return f"argument '{name}' does not exist in the English"
+            if types[name] != kind:
+                return f"argument '{name}' has another type than in the English"
+        missing = sorted({name for name in named} - {name for name, _ in found})
+        return f"argument '{missing[0]}' is missing from the translation" if missing else ""
+    if len(expected) != len(found):
+        return "the number of format specifications differs from the English"
+    for number, ((_, wanted), (_, kind)) in enumerate(zip(expected, found, strict=True), start=1):
+        if wanted != kind:
+            return f"argument {number} has another type than in the English"
+    return ""

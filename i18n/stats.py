@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from babel.messages.catalog import Catalog, Message
+
 from tilmash.i18n.progress import Progress
 from tilmash.i18n.sync import is_reviewed
 

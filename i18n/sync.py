@@ -59,6 +59,7 @@ def new_catalog(locale: str, domain: str, like: Catalog | None = None) -> Catalo
     if like is not None:
         catalog.revision_date = like.revision_date
         catalog.last_translator = like.last_translator
+        catalog.extra_headers = list(getattr(like, "extra_headers", []))  # type: ignore[attr-defined]
     else:
         catalog.revision_date = catalog.creation_date
         catalog.last_translator = "Tilmash"
@@ -94,15 +95,18 @@ def _provenance(message: Message) -> list[str]:
     return [c for c in message.auto_comments if c.startswith(PROVENANCE_PREFIXES)]
 
 
-def _copy_translation(entry: Message, old: Message, *, fuzzy: bool, previous: str | None) -> None:
+def _copy_translation(entry: Message, old: Message, *, fuzzy: bool, previous: Message | None) -> None:
     entry.string = old.string
     entry.user_comments = list(old.user_comments)
     entry.auto_comments = list(entry.auto_comments) + _provenance(old)
     if fuzzy:
         entry.flags.add("fuzzy")
         entry.previous_id = (
-            [previous] if previous is not None else (list(old.previous_id) if old.fuzzy else [])
+            [previous.id] if previous is not None else (list(old.previous_id) if old.fuzzy else [])
         )
+        # msgmerge --previous writes `#| msgctxt` too: the old unit's context.
+        context = previous.context if previous is not None else getattr(old, "previous_context", None)
+        entry.previous_context = context  # type: ignore[attr-defined]
     entry.flags.update(flag for flag in old.flags if flag != "fuzzy")
 
 
@@ -152,7 +156,7 @@ def sync_catalog(
             translated = [m for k, m in old.items() if m.string and k not in used]
             closest = _closest(unit, translated)
             if closest is not None:
-                _copy_translation(entry, closest, fuzzy=True, previous=closest.id)
+                _copy_translation(entry, closest, fuzzy=True, previous=closest)
                 counts["fuzzy_matched"] += 1
             else:
                 counts["new"] += 1

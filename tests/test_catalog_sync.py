@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tilmash.i18n import article_template, is_current_template, is_reviewed, render_catalog, template_version
-
 from tests.helpers import article, msgfmt_check, sync
+from tilmash.i18n import article_template, is_current_template, is_reviewed, render_catalog, template_version
 
 FIRST = "The rector opened the new library on Monday.\n\nStudents can borrow up to ten books.\n"
 
@@ -91,9 +90,8 @@ def test_synced_catalogs_pass_msgfmt_check(tmp_path: Path):
 
 
 def test_identical_unit_in_another_article_reuses_the_reviewed_translation(newsroom):
-    from tilmash.i18n import read_catalog
-
     from tests.conftest import run_cli
+    from tilmash.i18n import read_catalog
 
     (newsroom / "sources" / "partners-again.md").write_text(
         "---\ntitle: Partners\ndate: 2026-10-10\n---\n## Partners\n\nData from the satellite will be open to schools"
@@ -144,3 +142,20 @@ def test_template_version_follows_units_and_release_not_other_front_matter(monke
     assert template_version(article(body), "sources/moved.md") != version  # `#:` lines change
     monkeypatch.setattr(tilmash.i18n.template, "_release", lambda: "99.0")
     assert template_version(article(body), "sources/story.md") != version
+
+
+def test_fuzzy_match_writes_previous_msgctxt_like_msgmerge_previous():
+    from babel.messages.catalog import Catalog, Message
+
+    from tilmash.i18n import render_catalog, sync_catalog
+
+    existing = Catalog(locale="ru", domain="a")
+    existing["The lab opened on Monday."] = Message(
+        "The lab opened on Monday.", "Лаборатория открылась в понедельник.", context="paragraph-1"
+    )
+    template = Catalog(domain="a")
+    template["The lab opened on Tuesday."] = Message("The lab opened on Tuesday.", context="paragraph-2")
+    synced, _ = sync_catalog(template, existing, "ru")
+    assert '#| msgctxt "paragraph-1"\n#| msgid "The lab opened on Monday."\nmsgctxt "paragraph-2"' in (
+        render_catalog(synced).decode()
+    )

@@ -9,10 +9,10 @@ import pytest
 from babel.messages.catalog import Catalog
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tilmash.i18n import is_reviewed, parse_catalog, read_catalog, render_catalog
 
 from tests.conftest import run_cli
 from tests.helpers import msgfmt_check
+from tilmash.i18n import is_reviewed, parse_catalog, read_catalog, render_catalog
 
 WORDS = [
     "university",
@@ -136,3 +136,25 @@ def test_fast_path_breaks_lines_exactly_like_the_general_path(words, separator, 
 
     text = separator.join(w for w in words if not any(ord(c) > 0x2FFF for c in w))
     assert _narrow_chunks(text, room) == _chunks(text, room)
+
+
+def test_rewrite_keeps_tool_headers_previous_context_and_claims_no_babel(tmp_path):
+    path = tmp_path / "edited.po"
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Project-Id-Version: Tilmash newsroom VERSION\\n"\n'
+        '"PO-Revision-Date: 2026-11-24 12:19+0000\\n"\n"Last-Translator: Dana <dana@uni.example>\\n"\n'
+        '"Language: kk\\n"\n"Language-Team: Qazaq desk\\n"\n"MIME-Version: 1.0\\n"\n'
+        '"Content-Type: text/plain; charset=UTF-8\\n"\n"Content-Transfer-Encoding: 8bit\\n"\n'
+        '"X-Generator: Poedit 3.4\\n"\n"X-Poedit-SourceCharset: UTF-8\\n"\n\n'
+        '#, fuzzy\n#| msgctxt "paragraph-1"\n#| msgid "Old text"\nmsgctxt "paragraph-2"\n'
+        'msgid "New text"\nmsgstr "Жаңа мәтін"\n',
+        encoding="utf-8",
+    )
+    written = render_catalog(read_catalog(path, "kk")).decode()
+    for kept in ("X-Generator: Poedit 3.4", "X-Poedit-SourceCharset: UTF-8", "Last-Translator: Dana"):
+        assert kept in written
+    assert "Language-Team: Qazaq desk" in written and "Generated-By" not in written
+    assert '#| msgctxt "paragraph-1"\n#| msgid "Old text"\nmsgctxt "paragraph-2"' in written
+    path.write_text(written, encoding="utf-8")
+    assert msgfmt_check(path).returncode == 0
+    assert render_catalog(read_catalog(path, "kk")).decode() == written
