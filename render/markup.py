@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from html import escape as html_escape
 
 from lxml import etree
+
 from tilmash.sources import Block, Placeholder
 from tilmash.sources.placeholders import PLACEHOLDER_RE, check_placeholders
 from tilmash.sources.segment import SLOT_TAG
@@ -47,16 +48,17 @@ def unit_html(block: Block, text: str, alt_text: Callable[[str], str], asset_roo
     known = {p.number: p for p in block.placeholders}
     root = etree.Element("span")
     stack = [root]
+    last: list[etree._Element | None] = [None]  # each open element's last child (lxml's len() walks them)
     position = 0
 
     def add_text(fragment: str) -> None:
         if not fragment:
             return
-        current = stack[-1]
-        if len(current):
-            current[-1].tail = (current[-1].tail or "") + fragment
+        child = last[-1]
+        if child is not None:
+            child.tail = (child.tail or "") + fragment
         else:
-            current.text = (current.text or "") + fragment
+            stack[-1].text = (stack[-1].text or "") + fragment
 
     for match in PLACEHOLDER_RE.finditer(text):
         add_text(text[position : match.start()])
@@ -64,11 +66,14 @@ def unit_html(block: Block, text: str, alt_text: Callable[[str], str], asset_roo
         number = int(match.group(2))
         if match.group(1):
             stack.pop()
+            last.pop()
         else:
             element = _element(known[number], alt_text, asset_root)
             stack[-1].append(element)
+            last[-1] = element
             if known[number].paired:
                 stack.append(element)
+                last.append(None)
     add_text(text[position:])
     rendered = etree.tostring(root, encoding="unicode", method="html")
     return rendered[len("<span>") : -len("</span>")]

@@ -23,7 +23,7 @@ SOURCE_SUFFIXES = (".md", *HTML_SUFFIXES)
 # article is reported and skipped, never half-published.
 MAX_ARTICLE_BYTES = 1_000_000
 MAX_UNITS = 2_000
-MAX_UNIT_CHARS = 20_000
+MAX_UNIT_CHARS = 5_000
 MAX_TAGS = 50
 MAX_TAG_CHARS = 100
 
