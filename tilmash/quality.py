@@ -22,9 +22,10 @@ class CheckReport:
         return bool(self.errors) or bool(self.blocking)
 
 
-def glossary_terms(config: Config, locale: str) -> tuple[tuple[str, str], ...]:
+def glossary_terms(config: Config, locale: str) -> tuple[tuple[str, ...], ...]:
+    """(English term, translation, accepted variant forms…) for the checks."""
     glossary = load_glossary(config.root / "glossary", config.site.source_locale, locale)
-    return tuple((term.source, term.target) for term in glossary.terms)
+    return tuple((term.source, term.target, *term.forms) for term in glossary.terms)
 
 
 def check_context(config: Config, locale: str, errors: list[str] | None = None) -> CheckContext:

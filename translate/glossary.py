@@ -1,8 +1,11 @@
 """Per-locale glossaries: terms never to translate and terms with one fixed translation.
 
 Files live in the newsroom's `glossary/` folder: `<locale>.csv` (columns `term` and
-`translation`; an empty translation means "keep as is") or one `glossary.tbx` (TBX-Basic:
-one `termEntry` per concept, a `langSet` per language).
+`translation`; an empty translation means "keep as is"; an optional `forms` column lists
+other accepted forms separated by `|`) or one `glossary.tbx` (TBX-Basic: one `termEntry`
+per concept, a `langSet` per language; a langSet's first term is the translation, further
+terms are accepted variants). Terms are found in any case and inflected form
+(`tilmash.i18n.terms`): Russian and Kazakh decline them.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from tilmash.i18n.terms import term_found
+
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -26,13 +31,19 @@ class GlossaryError(Exception):
 class Term:
     source: str
     target: str  # equal to `source` for terms that must not be translated
+    forms: tuple[str, ...] = ()  # other accepted forms of the translation
 
     @property
     def keep(self) -> bool:
         return self.source == self.target
 
     def pattern(self) -> re.Pattern[str]:
-        return re.compile(rf"(?<!\w){re.escape(self.source)}(?!\w)")
+        """The term exactly as written (names are masked only in their own spelling)."""
+        return re.compile(rf"(?<![\w-]){re.escape(self.source)}(?![\w-])")
+
+    def is_whole(self, text: str) -> bool:
+        """Is `text` this term and nothing else (a heading, a name): no grammar to respect."""
+        return text.strip().casefold() == self.source.casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +51,8 @@ class Glossary:
     terms: tuple[Term, ...] = ()
 
     def found_in(self, text: str) -> list[Term]:
-        """Terms occurring in `text`, longest first so "Alatau University" beats "Alatau"."""
-        return [t for t in sorted(self.terms, key=lambda t: -len(t.source)) if t.pattern().search(text)]
+        """Terms in `text` in any case or form, longest first so "Alatau University" beats "Alatau"."""
+        return [t for t in sorted(self.terms, key=lambda t: -len(t.source)) if term_found(text, (t.source,))]
 
 
 def _read_csv(path: Path) -> list[Term]:
@@ -57,7 +68,8 @@ def _read_csv(path: Path) -> list[Term]:
         source = (row.get("term") or "").strip()
         if not source:
             raise GlossaryError(f"{path}:{reader.line_num}: empty term")
-        terms.append(Term(source, (row.get("translation") or "").strip() or source))
+        forms = tuple(f.strip() for f in (row.get("forms") or "").split("|") if f.strip())
+        terms.append(Term(source, (row.get("translation") or "").strip() or source, forms))
     return terms
 
 
@@ -68,17 +80,18 @@ def _read_tbx(path: Path, source_language: str, locale: str) -> list[Term]:
         raise GlossaryError(f"{path}:{error.lineno}: not well-formed TBX ({error.msg})") from None
     terms = []
     for entry in tree.iter("termEntry", "{*}termEntry", "conceptEntry", "{*}conceptEntry"):
-        by_language: dict[str, str] = {}
+        by_language: dict[str, list[str]] = {}
         for lang_set in entry.iter("langSet", "{*}langSet", "langSec", "{*}langSec"):
             language = (lang_set.get(XML_LANG) or "").lower().split("-")[0]
-            term = next((t.text for t in lang_set.iter("term", "{*}term") if t.text), None)
-            if language and term:
-                by_language[language] = term.strip()
-        source = by_language.get(source_language)
-        if source is None:
+            written = [t.text.strip() for t in lang_set.iter("term", "{*}term") if t.text and t.text.strip()]
+            if language and written:
+                by_language.setdefault(language, []).extend(written)
+        if source_language not in by_language:
             continue
+        source = by_language[source_language][0]
         if locale in by_language:
-            terms.append(Term(source, by_language[locale]))
+            target, *forms = by_language[locale]
+            terms.append(Term(source, target, tuple(forms)))
         elif len(by_language) == 1:  # only the English term: a name never to translate
             terms.append(Term(source, source))
     return terms
@@ -97,9 +110,9 @@ def load_glossary(directory: Path, source_language: str, locale: str) -> Glossar
 
 
 def glossary_problems(glossary: Glossary, source: str, translation: str) -> list[str]:
-    """Terms of `source` whose required form is missing from `translation`."""
+    """Terms of `source` whose translation is missing from `translation` in every form."""
     return [
         f"glossary term “{term.source}” should be “{term.target}”"
         for term in glossary.found_in(source)
-        if term.target not in translation
+        if not term_found(translation, (term.target, *term.forms))
     ]

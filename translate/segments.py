@@ -1,7 +1,11 @@
 """Prepare unit text for a model and put it back together afterwards.
 
-Placeholders, numbers, URLs, e-mail addresses and glossary terms are replaced by tokens the
-model should copy (`<x1/>`, …) and restored after; units are split into sentences with pysbd
+Placeholders, numbers, URLs, e-mail addresses and do-not-translate glossary terms (names,
+brands) are replaced by tokens the model should copy (`<x1/>`, …) and restored after. Terms
+with a translation are left to the model, which declines them as Russian and Kazakh need
+(a token would come back in the dictionary form), and checked afterwards; only a unit that
+is nothing but the term takes the glossary's form directly. A number glued to letters
+(`3D`, `COVID-19`, `5G`) is a word, not a protected number. units are split into sentences with pysbd
 (never inside a paired placeholder) and joined again. When a model breaks the markup, the
 unit is translated piece by piece between its placeholders instead, which keeps every tag.
 """
@@ -18,7 +22,7 @@ from tilmash.translate.glossary import Glossary
 _PROTECTED = re.compile(
     r"https?://[^\s<>]+[^\s<>.,;:!?)»”]"  # URLs
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
-    r"|\d+(?:[.,:]\d+)*%?"  # numbers, times, percentages
+    r"|(?<!\w)(?<![^\W\d_]-)(?<!\d[.,:])\d+(?:[.,:]\d+)*%?(?![^\W_]|[.,:]\d)"  # numbers, times, %
 )
 _TOKEN = re.compile(r"<x(\d+)/>")
 _TAG = re.compile(r"(<[^<>]*>)")
@@ -38,7 +42,10 @@ def mask(text: str, glossary: Glossary) -> Masked:
     masked = Masked(text)
     for term in glossary.found_in(text):
         masked.terms.append(term.source)
-        masked.text = term.pattern().sub(lambda _: _token(masked, term.target), masked.text)
+        if term.is_whole(masked.text):
+            masked.text = _token(masked, term.target)
+        elif term.keep:
+            masked.text = term.pattern().sub(lambda match: _token(masked, match.group()), masked.text)
     parts = _TAG.split(masked.text)  # odd indexes are tags: never look inside them
     for index in range(0, len(parts), 2):
         parts[index] = _PROTECTED.sub(lambda match: _token(masked, match.group()), parts[index])
