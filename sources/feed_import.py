@@ -1,25 +1,68 @@
-"""An English RSS 2.0 / Atom feed → Markdown source files (new ones added, known ones updated)."""
+"""An English RSS 2.0 / Atom feed → Markdown source files, all or nothing, never guessing.
+
+A feed is read strictly (well-formed XML, an encoding it states, no entity declarations)
+before feedparser sees it: a broken, cut or mis-encoded feed is refused whole, so it can
+never overwrite an article that was imported before.
+"""
 
 from __future__ import annotations
 
 import calendar
+import codecs
 import datetime as dt
+import email.utils
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
 from typing import Any
 
 import feedparser
 import yaml
-from lxml import html
+from lxml import etree, html
+
 from tilmash.sources.frontmatter import FrontMatterError, split_front_matter
 from tilmash.sources.html_source import clean_html, html_to_markdown
-from tilmash.sources.loader import SLUG_RE
+from tilmash.sources.loader import SLUG_RE, SourceProblem, parse_article
+
+FEED_ROOTS = {"rss", "feed", "RDF"}
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A character reference to a C0 control (`&#x8;`): not allowed in XML 1.0, yet common in feeds.
+CONTROL_REF_RE = re.compile(
+    r"&#(?:[xX]0*([0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])|0*([0-8]|1[1-9]|2[0-9]|3[01]|127));"
+)
+TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>")
+DECLARATION_RE = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.I)
+BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+SHRINK_RATIO = 0.5  # a new body under half the imported one is suspicious …
+SHRINK_MIN_CHARS = 200  # … when the imported one is longer than this
+UNDATED_NOTE = "# the feed gives no date: dated by the first import of this entry\n"
 
 
 class FeedError(Exception):
-    """A feed that could not be read at all."""
+    """A feed refused whole; `line` and `column` point into the feed where known."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+    def located(self, feed: str) -> str:
+        where = "".join(f":{n}" for n in (self.line, self.column) if n)
+        return f"{feed}{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A problem with one entry (or the feed, line None): the entry is skipped or kept, the rest goes on."""
+
+    line: int | None
+    message: str
+
+    def located(self, feed: str) -> str:
+        return f"{feed}:{self.line}: {self.message}" if self.line else f"{feed}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,86 +74,348 @@ class SourceFile:
     text: str
 
 
+@dataclass(slots=True)
+class FeedPlan:
+    """What importing a feed would write, and what it found wrong with single entries."""
+
+    files: list[SourceFile] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # files left as they are although the entry changed
+    errors: list[Notice] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
+
+
 def slugify(title: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-")
     return slug if slug and SLUG_RE.match(slug) else "entry-" + hashlib.sha1(title.encode()).hexdigest()[:8]
 
 
-def _moment(entry: Any, *keys: str) -> dt.datetime | None:
-    for key in keys:
-        parsed = entry.get(f"{key}_parsed")
-        if parsed:
-            return dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.UTC)
-    return None
+def _line_of(data: bytes, offset: int) -> int:
+    return data[:offset].count(b"\n") + 1
+
+
+def _codec(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise FeedError(f"unknown character encoding {name!r}") from None
+
+
+def decode_feed(data: bytes, content_type: str | None = None) -> str:
+    """The feed's text, in the encoding its BOM, HTTP `Content-Type` or XML declaration states.
+
+    Nothing is guessed: no statement means UTF-8 (the XML default), and bytes that are not
+    valid in the stated encoding, or two statements that disagree, refuse the feed.
+    """
+    bom = next(((mark, name) for mark, name in BOMS if data.startswith(mark)), None)
+    declared_match = DECLARATION_RE.match(data.removeprefix(bom[0]) if bom and bom[1] == "utf-8" else data)
+    declared = _codec(declared_match.group(1).decode("ascii")) if declared_match else None
+    charset_match = CHARSET_RE.search(content_type or "")
+    sent = _codec(charset_match.group(1)) if charset_match else None
+    if bom is not None:
+        encoding, body = bom[1], data[len(bom[0]) :]
+        if declared and not (declared == encoding or declared.startswith("utf-16") and "16" in encoding):
+            raise FeedError(f"the feed starts with a {encoding} byte-order mark but declares {declared}", 1)
+    else:
+        encoding, body = sent or declared or "utf-8", data
+        if sent and declared and sent != declared:
+            raise FeedError(f"the server says {sent} but the feed declares {declared}", 1)
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError as error:
+        if error.end == len(body) and "end of data" in error.reason:  # cut inside a character: the
+            return body[: error.start].decode(encoding)  # XML parser reports where the feed ends
+
+        stated = "" if sent or declared else ", and it states no encoding (XML's default is UTF-8)"
+        raise FeedError(
+            f"the bytes are not valid {encoding} (byte {error.start}){stated}: "
+            "refused rather than guessed; declare the feed's real encoding",
+            _line_of(body, error.start),
+        ) from None
+    if encoding not in ("utf-8", "ascii") and not body.isascii():
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            raise FeedError(
+                f"the feed says {encoding}, but its bytes are UTF-8: refused rather than guessed", 1
+            )
+    return text
+
+
+def _without_controls(text: str, warnings: list[Notice]) -> str:
+    """Control characters (raw, or as `&#x8;` references) removed, with a warning per line."""
+    lines = [
+        n
+        for n, line in enumerate(text.split("\n"), 1)
+        if CONTROL_RE.search(line) or CONTROL_REF_RE.search(line)
+    ]
+    for line in lines[:10]:
+        warnings.append(Notice(line, "control characters removed (they cannot appear in a web page)"))
+    return CONTROL_REF_RE.sub("", CONTROL_RE.sub("", text)) if lines else text
+
+
+def parse_feed_xml(text: str) -> etree._Element:
+    """The feed's root element, parsed strictly: bad XML, entity declarations or another root refuse it."""
+    parser = etree.XMLParser(
+        encoding="utf-8", resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser)
+    except etree.XMLSyntaxError as error:
+        line, column = error.position
+        message = re.sub(r"(, line \d+, column \d+|, line \d+)+$", "", error.msg)
+        raise FeedError(f"not well-formed XML: {message}", line or None, column or None) from None
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise FeedError("the feed's DOCTYPE declares entities: refused (they can expand without bound)", 1)
+    name = etree.QName(root).localname
+    if name not in FEED_ROOTS:
+        raise FeedError(f"not an RSS or Atom feed: the root element is <{name}>", root.sourceline)
+    return root
+
+
+def _single_line(value: object) -> str:
+    return " ".join(CONTROL_RE.sub("", str(value)).split())
 
 
 def _plain(fragment: str) -> str:
+    """Text of an HTML fragment: no tags, entities decoded, on one line."""
     if not fragment.strip():
         return ""
-    return " ".join(html.fromstring(f"<div>{clean_html(fragment)}</div>").text_content().split())
+    return _single_line(html.fromstring(f"<div>{clean_html(fragment)}</div>").text_content())
 
 
-def entry_source(entry: Any) -> tuple[str, dict[str, Any], str] | None:
-    """(source id, front matter, Markdown body) of one feed entry; None when it has no title."""
-    title = " ".join(str(entry.get("title", "")).split())
-    if not title:
-        return None
-    source_id = str(entry.get("id") or entry.get("link") or title)
-    published = _moment(entry, "published", "updated", "created") or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    updated = _moment(entry, "updated")
+def _text_field(entry: Any, key: str) -> str:
+    """A title or summary as plain text, whatever markup the feed put in it."""
+    detail = entry.get(f"{key}_detail") or {}
+    value = str(entry.get(key, ""))
+    if detail.get("type") == "text/plain":  # text, but tags in it are still not wanted in a title
+        return _single_line(TAG_RE.sub("", value))
+    return _plain(value)
+
+
+def _moment(entry: Any, *keys: str) -> dt.datetime | None:
+    """The entry's date with the UTC offset it was written with (feedparser keeps only UTC)."""
+    for key in keys:
+        parsed = dict.get(entry, f"{key}_parsed")  # dict.get: no fallback from one date to another
+        if not parsed:
+            continue
+        utc = dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.UTC)
+        raw = str(dict.get(entry, key, "")).strip()
+        for reader in (email.utils.parsedate_to_datetime, dt.datetime.fromisoformat):
+            try:
+                written = reader(raw.replace("Z", "+00:00") if reader is dt.datetime.fromisoformat else raw)
+            except (TypeError, ValueError, IndexError):
+                continue
+            if written.tzinfo is not None and written == utc:
+                return written
+        return utc
+    return None
+
+
+def _local_images_only(fragment: str) -> tuple[str, int]:
+    """Remote images become links to them: a page must load nothing from the network."""
+    if "<img" not in fragment:
+        return fragment, 0
+    tree = html.fragment_fromstring(fragment, create_parent="div")
+    remote = [
+        img for img in tree.iter("img") if re.match(r"^[a-z][a-z0-9+.-]*:|^//", img.get("src", ""), re.I)
+    ]
+    for img in remote:
+        link = etree.Element("a", href=img.get("src", ""))
+        link.text = img.get("alt") or "image"
+        link.tail = img.tail
+        img.getparent().replace(img, link)
+    inner = (tree.text or "") + "".join(html.tostring(child, encoding="unicode") for child in tree)
+    return inner, len(remote)
+
+
+def _body(entry: Any) -> tuple[str, int]:
+    """The entry's content (or its summary when it has none) as Markdown; and the remote images dropped."""
     contents = entry.get("content") or []
-    body_html = contents[0].get("value", "") if contents else entry.get("summary", "")
-    meta: dict[str, Any] = {"title": title, "date": published.isoformat()}
-    if updated and updated != published:
+    detail = contents[0] if contents else entry.get("summary_detail") or {}
+    value = str(contents[0].get("value", "") if contents else entry.get("summary", ""))
+    if detail.get("type") == "text/plain":
+        value = _paragraphs(value)
+    value, dropped = _local_images_only(clean_html(CONTROL_RE.sub("", value)))
+    return html_to_markdown(value), dropped
+
+
+def _paragraphs(text: str) -> str:
+    """Plain text as HTML paragraphs, every character kept as text."""
+    return "".join(f"<p>{escape(p.strip())}</p>" for p in re.split(r"\n\s*\n", text) if p.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One feed entry as source material: front matter and Markdown body."""
+
+    source_id: str
+    meta: dict[str, Any]
+    body: str
+    updated: dt.datetime | None
+    undated: bool
+    remote_images: int
+
+
+def read_entry(entry: Any) -> Entry | str:
+    """The entry as front matter and Markdown, or why it cannot be imported."""
+    title = _text_field(entry, "title")
+    if not title:
+        return "entry without a title: skipped"
+    source_id = _single_line(entry.get("id") or entry.get("link") or title)
+    published = _moment(entry, "published", "updated", "created")
+    updated = _moment(entry, "updated")
+    body, remote = _body(entry)
+    meta: dict[str, Any] = {"title": title, "date": published.isoformat() if published else None}
+    if updated and published and updated != published:
         meta["updated"] = updated.isoformat()
-    summary = _plain(entry.get("summary", "")) if contents else ""
+    summary = _text_field(entry, "summary") if entry.get("content") else ""
     if summary:
         meta["summary"] = summary[:300]
-    if entry.get("author"):
-        meta["author"] = str(entry["author"])
-    tags = [str(t.get("term")) for t in entry.get("tags", []) if t.get("term")]
+    author = _single_line(entry.get("author", ""))
+    if author:
+        meta["author"] = author
+    tags = [t for t in dict.fromkeys(_single_line(t.get("term") or "") for t in entry.get("tags", [])) if t]
     if tags:
         meta["tags"] = tags
     meta["source_id"] = source_id
     if entry.get("link"):
-        meta["source_url"] = str(entry["link"])
-    return source_id, meta, html_to_markdown(body_html)
+        meta["source_url"] = _single_line(entry["link"])
+    return Entry(source_id, meta, body, updated, published is None, remote)
+
+
+def known_sources(files: Mapping[str, str]) -> dict[str, tuple[str, dict[str, Any], str]]:
+    """`source_id` → (file name, front matter, body), for the Markdown sources given as name → text."""
+    known: dict[str, tuple[str, dict[str, Any], str]] = {}
+    for name, text in sorted(files.items()):
+        try:
+            meta, body, _ = split_front_matter(text)
+        except FrontMatterError:
+            continue
+        if meta.get("source_id"):
+            known.setdefault(_single_line(meta["source_id"]), (name, meta, body))
+    return known
 
 
 def known_source_ids(files: Mapping[str, str]) -> dict[str, str]:
     """`source_id` → file name, for the Markdown sources given as name → text."""
-    known: dict[str, str] = {}
-    for name, text in files.items():
-        try:
-            meta, _, _ = split_front_matter(text)
-        except FrontMatterError:
-            continue
-        if meta.get("source_id"):
-            known[str(meta["source_id"])] = name
-    return known
+    return {source_id: found[0] for source_id, found in known_sources(files).items()}
 
 
-def plan_import(feed: bytes | str, existing: Mapping[str, str]) -> list[SourceFile]:
-    """Source files for every entry of `feed`; `existing` maps file names in sources/ to their text."""
-    parsed = feedparser.parse(feed, sanitize_html=True, resolve_relative_uris=True)
-    if parsed.get("bozo") and not parsed.entries:
-        raise FeedError(f"not a readable RSS or Atom feed ({parsed.get('bozo_exception')})")
-    known = known_source_ids(existing)
+def _as_moment(value: object) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _shrinks(old_meta: dict[str, Any], old_body: str, entry: Entry) -> str | None:
+    """Why the entry's new body must not replace the imported one, or None when it may."""
+    old, new = len(old_body.strip()), len(entry.body.strip())
+    if not (new == 0 < old or old >= SHRINK_MIN_CHARS and new < old * SHRINK_RATIO):
+        return None
+    before = _as_moment(old_meta.get("updated") or old_meta.get("date"))
+    if entry.updated and before and entry.updated > before:
+        return None  # the feed really says the article changed
+    return (
+        f"the entry's text is now {new} characters, the imported article has {old}: "
+        "kept unchanged, because the feed does not mark the entry as updated"
+    )
+
+
+def _render(meta: dict[str, Any], body: str, undated: bool) -> str:
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1_000_000)
+    return f"---\n{front}{UNDATED_NOTE if undated else ''}---\n{body}"
+
+
+def plan_import(
+    data: bytes, existing: Mapping[str, str], now: dt.datetime, content_type: str | None = None
+) -> FeedPlan:
+    """Source files for the entries of the feed `data`; `existing` maps file names in sources/ to their text.
+
+    Raises FeedError, before anything is planned, when the feed cannot be read exactly.
+    """
+    plan = FeedPlan()
+    text = _without_controls(decode_feed(data, content_type), plan.warnings)
+    root = parse_feed_xml(text)
+    utf8 = etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True)
+    parsed = feedparser.parse(
+        utf8,
+        response_headers={"content-type": "application/xml; charset=utf-8"},
+        sanitize_html=True,
+        resolve_relative_uris=True,
+    )
+    items = root.xpath("//*[local-name()='item' or local-name()='entry']")
+    lines = [item.sourceline for item in items] if len(items) == len(parsed.entries) else []
+    if not parsed.entries:
+        plan.errors.append(Notice(None, "the feed has no entries"))
+    known = known_sources(existing)
     taken = set(existing)
-    planned: list[SourceFile] = []
-    for entry in parsed.entries:
-        converted = entry_source(entry)
-        if converted is None:
+    seen: dict[str, int | None] = {}
+    for number, raw in enumerate(parsed.entries):
+        line = lines[number] if lines else None
+        entry = read_entry(raw)
+        if isinstance(entry, str):
+            plan.errors.append(Notice(line, entry))
             continue
-        source_id, meta, body = converted
-        name = known.get(source_id)
-        if name is None:
-            base = slugify(meta["title"])
+        if entry.source_id in seen:
+            first = seen[entry.source_id]
+            plan.errors.append(
+                Notice(
+                    line,
+                    f"entry {entry.meta['title']!r} has the same id ({entry.source_id}) as the entry "
+                    f"{f'on line {first}' if first else 'before it'}: skipped",
+                )
+            )
+            continue
+        seen[entry.source_id] = line
+        if entry.remote_images:
+            plan.warnings.append(
+                Notice(
+                    line,
+                    f"{entry.remote_images} remote image(s) made links (pages load nothing from the network)",
+                )
+            )
+        found = known.get(entry.source_id)
+        if entry.undated:
+            first_seen = found[1].get("date") if found else None
+            entry.meta["date"] = str(first_seen) if first_seen else now.isoformat(timespec="seconds")
+            plan.warnings.append(
+                Notice(
+                    line,
+                    f"entry {entry.meta['title']!r} has no date: dated {entry.meta['date']} (first import)",
+                )
+            )
+        if found is None:
+            base = slugify(entry.meta["title"])
             name, counter = f"{base}.md", 2
             while name in taken:
                 name, counter = f"{base}-{counter}.md", counter + 1
             taken.add(name)
-            known[source_id] = name
-        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
-        planned.append(SourceFile(name, source_id, f"---\n{front}---\n{body}"))
-    return planned
+        else:
+            name = found[0]
+            why = _shrinks(found[1], found[2], entry)
+            if why:
+                plan.errors.append(Notice(line, f"{name}: {why}"))
+                plan.kept.append(name)
+                continue
+        source = _render(entry.meta, entry.body, entry.undated)
+        try:
+            parse_article(Path(name), source.encode("utf-8"), Path(name).stem)
+        except SourceProblem as problem:
+            plan.errors.append(
+                Notice(
+                    line,
+                    f"entry {entry.meta['title']!r} would make an unreadable source ({problem}): skipped",
+                )
+            )
+            continue
+        plan.files.append(SourceFile(name, entry.source_id, source))
+    return plan

@@ -60,12 +60,12 @@ def clean_html(fragment: str) -> str:
 
 
 def html_to_markdown(fragment: str) -> str:
-    """Sanitised HTML as CommonMark."""
+    """Sanitised HTML as CommonMark; text stays text (`![x](…)` or `[x](…)` written in it is escaped)."""
     import markdownify  # imported on use: it pulls in BeautifulSoup
 
     return (
         markdownify.markdownify(
-            clean_html(fragment), heading_style="ATX", bullets="-", escape_misc=False
+            clean_html(fragment), heading_style="ATX", bullets="-", escape_misc=True
         ).strip()
         + "\n"
     )

@@ -204,7 +204,7 @@ def test_unreadable_feed_is_an_error_and_the_run_goes_on(newsroom, tmp_path):
     broken = tmp_path / "feed.xml"
     broken.write_text("not a feed at all", encoding="utf-8")
     result = run_cli("run", "--import", broken, newsroom)
-    assert result.code == 1 and "feed import failed" in result.stderr
+    assert result.code == 1 and "feed refused: no source was changed" in result.stderr
     assert (newsroom / "public" / "en" / "solar-lab-opens.html").exists()
 
 

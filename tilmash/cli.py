@@ -84,11 +84,18 @@ def _cmd_import(args: argparse.Namespace) -> int:
     config = load_config(Path(args.dir))
     try:
         report = import_feed(config.sources_dir, args.feed)
-    except (FeedError, OSError) as error:
-        print(f"error: {args.feed}: {error}", file=sys.stderr)
+    except FeedError as error:
+        print(f"error: {error.located(args.feed)} (feed refused: no source was changed)", file=sys.stderr)
         return exit_codes.FAILED
+    except OSError as error:
+        print(f"error: {config.sources_dir}: {error}", file=sys.stderr)
+        return exit_codes.FAILED
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for problem in report.errors:
+        print(f"error: {problem}", file=sys.stderr)
     print(report.summary())
-    return exit_codes.OK
+    return exit_codes.FAILED if report.errors else exit_codes.OK
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

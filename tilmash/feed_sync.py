@@ -1,12 +1,22 @@
-"""`tilmash import`: bring the newsroom's English feed into sources/, atomically, without duplicates."""
+"""`tilmash import`: bring the newsroom's English feed into sources/, atomically, without duplicates.
+
+The feed is read and checked whole before the first file is written: a feed that cannot
+be read exactly changes nothing.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tilmash.atomic import write_atomic
-from tilmash.sources.feed_import import plan_import
+from tilmash.sources.feed_import import FeedError, plan_import
+
+MAX_FEED_BYTES = 50 * 1024 * 1024
+FETCH_TIMEOUT = 60
 
 
 @dataclass(slots=True)
@@ -14,24 +24,65 @@ class ImportReport:
     new: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # changed in the feed, left as they are (see errors)
+    errors: list[str] = field(default_factory=list)  # `FEED:LINE: message`, one per skipped entry
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"imported: {len(self.new)} new, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
+        kept = f", {len(self.kept)} kept" if self.kept else ""
+        return (
+            f"imported: {len(self.new)} new, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged{kept}"
+        )
 
 
-def import_feed(sources_dir: Path, feed: str) -> ImportReport:
-    """Write one Markdown source per feed entry; an entry seen before updates its own file."""
-    sources_dir.mkdir(parents=True, exist_ok=True)
-    existing = {}
-    for path in sorted(sources_dir.glob("*.md")):
+def read_feed(feed: str) -> tuple[bytes, str | None]:
+    """The feed's bytes and, for a URL, the server's `Content-Type`."""
+    if feed.startswith(("http://", "https://")):
         try:
-            existing[path.name] = path.read_text(encoding="utf-8")
-        except (UnicodeDecodeError, OSError):
-            continue
-    source = Path(feed)
-    data: bytes | str = source.read_bytes() if source.is_file() else feed
-    report = ImportReport()
-    for planned in plan_import(data, existing):
+            with urllib.request.urlopen(feed, timeout=FETCH_TIMEOUT) as response:  # noqa: S310 (scheme checked)
+                data = response.read(MAX_FEED_BYTES + 1)
+                content_type = response.headers.get("Content-Type")
+        except (urllib.error.URLError, TimeoutError, ValueError) as error:
+            raise FeedError(f"cannot be fetched: {getattr(error, 'reason', error)}") from None
+    else:
+        path = Path(feed)
+        if not path.exists():
+            raise FeedError("no such file")
+        if not path.is_file():
+            raise FeedError("not a file")
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_FEED_BYTES + 1)
+        except OSError as error:
+            raise FeedError(f"cannot be read: {error.strerror}") from None
+        content_type = None
+    if len(data) > MAX_FEED_BYTES:
+        raise FeedError(f"larger than {MAX_FEED_BYTES // (1024 * 1024)} MB: refused")
+    return data, content_type
+
+
+def import_feed(sources_dir: Path, feed: str, now: dt.datetime | None = None) -> ImportReport:
+    """Write one Markdown source per feed entry; an entry seen before updates its own file.
+
+    Raises FeedError, with nothing written, for a feed that cannot be read exactly.
+    """
+    data, content_type = read_feed(feed)
+    existing = {}
+    if sources_dir.is_dir():
+        for path in sorted(sources_dir.glob("*.md")):
+            try:
+                existing[path.name] = path.read_text(encoding="utf-8")
+            except (UnicodeDecodeError, OSError):
+                continue
+    plan = plan_import(data, existing, now or dt.datetime.now(dt.UTC), content_type)
+    report = ImportReport(
+        kept=plan.kept,
+        errors=[notice.located(feed) for notice in plan.errors],
+        warnings=[notice.located(feed) for notice in plan.warnings],
+    )
+    sources_dir.mkdir(parents=True, exist_ok=True)
+    for planned in plan.files:
         before = existing.get(planned.name)
         if before == planned.text:
             report.unchanged.append(planned.name)

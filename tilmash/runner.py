@@ -45,7 +45,7 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
             removed = remove_leftovers(config.root, config.public_dir)
             if removed:
                 log(f"stage=recover leftovers_removed={removed}")
-        import_errors = _import(config, options, log)
+        import_errors, import_notes = _import(config, options, log)
         state_path = state_dir / "state.json"
         previous = RunState.load(state_path)
         inputs = scan_inputs(config.root, config.packages_dir)  # before anything is read
@@ -58,39 +58,46 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
             log("stage=noop reason=inputs-unchanged")
             replayed = RunReport.replay(previous.summary, previous.errors)
             replayed.errors += import_errors
+            replayed.notes += import_notes
             return replayed
         writer = AtomicWriter()
         report = _full_run(config, options, log, writer)
-        report.errors += import_errors
         if not options.dry_run and not report.deferred:  # a deferred catalog must not look up to date
             # What the run read at its start, plus only what it wrote itself: a file saved
-            # while the run worked stays new to the next run.
+            # while the run worked stays new to the next run. The import's errors are not
+            # kept: every run imports again and reports its own.
             RunState(
                 inputs.with_written(config.root, writer.written).fingerprint(),
                 site_fingerprint(config.public_dir),
-                report.errors,
+                list(report.errors),
                 report.as_dict(),
             ).save(state_path)
+        report.errors += import_errors
+        report.notes += import_notes
         return report
 
 
-def _import(config: Config, options: RunOptions, log: Log) -> list[str]:
-    """Pull the English feed first when asked to; a feed that fails is an error, not a crash."""
+def _import(config: Config, options: RunOptions, log: Log) -> tuple[list[str], list[str]]:
+    """Pull the English feed first when asked to: (errors, notes). A refused feed changes no source."""
     if not options.import_feed or options.dry_run:
-        return []
+        return [], []
     from tilmash.feed_sync import import_feed
     from tilmash.sources.feed_import import FeedError
 
     with stage(log, "import") as fields:
         try:
-            imported = import_feed(config.sources_dir, options.import_feed)
-        except (FeedError, OSError) as error:
+            imported = import_feed(config.sources_dir, options.import_feed, options.now)
+        except FeedError as error:
             fields["failed"] = 1
             return [
-                f"{options.import_feed}: feed import failed: {error} (the run went on with the sources as they are)"
-            ]
-        fields.update(new=len(imported.new), updated=len(imported.updated))
-    return []
+                f"{error.located(options.import_feed)} (feed refused: no source was changed; "
+                "the run went on with the sources as they are)"
+            ], []
+        except OSError as error:
+            fields["failed"] = 1
+            return [f"{config.sources_dir}: feed import failed: {error}"], []
+        fields.update(new=len(imported.new), updated=len(imported.updated), errors=len(imported.errors))
+    return imported.errors, [f"warning: {warning}" for warning in imported.warnings]
 
 
 def _full_run(config: Config, options: RunOptions, log: Log, writer: AtomicWriter) -> RunReport:
