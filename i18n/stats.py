@@ -5,7 +5,7 @@ from __future__ import annotations
 from babel.messages.catalog import Catalog, Message
 
 from tilmash.i18n.progress import Progress
-from tilmash.i18n.sync import is_reviewed
+from tilmash.i18n.sync import is_reviewed, is_translated
 
 MACHINE_PREFIX = "machine translation:"
 
@@ -24,7 +24,7 @@ def catalog_progress(catalog: Catalog) -> Progress:
         if is_reviewed(message):
             progress.reviewed += 1
             progress.words_reviewed += words
-        elif not message.string:
+        elif not is_translated(message):
             progress.untranslated += 1
         elif is_machine(message):
             progress.machine += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
@@ -23,9 +24,16 @@ HEADER_COMMENT = """\
 # Removing the "fuzzy" flag marks an entry as reviewed: only reviewed text is published."""
 
 
+def is_translated(message: Message) -> bool:
+    """Has a translation: every plural form of a plural entry, the msgstr of the others."""
+    if isinstance(message.string, (list, tuple)):
+        return all(message.string)
+    return bool(message.string)
+
+
 def is_reviewed(message: Message) -> bool:
     """Reviewed means translated and not fuzzy."""
-    return bool(message.string) and not message.fuzzy
+    return is_translated(message) and not message.fuzzy
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +83,14 @@ def _words(text: str) -> list[str]:
 
 
 def _closest(target: Message, candidates: Iterable[Message]) -> Message | None:
+    if not isinstance(target.id, str):
+        return None  # a plural theme string: exact matches only
     best, best_ratio = None, SIMILARITY_CUTOFF
     target_words = _words(target.id)
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(target_words)
     for candidate in candidates:
-        if _kind(candidate) != _kind(target):
+        if _kind(candidate) != _kind(target) or not isinstance(candidate.id, str):
             continue
         matcher.set_seq1(_words(candidate.id))
         if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
@@ -110,28 +120,40 @@ def _copy_translation(entry: Message, old: Message, *, fuzzy: bool, previous: Me
     entry.flags.update(flag for flag in old.flags if flag != "fuzzy")
 
 
+def _msgid(message: Message) -> str | tuple[str, ...]:
+    """A msgid as a dictionary key: the (singular, plural) pair of a plural entry."""
+    return message.id if isinstance(message.id, str) else tuple(message.id)
+
+
+def _plural_forms(entry: Message, count: int) -> None:
+    """A plural entry has exactly one msgstr[i] per plural form of the locale (msgfmt --check)."""
+    if isinstance(entry.id, (list, tuple)):
+        forms = list(entry.string) if isinstance(entry.string, (list, tuple)) else [entry.string or ""]
+        entry.string = tuple((forms + [""] * count)[:count])
+
+
 def sync_catalog(
     template: Catalog,
     existing: Catalog | None,
     locale: str,
-    memory: Mapping[str, str] | None = None,
+    memory: Mapping[Any, Any] | None = None,
 ) -> tuple[Catalog, SyncCounts]:
     """Return the updated catalog for `locale`; `existing` is never modified.
 
     `memory` maps English text to a reviewed translation found in another catalog of the
-    same locale: an identical unit elsewhere reuses it.
+    same locale: an identical unit elsewhere reuses it. (A plural theme string is keyed by
+    its (singular, plural) pair and translated by one text per plural form.)
     """
     memory = memory or {}
     catalog = new_catalog(locale, template.domain or "messages", existing)
-    old: dict[tuple[str | None, str], Message] = {}
+    old: dict[tuple[str | None, Any], Message] = {}
     obsolete_keys: set[tuple[str | None, str]] = set()
     if existing is not None:
         for message in existing.obsolete.values():
-            obsolete_keys.add((message.context, message.id))
+            obsolete_keys.add((message.context, _msgid(message)))
         for message in list(existing.obsolete.values()) + [m for m in existing if m.id]:
-            if isinstance(message.id, str):
-                old[(message.context, message.id)] = message
-    used: set[tuple[str | None, str]] = set()
+            old[(message.context, _msgid(message))] = message
+    used: set[tuple[str | None, Any]] = set()
     counts = dict.fromkeys(SyncCounts.__slots__, 0)
     for unit in template:
         if not unit.id:
@@ -143,7 +165,7 @@ def sync_catalog(
             auto_comments=list(unit.auto_comments),
             context=unit.context,
         )
-        key = (unit.context, unit.id)
+        key = (unit.context, _msgid(unit))
         previous = old.get(key)
         if previous is not None:
             used.add(key)
@@ -153,20 +175,22 @@ def sync_catalog(
             entry.string = memory[unit.id]
             counts["reused"] += 1
         else:
-            translated = [m for k, m in old.items() if m.string and k not in used]
+            translated = [m for k, m in old.items() if is_translated(m) and k not in used]
             closest = _closest(unit, translated)
             if closest is not None:
                 _copy_translation(entry, closest, fuzzy=True, previous=closest)
                 counts["fuzzy_matched"] += 1
             else:
                 counts["new"] += 1
+        _plural_forms(entry, catalog.num_plurals)
         catalog[unit.id] = entry
     for key, message in old.items():
-        if key in used or not message.string:
+        if key in used or not is_translated(message):
             continue
         message.locations = []
         message.previous_id = []
         context, msgid = key
+        msgid = msgid if isinstance(msgid, str) else msgid[0]  # Babel keys plural entries by the singular
         catalog.obsolete[(msgid, context) if context is not None else msgid] = message
         counts["obsolete"] += 1
     return catalog, SyncCounts(**counts)

@@ -15,6 +15,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from babel.support import NullTranslations
 from markupsafe import Markup
+
 from tilmash.render.markup import fill_template, unit_html
 from tilmash.render.policy import LocalizedArticle
 from tilmash.render.settings import SiteSettings
@@ -208,6 +209,8 @@ class LocalePages:
                     page=page,
                     tag=tag,
                     entries=[self._entry(e, page["root"]) for e in tagged],
+                    count=len(tagged),
+                    count_shown=format_decimal(len(tagged), locale=self.settings.babel(self.locale)),
                 )
                 .encode("utf-8")
             )

@@ -1,22 +1,33 @@
-"""The UI strings of the templates: extracted with Babel, shipped translations, compiled in memory."""
+"""The UI strings of the templates: extracted with Babel, shipped translations, compiled in memory.
+
+A theme string is formatted with `%` in the templates (`_('Page %(number)s')|format(…)`):
+a translation whose fields do not fit the English would raise inside a template, or
+silently drop what the field stands for. Such a translation is left out when the catalog
+is compiled, so the page shows that one string in English and everything else publishes.
+"""
 
 from __future__ import annotations
 
+import copy
 import io
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.support import Translations
-from tilmash.i18n import is_reviewed, parse_catalog
+
+from tilmash.i18n import is_reviewed, is_translated, parse_catalog
+from tilmash.i18n.pyformat import PYTHON_FORMAT_RE, python_format_placeholders
 
 UI_DOMAIN = "ui"
 
 
 def ui_template() -> Catalog:
-    """Every `_()` and `{% trans %}` string of the default theme, via Babel's Jinja2 extractor."""
+    """Every `_()`, `ngettext()` and `{% trans %}` string of the default theme, via Babel's extractor."""
     template = Catalog(domain=UI_DOMAIN, project="Tilmash newsroom", charset="utf-8")
     directory = resources.files("tilmash.render").joinpath("templates")
     for filename, lineno, message, comments, context in extract_from_dir(
@@ -30,18 +41,71 @@ def ui_template() -> Catalog:
     return template
 
 
-def shipped_translations(locale: str) -> dict[str, str]:
-    """Reviewed UI translations shipped with Tilmash, to seed a newsroom's ui.po."""
+def shipped_translations(locale: str) -> dict[Any, Any]:
+    """Reviewed UI translations shipped with Tilmash, to seed a newsroom's ui.po.
+
+    Keys are msgids: a string, or the (singular, plural) pair of a plural string whose
+    value is one text per plural form.
+    """
     resource = resources.files("tilmash.render").joinpath(f"locale/{locale}/ui.po")
     if not resource.is_file():
         return {}
     catalog = parse_catalog(resource.read_bytes(), Path(str(resource)), locale)
-    return {str(m.id): str(m.string) for m in catalog if m.id and is_reviewed(m)}
+    return {
+        tuple(m.id) if isinstance(m.id, (list, tuple)) else m.id: (
+            tuple(m.string) if isinstance(m.string, (list, tuple)) else m.string
+        )
+        for m in catalog
+        if m.id and is_reviewed(m)
+    }
 
 
-def compiled(catalog: Catalog) -> Translations:
-    """gettext translations from the reviewed entries of `catalog` (fuzzy ones are skipped)."""
+def format_problem(source: str, translation: str, all_fields: bool = True) -> str | None:
+    """Why `translation` cannot stand in for `source` in `text % fields`; None when it can.
+
+    Fields unknown to the English, or a lone `%` (write `%%`), would raise inside the
+    template; a missing field silently drops what it stands for (`all_fields=False` allows
+    that, for a plural form such as Russian “одна статья”).
+    """
+    fields = python_format_placeholders(source)
+    if not fields:
+        return None  # not formatted by the templates: any % is shown as it is
+    names = {m.group(1) for m in PYTHON_FORMAT_RE.finditer(source) if m.group(1)}
+    try:
+        translation % dict.fromkeys(names, 1)
+    except KeyError as error:
+        return f"unknown format field %({error.args[0]})s (the English has {', '.join(fields)})"
+    except (ValueError, TypeError) as error:
+        return f"broken format field ({error}); write %% for a percent sign"
+    missing = sorted(set(fields) - set(python_format_placeholders(translation)))
+    if missing and all_fields:
+        return f"format field {', '.join(missing)} is missing (the English has {', '.join(fields)})"
+    return None
+
+
+def unusable(catalog: Catalog) -> list[tuple[Message, str]]:
+    """Reviewed theme translations that would break or garble a page, with the reason."""
+    found = []
+    for message in catalog:
+        if not message.id or not is_reviewed(message):
+            continue
+        if isinstance(message.id, (list, tuple)):
+            forms = list(message.string)
+            problems = [format_problem(message.id[1], form, all_fields=len(forms) == 1) for form in forms]
+        else:
+            problems = [format_problem(message.id, str(message.string))]
+        problem = next((p for p in problems if p), None)
+        if problem:
+            found.append((message, problem))
+    return found
+
+
+def compiled(catalog: Catalog, leave_out: Iterable[Message] = ()) -> Translations:
+    """gettext translations from the reviewed entries of `catalog`, but for `leave_out`."""
+    usable = copy.deepcopy(catalog)
+    for message in [*leave_out, *(m for m in catalog if m.id and not is_translated(m))]:
+        usable.delete(message.id, context=message.context)
     buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
+    write_mo(buffer, usable, use_fuzzy=False)
     buffer.seek(0)
     return Translations(buffer, domain=UI_DOMAIN)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
+from babel.support import Translations
 
 from tilmash.atomic import AtomicWriter
 from tilmash.config import Config
@@ -30,7 +31,7 @@ from tilmash.i18n import (
 from tilmash.parallel import Mapper
 from tilmash.render.pages import article_path
 from tilmash.render.policy import LocalizedArticle, localize, source_edition
-from tilmash.render.ui import UI_DOMAIN, shipped_translations, ui_template
+from tilmash.render.ui import UI_DOMAIN, compiled, shipped_translations, ui_template, unusable
 from tilmash.report import LocaleReport, RunReport
 from tilmash.sources import Article, SourceError, collect_sources, read_source, source_files
 from tilmash.sources.controls import control_warning, strip_controls
@@ -166,6 +167,27 @@ def sync_ui(
     return catalog
 
 
+def ui_translations(
+    config: Config, locale: str, report: RunReport, now: dt.datetime, writer: AtomicWriter | None
+) -> Translations | None:
+    """The theme's strings for `locale` (None: English). A translation that would break or
+    garble a page is an `error:` line with its file and line, and shows in English."""
+    catalog = sync_ui(config, locale, report, now, writer)
+    if catalog is None:
+        return None
+    broken = unusable(catalog)
+    if broken:
+        path = config.catalog_path(locale, UI_CATALOG)
+        lines = _written_lines(catalog, path)
+        where = path.relative_to(config.root)
+        report.errors += [
+            f"{where}:{lines.get(_entry_key(message), 0)}: {problem}: "
+            f"the English “{_entry_key(message)[1]}” is shown instead"
+            for message, problem in broken
+        ]
+    return compiled(catalog, [message for message, _ in broken])
+
+
 def _source_and_template(
     path: Path, config: Config, now: dt.datetime
 ) -> tuple[Article | SourceError, tuple[bytes, bytes | None] | None]:
@@ -231,9 +253,13 @@ def held_pages(site: Path, held: list[str], files: dict[str, bytes]) -> dict[str
     return kept
 
 
-def _written_lines(catalog: Catalog, path: Path) -> dict[str | None, int]:
-    """msgctxt → line of its entry in the catalog as this run writes it (for error lines)."""
-    return {m.context: m.lineno or 0 for m in parse_catalog(render_catalog(catalog), path)}
+def _entry_key(message: Message) -> tuple[str | None, str]:
+    return message.context, message.id if isinstance(message.id, str) else message.id[0]
+
+
+def _written_lines(catalog: Catalog, path: Path) -> dict[tuple[str | None, str], int]:
+    """(msgctxt, msgid) → line of its entry in the catalog as this run writes it (for error lines)."""
+    return {_entry_key(m): m.lineno or 0 for m in parse_catalog(render_catalog(catalog), path)}
 
 
 def gate(config: Config, state: LocaleCatalogs, report: RunReport) -> dict[str, frozenset[str]]:
@@ -250,13 +276,13 @@ def gate(config: Config, state: LocaleCatalogs, report: RunReport) -> dict[str, 
     withheld: dict[str, frozenset[str]] = {}
     for slug, catalog in state.catalogs.items():
         found = {
-            message.context: verdicts
+            _entry_key(message): verdicts
             for message in catalog
             if message.context and is_reviewed(message) and (verdicts := blocked(message, context, block_on))
         }
         if not found:
             continue
-        withheld[slug] = frozenset(found)
+        withheld[slug] = frozenset(context for context, _ in found if context)
         path = config.catalog_path(state.locale, slug)
         lines = _written_lines(catalog, path)
         where = path.relative_to(config.root)

@@ -111,11 +111,10 @@ def _full_run(config: Config, options: RunOptions, log: Log, writer: AtomicWrite
         locale_reports,
         prepare,
         static_assets,
-        sync_ui,
+        ui_translations,
         write_if_changed,
     )
     from tilmash.render.site import build_site
-    from tilmash.render.ui import compiled
 
     now = options.now or dt.datetime.now(dt.UTC)
     mapper = partial(fork_map, jobs=options.jobs or available_cores())
@@ -166,9 +165,9 @@ def _full_run(config: Config, options: RunOptions, log: Log, writer: AtomicWrite
         fields["written" if write else "would_write"] = len(prepared.changed_templates)
     ui = {}
     for locale in config.target_locales:
-        ui_catalog = sync_ui(config, locale, report, now, writer if write else None)
-        if ui_catalog is not None:
-            ui[locale] = compiled(ui_catalog)
+        translations = ui_translations(config, locale, report, now, writer if write else None)
+        if translations is not None:
+            ui[locale] = translations
     with stage(log, "commit") as fields, catalog_write_lock(config.root / ".tilmash"):
         fields["files"] = writer.commit()
         fields["skipped"] = len(writer.skipped)

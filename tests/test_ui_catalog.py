@@ -1,0 +1,168 @@
+"""The theme's catalogs (`_ui.po`): a translator's typo costs one string, never the site; plurals work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from lxml import html
+
+from tests.conftest import run_cli
+from tests.helpers import msgfmt_check
+from tilmash.i18n import read_catalog, render_catalog, sync_catalog
+from tilmash.render.ui import compiled, format_problem
+
+TAGGED = "Articles tagged “%(tag)s”"
+
+
+def _set_ui(newsroom: Path, locale: str, msgid: str, text: str) -> int:
+    """Give the theme string `msgid` a reviewed translation; returns the line of its msgid."""
+    path = newsroom / "i18n" / locale / "_ui.po"
+    catalog = read_catalog(path, locale)
+    catalog[msgid].string = text
+    path.write_bytes(render_catalog(catalog))
+    return read_catalog(path, locale)[msgid].lineno
+
+
+def _h1(newsroom: Path, page: str) -> str:
+    return html.parse(str(newsroom / "public" / page)).getroot().xpath("string(//h1)")
+
+
+def test_a_misspelled_format_field_falls_back_to_english_and_the_rest_publishes(newsroom):
+    line = _set_ui(newsroom, "kk", TAGGED, "«%(teg)s» тегі бар мақалалар")
+    result = run_cli("run", newsroom)
+    assert result.code == 1
+    assert f"error: i18n/kk/_ui.po:{line}: unknown format field %(teg)s" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert _h1(newsroom, "kk/tags/space.html") == "Articles tagged “space”"
+    assert _h1(newsroom, "ru/tags/space.html") == "Статьи с тегом «space»"
+    assert _h1(newsroom, "kk/index.html") == "Соңғы жаңалықтар"  # the other kk strings stay Kazakh
+    assert (newsroom / "public" / "kk" / "student-satellite.html").exists()
+    assert (newsroom / "i18n" / "kk" / "_ui.po").read_text(encoding="utf-8").count("%(teg)s") == 1  # kept
+
+
+def test_a_dropped_format_field_is_an_error_not_a_silent_heading(newsroom):
+    line = _set_ui(newsroom, "ru", TAGGED, "Статьи с тегом")
+    result = run_cli("run", newsroom)
+    assert result.code == 1
+    assert f"error: i18n/ru/_ui.po:{line}: format field %(tag)s is missing" in result.stderr, result.stderr
+    assert _h1(newsroom, "ru/tags/space.html") == "Articles tagged “space”"
+
+
+def test_a_lone_percent_sign_falls_back_to_english(newsroom):
+    config = newsroom / "tilmash.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("page_size = 10", "page_size = 2"))
+    line = _set_ui(
+        newsroom, "zh", "Page %(number)s of %(count)s", "第%(number)s页，共%(count)s页（100%完成）"
+    )
+    result = run_cli("run", newsroom)
+    assert result.code == 1
+    assert f"error: i18n/zh/_ui.po:{line}: broken format field" in result.stderr, result.stderr
+    pager = (
+        html.parse(str(newsroom / "public" / "zh" / "index.html"))
+        .getroot()
+        .xpath("string(//nav[@class='pager']/span)")
+    )
+    assert pager == "Page 1 of 2"
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "problem"),
+    [
+        ("Page %(number)s of %(count)s", "Страница %(number)s из %(count)s", None),
+        ("Page %(number)s of %(count)s", "%(count)s ішінен %(number)s-бет", None),
+        ("Page %(number)s of %(count)s", "Страница %(nomer)s из %(count)s", "unknown format field %(nomer)s"),
+        ("Page %(number)s of %(count)s", "Страница %(number)s", "format field %(count)s is missing"),
+        ("Page %(number)s of %(count)s", "100% страница %(number)s из %(count)s", "broken format field"),
+        ("Page %(number)s of %(count)s", "Страница %(number)s из %(count)s, 100%% готово", None),
+        ("Tags:", "100% теги:", None),  # not formatted by the theme: shown as written
+    ],
+)
+def test_format_problem(source, translation, problem):
+    found = format_problem(source, translation)
+    assert (found is None) if problem is None else (found is not None and found.startswith(problem))
+
+
+PLURALS = {
+    "kk": {1: "1 мақала", 2: "2 мақала", 5: "5 мақала", 21: "21 мақала", 22: "22 мақала", 25: "25 мақала"},
+    "ru": {1: "1 статья", 2: "2 статьи", 5: "5 статей", 21: "21 статья", 22: "22 статьи", 25: "25 статей"},
+    "zh": {1: "1篇文章", 2: "2篇文章", 5: "5篇文章", 21: "21篇文章", 22: "22篇文章", 25: "25篇文章"},
+}
+PLURALS["kk"][111] = "111 мақала"
+PLURALS["ru"][111] = "111 статей"
+PLURALS["zh"][111] = "111篇文章"
+
+
+def test_plural_theme_strings_in_every_locale(newsroom):
+    assert run_cli("run", newsroom).code == 0
+    for locale, expected in PLURALS.items():
+        path = newsroom / "i18n" / locale / "_ui.po"
+        assert msgfmt_check(path).returncode == 0, msgfmt_check(path).stderr
+        translations = compiled(read_catalog(path, "zh_Hans" if locale == "zh" else locale))
+        for count, text in expected.items():
+            assert (
+                translations.ngettext("%(num)s article", "%(num)s articles", count) % {"num": count} == text
+            )
+    assert (
+        html.parse(str(newsroom / "public" / "en" / "tags" / "space.html"))
+        .getroot()
+        .xpath("string(//p[contains(@class, 'count')])")
+        == "1 article"
+    )
+
+
+def test_tag_page_counts_its_articles_in_the_reader_s_language(newsroom):
+    source = newsroom / "sources" / "steppe-plants-grant.md"
+    source.write_text(
+        source.read_text(encoding="utf-8").replace(
+            "tags: [chemistry, grants]", "tags: [chemistry, grants, research]"
+        )
+    )
+    assert run_cli("run", newsroom).code == 0
+    count = {
+        locale: html.parse(str(newsroom / "public" / locale / "tags" / "research.html"))
+        .getroot()
+        .xpath("string(//p[contains(@class, 'count')])")
+        for locale in ("en", "kk", "ru", "zh")
+    }
+    assert count == {"en": "2 articles", "kk": "2 мақала", "ru": "2 статьи", "zh": "2篇文章"}
+
+
+def test_a_broken_plural_form_falls_back_to_english(newsroom):
+    assert run_cli("run", newsroom).code == 0
+    path = newsroom / "i18n" / "ru" / "_ui.po"
+    catalog = read_catalog(path, "ru")
+    catalog[("%(num)s article", "%(num)s articles")].string = (
+        "%(num)s статья",
+        "%(n)s статьи",
+        "%(num)s статей",
+    )
+    path.write_bytes(render_catalog(catalog))
+    result = run_cli("run", newsroom)
+    assert result.code == 1
+    assert "error: i18n/ru/_ui.po:" in result.stderr and "unknown format field %(n)s" in result.stderr
+    count = html.parse(str(newsroom / "public" / "ru" / "tags" / "space.html")).getroot()
+    assert count.xpath("string(//p[contains(@class, 'count')])") == "1 article"
+
+
+def test_sync_keeps_plural_entries_with_one_msgstr_per_form(tmp_path):
+    template = Catalog(domain="ui")
+    template.add(("%(num)s article", "%(num)s articles"), locations=[("templates/tag.html", 5)])
+    template.add("Tags:", locations=[("templates/article.html", 13)])
+    memory = {("%(num)s article", "%(num)s articles"): ("%(num)s статья", "%(num)s статьи", "%(num)s статей")}
+    seeded, _ = sync_catalog(template, None, "ru", memory)
+    again, _ = sync_catalog(template, seeded, "ru")
+    fresh, _ = sync_catalog(template, None, "ru")
+    for name, catalog in (("seeded", seeded), ("again", again), ("fresh", fresh)):
+        path = tmp_path / f"{name}.po"
+        path.write_bytes(render_catalog(catalog))
+        assert msgfmt_check(path).returncode == 0, msgfmt_check(path).stderr
+    assert tuple(
+        read_catalog(tmp_path / "again.po", "ru")[("%(num)s article", "%(num)s articles")].string
+    ) == (
+        "%(num)s статья",
+        "%(num)s статьи",
+        "%(num)s статей",
+    )
+    assert tuple(fresh[("%(num)s article", "%(num)s articles")].string) == ("", "", "")
