@@ -54,11 +54,13 @@ def _message(entry: PoEntry) -> Message:
     return message
 
 
-def parse_catalog(data: bytes, path: Path, locale: str | None = None) -> Catalog:
+def parse_catalog(data: bytes, path: Path, locale: str | None = None, check_format: bool = True) -> Catalog:
     """Parse PO bytes (UTF-8 required); raise CatalogError naming `path` and the line.
 
     Whatever `msgfmt --check` refuses is refused here too, so a broken catalog is reported
     and left as it is instead of being rewritten without the part that did not parse.
+    `check_format=False` accepts python-format fields that differ from the English: the
+    theme's catalog checks them string by string (one typo costs one string, not all).
     """
     try:
         text = data.decode("utf-8")
@@ -66,7 +68,7 @@ def parse_catalog(data: bytes, path: Path, locale: str | None = None) -> Catalog
         line = data[: error.start].count(b"\n") + 1
         raise CatalogError(path, line, "not valid UTF-8: save the catalog as UTF-8") from None
     try:
-        entries = read_entries(text)
+        entries = read_entries(text, check_format)
     except PoSyntaxError as error:
         raise CatalogError(path, error.line, error.message) from None
     catalog = Catalog(locale=locale, domain=path.stem)

@@ -206,7 +206,7 @@ class _Reader:
             entry.msgstr[index] += value
 
 
-def read_entries(text: str) -> list[PoEntry]:
+def read_entries(text: str, check_format: bool = True) -> list[PoEntry]:
     """The entries of a PO text (header first when there is one); PoSyntaxError on bad syntax."""
     reader = _Reader()
     lines = text.split("\n")
@@ -229,11 +229,11 @@ def read_entries(text: str) -> list[PoEntry]:
             continue
         reader.keyword(line, number, obsolete=False)
     reader.finish(len(lines))
-    _validate(reader.entries)
+    _validate(reader.entries, check_format)
     return reader.entries
 
 
-def _validate(entries: list[PoEntry]) -> None:
+def _validate(entries: list[PoEntry], check_format: bool = True) -> None:
     """What `msgfmt --check` verifies beyond the grammar."""
     header = next((e for e in entries if e.msgid == "" and e.msgctxt is None and not e.obsolete), None)
     if header is None:
@@ -267,7 +267,7 @@ def _validate(entries: list[PoEntry]) -> None:
             if "c-format" in entry.flags and _c_directives(source) != _c_directives(string):
                 if "$" not in string:
                     raise PoSyntaxError(entry.line, "c-format: format specifications differ from the English")
-            if "python-format" in entry.flags:
+            if "python-format" in entry.flags and check_format:
                 problem = python_format_errors(source, string)
                 if problem:
                     raise PoSyntaxError(entry.line, f"python-format: {problem}")

@@ -21,7 +21,7 @@ from babel.messages.mofile import write_mo
 from babel.support import Translations
 
 from tilmash.i18n import is_reviewed, is_translated, parse_catalog
-from tilmash.i18n.pyformat import PYTHON_FORMAT_RE, python_format_placeholders
+from tilmash.i18n.pyformat import python_format_errors, python_format_placeholders
 
 UI_DOMAIN = "ui"
 
@@ -60,27 +60,13 @@ def shipped_translations(locale: str) -> dict[Any, Any]:
     }
 
 
-def format_problem(source: str, translation: str, all_fields: bool = True) -> str | None:
-    """Why `translation` cannot stand in for `source` in `text % fields`; None when it can.
-
-    Fields unknown to the English, or a lone `%` (write `%%`), would raise inside the
-    template; a missing field silently drops what it stands for (`all_fields=False` allows
-    that, for a plural form such as Russian “одна статья”).
-    """
-    fields = python_format_placeholders(source)
-    if not fields:
+def format_problem(source: str, translation: str) -> str | None:
+    """Why `translation` cannot stand in for `source` in `text % fields` (as `msgfmt --check`
+    says); None when it can. A field unknown to the English or a lone `%` (write `%%`) would
+    raise inside the template; a missing field silently drops what it stands for."""
+    if not python_format_placeholders(source):
         return None  # not formatted by the templates: any % is shown as it is
-    names = {m.group(1) for m in PYTHON_FORMAT_RE.finditer(source) if m.group(1)}
-    try:
-        translation % dict.fromkeys(names, 1)
-    except KeyError as error:
-        return f"unknown format field %({error.args[0]})s (the English has {', '.join(fields)})"
-    except (ValueError, TypeError) as error:
-        return f"broken format field ({error}); write %% for a percent sign"
-    missing = sorted(set(fields) - set(python_format_placeholders(translation)))
-    if missing and all_fields:
-        return f"format field {', '.join(missing)} is missing (the English has {', '.join(fields)})"
-    return None
+    return python_format_errors(source, translation) or None
 
 
 def unusable(catalog: Catalog) -> list[tuple[Message, str]]:
@@ -89,9 +75,8 @@ def unusable(catalog: Catalog) -> list[tuple[Message, str]]:
     for message in catalog:
         if not message.id or not is_reviewed(message):
             continue
-        if isinstance(message.id, (list, tuple)):
-            forms = list(message.string)
-            problems = [format_problem(message.id[1], form, all_fields=len(forms) == 1) for form in forms]
+        if isinstance(message.id, (list, tuple)):  # msgstr[0] answers the singular, the rest the plural
+            problems = [format_problem(message.id[min(i, 1)], form) for i, form in enumerate(message.string)]
         else:
             problems = [format_problem(message.id, str(message.string))]
         problem = next((p for p in problems if p), None)

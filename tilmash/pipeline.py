@@ -61,7 +61,9 @@ def clean_translations(catalog: Catalog, path: Path) -> list[str]:
     return warnings
 
 
-def read_catalog(path: Path, locale: str, config: Config, report: RunReport) -> tuple[Catalog, bytes] | None:
+def read_catalog(
+    path: Path, locale: str, config: Config, report: RunReport, check_format: bool = True
+) -> tuple[Catalog, bytes] | None:
     """A catalog and its bytes; None (with an error) when it cannot be read or parsed.
 
     A catalog path that is a directory, unreadable or a symlink loop is the same kind of
@@ -69,7 +71,7 @@ def read_catalog(path: Path, locale: str, config: Config, report: RunReport) -> 
     """
     try:
         data = path.read_bytes()
-        catalog = parse_catalog(data, path, config.babel_locale(locale))
+        catalog = parse_catalog(data, path, config.babel_locale(locale), check_format)
     except CatalogError as error:
         report.errors.append(f"{error} (catalog left untouched; fix it and run again)")
         return None
@@ -153,7 +155,7 @@ def sync_ui(
     path = config.catalog_path(locale, UI_CATALOG)
     old = existing = None
     if os.path.lexists(path):
-        read = read_catalog(path, locale, config, report)
+        read = read_catalog(path, locale, config, report, check_format=False)  # checked string by string
         if read is None:
             return None
         existing, old = read
@@ -259,7 +261,8 @@ def _entry_key(message: Message) -> tuple[str | None, str]:
 
 def _written_lines(catalog: Catalog, path: Path) -> dict[tuple[str | None, str], int]:
     """(msgctxt, msgid) → line of its entry in the catalog as this run writes it (for error lines)."""
-    return {_entry_key(m): m.lineno or 0 for m in parse_catalog(render_catalog(catalog), path)}
+    written = parse_catalog(render_catalog(catalog), path, check_format=False)
+    return {_entry_key(m): m.lineno or 0 for m in written}
 
 
 def gate(config: Config, state: LocaleCatalogs, report: RunReport) -> dict[str, frozenset[str]]:
