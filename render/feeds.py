@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from html import escape
 
 from feedgen.feed import FeedGenerator
+
 from tilmash.render.pages import article_path
 from tilmash.render.policy import LocalizedArticle
 from tilmash.render.settings import SiteSettings
@@ -20,12 +22,17 @@ def entry_id(settings: SiteSettings, locale: str, slug: str) -> str:
 
 
 def _generator(
-    settings: SiteSettings, locale: str, editions: Sequence[LocalizedArticle], body: Body
+    settings: SiteSettings,
+    locale: str,
+    editions: Sequence[LocalizedArticle],
+    body: Body,
+    text_as_html: Callable[[str], str] = str,
 ) -> FeedGenerator:
+    """`text_as_html` turns plain text into what a field readers decode as HTML must hold (RSS)."""
     feed = FeedGenerator()
     feed.id(settings.url(f"{locale}/"))
     feed.title(settings.site_title(locale))
-    feed.description(settings.site_title(locale))
+    feed.description(text_as_html(settings.site_title(locale)))
     feed.language(settings.html_lang(locale))
     feed.link(href=settings.url(f"{locale}/index.html"), rel="alternate", type="text/html")
     feed.generator("Tilmash")
@@ -44,7 +51,7 @@ def _generator(
         if article.author:
             entry.author(name=article.author)
         if article.summary:
-            entry.summary(edition.text("summary"))
+            entry.summary(text_as_html(edition.text("summary")))
         entry.content(body(edition), type="html")
         for tag in article.tags:
             entry.category(term=tag)
@@ -58,7 +65,8 @@ def atom_feed(settings: SiteSettings, locale: str, editions: Sequence[LocalizedA
 
 
 def rss_feed(settings: SiteSettings, locale: str, editions: Sequence[LocalizedArticle], body: Body) -> bytes:
-    feed = _generator(settings, locale, editions, body)
+    """RSS 2.0; readers decode `<description>` as HTML, so the plain-text summary is escaped into it."""
+    feed = _generator(settings, locale, editions, body, escape)
     feed.link(href=settings.url(f"{locale}/rss.xml"), rel="self", type="application/rss+xml")
     return feed.rss_str(pretty=True)
 

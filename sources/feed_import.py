@@ -23,12 +23,12 @@ import feedparser
 import yaml
 from lxml import etree, html
 
+from tilmash.sources.controls import CONTROL_RE
 from tilmash.sources.frontmatter import FrontMatterError, split_front_matter
 from tilmash.sources.html_source import clean_html, html_to_markdown
 from tilmash.sources.loader import SLUG_RE, SourceProblem, parse_article
 
 FEED_ROOTS = {"rss", "feed", "RDF"}
-CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A character reference to a C0 control (`&#x8;`): not allowed in XML 1.0, yet common in feeds.
 CONTROL_REF_RE = re.compile(
     r"&#(?:[xX]0*([0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])|0*([0-8]|1[1-9]|2[0-9]|3[01]|127));"

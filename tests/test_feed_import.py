@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import time
+
+from lxml import html
+
 from tests.conftest import run_cli
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
@@ -62,3 +68,154 @@ def test_unreadable_feed_is_an_error(newsroom, tmp_path):
     feed.write_text("this is not a feed", encoding="utf-8")
     result = run_cli("import", feed, newsroom)
     assert result.code == 1 and "broken.xml" in result.stderr
+
+
+def _rss(items: str, declaration: str = '<?xml version="1.0" encoding="utf-8"?>') -> str:
+    return (
+        f'{declaration}<rss version="2.0"><channel><title>Campus</title><link>https://u.example/</link>'
+        f"<description>d</description>{items}</channel></rss>"
+    )
+
+
+def _item(guid: str, title: str, body: str, extra: str = "") -> str:
+    return f"<item><title>{title}</title><guid>{guid}</guid>{extra}<description>{body}</description></item>"
+
+
+LONG_BODY = "&lt;p&gt;" + "The orchard has forty old apple trees and a new pond. " * 12 + "&lt;/p&gt;"
+DATED = "<pubDate>Mon, 06 Apr 2026 09:00:00 +0000</pubDate>"
+
+
+def test_a_much_shorter_body_is_kept_out_unless_the_entry_is_marked_updated(newsroom, tmp_path):
+    feed = tmp_path / "feed.xml"
+    feed.write_text(_rss(_item("urn:orchard", "Orchard", LONG_BODY, DATED)), encoding="utf-8")
+    assert run_cli("import", feed, newsroom).code == 0
+    source = newsroom / "sources" / "orchard.md"
+    imported = source.read_bytes()
+    feed.write_text(_rss(_item("urn:orchard", "Orchard", "Trees.", DATED)), encoding="utf-8")
+    shrunk = run_cli("import", feed, newsroom)
+    assert shrunk.code == 1 and "1 kept" in shrunk.stdout
+    assert re.search(
+        r"^error: .*feed\.xml:1: orchard\.md: the entry's text is now 6 characters", shrunk.stderr, re.M
+    )
+    assert source.read_bytes() == imported
+    marked = (
+        DATED + "<atom:updated xmlns:atom='http://www.w3.org/2005/Atom'>2026-04-07T10:00:00Z</atom:updated>"
+    )
+    feed.write_text(_rss(_item("urn:orchard", "Orchard", "Trees.", marked)), encoding="utf-8")
+    updated = run_cli("import", feed, newsroom)
+    assert updated.code == 0 and "1 updated" in updated.stdout
+    assert source.read_text(encoding="utf-8").endswith("---\nTrees.\n")
+
+
+def test_an_undated_entry_keeps_the_date_of_its_first_import(newsroom, tmp_path):
+    feed = tmp_path / "feed.xml"
+    feed.write_text(_rss(_item("urn:pond", "Pond cleaned", "Volunteers cleaned the pond.")), encoding="utf-8")
+    first = run_cli("import", feed, newsroom)
+    assert first.code == 0 and "has no date" in first.stderr
+    text = (newsroom / "sources" / "pond-cleaned.md").read_text(encoding="utf-8")
+    assert "# the feed gives no date: dated by the first import of this entry" in text
+    date = re.search(r"^date: '(.+)'$", text, re.M)
+    assert date and dt.datetime.fromisoformat(date.group(1)).year >= 2026
+    time.sleep(1.1)  # a later import, a later clock: the date must not follow it
+    feed.write_text(
+        _rss(_item("urn:pond", "Pond cleaned", "Volunteers cleaned the big pond.")), encoding="utf-8"
+    )
+    assert "1 updated" in run_cli("import", feed, newsroom).stdout
+    again = (newsroom / "sources" / "pond-cleaned.md").read_text(encoding="utf-8")
+    assert f"date: '{date.group(1)}'" in again and "big pond" in again
+    assert run_cli("run", newsroom).code == 0
+    page = (newsroom / "public" / "en" / "pond-cleaned.html").read_text(encoding="utf-8")
+    assert "1970" not in page
+
+
+def test_the_entry_keeps_its_own_utc_offset(newsroom, tmp_path):
+    feed = tmp_path / "feed.xml"
+    late = "<pubDate>Wed, 30 Sep 2026 03:00:00 +0600</pubDate>"
+    feed.write_text(_rss(_item("urn:night", "Night lecture", "Stars were shown.", late)), encoding="utf-8")
+    assert run_cli("import", feed, newsroom).code == 0
+    assert "date: '2026-09-30T03:00:00+06:00'" in (newsroom / "sources" / "night-lecture.md").read_text()
+    assert run_cli("run", newsroom).code == 0
+    page = (newsroom / "public" / "en" / "night-lecture.html").read_text(encoding="utf-8")
+    assert "September 30, 2026" in page and 'datetime="2026-09-30"' in page
+
+
+def test_imported_text_stays_text_and_titles_are_plain(newsroom, tmp_path):
+    feed = tmp_path / "feed.xml"
+    body = (
+        "See ![pixel](https://evil.example/track.png) and [click](https://evil.example/) now. "
+        "&lt;img src='https://evil.example/i.png' alt='A remote picture'&gt;"
+    )
+    feed.write_text(
+        _rss(_item("urn:phys", "Physics building &lt;em&gt;reopens&lt;/em&gt;", body, DATED)),
+        encoding="utf-8",
+    )
+    assert run_cli("import", feed, newsroom).code == 0
+    source = (newsroom / "sources" / "physics-building-reopens.md").read_text(encoding="utf-8")
+    assert "title: Physics building reopens" in source
+    assert run_cli("run", newsroom).code == 0
+    page = html.fromstring((newsroom / "public" / "en" / "physics-building-reopens.html").read_bytes())
+    assert page.xpath("//h1")[0].text_content() == "Physics building reopens" and not page.xpath("//h1/*")
+    article = page.xpath("//article")[0] if page.xpath("//article") else page
+    assert not article.xpath(".//img"), "no image may load from the network"
+    assert "![pixel](https://evil.example/track.png)" in article.text_content()
+    assert [a.get("href") for a in article.xpath(".//a[contains(@href, 'evil')]")] == [
+        "https://evil.example/i.png"
+    ]
+
+
+def test_author_or_category_with_a_fence_line_stays_readable_and_is_not_duplicated(newsroom, tmp_path):
+    feed = tmp_path / "feed.xml"
+    extra = DATED + "<author>Press\n---\nOffice</author><category>news\n---\n</category>"
+    feed.write_text(
+        _rss(_item("urn:fence", "Fence mended", "The fence was mended.", extra)), encoding="utf-8"
+    )
+    for _ in range(3):
+        result = run_cli("import", feed, newsroom)
+        assert result.code == 0, result.stderr
+    assert sorted(p.name for p in (newsroom / "sources").glob("fence*")) == ["fence-mended.md"]
+    assert "1 unchanged" in result.stdout
+    assert run_cli("run", newsroom).code == 0
+    assert (newsroom / "public" / "en" / "fence-mended.html").exists()
+
+
+def test_entries_sharing_an_id_are_reported_not_overwritten(newsroom, tmp_path):
+    feed = tmp_path / "feed.xml"
+    items = "".join(
+        _item(guid, title, "Text.", DATED)
+        for guid, title in [("urn:a", "First story"), ("urn:a", "Second story"), ("urn:b", "Third story")]
+    )
+    feed.write_text(_rss(items), encoding="utf-8")
+    result = run_cli("import", feed, newsroom)
+    assert result.code == 1 and "imported: 2 new" in result.stdout
+    assert "'Second story' has the same id (urn:a)" in result.stderr
+    assert "First story" in (newsroom / "sources" / "first-story.md").read_text(encoding="utf-8")
+    assert not (newsroom / "sources" / "second-story.md").exists()
+
+
+def test_control_characters_from_a_feed_are_removed_with_a_warning(newsroom, tmp_path):
+    feed = tmp_path / "feed.xml"
+    feed.write_text(_rss(_item("urn:bell", "Bell&#x8; tower", "Rings&#7; at noon.", DATED)), encoding="utf-8")
+    result = run_cli("import", feed, newsroom)
+    assert result.code == 0 and "warning:" in result.stderr and "control characters removed" in result.stderr
+    text = (newsroom / "sources" / "bell-tower.md").read_text(encoding="utf-8")
+    assert "title: Bell tower" in text and "\x08" not in text and "\x07" not in text
+    assert run_cli("run", newsroom).code == 0
+
+
+def test_feed_problems_are_named_precisely(newsroom, tmp_path):
+    missing = run_cli("import", tmp_path / "nowhere.xml", newsroom)
+    assert missing.code == 1 and "nowhere.xml: no such file" in missing.stderr
+    empty = tmp_path / "empty.xml"
+    empty.write_text(_rss(""), encoding="utf-8")
+    result = run_cli("import", empty, newsroom)
+    assert result.code == 1 and "the feed has no entries" in result.stderr
+    untitled = tmp_path / "untitled.xml"
+    untitled.write_text(_rss(_item("urn:x", "", "Body.", DATED)), encoding="utf-8")
+    result = run_cli("import", untitled, newsroom)
+    assert result.code == 1 and "entry without a title" in result.stderr
+    koi8 = tmp_path / "koi8.xml"
+    koi8.write_bytes(_rss(_item("urn:k", "Новости", "Текст.", DATED), "").encode("koi8-r"))
+    before = sorted(p.name for p in (newsroom / "sources").iterdir())
+    result = run_cli("import", koi8, newsroom)
+    assert result.code == 1 and "not valid utf-8" in result.stderr and "states no encoding" in result.stderr
+    assert sorted(p.name for p in (newsroom / "sources").iterdir()) == before
