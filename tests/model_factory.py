@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,9 +122,18 @@ def _fill_weights(spec: object, shape: ModelShape, vocab: int, seed: int) -> Non
 
 
 def build_ct2_model(
-    output_dir: Path, sp_model: bytes, shape: ModelShape = ModelShape(), seed: int = 7, eos_bias: float = -4.0
+    output_dir: Path,
+    sp_model: bytes,
+    shape: ModelShape = ModelShape(),
+    seed: int = 7,
+    eos_bias: float = -4.0,
+    token_bias: Mapping[str, float] | None = None,
 ) -> Path:
-    """Save a random CTranslate2 Transformer sharing `sp_model`'s vocabulary."""
+    """Save a random CTranslate2 Transformer sharing `sp_model`'s vocabulary.
+
+    `token_bias` sets the output bias of some tokens; `{"*": math.nan}` sets every one, which
+    makes a broken model (NaN scores everywhere, like weights damaged in conversion).
+    """
     from ctranslate2.specs import transformer_spec
 
     vocab = _vocabulary(sp_model)
@@ -132,6 +141,11 @@ def build_ct2_model(
     _fill_weights(spec, shape, len(vocab), seed)
     bias = np.zeros(len(vocab), dtype=np.float32)
     bias[vocab.index("</s>")] = eos_bias  # negative: keep small random models from stopping at once
+    for token, value in (token_bias or {}).items():
+        if token == "*":
+            bias[:] = value
+        else:
+            bias[vocab.index(token)] = value
     spec.decoder.projection.bias = bias
     spec.register_source_vocabulary(vocab)
     spec.register_target_vocabulary(vocab)
@@ -151,6 +165,7 @@ def build_argos_package(
     package_version: str = "0.0.1-test",
     target_prefix: str = "",
     eos_bias: float = -4.0,
+    token_bias: Mapping[str, float] | None = None,
 ) -> Path:
     """Write `destination` (an `.argosmodel` zip) holding a real, tiny translate package."""
     import tempfile
@@ -169,7 +184,9 @@ def build_argos_package(
         "links": [],
     }
     with tempfile.TemporaryDirectory() as work:
-        model_dir = build_ct2_model(Path(work) / "model", sp_model, shape, eos_bias=eos_bias)
+        model_dir = build_ct2_model(
+            Path(work) / "model", sp_model, shape, eos_bias=eos_bias, token_bias=token_bias
+        )
         destination.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(f"{code}/metadata.json", json.dumps(metadata, indent=2))

@@ -120,6 +120,13 @@ SCHEMA = Table(
                 "compute_type": TEXT,
                 "beam_size": POSITIVE,
                 "max_batch_size": POSITIVE,
+                "repetition_penalty": Value(
+                    "a number of at least 1 (1 = no penalty)",
+                    lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v >= 1,
+                ),
+                "no_repeat_ngram_size": Value(
+                    "a whole number of at least 0 (0 = off)", lambda v: _is_int(v, 0)
+                ),
             }
         ),
         "translation_memory": Table(

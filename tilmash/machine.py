@@ -83,7 +83,26 @@ def machine_translate(
     )
     engine = engine_for(config, locale, report)
     try:
-        return pretranslate(synced.catalogs.values(), engine, settings, english_segmenter())
+        result = pretranslate(synced.catalogs.values(), engine, settings, english_segmenter())
     except (RuntimeError, ValueError) as error:
         report.errors.append(f"{locale}: machine translation failed: {error}")
         return PretranslateResult()
+    report_failures(locale, result, report)
+    return result
+
+
+def report_failures(locale: str, result: PretranslateResult, report: RunReport) -> None:
+    """One line per locale: a note when some outputs were rejected, an error when all were."""
+    if not result.model_failed:
+        return
+    why = ", ".join(f"{count} {reason}" for reason, count in sorted(result.failures.items()))
+    if not result.from_engine:
+        report.errors.append(
+            f"{locale}: the model failed on every unit it was given ({result.model_failed}: {why}); "
+            "nothing was machine-translated: check the model (wrong vocabulary? broken weights?)"
+        )
+    else:
+        report.notes.append(
+            f"{locale}: {result.model_failed} units left untranslated because the model's output "
+            f"was rejected ({why}), even after a retry with repetition penalties"
+        )

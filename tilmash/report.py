@@ -14,6 +14,7 @@ class LocaleReport:
     articles: int = 0
     progress: Progress = field(default_factory=Progress)
     machine_filled: int = 0
+    model_failed: int = 0  # units the model's output was rejected for (left untranslated)
     engine: str = ""
     by_article: dict[str, Progress] = field(default_factory=dict)
     published_slugs: set[str] = field(default_factory=set)
@@ -25,6 +26,7 @@ class LocaleReport:
                 "articles": self.articles,
                 "published": self.published,
                 "machine_filled": self.machine_filled,
+                "model_failed": self.model_failed,
                 "engine": self.engine,
             }
             | self.progress.as_dict()
@@ -78,10 +80,9 @@ class RunReport:
                     line["published"],
                     line["articles"],
                     progress,
-                    0,
-                    line["engine"],
-                    by_article,
-                    published,
+                    engine=line["engine"],
+                    by_article=by_article,
+                    published_slugs=published,
                 )
             )
         return report

@@ -125,6 +125,7 @@ def _full_run(config: Config, options: RunOptions, log: Log, writer: AtomicWrite
         articles, synced = prepared.articles, prepared.synced
         fields.update(articles=len(articles), errors=len(report.errors))
     filled: dict[str, int] = {}
+    failed: dict[str, int] = {}
     if synced:  # the MT engines and their libraries load only for a newsroom with target locales
         from tilmash.machine import machine_translate
         from tilmash.translate.pretranslate import pending_messages
@@ -133,11 +134,13 @@ def _full_run(config: Config, options: RunOptions, log: Log, writer: AtomicWrite
             if write:
                 outcome = machine_translate(config, catalogs, now.date(), report)
                 filled[locale] = outcome.from_engine + outcome.from_memory
+                failed[locale] = outcome.model_failed
                 fields.update(
                     memory=outcome.from_memory,
                     engine=outcome.from_engine,
                     flagged=outcome.flagged,
                     sentences=outcome.sentences,
+                    model_failed=outcome.model_failed,
                 )
             else:
                 pending = len(pending_messages(catalogs.catalogs.values()))
@@ -194,4 +197,5 @@ def _full_run(config: Config, options: RunOptions, log: Log, writer: AtomicWrite
     report.locales = locale_reports(config, articles, synced, editions)
     for line in report.locales:
         line.machine_filled = filled.get(line.locale, 0)
+        line.model_failed = failed.get(line.locale, 0)
     return report

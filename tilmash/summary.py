@@ -5,7 +5,17 @@ from __future__ import annotations
 from tilmash.i18n import Progress
 from tilmash.report import RunReport
 
-COLUMNS = ("locale", "published", "reviewed", "machine", "fuzzy", "untranslated", "words reviewed", "MT now")
+COLUMNS = (
+    "locale",
+    "published",
+    "reviewed",
+    "machine",
+    "fuzzy",
+    "untranslated",
+    "words reviewed",
+    "MT now",
+    "MT failed",
+)
 
 
 def _cells(p: Progress) -> tuple[str, ...]:
@@ -23,7 +33,7 @@ def summary_table(report: RunReport, by_article: bool = False) -> str:
     rows: list[tuple[str, ...]] = [COLUMNS]
     for line in report.locales:
         if line.engine == "source":
-            rows.append((line.locale, f"{line.published}/{line.articles}", "source", "", "", "", "", ""))
+            rows.append((line.locale, f"{line.published}/{line.articles}", "source", "", "", "", "", "", ""))
             continue
         rows.append(
             (
@@ -31,12 +41,13 @@ def summary_table(report: RunReport, by_article: bool = False) -> str:
                 f"{line.published}/{line.articles}",
                 *_cells(line.progress),
                 str(line.machine_filled),
+                str(line.model_failed),
             )
         )
         if by_article:
             for slug, progress in sorted(line.by_article.items()):
                 published = "yes" if slug in line.published_slugs else "no"
-                rows.append((f"  {slug}", published, *_cells(progress), ""))
+                rows.append((f"  {slug}", published, *_cells(progress), "", ""))
     return _aligned(rows)
 
 

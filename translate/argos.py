@@ -6,30 +6,14 @@ package's tokenizer (SentencePiece or BPE), instead of argostranslate's one-stri
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tilmash.translate.engine import EngineError
+from tilmash.translate.decoding import Decoder, translate_checked
+from tilmash.translate.engine import EngineError, RuntimeOptions, Translation, default_threads
 
-
-def default_threads() -> int:
-    """CTranslate2 threads unless `[runtime] threads` says otherwise: the CPU count, at most 4."""
-    return min(os.cpu_count() or 1, 4)
-
-
-@dataclass(frozen=True, slots=True)
-class RuntimeOptions:
-    """How CTranslate2 runs (`[runtime]` in tilmash.toml); each default is defined here only."""
-
-    device: str = "cpu"
-    threads: int = field(default_factory=default_threads)
-    compute_type: str = "auto"
-    beam_size: int = 2
-    max_batch_size: int = 32
-    max_decoding_length: int = 256  # tokens; argostranslate's effective limit too
+__all__ = ["ArgosEngine", "RuntimeOptions", "default_threads", "find_package", "installed_packages"]
 
 
 def installed_packages(packages_dir: Path | None) -> list[Any]:
@@ -82,23 +66,13 @@ class ArgosEngine:
         p = self._package
         return f"argos {p.from_code}→{p.to_code} {p.package_version or 'unversioned'}"
 
-    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+    def translate_batch(self, texts: Sequence[str]) -> list[Translation]:
         tokenizer = self._package.tokenizer
-        prefix = self._package.target_prefix
-        encoded = [tokenizer.encode(text) for text in texts]
-        if not encoded:
-            return []
-        results = self._translator.translate_batch(
-            encoded,
-            target_prefix=[[prefix]] * len(encoded) if prefix else None,
-            beam_size=self._options.beam_size,
-            max_batch_size=self._options.max_batch_size,
-            max_decoding_length=self._options.max_decoding_length,
+        decoder = Decoder(
+            self._translator,
+            self._options,
+            lambda tokens: tokenizer.decode(tokens),
+            self._package.to_code,
+            self._package.target_prefix or "",
         )
-        outputs = []
-        for result in results:
-            tokens = result.hypotheses[0]
-            if prefix and tokens and tokens[0] == prefix:
-                tokens = tokens[1:]
-            outputs.append(tokenizer.decode(tokens).strip())
-        return outputs
+        return translate_checked(decoder, texts, [tokenizer.encode(text) for text in texts])

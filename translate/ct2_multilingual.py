@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from tilmash.atomic import write_atomic
-from tilmash.translate.argos import RuntimeOptions
-from tilmash.translate.engine import EngineError
+from tilmash.translate.decoding import SPECIAL_TOKENS, Decoder, translate_checked
+from tilmash.translate.engine import EngineError, RuntimeOptions, Translation
 
 VOCABULARY_FILES = (
     "shared_vocabulary.json",
@@ -131,6 +131,7 @@ class MultilingualEngine:
             raise ModelError(f"model {model.name} has no token for locale {locale}")
         self._model = model
         self._target = model.languages[locale]
+        self._locale = locale
         self._options = options
         try:
             self._translator = ctranslate2.Translator(
@@ -147,17 +148,18 @@ class MultilingualEngine:
     def provenance(self) -> str:
         return f"ct2 {self._model.name}{' ' + self._model.version if self._model.version else ''} en→{self._target}"
 
-    def translate_batch(self, texts: Sequence[str]) -> list[str]:
-        if not texts:
-            return []
+    def translate_batch(self, texts: Sequence[str]) -> list[Translation]:
         head = [self._model.source_token] if self._model.source_token else []
-        encoded = [head + self._sp.encode(text, out_type=str) + ["</s>"] for text in texts]
-        results = self._translator.translate_batch(
-            encoded,
-            target_prefix=[[self._target]] * len(encoded),
-            beam_size=self._options.beam_size,
-            max_batch_size=self._options.max_batch_size,
-            max_decoding_length=self._options.max_decoding_length,
+        special = SPECIAL_TOKENS | {token for token in self._model.languages.values()}
+        if self._model.source_token:
+            special |= {self._model.source_token}
+        decoder = Decoder(
+            self._translator,
+            self._options,
+            lambda tokens: self._sp.decode([t for t in tokens if t not in special]),
+            self._locale,
+            self._target,
+            frozenset(special),
         )
-        special = {self._target, "</s>", "<s>", "<unk>"}
-        return [self._sp.decode([t for t in r.hypotheses[0] if t not in special]).strip() for r in results]
+        encoded = [head + self._sp.encode(text, out_type=str) + ["</s>"] for text in texts]
+        return translate_checked(decoder, texts, encoded)

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog, Message
+
 from tilmash.sources.placeholders import check_placeholders
-from tilmash.translate.engine import Engine
+from tilmash.translate.engine import Engine, Translation, translate_chunks
 from tilmash.translate.glossary import Glossary, glossary_problems
 from tilmash.translate.memory import DEFAULT_CUTOFF, TranslationMemory
 from tilmash.translate.segments import (
@@ -47,6 +48,8 @@ class PretranslateResult:
     from_engine: int = 0
     flagged: int = 0  # units whose markup, numbers, URLs or terms needed attention
     sentences: int = 0  # sent to the engine
+    model_failed: int = 0  # units left untranslated because the model's output failed its checks
+    failures: dict[str, int] = field(default_factory=dict)  # why: reason → units
 
 
 @dataclass(slots=True)
@@ -65,26 +68,35 @@ def _has_words(text: str) -> bool:
     return any(ch.isalpha() for ch in _TAGS.sub("", text))
 
 
-def _translate_all(engine: Engine, texts: Sequence[str], progress: bool) -> dict[str, str]:
+def _translate_all(engine: Engine, texts: Sequence[str], progress: bool) -> dict[str, Translation]:
     """Each distinct text translated once, longest first, in chunks of one batch call each.
 
     Texts with no words outside tags (a lone number, a protected term) are kept as they are.
     """
-    translated = {text: text for text in texts if not _has_words(text)}
+    translated = {text: Translation(text) for text in texts if not _has_words(text)}
     unique = sorted({text for text in texts if text not in translated}, key=len, reverse=True)
     bar = None
     if progress and unique:
         from tqdm import tqdm
 
         bar = tqdm(total=len(unique), unit="sentence", file=sys.stderr, leave=False)
-    for start in range(0, len(unique), CHUNK):
-        chunk = unique[start : start + CHUNK]
-        translated.update(zip(chunk, engine.translate_batch(chunk), strict=True))
+    chunks = [unique[start : start + CHUNK] for start in range(0, len(unique), CHUNK)]
+    for chunk, outputs in zip(chunks, translate_chunks(engine, chunks), strict=True):
+        translated.update(zip(chunk, outputs, strict=True))
         if bar is not None:
             bar.update(len(chunk))
     if bar is not None:
         bar.close()
     return translated
+
+
+def _failed(job_texts: Iterable[str], translated: dict[str, Translation], result: PretranslateResult) -> bool:
+    """Whether a unit has a rejected sentence; if so it stays untranslated and is counted."""
+    reasons = sorted({translated[t].failure for t in job_texts if translated[t].failure})
+    if reasons:
+        result.model_failed += 1
+        result.failures[reasons[0]] = result.failures.get(reasons[0], 0) + 1
+    return bool(reasons)
 
 
 def _stamp(message: Message, text: str, comments: Sequence[str]) -> None:
@@ -131,7 +143,9 @@ def pretranslate(
 
     broken = []
     for job in jobs:
-        draft = join_sentences([translated[s] for s in job.sentences], settings.locale)
+        if _failed(job.sentences, translated, result):
+            continue
+        draft = join_sentences([translated[s].text for s in job.sentences], settings.locale)
         if check_placeholders(job.masked.text, draft):
             broken.append(job)
             continue
@@ -146,8 +160,11 @@ def pretranslate(
         pieces = _translate_all(engine, runs, settings.progress)
         result.sentences += sum(_has_words(s) for s in pieces)
         for job in broken:
+            runs = [text.strip() for is_text, text in pieces_between_tags(job.masked.text) if is_text]
+            if _failed([run for run in runs if run], pieces, result):
+                continue
             draft = "".join(
-                text.replace(text.strip(), pieces[text.strip()]) if is_text and text.strip() else text
+                text.replace(text.strip(), pieces[text.strip()].text) if is_text and text.strip() else text
                 for is_text, text in pieces_between_tags(job.masked.text)
             )
             _finish(
@@ -171,6 +188,8 @@ def _finish(
 ) -> None:
     text, lost = unmask(draft, job.masked)
     if not text.strip():
+        result.model_failed += 1
+        result.failures["empty output"] = result.failures.get("empty output", 0) + 1
         return
     if lost:
         notes = notes + [f"the model lost {', '.join(lost)}"]

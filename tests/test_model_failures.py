@@ -1,0 +1,141 @@
+"""Models that fail are caught: several models in one run, rejected outputs retried, counted, reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import zipfile
+
+import pytest
+from tilmash.i18n import read_catalog
+from tilmash.machine import report_failures
+from tilmash.report import RunReport
+from tilmash.translate.argos import ArgosEngine, RuntimeOptions, find_package
+from tilmash.translate.decoding import EMPTY, LENGTH, LOOP, NAN, SPECIAL_ONLY, Decoder, failure_of
+from tilmash.translate.pretranslate import PretranslateResult, PretranslateSettings, pretranslate
+from tilmash.translate.segments import english_segmenter
+
+from tests.conftest import run_cli
+from tests.helpers import sync
+from tests.model_factory import ModelShape, build_argos_package, build_multilingual_model
+
+SHAPE = ModelShape(vocab_size=300)
+UNREVIEWED = ("water-conference", "library-night", "ai-course-teachers")
+
+
+@pytest.fixture
+def models_env(tmp_path, en_ru_package) -> dict[str, str]:
+    """A multilingual model registered for kk/ru/zh and an Argos en→ru package, both installed."""
+    env = os.environ | {
+        "TILMASH_HOME": str(tmp_path / "tilmash-home"),
+        "ARGOS_PACKAGES_DIR": str(tmp_path / "argos"),
+        "HOME": str(tmp_path / "home"),
+    }
+    (tmp_path / "argos").mkdir()
+    model = build_multilingual_model(tmp_path / "tiny-nllb", shape=SHAPE)
+    assert (
+        run_cli("models", "add-ct2", model, "--langs", "kk=kaz_Cyrl,ru=rus_Cyrl,zh=zho_Hans", env=env).code
+        == 0
+    )
+    return env
+
+
+def _entries(newsroom, locale: str, slug: str):
+    return [m for m in read_catalog(newsroom / "i18n" / locale / f"{slug}.po", locale) if m.id]
+
+
+def test_kk_by_a_multilingual_model_and_ru_by_argos_in_one_run_are_both_filled(
+    newsroom, en_ru_package, models_env
+):
+    assert run_cli("models", "install", en_ru_package, env=models_env).code == 0
+    result = run_cli("run", "--json", newsroom, env=models_env)
+    assert result.code == 0, result.stderr
+    for locale, provenance in (
+        ("kk", "ct2 tiny-nllb en→kaz_Cyrl"),
+        ("ru", "argos en→ru"),
+        ("zh", "ct2 tiny-nllb"),
+    ):
+        for slug in UNREVIEWED:
+            entries = _entries(newsroom, locale, slug)
+            assert entries and all(m.string for m in entries), f"{locale}/{slug}: units left empty"
+            assert all(provenance in " ".join(m.auto_comments) for m in entries)
+    report = json.loads(result.stdout)
+    assert all(line["model_failed"] == 0 for line in report["locales"])
+
+
+def test_a_model_that_fails_on_every_unit_is_an_error_for_its_locale(newsroom, tmp_path, models_env):
+    broken = tmp_path / "broken.argosmodel"  # a NaN in the output layer: every score is NaN
+    build_argos_package(broken, "en", "ru", shape=SHAPE, token_bias={"*": math.nan})
+    assert run_cli("models", "install", broken, env=models_env).code == 0
+    result = run_cli("run", "--json", newsroom, env=models_env)
+    assert result.code == 1
+    assert "error: ru: the model failed on every unit" in result.stderr and NAN in result.stderr
+    lines = {line["locale"]: line for line in json.loads(result.stdout)["locales"]}
+    assert lines["ru"]["model_failed"] == lines["ru"]["untranslated"] > 0
+    assert lines["ru"]["machine_filled"] == 0 and lines["kk"]["model_failed"] == 0
+    for slug in UNREVIEWED:
+        assert not any(m.string for m in _entries(newsroom, "ru", slug))  # nothing half-filled
+        assert all(m.string for m in _entries(newsroom, "kk", slug))  # the other model still worked
+    text = run_cli("run", newsroom, env=models_env)  # same inputs: the table shows the column
+    assert "MT failed" in text.stdout
+
+
+@pytest.fixture
+def unpacked(en_ru_package, tmp_path):
+    with zipfile.ZipFile(en_ru_package) as archive:
+        archive.extractall(tmp_path / "unpacked")
+    return find_package("en", "ru", tmp_path / "unpacked")
+
+
+BODY = "The university opened a new research centre for renewable energy in the mountains.\n\n" * 1 + (
+    "Students from three countries presented their projects at the annual science festival.\n"
+)
+
+
+def test_looping_output_is_retried_with_repetition_penalties_else_left_untranslated(unpacked):
+    settings = PretranslateSettings(locale="ru", today=dt.date(2026, 11, 24))
+    no_retry = ArgosEngine(unpacked, RuntimeOptions(repetition_penalty=1.0, no_repeat_ngram_size=0))
+    catalog = sync(BODY, None)
+    result = pretranslate([catalog], no_retry, settings, english_segmenter())
+    assert result.from_engine == 0 and result.model_failed == len([m for m in catalog if m.id])
+    assert result.failures == {LOOP: result.model_failed}  # a random model loops, and says so
+    assert not any(m.string for m in catalog if m.id)
+
+    catalog = sync(BODY, None)
+    result = pretranslate([catalog], ArgosEngine(unpacked), settings, english_segmenter())
+    assert result.model_failed == 0 and all(m.string for m in catalog if m.id)
+
+
+def _decoder() -> Decoder:
+    return Decoder(None, RuntimeOptions(), lambda tokens: "".join(tokens).replace("▁", " "), "zh")
+
+
+@pytest.mark.parametrize(
+    ("tokens", "score", "reason"),
+    [
+        (["▁Да"], math.nan, NAN),
+        ([], -1.0, EMPTY),
+        (["<s>", "<s>", "</s>"], -1.0, SPECIAL_ONLY),
+        (["▁(", "掌", "声", ")"] * 4, -1.0, LOOP),
+        (["好"], -1.0, LENGTH),  # one character for a 60-character sentence, even in Chinese
+        (["▁大学", "开设", "了", "一个", "新的", "研究", "中心", "。"], -1.0, ""),
+    ],
+)
+def test_each_kind_of_bad_output_is_named(tokens, score, reason):
+    source = "The university opened a new research centre in the mountains."
+    text = "".join(tokens).replace("▁", " ").strip()
+    assert failure_of(source, tokens, score, text, _decoder()) == reason
+
+
+def test_partial_failures_are_one_note_and_total_failure_one_error():
+    report = RunReport()
+    report_failures("kk", PretranslateResult(from_engine=5, model_failed=2, failures={LOOP: 2}), report)
+    report_failures("zh", PretranslateResult(model_failed=3, failures={NAN: 2, EMPTY: 1}), report)
+    assert report.notes == [
+        "kk: 2 units left untranslated because the model's output was rejected (2 a repetition loop), "
+        "even after a retry with repetition penalties"
+    ]
+    assert len(report.errors) == 1 and report.errors[0].startswith("zh: the model failed on every unit")
+    assert "2 NaN scores" in report.errors[0] and "1 empty output" in report.errors[0]
