@@ -8,11 +8,13 @@ image sources and code never enter a unit's text: they live in its `Placeholder`
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
 from tilmash.sources.model import Block, Placeholder
 from tilmash.sources.placeholders import PLACEHOLDER_RE
 
@@ -36,7 +38,19 @@ def commonmark() -> MarkdownIt:
     Built once per process (setting up the rule chains costs as much as parsing a story);
     parsing and rendering keep no state in the instance.
     """
-    return MarkdownIt("commonmark", {"html": False, "xhtmlOut": False}).enable("table")
+    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": False}).enable("table")
+    md.validateLink = lambda url: True  # every link is parsed; `_inline_to_unit` drops unsafe ones to text
+    return md
+
+
+SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+_SCHEME_RE = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def safe_url(url: str) -> bool:
+    """A relative URL or one of the few schemes a reader may follow (no `javascript:`, `data:`, …)."""
+    scheme = _SCHEME_RE.match(url)
+    return scheme is None or scheme.group(1).lower() in SAFE_SCHEMES
 
 
 def unit_id(kind: str, text: str) -> str:
@@ -82,6 +96,12 @@ def _inline_to_unit(children: Sequence[Token], line: int, units: _Units) -> tupl
         elif token.type == "code_inline":
             placeholders.append(Placeholder(number, "code", content=token.content, paired=False))
             parts.append(f"<{number}/>")
+        elif token.type == "link_open" and not safe_url(str(token.attrs.get("href", ""))):
+            if token.markup == "autolink":
+                _literal_text(_autolink_text(token, children[index + 1 :]), parts, placeholders)
+                skip_until_close = True
+            else:
+                open_numbers.append(0)  # dropped to its text: its close adds nothing
         elif token.type == "link_open" and token.markup == "autolink":
             href = str(token.attrs.get("href", ""))
             placeholders.append(
@@ -101,7 +121,11 @@ def _inline_to_unit(children: Sequence[Token], line: int, units: _Units) -> tupl
             open_numbers.append(number)
             parts.append(f"<{number}>")
         elif token.type.endswith("_close") and open_numbers:
-            parts.append(f"</{open_numbers.pop()}>")
+            closed = open_numbers.pop()
+            if closed:
+                parts.append(f"</{closed}>")
+        elif token.type == "image" and not safe_url(str(token.attrs.get("src", ""))):
+            _literal_text(token.content, parts, placeholders)
         elif token.type == "image":
             alt = token.content.strip()
             alt_unit = units.add("alt text", alt, line) if alt else None

@@ -34,6 +34,7 @@ from tilmash.render.policy import LocalizedArticle, localize, source_edition
 from tilmash.render.ui import UI_DOMAIN, compiled, shipped_translations, ui_template, unusable
 from tilmash.report import LocaleReport, RunReport
 from tilmash.sources import Article, SourceError, collect_sources, read_source, source_files
+from tilmash.sources.assets import image_problems
 from tilmash.sources.controls import control_warning, strip_controls
 
 UI_CATALOG = f"_{UI_DOMAIN}"  # cannot clash with an article: slugs start with a letter or digit
@@ -226,6 +227,7 @@ def prepare(config: Config, report: RunReport, now: dt.datetime, mapper: Mapper 
     articles, source_errors = collect_sources(article for article, _ in parsed)
     report.errors.extend(str(e) for e in source_errors)
     report.warnings.extend(w for a in articles for w in a.warnings)
+    report.errors.extend(str(e) for a in articles for e in image_problems(a, config.root))
     kept = set(map(id, articles))  # a duplicate slug's POT goes with the file that keeps the slug
     changed_templates = {a.slug: pot for a, pot in parsed if id(a) in kept and pot is not None}
     templates = {}

@@ -8,6 +8,8 @@ from tilmash.config import Config
 from tilmash.i18n import CatalogError, read_catalog
 from tilmash.i18n.checks import CheckContext, Problem
 from tilmash.i18n.gate import blocking_checks, verdicts
+from tilmash.sources import load_sources
+from tilmash.sources.assets import image_problems
 from tilmash.translate.glossary import GlossaryError, load_glossary
 
 
@@ -41,6 +43,9 @@ def check_context(config: Config, locale: str, errors: list[str] | None = None) 
 def check_newsroom(config: Config, locales: list[str] | None = None) -> CheckReport:
     """Every problem of every catalog, each marked when the publish gate blocks on it."""
     report = CheckReport()
+    if config.sources_dir.is_dir():  # an article showing an image that is not there is an error too
+        articles, _ = load_sources(config.sources_dir)
+        report.errors.extend(str(e) for a in articles for e in image_problems(a, config.root))
     block_on = blocking_checks(config.policy.block_on)
     for locale in locales or list(config.target_locales):
         context = check_context(config, locale, report.errors)

@@ -1,0 +1,50 @@
+"""What an article links to and shows: images must be in static/, `javascript:` links are only text."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import run_cli
+
+
+def _append(newsroom, slug: str, text: str) -> int:
+    """Add a paragraph to the article; returns its line in the file."""
+    source = newsroom / "sources" / f"{slug}.md"
+    body = source.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
+    source.write_text(body + text + "\n", encoding="utf-8")
+    return body.count("\n") + 1
+
+
+def test_missing_outside_or_remote_images_are_errors_of_run_and_check(newsroom):
+    line = _append(newsroom, "library-night", "![A map](static/no-such-map.png)")
+    outside = _append(
+        newsroom, "water-conference", "![Config](../tilmash.toml) and ![Pixel](https://evil.example/p.png)"
+    )
+    result = run_cli("run", newsroom)
+    assert result.code == 1
+    assert re.search(
+        rf"^error: .*sources/library-night\.md:{line}: image static/no-such-map\.png not found$",
+        result.stderr,
+        re.M,
+    )
+    assert f"water-conference.md:{outside}: image ../tilmash.toml lies outside static/" in result.stderr
+    assert (
+        f"water-conference.md:{outside}: image https://evil.example/p.png is not in static/" in result.stderr
+    )
+    assert (newsroom / "public" / "en" / "student-satellite.html").exists()
+    checked = run_cli("check", newsroom)
+    assert checked.code == 1 and "image static/no-such-map.png not found" in checked.stderr
+
+
+def test_a_javascript_link_is_dropped_to_its_text(newsroom):
+    _append(
+        newsroom,
+        "library-night",
+        "Tickets on the [booking page](javascript:alert('gotcha')) or [here](https://u.example/t).",
+    )
+    assert run_cli("run", newsroom).code == 0
+    page = (newsroom / "public" / "en" / "library-night.html").read_text(encoding="utf-8")
+    assert "Tickets on the booking page or" in page and 'href="https://u.example/t"' in page
+    assert "javascript:" not in page and "gotcha" not in page
+    pot = (newsroom / "i18n" / "pot" / "library-night.pot").read_text(encoding="utf-8")
+    assert 'msgid "Tickets on the booking page or <1>here</1>."' in pot
