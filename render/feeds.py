@@ -36,7 +36,7 @@ def _generator(
     feed.language(settings.html_lang(locale))
     feed.link(href=settings.url(f"{locale}/index.html"), rel="alternate", type="text/html")
     feed.generator("Tilmash")
-    latest = max((e.article.updated or e.article.date for e in editions), default=None)
+    latest = max((settings.local(e.article.updated or e.article.date) for e in editions), default=None)
     feed.updated(latest or EPOCH)
     feed.lastBuildDate(latest or EPOCH)
     for edition in sorted(editions, key=lambda e: (e.article.date, e.article.slug)):
@@ -46,8 +46,8 @@ def _generator(
         entry.guid(entry_id(settings, locale, article.slug), permalink=True)
         entry.title(edition.text("title"))
         entry.link(href=settings.url(article_path(locale, article.slug)), rel="alternate")
-        entry.published(article.date)
-        entry.updated(article.updated or article.date)
+        entry.published(settings.local(article.date))
+        entry.updated(settings.local(article.updated or article.date))
         if article.author:
             entry.author(name=article.author)
         if article.summary:
@@ -81,8 +81,8 @@ def json_feed(settings: SiteSettings, locale: str, editions: Sequence[LocalizedA
             "url": settings.url(article_path(locale, article.slug)),
             "title": edition.text("title"),
             "content_html": body(edition),
-            "date_published": article.date.isoformat(),
-            "date_modified": (article.updated or article.date).isoformat(),
+            "date_published": settings.local(article.date).isoformat(),
+            "date_modified": settings.local(article.updated or article.date).isoformat(),
             "language": settings.html_lang(locale),
         }
         if article.summary:

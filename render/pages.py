@@ -125,7 +125,7 @@ class LocalePages:
         } | extra
 
     def date(self, edition: LocalizedArticle) -> str:
-        return _long_date(edition.article.date.date(), self.settings.babel(self.locale))
+        return _long_date(self.settings.day(edition.article.date), self.settings.babel(self.locale))
 
     def article(self, edition: LocalizedArticle) -> dict[str, bytes]:
         article = edition.article
@@ -141,7 +141,7 @@ class LocalePages:
             title=edition.text("title"),
             summary=summary,
             date=self.date(edition),
-            iso_date=article.date.date().isoformat(),
+            iso_date=self.settings.day(article.date).isoformat(),
             author=article.author,
             tags=[{"name": tag, "href": page["root"] + tag_path(self.locale, tag)} for tag in article.tags],
             body=Markup(article_body(edition)),
@@ -157,7 +157,7 @@ class LocalePages:
             "title": edition.text("title"),
             "summary": edition.text("summary") if article.summary else "",
             "date": self.date(edition),
-            "iso_date": article.date.date().isoformat(),
+            "iso_date": self.settings.day(article.date).isoformat(),
             "author": article.author,
             "machine": edition.machine_translated,
         }

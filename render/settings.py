@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -11,6 +12,13 @@ if TYPE_CHECKING:
     from babel import Locale
 
 PolicyMode = Literal["reviewed", "threshold", "machine"]
+
+
+@cache
+def _zone(name: str) -> dt.tzinfo:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
 
 
 @cache
@@ -46,6 +54,7 @@ class SiteSettings:
     titles: Mapping[str, str] | None = None  # localized site titles
     page_size: int = 10  # articles per index page
     feed_items: int = 100  # newest articles in each feed (Pelican's default too); the sitemap lists all
+    timezone: str | None = None  # IANA name for dates on pages and feeds; None: each date's own offset
 
     def babel(self, locale: str) -> Locale:
         return _parsed_locale(self.babel_locales.get(locale, locale))
@@ -58,3 +67,16 @@ class SiteSettings:
 
     def url(self, path: str) -> str:
         return self.base_url + path
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        """The same moment in the newsroom's `timezone` (unchanged when none is set)."""
+        return moment.astimezone(_zone(self.timezone)) if self.timezone else moment
+
+    def day(self, moment: dt.datetime) -> dt.date:
+        """The day a story is dated on the page: in `timezone`, or in the offset it was written with.
+
+        A date written without a time (read as midnight UTC) is that day in every time zone.
+        """
+        if moment.utcoffset() == dt.timedelta(0) and moment.time() == dt.time(0):
+            return moment.date()
+        return self.local(moment).date()

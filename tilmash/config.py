@@ -72,6 +72,21 @@ LOCALES = Value(
     'a list of 2–3 letter language codes like ["kk", "ru"]',
     lambda v: isinstance(v, list) and all(_is_locale(code) for code in v),
 )
+
+
+def _is_timezone(value: Any) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not isinstance(value, str) or not value.strip():
+        return False
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+TIMEZONE = Value('an IANA time zone name like "Asia/Almaty"', _is_timezone)
 ENGINE = Value(f"one of {', '.join(map(repr, ENGINE_KINDS))} or 'ct2:NAME'", _is_engine)
 
 
@@ -100,6 +115,7 @@ SCHEMA = Table(
                 "locales": LOCALES,
                 "page_size": POSITIVE,
                 "feed_items": POSITIVE,
+                "timezone": TIMEZONE,
                 "titles": Table(any_key=TEXT),
             }
         ),

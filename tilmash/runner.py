@@ -45,7 +45,7 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
             removed = remove_leftovers(config.root, config.public_dir)
             if removed:
                 log(f"stage=recover leftovers_removed={removed}")
-        import_errors, import_notes = _import(config, options, log)
+        import_errors, import_warnings = _import(config, options, log)
         state_path = state_dir / "state.json"
         previous = RunState.load(state_path)
         inputs = scan_inputs(config.root, config.packages_dir)  # before anything is read
@@ -58,7 +58,7 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
             log("stage=noop reason=inputs-unchanged")
             replayed = RunReport.replay(previous.summary, previous.errors)
             replayed.errors += import_errors
-            replayed.notes += import_notes
+            replayed.warnings += import_warnings
             return replayed
         writer = AtomicWriter()
         report = _full_run(config, options, log, writer)
@@ -73,12 +73,12 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
                 report.as_dict(),
             ).save(state_path)
         report.errors += import_errors
-        report.notes += import_notes
+        report.warnings += import_warnings
         return report
 
 
 def _import(config: Config, options: RunOptions, log: Log) -> tuple[list[str], list[str]]:
-    """Pull the English feed first when asked to: (errors, notes). A refused feed changes no source."""
+    """Pull the English feed first when asked to: (errors, warnings). A refused feed changes no source."""
     if not options.import_feed or options.dry_run:
         return [], []
     from tilmash.feed_sync import import_feed
@@ -97,7 +97,7 @@ def _import(config: Config, options: RunOptions, log: Log) -> tuple[list[str], l
             fields["failed"] = 1
             return [f"{config.sources_dir}: feed import failed: {error}"], []
         fields.update(new=len(imported.new), updated=len(imported.updated), errors=len(imported.errors))
-    return imported.errors, [f"warning: {warning}" for warning in imported.warnings]
+    return imported.errors, imported.warnings
 
 
 def _full_run(config: Config, options: RunOptions, log: Log, writer: AtomicWriter) -> RunReport:
