@@ -1,4 +1,8 @@
-"""Published articles → every file of the site (relative path → bytes); writing is the caller's job."""
+"""Published articles → every file of the site, handed one job's files at a time to the caller's `emit`.
+
+The site is never held whole: each job (one article page, a locale's index, its tag pages,
+its feeds) renders a few files and passes them to `emit`, which writes them out.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 from babel.support import NullTranslations
+
 from tilmash.render.feeds import atom_feed, json_feed, rss_feed
 from tilmash.render.pages import LocalePages, article_body, article_path, template_environment
 from tilmash.render.policy import LocalizedArticle
@@ -23,8 +28,11 @@ def newest_first(editions: Sequence[LocalizedArticle]) -> list[LocalizedArticle]
     return sorted(editions, key=lambda e: (e.article.date, e.article.slug), reverse=True)
 
 
-def _run(job: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
-    return job()
+Emit = Callable[[str, bytes], bool]  # (relative path, content) → whether it changed
+
+
+def _run(job: Callable[[], dict[str, bytes]], emit: Emit) -> list[tuple[str, bool]]:
+    return [(path, emit(path, data)) for path, data in job().items()]
 
 
 def _feeds(settings: SiteSettings, locale: str, latest: Sequence[LocalizedArticle]) -> dict[str, bytes]:
@@ -41,13 +49,15 @@ def build_site(
     settings: SiteSettings,
     editions: Mapping[str, Sequence[LocalizedArticle]],
     ui: Mapping[str, NullTranslations],
+    emit: Emit,
     assets: Mapping[str, bytes] | None = None,
     mapper: Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]] = map,
-) -> dict[str, bytes]:
-    """Every file of the site. `editions[locale]` lists what that locale publishes.
+) -> list[tuple[str, bool]]:
+    """Every file of the site passed to `emit`; returns (path, changed) for each, in no set order.
 
-    The pages are independent jobs run through `mapper`: the runner passes one that
-    spreads them over the cores.
+    `editions[locale]` lists what that locale publishes. The pages are independent jobs
+    run through `mapper`: the runner passes one that spreads them over the cores (forked
+    workers call `emit` themselves, so pages never travel between processes).
     """
     env = template_environment()
     for name in env.list_templates(extensions=["html"]):
@@ -73,7 +83,5 @@ def build_site(
         jobs.append(partial(_feeds, settings, locale, ordered[locale][: settings.feed_items]))
     for locale in settings.locales:
         jobs += [partial(pages[locale].article, edition) for edition in ordered[locale]]
-    files: dict[str, bytes] = dict(assets or {}) | {"style.css": stylesheet()}
-    for produced in mapper(_run, jobs):
-        files |= produced
-    return files
+    jobs.append(lambda: dict(assets or {}) | {"style.css": stylesheet()})
+    return [produced for done in mapper(partial(_run, emit=emit), jobs) for produced in done]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
 
 from tilmash.linux import libc_function
@@ -140,53 +139,73 @@ def _unchanged(current: Path, relative: str, data: bytes) -> bool:
         return False
 
 
-def site_changes(current: Path, files: Mapping[str, bytes]) -> tuple[list[str], list[str]]:
-    """(paths whose content differs, stale paths no longer produced) against the published site."""
-    changed = [rel for rel, data in files.items() if not _unchanged(current, rel, data)]
-    stale = []
-    if current.is_dir():
-        produced = set(files)
-        stale = sorted(
-            str(p.relative_to(current))
-            for p in current.rglob("*")
-            if p.is_file() and str(p.relative_to(current)) not in produced
-        )
-    return changed, stale
-
-
-def publish_tree(target: Path, files: Mapping[str, bytes]) -> list[str]:
-    """Make `target` hold exactly `files`, swapping in a complete sibling directory.
-
-    Unchanged files are hard-linked from the current site, so their mtimes stay; with
-    nothing changed nothing is written at all. Returns the paths that were (re)written.
-    """
-    changed, stale = site_changes(target, files)
-    if not changed and not stale and target.is_dir():
+def _published_files(current: Path) -> list[str]:
+    if not current.is_dir():
         return []
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    try:
-        for relative, data in files.items():
-            destination = staging / relative
+    return sorted(p.relative_to(current).as_posix() for p in current.rglob("*") if p.is_file())
+
+
+class SiteStage:
+    """The next site, streamed file by file into a sibling of `target`, then swapped in whole.
+
+    `put` can be called from forked workers: each file goes straight to disk, so a run
+    holds one page at a time, not the whole site. Unchanged files are hard-linked from the
+    current site (their mtimes stay). A dry run only compares. `publish` swaps the new
+    directory in (Linux renameat2 exchange: readers see the old or the new site), or
+    discards it when nothing changed.
+    """
+
+    def __init__(self, target: Path, dry_run: bool = False) -> None:
+        self.target = target
+        self.staging: Path | None = None
+        if not dry_run:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+
+    def put(self, relative: str, data: bytes) -> bool:
+        """Stage one file; True when it differs from the published one."""
+        changed = not _unchanged(self.target, relative, data)
+        if self.staging is not None:
+            destination = self.staging / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
-            if relative in changed:
+            if changed:
                 destination.write_bytes(data)
             else:
-                os.link(target / relative, destination)
-        os.chmod(staging, 0o755)
-        sync_filesystem(staging)
-        if target.is_dir() and _exchange(staging, target):
-            _fsync_dir(target.parent)
-            shutil.rmtree(staging)
-        else:
-            if target.exists():
-                old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-                os.replace(target, old / "site")
-                os.replace(staging, target)
-                shutil.rmtree(old)
+                os.link(self.target / relative, destination)
+        return changed
+
+    def stale(self, produced: set[str]) -> list[str]:
+        """Published files the new site no longer has."""
+        return [path for path in _published_files(self.target) if path not in produced]
+
+    def publish(self, produced: set[str], changed: list[str]) -> list[str]:
+        """Swap the staged site in; returns the paths (re)written, none when nothing changed."""
+        if self.staging is None:
+            raise RuntimeError("a dry run publishes nothing")
+        staging, target = self.staging, self.target
+        try:
+            if not changed and target.is_dir() and not self.stale(produced):
+                shutil.rmtree(staging)
+                return []
+            os.chmod(staging, 0o755)
+            sync_filesystem(staging)
+            if target.is_dir() and _exchange(staging, target):
+                _fsync_dir(target.parent)
+                shutil.rmtree(staging)
             else:
-                os.replace(staging, target)
-            _fsync_dir(target.parent)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return changed
+                if target.exists():
+                    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+                    os.replace(target, old / "site")
+                    os.replace(staging, target)
+                    shutil.rmtree(old)
+                else:
+                    os.replace(staging, target)
+                _fsync_dir(target.parent)
+        except BaseException:
+            self.discard()
+            raise
+        return changed
+
+    def discard(self) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -245,11 +246,11 @@ def prepare(config: Config, report: RunReport, now: dt.datetime, mapper: Mapper 
     return Prepared(articles, templates, changed_templates, synced, held)
 
 
-def held_pages(site: Path, held: list[str], files: dict[str, bytes]) -> dict[str, bytes]:
+def held_pages(site: Path, held: list[str], produced: Collection[str]) -> dict[str, bytes]:
     """The published version of each held page that this run does not produce itself."""
     kept = {}
     for relative in held:
-        if relative not in files:
+        if relative not in produced:
             try:
                 kept[relative] = (site / relative).read_bytes()
             except OSError:  # never published, or gone: nothing to keep

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
-from tilmash.atomic import AtomicWriter, publish_tree, remove_leftovers, site_changes
+from tilmash.atomic import AtomicWriter, SiteStage, remove_leftovers
 from tilmash.config import Config
 from tilmash.lock import catalog_write_lock, newsroom_lock
 from tilmash.report import RunReport
@@ -181,15 +181,28 @@ def _full_run(config: Config, options: RunOptions, log: Log, writer: AtomicWrite
     ]
     with stage(log, "render") as fields:
         editions = editions_of(config, articles, synced, report)
-        files = build_site(config.site, editions, ui, static_assets(config.root / "static"), mapper)
-        files |= held_pages(config.public_dir, prepared.held, files)
-        fields["files"] = len(files)
+        site = SiteStage(config.public_dir, dry_run=not write)
+        try:
+            built = build_site(
+                config.site, editions, ui, site.put, static_assets(config.root / "static"), mapper
+            )
+            produced = {path for path, _ in built}
+            built += [
+                (path, site.put(path, data))
+                for path, data in held_pages(config.public_dir, prepared.held, produced).items()
+            ]
+        except BaseException:
+            site.discard()
+            raise
+        produced = {path for path, _ in built}
+        changed_files = sorted(path for path, changed in built if changed)
+        fields["files"] = len(produced)
     with stage(log, "publish") as fields:
         if write:
-            report.files_written = len(publish_tree(config.public_dir, files))
+            report.files_written = len(site.publish(produced, changed_files))
             fields["written"] = report.files_written
         else:
-            changed_files, stale = site_changes(config.public_dir, files)
+            stale = site.stale(produced)
             report.files_written = len(changed_files)
             fields.update(would_write=len(changed_files), would_remove=len(stale))
             report.notes += [f"would publish public/{p}" for p in changed_files]
