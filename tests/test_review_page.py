@@ -148,7 +148,7 @@ def test_concurrent_changes_are_merged_or_refused_never_lost(machine_translated)
         unit = _unit(page, "Visitors can taste")
         unit.locator("textarea").fill("Версия из браузера <1>сок</1>.")
         unit.get_by_role("button", name="Approve").click()
-        flash = page.locator(".flash").inner_text()
+        flash = page.locator(".flash").inner_text() + page.locator(".conflict").inner_text()
         assert "Not saved" in flash and "Версия из Poedit" in flash and "Версия из браузера" in flash
     assert (
         next(m for m in read_catalog(path, "ru") if m.id.startswith("Visitors")).string

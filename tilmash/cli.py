@@ -163,7 +163,11 @@ def _cmd_review(args: argparse.Namespace) -> int:
             "(or set TILMASH_REVIEW_PASSWORD)"
         )
     token = secrets.token_urlsafe(24)
-    app = create_app(config, token, password)
+    # Host names the page answers to (addresses are always fine: DNS rebinding needs a name).
+    hosts = {args.host, socket.gethostname(), socket.getfqdn()} | (
+        {"localhost"} if is_loopback(args.host) else set()
+    )
+    app = create_app(config, token, password, hosts=hosts)
     print(f"Review page: http://{args.host}:{args.port}/?token={token}", flush=True)
     app.run(host=args.host, port=args.port, threaded=True, debug=False, use_reloader=False)
     return exit_codes.OK

@@ -29,6 +29,7 @@ ENGINE_KINDS = ("auto", "argos", "ct2", "none")  # or "ct2:NAME" for one registe
 DEFAULT_ENGINE = "auto"
 LOCALE_RE = re.compile(r"^[a-z]{2,3}$")
 
+UI_CATALOG = "_ui"  # the theme's catalog in each locale: no article slug starts with "_"
 
 class ConfigError(Exception):
     """A newsroom that cannot be used as configured; the message says what to fix."""

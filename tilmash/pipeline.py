@@ -16,7 +16,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.support import Translations
 
 from tilmash.atomic import AtomicWriter
-from tilmash.config import Config
+from tilmash.config import UI_CATALOG, Config
 from tilmash.i18n import (
     CatalogError,
     article_template,
@@ -32,13 +32,11 @@ from tilmash.i18n import (
 from tilmash.parallel import Mapper
 from tilmash.render.pages import article_path
 from tilmash.render.policy import LocalizedArticle, localize, source_edition
-from tilmash.render.ui import UI_DOMAIN, compiled, shipped_translations, ui_template, unusable
+from tilmash.render.ui import compiled, shipped_translations, ui_template, unusable
 from tilmash.report import LocaleReport, RunReport
 from tilmash.sources import Article, SourceError, collect_sources, read_source, source_files
 from tilmash.sources.assets import image_problems
 from tilmash.sources.controls import control_warning, strip_controls
-
-UI_CATALOG = f"_{UI_DOMAIN}"  # cannot clash with an article: slugs start with a letter or digit
 
 
 @dataclass(slots=True)

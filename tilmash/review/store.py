@@ -1,31 +1,41 @@
 """What the review page reads and writes: one catalog entry at a time, never losing anyone's edit.
 
-A save names the entry (its msgctxt) and the state it had when the page was loaded. Under
-the catalog lock the file is read again: if that entry is still as it was, the edit is
-applied to the current file (so changes a scheduled run or Poedit made to other entries are
-kept: a merge); if the entry itself changed meanwhile, nothing is written and the
+A save names the entry (its msgctxt, or a digest of the msgid) and the state it had when
+the page was loaded. Under the catalog lock the file is read again: if that entry is still
+as it was, the edit is applied to the current file (so changes a scheduled run or Poedit
+made to other entries are kept: a merge); if the entry itself changed meanwhile, nothing is written and the
 translator sees both versions (a conflict).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
+from markupsafe import escape
 
 from tilmash.atomic import write_atomic
-from tilmash.config import Config
-from tilmash.i18n import catalog_progress, is_machine, is_reviewed, parse_catalog, render_catalog
+from tilmash.config import UI_CATALOG, Config
+from tilmash.i18n import (
+    CatalogError,
+    catalog_progress,
+    is_machine,
+    is_reviewed,
+    parse_catalog,
+    render_catalog,
+)
 from tilmash.i18n.checks import CheckContext
 from tilmash.i18n.gate import blocked, blocking_checks, verdicts
 from tilmash.i18n.progress import Progress
 from tilmash.lock import catalog_write_lock
-from tilmash.pipeline import UI_CATALOG
 from tilmash.quality import glossary_terms
 from tilmash.render.markup import unit_html
 from tilmash.sources import Article, parse_article
+from tilmash.sources.controls import strip_controls
 from tilmash.sources.loader import SLUG_RE, SourceProblem
 from tilmash.translate.glossary import GlossaryError
 from tilmash.translate.memory import Suggestion, TranslationMemory
@@ -35,6 +45,14 @@ CHECK_NOTE = "machine translation: check:"
 
 class NotFound(Exception):
     """No such locale or catalog (and never a path outside the newsroom)."""
+
+
+def entry_key(message: Message) -> str:
+    """What a form names an entry by: its msgctxt, or for entries without one (the theme's
+    strings) a digest of the msgid."""
+    if message.context:
+        return message.context
+    return "msgid-" + hashlib.sha256(str(message.id).encode()).hexdigest()[:12]
 
 
 def entry_token(message: Message | None) -> str:
@@ -69,8 +87,18 @@ class EntryView:
 
 @dataclass(frozen=True, slots=True)
 class SaveOutcome:
-    status: str  # saved, merged, conflict, gone
-    current: str = ""  # the entry's text on disk, for a conflict
+    status: str  # saved, merged, conflict, gone, invalid
+    current: str = ""  # the entry's text on disk, for a conflict; what is wrong, when invalid
+    cleaned: bool = False  # control characters were removed from the text
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogRow:
+    """One line of the index: a catalog's progress, or why it cannot be read."""
+
+    slug: str
+    progress: Progress | None
+    problem: str = ""
 
 
 class ReviewStore:
@@ -82,29 +110,36 @@ class ReviewStore:
         if locale not in self.config.target_locales or not (slug == UI_CATALOG or SLUG_RE.match(slug)):
             raise NotFound(f"{locale}/{slug}")
         path = self.config.catalog_path(locale, slug)
-        if not path.is_file():
+        if not os.path.lexists(path):  # a directory or a symlink loop there is a broken catalog
             raise NotFound(f"{locale}/{slug}")
         return path
 
-    def version(self, locale: str, slug: str) -> str:
-        """Fingerprint of the whole file as the page saw it: tells a merge from a plain save."""
-        return hashlib.sha256(self._path(locale, slug).read_bytes()).hexdigest()[:16]
+    def read_versioned(self, locale: str, slug: str) -> tuple[Catalog, str]:
+        """The catalog and a fingerprint of the file as read (tells a later merge from a plain save)."""
+        path = self._path(locale, slug)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CatalogError(path, None, f"cannot be read: {error.strerror or error}") from None
+        version = hashlib.sha256(data).hexdigest()[:16]
+        return parse_catalog(data, path, self.config.babel_locale(locale)), version
 
     def read(self, locale: str, slug: str) -> Catalog:
-        path = self._path(locale, slug)
-        return parse_catalog(path.read_bytes(), path, self.config.babel_locale(locale))
+        return self.read_versioned(locale, slug)[0]
 
-    def articles(self, locale: str) -> list[tuple[str, Progress]]:
-        """Every catalog of `locale` with its progress, the theme's strings last."""
+    def articles(self, locale: str) -> list[CatalogRow]:
+        """Every catalog of `locale` with its progress, the theme's strings last; broken ones say why."""
         if locale not in self.config.target_locales:
             raise NotFound(locale)
         slugs = sorted(p.stem for p in (self.config.i18n_dir / locale).glob("*.po") if p.stem != UI_CATALOG)
         rows = []
         for slug in [*slugs, UI_CATALOG]:
             try:
-                rows.append((slug, catalog_progress(self.read(locale, slug))))
+                rows.append(CatalogRow(slug, catalog_progress(self.read(locale, slug))))
             except NotFound:
                 continue
+            except CatalogError as error:
+                rows.append(CatalogRow(slug, None, str(error)))
         return rows
 
     def _article(self, slug: str) -> Article | None:
@@ -114,13 +149,16 @@ class ReviewStore:
         except SourceProblem:
             return None
 
-    def _memory(self, locale: str) -> TranslationMemory:
+    def _memory(self, locale: str, parsed: dict[str, Catalog]) -> TranslationMemory:
+        """Reviewed pairs of every catalog of `locale`; those in `parsed` are not read again."""
         pairs = []
         for path in (self.config.i18n_dir / locale).glob("*.po"):
-            try:
-                catalog = parse_catalog(path.read_bytes(), path, self.config.babel_locale(locale))
-            except Exception:  # noqa: BLE001 - an unreadable catalog just offers no suggestions
-                continue
+            catalog = parsed.get(path.stem)
+            if catalog is None:
+                try:
+                    catalog = parse_catalog(path.read_bytes(), path, self.config.babel_locale(locale))
+                except (CatalogError, OSError):  # a broken catalog just offers no suggestions
+                    continue
             pairs += [
                 (str(m.id), str(m.string))
                 for m in catalog
@@ -136,35 +174,20 @@ class ReviewStore:
 
     def preview(self, locale: str, slug: str, unit: str, text: str) -> str:
         """How `text` renders for unit `unit`, with the article's own links and images."""
-        article = self._article(slug)
-        try:
-            block = article.block(unit) if article else None
-        except KeyError:
-            block = None
-        if block is None:
-            from markupsafe import escape
+        return _preview(self._article(slug), lambda: self.read(locale, slug), unit, text)
 
-            return str(escape(text))
-        catalog = self.read(locale, slug)
-
-        def alt(unit_id: str) -> str:
-            message = next((m for m in catalog if m.context == unit_id), None)
-            return (
-                str(message.string) if message is not None and message.string else article.block(unit_id).text
-            )
-
-        return unit_html(block, text, alt, asset_root="/static-preview/")
-
-    def entries(self, locale: str, slug: str) -> list[EntryView]:
-        catalog = self.read(locale, slug)
+    def entries(self, locale: str, slug: str) -> tuple[list[EntryView], str]:
+        """The page's entries and the file's version; every file is read and parsed once."""
+        catalog, version = self.read_versioned(locale, slug)
+        article = self._article(slug) if slug != UI_CATALOG else None
         context = self.context(locale)
-        memory = self._memory(locale)
+        memory = self._memory(locale, {slug: catalog})
         views = []
         for message in catalog:
             if not message.id or not isinstance(message.id, str):
                 continue
             view = EntryView(
-                context=message.context or "",
+                context=entry_key(message),
                 source=message.id,
                 translation=str(message.string or ""),
                 state=state_of(message),
@@ -180,20 +203,21 @@ class ReviewStore:
                 view.suggestion = (
                     suggestion if suggestion and suggestion.translation != view.translation else None
                 )
-            view.preview = self.preview(locale, slug, view.context, view.translation or view.source)
+            view.preview = _preview(article, lambda: catalog, view.context, view.translation or view.source)
             views.append(view)
-        return views
+        return views, version
 
     def save(
         self, locale: str, slug: str, unit: str, token: str, action: str, text: str = "", version: str = ""
     ) -> SaveOutcome:
         """Apply one translator action (approve, save, reject) to one entry, atomically."""
         path = self._path(locale, slug)
+        cleaned = False
         with catalog_write_lock(self.config.root / ".tilmash"):
             data = path.read_bytes()
             merged = hashlib.sha256(data).hexdigest()[:16] != version
             catalog = parse_catalog(data, path, self.config.babel_locale(locale))
-            message = next((m for m in catalog if m.context == unit and m.id), None)
+            message = next((m for m in catalog if m.id and entry_key(m) == unit), None)
             if message is None:
                 return SaveOutcome("gone")
             if entry_token(message) != token:
@@ -207,6 +231,8 @@ class ReviewStore:
                     if not c.startswith(("machine translation:", "translation memory:"))
                 ]
             else:
+                text, stripped = strip_controls(text)
+                cleaned = bool(stripped)
                 if text.strip() != message.string:  # a person wrote this: it is no longer machine output
                     message.auto_comments = [
                         c
@@ -218,8 +244,13 @@ class ReviewStore:
                     message.flags.discard("fuzzy")
                     message.previous_id = []
                     message.auto_comments = [c for c in message.auto_comments if not c.startswith(CHECK_NOTE)]
-            write_atomic(path, render_catalog(catalog))
-        return SaveOutcome("merged" if merged else "saved")
+            new = render_catalog(catalog)
+            try:  # never write a catalog that could not be read back (msgfmt --check's rules)
+                parse_catalog(new, path, self.config.babel_locale(locale))
+            except CatalogError as error:
+                return SaveOutcome("invalid", error.message)
+            write_atomic(path, new)
+        return SaveOutcome("merged" if merged else "saved", cleaned=cleaned)
 
     def approve_all(self, locale: str, slug: str, tokens: dict[str, str]) -> tuple[int, int]:
         """Approve every shown, translated entry still as shown and free of QA errors; (approved, skipped)."""
@@ -229,11 +260,10 @@ class ReviewStore:
         with catalog_write_lock(self.config.root / ".tilmash"):
             catalog = parse_catalog(path.read_bytes(), path, self.config.babel_locale(locale))
             for message in catalog:
-                if not message.id or not message.fuzzy or not message.string or message.context not in tokens:
+                key = entry_key(message) if message.id else ""
+                if not message.id or not message.fuzzy or not message.string or key not in tokens:
                     continue
-                if entry_token(message) != tokens[message.context] or blocked(
-                    message, context, self.block_on
-                ):
+                if entry_token(message) != tokens[key] or blocked(message, context, self.block_on):
                     skipped += 1
                     continue
                 message.flags.discard("fuzzy")
@@ -243,3 +273,19 @@ class ReviewStore:
             if approved:
                 write_atomic(path, render_catalog(catalog))
         return approved, skipped
+
+
+def _preview(article: Article | None, catalog: Callable[[], Catalog], unit: str, text: str) -> str:
+    """How `text` renders for unit `unit` of `article`; `catalog` is asked for only when needed."""
+    try:
+        block = article.block(unit) if article else None
+    except KeyError:
+        block = None
+    if article is None or block is None:
+        return str(escape(text))
+    texts = {m.context: str(m.string) for m in catalog() if m.context and m.string}
+
+    def alt(unit_id: str) -> str:
+        return texts.get(unit_id) or article.block(unit_id).text
+
+    return unit_html(block, strip_controls(text)[0], alt, asset_root="/static-preview/")
