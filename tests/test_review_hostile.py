@@ -186,7 +186,11 @@ def test_a_malformed_catalog_is_shown_as_broken_and_the_rest_stays_usable(newsro
 
 def test_theme_strings_can_be_saved(newsroom):
     path = newsroom / "i18n" / "ru" / "_ui.po"
-    formatted = {store_module.entry_key(m) for m in read_catalog(path, "ru") if "python-format" in m.flags}
+    formatted = {
+        store_module.entry_key(m)
+        for m in read_catalog(path, "ru")
+        if "python-format" in m.flags and isinstance(m.id, str)
+    }
     with server(newsroom) as base:
         client = signed_in(base)
         page = client.get(f"{base}/ru/_ui", timeout=TIMEOUT).text
