@@ -36,7 +36,7 @@ def _generator(
     feed.language(settings.html_lang(locale))
     feed.link(href=settings.url(f"{locale}/index.html"), rel="alternate", type="text/html")
     feed.generator("Tilmash")
-    latest = max((settings.local(e.article.updated or e.article.date) for e in editions), default=None)
+    latest = max((settings.local(e.modified) for e in editions), default=None)
     feed.updated(latest or EPOCH)
     feed.lastBuildDate(latest or EPOCH)
     for edition in sorted(editions, key=lambda e: (e.article.date, e.article.slug)):
@@ -47,7 +47,7 @@ def _generator(
         entry.title(edition.text("title"))
         entry.link(href=settings.url(article_path(locale, article.slug)), rel="alternate")
         entry.published(settings.local(article.date))
-        entry.updated(settings.local(article.updated or article.date))
+        entry.updated(settings.local(edition.modified))
         if article.author:
             entry.author(name=article.author)
         if article.summary:
@@ -82,7 +82,7 @@ def json_feed(settings: SiteSettings, locale: str, editions: Sequence[LocalizedA
             "title": edition.text("title"),
             "content_html": body(edition),
             "date_published": settings.local(article.date).isoformat(),
-            "date_modified": settings.local(article.updated or article.date).isoformat(),
+            "date_modified": settings.local(edition.modified).isoformat(),
             "language": settings.html_lang(locale),
         }
         if article.summary:

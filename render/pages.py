@@ -146,7 +146,8 @@ class LocalePages:
             tags=[{"name": tag, "href": page["root"] + tag_path(self.locale, tag)} for tag in article.tags],
             body=Markup(article_body(edition)),
             machine_notice=edition.machine_translated,
-            partial_notice=bool(edition.untranslated_units),
+            updating_notice=edition.updating,
+            partial_notice=bool(edition.untranslated_units) and not edition.updating,
         )
         return {path: html.encode("utf-8")}
 

@@ -2,34 +2,69 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
+
 from tilmash.i18n import is_reviewed
 from tilmash.render.settings import PublishPolicy
 from tilmash.sources import Article
 
+MEMORY_PREFIX = "translation memory:"
+
 
 @dataclass(frozen=True, slots=True)
 class LocalizedArticle:
-    """An article as it is published in one locale; `texts` maps unit id → text to show."""
+    """An article as it is published in one locale; `texts` maps unit id → text to show.
+
+    `updating`: published before, and kept online after its English changed while the
+    changed units wait for review (they show in English, with a notice). `updated`: when
+    the translation last changed (the catalog's revision date), for feeds.
+    """
 
     article: Article
     locale: str
     texts: dict[str, str]
     untranslated_units: frozenset[str] = field(default_factory=frozenset)
     machine_units: frozenset[str] = field(default_factory=frozenset)
+    updating: bool = False
+    updated: dt.datetime | None = None
 
     @property
     def machine_translated(self) -> bool:
         return bool(self.machine_units)
 
+    @property
+    def modified(self) -> dt.datetime:
+        """The feed entry's `updated`: the English's, or the translation's when that is later."""
+        english = self.article.updated or self.article.date
+        return max(english, self.updated) if self.updated else english
+
     def text(self, unit_id: str) -> str:
         return self.texts.get(unit_id) or self.article.block(unit_id).text
+
+    def in_english(self, unit_id: str) -> bool:
+        """Shown in English on a page of another language (to be marked `lang="en"`)."""
+        return unit_id in self.untranslated_units
 
 
 def source_edition(article: Article, locale: str) -> LocalizedArticle:
     return LocalizedArticle(article, locale, {b.id: b.text for b in article.blocks})
+
+
+def _translation_of_this_text(message: Message) -> bool:
+    """Unreviewed text written for this very English: not an old translation of an edited
+    sentence (`#| msgid`), nor a near match from memory, which may hold another number."""
+    return not message.previous_id and not any(c.startswith(MEMORY_PREFIX) for c in message.auto_comments)
+
+
+def _revision(catalog: Catalog) -> dt.datetime | None:
+    """PO-Revision-Date, to the minute as the file holds it (the same before and after a write)."""
+    revised = catalog.revision_date
+    if not isinstance(revised, dt.datetime) or revised.tzinfo is None:
+        return None
+    return revised.replace(second=0, microsecond=0)
 
 
 def localize(
@@ -38,10 +73,13 @@ def localize(
     catalog: Catalog | None,
     policy: PublishPolicy,
     withheld: frozenset[str] = frozenset(),
+    was_published: bool = False,
 ) -> LocalizedArticle | None:
     """The article in `locale`, or None when the policy does not allow publishing it yet.
 
-    `withheld` units failed the publish gate: they count as not translated.
+    `withheld` units failed the publish gate: they count as not translated. An article
+    that `was_published` stays published whatever the policy says, showing every unit
+    that is not reviewed in English (never the old translation of a changed sentence).
     """
     if catalog is None:
         return None
@@ -52,17 +90,19 @@ def localize(
         message = catalog.get(block.text, context=block.id)
         if message is None or not message.string or block.id in withheld:
             continue
-        (reviewed if is_reviewed(message) else machine)[block.id] = str(message.string)
+        if is_reviewed(message):
+            reviewed[block.id] = str(message.string)
+        elif _translation_of_this_text(message):
+            machine[block.id] = str(message.string)
     share = 100 * len(reviewed) / len(units) if units else 100
-    if policy.mode == "reviewed" and len(reviewed) < len(units):
-        return None
-    if policy.mode == "threshold" and share < policy.threshold:
-        return None
-    texts = dict(reviewed)
-    if policy.mode == "machine":
-        texts = machine | reviewed
+    texts = machine | reviewed if policy.mode == "machine" else dict(reviewed)
     missing = frozenset(b.id for b in units if b.id not in texts)
-    if policy.mode == "machine" and "title" in missing:
+    allowed = (
+        (policy.mode == "reviewed" and not missing)
+        or (policy.mode == "threshold" and share >= policy.threshold)
+        or (policy.mode == "machine" and "title" not in missing)
+    )
+    if not allowed and not was_published:
         return None
     return LocalizedArticle(
         article,
@@ -70,4 +110,6 @@ def localize(
         texts,
         untranslated_units=missing,
         machine_units=frozenset(machine) & frozenset(texts) - frozenset(reviewed),
+        updating=not allowed,
+        updated=_revision(catalog),
     )

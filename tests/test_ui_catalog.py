@@ -16,12 +16,17 @@ from tilmash.render.ui import compiled, format_problem
 TAGGED = "Articles tagged “%(tag)s”"
 
 
-def _set_ui(newsroom: Path, locale: str, msgid: str, text: str) -> int:
-    """Give the theme string `msgid` a reviewed translation; returns the line of its msgid."""
+def _set_ui(newsroom: Path, locale: str, msgid: str, text: str) -> None:
+    """Give the theme string `msgid` a reviewed translation."""
     path = newsroom / "i18n" / locale / "_ui.po"
     catalog = read_catalog(path, locale)
     catalog[msgid].string = text
     path.write_bytes(render_catalog(catalog))
+
+
+def _line(newsroom: Path, locale: str, msgid: str) -> int:
+    """The line of `msgid` in the theme catalog as the run left it."""
+    path = newsroom / "i18n" / locale / "_ui.po"
     return parse_catalog(path.read_bytes(), path, locale, check_format=False)[msgid].lineno
 
 
@@ -30,8 +35,9 @@ def _h1(newsroom: Path, page: str) -> str:
 
 
 def test_a_misspelled_format_field_falls_back_to_english_and_the_rest_publishes(newsroom):
-    line = _set_ui(newsroom, "kk", TAGGED, "«%(teg)s» тегі бар мақалалар")
+    _set_ui(newsroom, "kk", TAGGED, "«%(teg)s» тегі бар мақалалар")
     result = run_cli("run", newsroom)
+    line = _line(newsroom, "kk", TAGGED)
     assert result.code == 1
     assert f"error: i18n/kk/_ui.po:{line}: argument 'teg' does not exist in the English" in result.stderr, (
         result.stderr
@@ -45,8 +51,9 @@ def test_a_misspelled_format_field_falls_back_to_english_and_the_rest_publishes(
 
 
 def test_a_dropped_format_field_is_an_error_not_a_silent_heading(newsroom):
-    line = _set_ui(newsroom, "ru", TAGGED, "Статьи с тегом")
+    _set_ui(newsroom, "ru", TAGGED, "Статьи с тегом")
     result = run_cli("run", newsroom)
+    line = _line(newsroom, "ru", TAGGED)
     assert result.code == 1
     assert f"error: i18n/ru/_ui.po:{line}: argument 'tag' is missing from the translation" in result.stderr, (
         result.stderr
@@ -57,10 +64,9 @@ def test_a_dropped_format_field_is_an_error_not_a_silent_heading(newsroom):
 def test_a_lone_percent_sign_falls_back_to_english(newsroom):
     config = newsroom / "tilmash.toml"
     config.write_text(config.read_text(encoding="utf-8").replace("page_size = 10", "page_size = 2"))
-    line = _set_ui(
-        newsroom, "zh", "Page %(number)s of %(count)s", "第%(number)s页，共%(count)s页（100%完成）"
-    )
+    _set_ui(newsroom, "zh", "Page %(number)s of %(count)s", "第%(number)s页，共%(count)s页（100%完成）")
     result = run_cli("run", newsroom)
+    line = _line(newsroom, "zh", "Page %(number)s of %(count)s")
     assert result.code == 1
     assert (
         f"error: i18n/zh/_ui.po:{line}: the translation is not a valid Python format string" in result.stderr

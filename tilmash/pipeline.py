@@ -140,9 +140,10 @@ def write_if_changed(
     path: Path, catalog: Catalog, old: bytes | None, now: dt.datetime, writer: AtomicWriter
 ) -> bool:
     """Stage `catalog` for an atomic write unless only its header dates would change."""
-    catalog.revision_date = now
+    revised, catalog.revision_date = catalog.revision_date, now
     data = render_catalog(catalog)
     if old is not None and same_content(old, data):
+        catalog.revision_date = revised  # as on disk: the translation's date (feeds) did not change
         return False
     writer.write(path, data, old)
     return True
@@ -308,12 +309,31 @@ def editions_of(
     }
     for locale, state in synced.items():
         withheld = gate(config, state, report)
+        online = published_pages(config.public_dir, locale)
         localized = (
-            localize(a, locale, state.catalogs.get(a.slug), config.policy, withheld.get(a.slug, frozenset()))
+            localize(
+                a,
+                locale,
+                state.catalogs.get(a.slug),
+                config.policy,
+                withheld.get(a.slug, frozenset()),
+                was_published=a.slug in online,
+            )
             for a in articles
         )
         editions[locale] = [e for e in localized if e is not None]
     return editions
+
+
+def published_pages(site: Path, locale: str) -> frozenset[str]:
+    """Slugs of the article pages `locale` has online now: a correction never takes them offline."""
+    try:
+        names = os.listdir(site / locale)
+    except OSError:
+        return frozenset()
+    return frozenset(
+        name[: -len(".html")] for name in names if name.endswith(".html") and name != "index.html"
+    )
 
 
 def locale_reports(
