@@ -26,14 +26,19 @@ def _generator(
     locale: str,
     editions: Sequence[LocalizedArticle],
     body: Body,
+    self_link: tuple[str, str],
     text_as_html: Callable[[str], str] = str,
 ) -> FeedGenerator:
-    """`text_as_html` turns plain text into what a field readers decode as HTML must hold (RSS)."""
+    """`self_link` is the feed's own file and type; `text_as_html` turns plain text into what a
+    field readers decode as HTML must hold (RSS)."""
     feed = FeedGenerator()
     feed.id(settings.url(f"{locale}/"))
     feed.title(settings.site_title(locale))
     feed.description(text_as_html(settings.site_title(locale)))
     feed.language(settings.html_lang(locale))
+    name, kind = self_link
+    feed.link(href=settings.url(f"{locale}/{name}"), rel="self", type=kind)
+    # After the self link: feedgen makes the last link the RSS channel's <link>, the site.
     feed.link(href=settings.url(f"{locale}/index.html"), rel="alternate", type="text/html")
     feed.generator("Tilmash")
     latest = max((settings.local(e.modified) for e in editions), default=None)
@@ -59,15 +64,13 @@ def _generator(
 
 
 def atom_feed(settings: SiteSettings, locale: str, editions: Sequence[LocalizedArticle], body: Body) -> bytes:
-    feed = _generator(settings, locale, editions, body)
-    feed.link(href=settings.url(f"{locale}/atom.xml"), rel="self", type="application/atom+xml")
+    feed = _generator(settings, locale, editions, body, ("atom.xml", "application/atom+xml"))
     return feed.atom_str(pretty=True)
 
 
 def rss_feed(settings: SiteSettings, locale: str, editions: Sequence[LocalizedArticle], body: Body) -> bytes:
     """RSS 2.0; readers decode `<description>` as HTML, so the plain-text summary is escaped into it."""
-    feed = _generator(settings, locale, editions, body, escape)
-    feed.link(href=settings.url(f"{locale}/rss.xml"), rel="self", type="application/rss+xml")
+    feed = _generator(settings, locale, editions, body, ("rss.xml", "application/rss+xml"), escape)
     return feed.rss_str(pretty=True)
 
 

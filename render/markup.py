@@ -26,20 +26,35 @@ def resolve_asset(url: str, asset_root: str) -> str:
     return asset_root + url
 
 
-def _element(placeholder: Placeholder, alt_text: Callable[[str], str], asset_root: str) -> etree._Element:
+def _element(
+    placeholder: Placeholder,
+    alt_text: Callable[[str], str],
+    asset_root: str,
+    in_english: Callable[[str], bool],
+) -> etree._Element:
     element = etree.Element(placeholder.tag)
     for name, value in placeholder.attrs:
         element.set(name, resolve_asset(value, asset_root) if name == "src" else value)
     if placeholder.tag == "img":
         element.set("alt", alt_text(placeholder.alt_unit) if placeholder.alt_unit else "")
+        if placeholder.alt_unit and in_english(placeholder.alt_unit):
+            element.set("lang", "en")  # the alt text is still the English one
         element.set("loading", "lazy")
     elif placeholder.content is not None:
         element.text = placeholder.content
     return element
 
 
-def unit_html(block: Block, text: str, alt_text: Callable[[str], str], asset_root: str = "") -> str:
-    """HTML for `text` (the block's own or a translation); invalid markup falls back to text."""
+def unit_html(
+    block: Block,
+    text: str,
+    alt_text: Callable[[str], str],
+    asset_root: str = "",
+    in_english: Callable[[str], bool] = lambda unit_id: False,
+) -> str:
+    """HTML for `text` (the block's own or a translation); invalid markup falls back to text.
+
+    `alt_text` gives the text of an image's alt unit; `in_english` says it is still English."""
     if not block.placeholders:  # most units: plain text, whatever tags a translation may hold
         return html_escape(text, quote=False)
     if check_placeholders(block.text, text):
@@ -68,7 +83,7 @@ def unit_html(block: Block, text: str, alt_text: Callable[[str], str], asset_roo
             stack.pop()
             last.pop()
         else:
-            element = _element(known[number], alt_text, asset_root)
+            element = _element(known[number], alt_text, asset_root, in_english)
             stack[-1].append(element)
             last[-1] = element
             if known[number].paired:

@@ -23,19 +23,43 @@ from tilmash.render.settings import SiteSettings
 
 def template_environment() -> jinja2.Environment:
     """One Environment for all locales: translations are passed per render, not installed."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("tilmash.render", "templates"),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True,
         auto_reload=False,  # a build is short-lived: no stat() of every template for every page
     )
+    env.filters["space_after"] = space_after
+    return env
+
+
+FULL_WIDTH_END = tuple("。，、；：！？）」』】")
+
+
+def space_after(text: str) -> str:
+    """`text` and the space that separates it from what follows, none after full-width punctuation
+    (Chinese: “订阅：Atom”, not “订阅： Atom”)."""
+    return text if text.endswith(FULL_WIDTH_END) else text + " "
 
 
 @lru_cache(maxsize=4096)
 def _long_date(day: dt.date, locale: Locale) -> str:
     """A story's date appears on its page, the index and its tag pages: format it once."""
     return format_date(day, "long", locale=locale)
+
+
+@lru_cache(maxsize=64)
+def og_locale(identifier: str) -> str:
+    """Open Graph's `language_TERRITORY` (kk_KZ, ru_RU, zh_CN) from CLDR's likely subtags."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags")
+    parts = identifier.split("_")
+    if not any(p.isupper() or p.isdigit() for p in parts[1:]):  # no territory given: the likely one
+        parts = (likely.get(identifier) or likely.get(parts[0]) or identifier).split("_")
+    territories = [p for p in parts[1:] if p.isupper() or p.isdigit()]
+    return f"{parts[0]}_{territories[0]}" if territories else parts[0]
 
 
 def article_path(locale: str, slug: str) -> str:
@@ -60,8 +84,8 @@ def article_body(edition: LocalizedArticle, asset_root: str = "../") -> str:
     article = edition.article
     html_for = {}
     for block in article.blocks:
-        html = unit_html(block, edition.text(block.id), edition.text, asset_root)
-        if block.id in edition.untranslated_units and edition.locale != "en":
+        html = unit_html(block, edition.text(block.id), edition.text, asset_root, edition.in_english)
+        if edition.in_english(block.id):
             html = f'<span lang="en" class="untranslated">{html}</span>'
         html_for[block.id] = html
     return fill_template(article.body_template, html_for)
@@ -118,11 +142,15 @@ class LocalePages:
             "canonical": settings.url(path),
             "alternates": alternates if len(paths) > 1 else [],
             "languages": self._language_links(paths, root),
-            "og_locale": str(settings.babel(self.locale)),
+            "og_locale": og_locale(settings.babel_locales.get(self.locale, self.locale)),
             "og_type": "website",
             "description": "",
             "noindex": False,
         } | extra
+
+    def english_lang(self, edition: LocalizedArticle, unit_id: str) -> str:
+        """`lang` for a unit shown in English on this locale's page; "" when it is translated."""
+        return self.settings.html_lang(self.settings.source_locale) if edition.in_english(unit_id) else ""
 
     def date(self, edition: LocalizedArticle) -> str:
         return _long_date(self.settings.day(edition.article.date), self.settings.babel(self.locale))
@@ -133,7 +161,13 @@ class LocalePages:
         paths = {code: slugs[article.slug] for code, slugs in self.published.items() if article.slug in slugs}
         summary = edition.text("summary") if article.summary else ""
         page = self.page(
-            path, paths, og_type="article", description=summary, noindex=edition.machine_translated
+            path,
+            paths,
+            og_type="article",
+            description=summary,
+            noindex=edition.machine_translated,
+            title_lang=self.english_lang(edition, "title"),
+            description_lang=self.english_lang(edition, "summary"),
         )
         html = self.env.get_template("article.html").render(
             self._context(),
@@ -156,7 +190,9 @@ class LocalePages:
         return {
             "href": root + article_path(self.locale, article.slug),
             "title": edition.text("title"),
+            "title_lang": self.english_lang(edition, "title"),
             "summary": edition.text("summary") if article.summary else "",
+            "summary_lang": self.english_lang(edition, "summary"),
             "date": self.date(edition),
             "iso_date": self.settings.day(article.date).isoformat(),
             "author": article.author,
