@@ -7,8 +7,11 @@ A leaf module (it imports only the standard library and `tilmash.linux`), so eve
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import stat
 import tempfile
+from functools import cache
 from pathlib import Path
 
 from tilmash.linux import libc_function
@@ -25,10 +28,78 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+# Temp files and staging directories carry their writer's PID: a run cleaning up after a
+# crash removes only those whose writer is gone, never a save in progress.
+_OWNED_TEMP = re.compile(r"\.(\d+)\.[^.]*\.tmp$")
+_OWNED_STAGING = re.compile(r"\.(?:new|old)-(\d+)-")
+
+
+@cache
+def _umask() -> int:
+    """The process umask, read without changing it (os.umask would race with other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
+
+
+def _temp_file(path: Path) -> tuple[int, str]:
+    """A temp file beside `path` with the mode `path` has (a new file: what the umask allows).
+
+    mkstemp creates files 0600; renamed over a shared catalog as they are, they would lock
+    the newsroom's other users out.
+    """
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = 0o666 & ~_umask()
+    os.fchmod(fd, mode)
+    return fd, temp
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def _orphaned(name: str, pattern: re.Pattern[str]) -> bool:
+    """True when no live process owns this leftover (names without a PID predate the scheme)."""
+    match = pattern.search(name)
+    return match is None or not _alive(int(match.group(1)))
+
+
+def remove_tree(directory: Path) -> None:
+    """rmtree that also removes read-only directories (a site published with mode 0555)."""
+
+    def writable_and_retry(function, path, _error):  # noqa: ANN001, ANN202 - shutil's signature
+        parent = os.path.dirname(path)
+        try:
+            os.chmod(parent, stat.S_IMODE(os.stat(parent).st_mode) | stat.S_IWUSR | stat.S_IXUSR)
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.chmod(path, stat.S_IMODE(os.stat(path).st_mode) | stat.S_IWUSR | stat.S_IXUSR)
+            function(path)
+        except OSError:
+            pass
+
+    shutil.rmtree(directory, onerror=writable_and_retry)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Temp file in the same directory, fsync, rename over `path`, fsync the directory."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, temp = _temp_file(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -74,9 +145,13 @@ class AtomicWriter:
     def write(self, path: Path, data: bytes, expected: bytes | None) -> None:
         """Stage `data` for `path`, which must still hold `expected` (None: not exist) at commit."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        fd, temp = _temp_file(path)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
         self._staged.append((Path(temp), path, expected))
 
     def commit(self) -> int:
@@ -115,19 +190,25 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def remove_leftovers(root: Path, site: Path) -> int:
-    """Delete what an interrupted run left: staging copies of the site and unfinished temp files."""
+    """Delete what an interrupted run left: staging copies of the site and unfinished temp files.
+
+    Only files whose writer is no longer alive: the review page may be saving right now.
+    """
     removed = 0
     for leftover in site.parent.glob(f".{site.name}.*-*"):
-        if leftover.is_dir() and (
-            leftover.name.startswith(f".{site.name}.new-") or leftover.name.startswith(f".{site.name}.old-")
+        if (
+            leftover.is_dir()
+            and leftover.name.startswith((f".{site.name}.new-", f".{site.name}.old-"))
+            and _orphaned(leftover.name, _OWNED_STAGING)
         ):
-            shutil.rmtree(leftover, ignore_errors=True)
+            remove_tree(leftover)
             removed += 1
     for directory in (root / "i18n", root / "sources", root / ".tilmash"):
         if directory.is_dir():
             for temp in directory.rglob(".*.tmp"):
-                temp.unlink(missing_ok=True)
-                removed += 1
+                if _orphaned(temp.name, _OWNED_TEMP):
+                    temp.unlink(missing_ok=True)
+                    removed += 1
     return removed
 
 
@@ -160,7 +241,9 @@ class SiteStage:
         self.staging: Path | None = None
         if not dry_run:
             target.parent.mkdir(parents=True, exist_ok=True)
-            self.staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+            self.staging = Path(
+                tempfile.mkdtemp(prefix=f".{target.name}.new-{os.getpid()}-", dir=target.parent)
+            )
 
     def put(self, relative: str, data: bytes) -> bool:
         """Stage one file; True when it differs from the published one."""
@@ -185,19 +268,21 @@ class SiteStage:
         staging, target = self.staging, self.target
         try:
             if not changed and target.is_dir() and not self.stale(produced):
-                shutil.rmtree(staging)
+                remove_tree(staging)
                 return []
             os.chmod(staging, 0o755)
             sync_filesystem(staging)
             if target.is_dir() and _exchange(staging, target):
                 _fsync_dir(target.parent)
-                shutil.rmtree(staging)
+                remove_tree(staging)  # the old site now; it may have been made read-only
             else:
                 if target.exists():
-                    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+                    old = Path(
+                        tempfile.mkdtemp(prefix=f".{target.name}.old-{os.getpid()}-", dir=target.parent)
+                    )
                     os.replace(target, old / "site")
                     os.replace(staging, target)
-                    shutil.rmtree(old)
+                    remove_tree(old)
                 else:
                     os.replace(staging, target)
                 _fsync_dir(target.parent)
@@ -207,5 +292,5 @@ class SiteStage:
         return changed
 
     def discard(self) -> None:
-        if self.staging is not None:
-            shutil.rmtree(self.staging, ignore_errors=True)
+        if self.staging is not None and self.staging.exists():
+            remove_tree(self.staging)

@@ -57,6 +57,10 @@ def _worker(
     writer.close()
 
 
+class WorkerFailed(RuntimeError):
+    """A worker raised or was killed; the message carries its traceback or exit code."""
+
+
 def fork_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: int) -> list[Result]:
     """`[function(item) for item in items]` over up to `jobs` processes, results in order."""
     jobs = min(jobs, len(items) // MIN_SHARE)
@@ -83,7 +87,7 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: in
                 process.join()
                 status, payload = "error", f"worker exited with code {process.exitcode}"
             if status != "ok":
-                raise RuntimeError(f"a parallel worker failed:\n{payload}")
+                raise WorkerFailed(f"a parallel worker failed:\n{payload}")
             results.extend(payload)
         return results
     finally:

@@ -60,8 +60,17 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
             replayed.errors += import_errors
             replayed.warnings += import_warnings
             return replayed
+        from tilmash.parallel import WorkerFailed  # here: a no-op run never loads multiprocessing
+
         writer = AtomicWriter()
-        report = _full_run(config, options, log, writer)
+        try:
+            report = _full_run(config, options, log, writer)
+        except (OSError, WorkerFailed) as error:
+            writer.discard()
+            report = RunReport(errors=[_failure(error)])
+            report.errors += import_errors
+            report.warnings += import_warnings
+            return report  # no state saved: the next run does it all again
         if not options.dry_run and not report.deferred:  # a deferred catalog must not look up to date
             # What the run read at its start, plus only what it wrote itself: a file saved
             # while the run worked stays new to the next run. The import's errors are not
@@ -75,6 +84,18 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
         report.errors += import_errors
         report.warnings += import_warnings
         return report
+
+
+def _failure(error: Exception) -> str:
+    """The `error:` line of a run that could not finish: full disk, read-only public/, killed worker."""
+    if not isinstance(error, OSError):
+        what = str(error).splitlines()[-1] if str(error).strip() else "a worker failed"
+        return f"a parallel worker failed ({what}); the run stopped and the next one tries again"
+    where = error.filename or "the newsroom"
+    return (
+        f"{where}: {error.strerror or error}: the run stopped; "
+        "catalogs already written are complete, the published site is the previous one"
+    )
 
 
 def _import(config: Config, options: RunOptions, log: Log) -> tuple[list[str], list[str]]:
