@@ -75,7 +75,8 @@ def parse_catalog(data: bytes, path: Path, locale: str | None = None, check_form
     for entry in entries:
         message = _message(entry)
         if entry.obsolete:
-            catalog.obsolete[catalog._key_for(message.id, message.context)] = message
+            key = entry.msgid if entry.msgctxt is None else (entry.msgid, entry.msgctxt)
+            catalog.obsolete[key] = message  # keyed as Babel keys its own obsolete entries
             continue
         try:
             catalog[message.id] = message

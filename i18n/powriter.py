@@ -12,14 +12,23 @@ from collections.abc import Iterator
 
 from babel.messages.catalog import Catalog, Message
 
+from tilmash.i18n.gnuwrap import wrap_po_string
 from tilmash.i18n.powrap import PAGE_WIDTH, wrap_literal
+from tilmash.i18n.pyformat import directive_spans
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"})
 _NEEDS_ESCAPE = re.compile(r'[\\"\n\t\r]')
 
 
-def _literal(prefix: str, keyword: str, text: str) -> list[str]:
+def _literal(prefix: str, keyword: str, text: str, python_format: bool = False) -> list[str]:
     escaped = text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text  # most texts need none
+    single = f'{prefix}{keyword} "{escaped}"'
+    if len(single) <= PAGE_WIDTH and single.isascii() and single.isprintable() and "\n" not in text[:-1]:
+        return [single]  # fits as it is: no line breaker needed
+    directives = directive_spans(text) if python_format else ()
+    exact = wrap_po_string(prefix, keyword, text, directives, PAGE_WIDTH)
+    if exact is not None:
+        return exact
     return wrap_literal(prefix, keyword, escaped, PAGE_WIDTH)
 
 
@@ -39,32 +48,52 @@ def _locations(message: Message) -> Iterator[str]:
         yield current
 
 
+# The order in which gettext (format_language[] in message.c) writes format flags.
+FORMAT_LANGUAGES = (
+    "c objc python python-brace java java-printf csharp javascript scheme lisp elisp librep ruby sh "
+    "awk lua object-pascal smalltalk qt qt-plural kde kde-kuit boost tcl perl perl-brace php "
+    "gcc-internal gfc-internal ycp"
+).split()
+
+
+def _flags(message: Message) -> list[str]:
+    """Flags as msgcat writes them: fuzzy (only on a translated entry), formats in gettext's order,
+    then the rest (range:, no-wrap) as they were."""
+    string = message.string[0] if isinstance(message.string, (list, tuple)) else message.string
+    flags = ["fuzzy"] if "fuzzy" in message.flags and string else []
+    for language in FORMAT_LANGUAGES:
+        flags += [f for f in (f"{language}-format", f"no-{language}-format") if f in message.flags]
+    return flags + sorted(f for f in message.flags if f != "fuzzy" and not f.endswith("-format"))
+
+
 def _entry(message: Message, obsolete: bool = False) -> list[str]:
     prefix = "#~ " if obsolete else ""
     lines = [f"# {c}".rstrip() for c in message.user_comments]
     lines += [f"#. {c}" for c in message.auto_comments]
     if not obsolete:
         lines += _locations(message)
-    if message.flags:
-        lines.append("#, " + ", ".join(sorted(message.flags)))
+    flags = _flags(message)
+    if flags:
+        lines.append("#, " + ", ".join(flags))
+    pf = "python-format" in message.flags  # gettext never breaks inside its directives
     if message.previous_id and not obsolete:
         previous_context = getattr(message, "previous_context", None)
         if previous_context is not None:
-            lines += _literal("#| ", "msgctxt", previous_context)
-        lines += _literal("#| ", "msgid", message.previous_id[0])
+            lines += _literal("#| ", "msgctxt", previous_context, pf)
+        lines += _literal("#| ", "msgid", message.previous_id[0], pf)
         if len(message.previous_id) > 1:
-            lines += _literal("#| ", "msgid_plural", message.previous_id[1])
+            lines += _literal("#| ", "msgid_plural", message.previous_id[1], pf)
     if message.context is not None:
-        lines += _literal(prefix, "msgctxt", message.context)
+        lines += _literal(prefix, "msgctxt", message.context, pf)
     if isinstance(message.id, (list, tuple)):
-        lines += _literal(prefix, "msgid", message.id[0])
-        lines += _literal(prefix, "msgid_plural", message.id[1])
+        lines += _literal(prefix, "msgid", message.id[0], pf)
+        lines += _literal(prefix, "msgid_plural", message.id[1], pf)
         strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
         for index, string in enumerate(strings):
-            lines += _literal(prefix, f"msgstr[{index}]", string or "")
+            lines += _literal(prefix, f"msgstr[{index}]", string or "", pf)
     else:
-        lines += _literal(prefix, "msgid", message.id)
-        lines += _literal(prefix, "msgstr", str(message.string or ""))
+        lines += _literal(prefix, "msgid", message.id, pf)
+        lines += _literal(prefix, "msgstr", str(message.string or ""), pf)
     return lines
 
 
@@ -77,6 +106,11 @@ def _header(catalog: Catalog) -> Message:
     return header
 
 
+def _translated(message: Message) -> bool:
+    strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+    return any(strings)
+
+
 def render_catalog(catalog: Catalog) -> bytes:
     """The PO file: header, entries in catalog order, obsolete entries (`#~`) at the end."""
     messages = iter(catalog)
@@ -84,5 +118,6 @@ def render_catalog(catalog: Catalog) -> bytes:
     header = _header(catalog)
     blocks = [catalog.header_comment.splitlines() + _entry(header)]
     blocks += [_entry(message) for message in messages]
-    blocks += [_entry(message, obsolete=True) for message in catalog.obsolete.values()]
+    # msgcat drops an obsolete entry without a translation; so does Tilmash.
+    blocks += [_entry(m, obsolete=True) for m in catalog.obsolete.values() if _translated(m)]
     return ("\n\n".join("\n".join(block) for block in blocks) + "\n").encode("utf-8")

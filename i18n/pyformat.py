@@ -20,16 +20,17 @@ _DIRECTIVE = re.compile(
     r"%(?:%|(?:\((?P<name>[^)]*)\))?[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d*))?[hlL]?(?P<conv>.?))"
 )
 _TYPES = {**dict.fromkeys("diouxX", "integer"), **dict.fromkeys("eEfFgG", "float"), "c": "character"}
-_TYPES.update(dict.fromkeys("sra", "any"))
+_TYPES.update(dict.fromkeys("sr", "any"))  # gettext 0.21 knows no %a
+_LITERAL = "%"  # "%%", also with flags ("% 3%"): a literal percent sign, no argument
 
 
 def _directives(text: str) -> list[tuple[str | None, str]] | None:
     """(name, type) of each directive, as gettext's python-format reads them; None when invalid."""
     found: list[tuple[str | None, str]] = []
     for match in _DIRECTIVE.finditer(text):
-        if match.group() == "%%":
+        conversion = _LITERAL if match.group() == "%%" else match.group("conv")
+        if conversion == _LITERAL:
             continue
-        conversion = match.group("conv")
         if conversion not in _TYPES:
             return None
         found.append((match.group("name"), _TYPES[conversion]))
@@ -62,3 +63,17 @@ def python_format_errors(msgid: str, msgstr: str) -> str:
         if wanted != kind:
             return f"argument {number} has another type than in the English"
     return ""
+
+
+def directive_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each directive gettext's python-format parser accepts, `%%` included.
+
+    Like gettext, reading stops at the first invalid directive.
+    """
+    spans = []
+    for match in _DIRECTIVE.finditer(text):
+        conversion = _LITERAL if match.group() == "%%" else match.group("conv")
+        if conversion != _LITERAL and conversion not in _TYPES:
+            break
+        spans.append(match.span())
+    return spans

@@ -1,0 +1,130 @@
+"""Wrap PO strings with the line breaker GNU gettext itself uses, so the layout is msgcat's to the byte.
+
+msgcat (write-po.c) cuts each string after every `\\n`, escapes it, forbids breaks inside
+escape sequences, inside format directives and before a final `\\n`, and asks libunistring's
+`u8_width_linebreaks` (UAX #14 with East Asian widths) where lines may end. Reimplementing
+UAX #14 in Python differs from libunistring in corner cases (en dashes, `:` and `/` before
+letters, CJK next to Latin); calling the same function gives the same answer. Where the
+library is missing (not a GNU system), `wrap_po_string` returns None and the caller falls
+back to the pure-Python approximation in `powrap`.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import re
+from collections.abc import Callable, Sequence
+from functools import cache
+
+PAGE_WIDTH = 79
+_UNDEFINED, _PROHIBITED, _POSSIBLE = 0, 1, 2
+_ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v", "\\": "\\", '"': '"'}
+_UTF8 = b"UTF-8"
+
+
+@cache
+def _linebreaks() -> Callable[..., int] | None:
+    """libunistring's u8_width_linebreaks (the `_v2` gettext 0.21 links to, when present)."""
+    names = ["libunistring.so.2", "libunistring.so.5", "libunistring.dylib"]
+    for name in [*names, ctypes.util.find_library("unistring")]:
+        if not name:
+            continue
+        try:
+            library = ctypes.CDLL(name)
+        except OSError:
+            continue
+        function = getattr(library, "u8_width_linebreaks_v2", None) or getattr(
+            library, "u8_width_linebreaks", None
+        )
+        if function is not None:
+            function.restype = ctypes.c_int
+            function.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int]
+            function.argtypes += [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
+            return function
+    return None
+
+
+def available() -> bool:
+    return _linebreaks() is not None
+
+
+_CONTINUATION = bytes(_PROHIBITED if 0x80 <= b < 0xC0 else _UNDEFINED for b in range(256))
+_ESCAPE_TABLE = str.maketrans({char: "\\" + code for char, code in _ESCAPES.items()})
+_ESCAPED_PAIR = re.compile(rb"\\.")
+
+
+def _portion(text: str, start: int, directives: Sequence[tuple[int, int]]) -> tuple[bytes, bytearray]:
+    """The escaped bytes of `text` and a break override per byte, as write-po.c builds them:
+    no break inside a UTF-8 character, an escape sequence or a format directive."""
+    if directives:
+        return _portion_with_directives(text, start, directives)
+    data = text.translate(_ESCAPE_TABLE).encode("utf-8")
+    overrides = bytearray(data.translate(_CONTINUATION))
+    if b"\\" in data:
+        for match in _ESCAPED_PAIR.finditer(data):
+            overrides[match.start() + 1] = _PROHIBITED
+    if text.endswith("\n"):
+        overrides[-2] = _PROHIBITED  # no break right before the final "\n"
+    return data, overrides
+
+
+def _portion_with_directives(
+    text: str, start: int, directives: Sequence[tuple[int, int]]
+) -> tuple[bytes, bytearray]:
+    inside = {i for begin, end in directives for i in range(begin + 1, end)}
+    out = bytearray()
+    overrides = bytearray()
+    for offset, char in enumerate(text):
+        escape = _ESCAPES.get(char)
+        encoded = ("\\" + escape).encode() if escape else char.encode("utf-8")
+        out += encoded
+        overrides.append(_PROHIBITED if start + offset in inside else _UNDEFINED)
+        overrides += bytes([_PROHIBITED]) * (len(encoded) - 1)
+    if text.endswith("\n"):
+        overrides[-2] = _PROHIBITED
+    return bytes(out), overrides
+
+
+def wrap_po_string(
+    prefix: str, keyword: str, value: str, directives: Sequence[tuple[int, int]] = (), width: int = PAGE_WIDTH
+) -> list[str] | None:
+    """The lines msgcat writes for `keyword` with the (unescaped) `value`; None without libunistring.
+
+    `directives` are the (start, end) character spans of format directives in `value`
+    (python-format entries), which gettext never breaks inside.
+    """
+    linebreaks = _linebreaks()
+    if linebreaks is None:
+        return None
+    pieces = value.split("\n")
+    portions = [piece + "\n" for piece in pieces[:-1]] + (
+        [pieces[-1]] if pieces[-1] or len(pieces) == 1 else []
+    )
+    after_break = len(prefix) + 1
+    room = width - 1 - after_break
+    lines: list[str] = []
+    first = True
+    start = 0
+    for number, text in enumerate(portions):
+        more = number + 1 < len(portions)
+        data, overrides = _portion(text, start, directives)
+        start += len(text)
+        while True:
+            column = len(prefix) + (len(keyword) + 1 if first else 0) + 1 - after_break
+            breaks = ctypes.create_string_buffer(max(len(data), 1))
+            if data:
+                linebreaks(data, len(data), room, column, 0, bytes(overrides), _UTF8, breaks)
+            marks = breaks.raw[: len(data)]
+            if first and data and (more or column > room or _POSSIBLE in marks):
+                lines.append(f'{prefix}{keyword} ""')
+                first = False
+                continue
+            break
+        head = f"{prefix}{keyword} " if first else prefix
+        first = False
+        cut = [0] + [i for i, mark in enumerate(marks) if mark == _POSSIBLE] + [len(data)]
+        chunks = [data[a:b].decode("utf-8") for a, b in zip(cut, cut[1:], strict=False)]
+        lines.append(f'{head}"{chunks[0]}"')
+        lines += [f'{prefix}"{chunk}"' for chunk in chunks[1:]]
+    return lines
