@@ -45,6 +45,7 @@ def _message(entry: PoEntry) -> Message:
         lineno=entry.line,
         context=entry.msgctxt,
     )
+    message.flags = set(entry.flags)  # as written: Babel would guess python-format from "25% of"
     previous = entry.previous
     if "msgid" in previous:
         message.previous_id = [previous["msgid"]] + (

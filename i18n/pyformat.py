@@ -68,12 +68,22 @@ def python_format_errors(msgid: str, msgstr: str) -> str:
 def directive_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each directive gettext's python-format parser accepts, `%%` included.
 
-    Like gettext, reading stops at the first invalid directive.
+    Like gettext, reading stops at the first invalid directive, which includes one that
+    mixes named (`%(tag)s`) and unnamed (`%s`) arguments.
     """
     spans = []
+    named = unnamed = False
     for match in _DIRECTIVE.finditer(text):
         conversion = _LITERAL if match.group() == "%%" else match.group("conv")
         if conversion != _LITERAL and conversion not in _TYPES:
             break
+        if match.group("name") is not None:
+            if unnamed or "*" in match.group():
+                break
+            named = True
+        elif conversion != _LITERAL or "*" in match.group():
+            if named:
+                break
+            unnamed = True
         spans.append(match.span())
     return spans

@@ -117,7 +117,9 @@ def _copy_translation(entry: Message, old: Message, *, fuzzy: bool, previous: Me
         # msgmerge --previous writes `#| msgctxt` too: the old unit's context.
         context = previous.context if previous is not None else getattr(old, "previous_context", None)
         entry.previous_context = context  # type: ignore[attr-defined]
-    entry.flags.update(flag for flag in old.flags if flag != "fuzzy")
+    # Format flags come from the template (as msgmerge takes them from the POT), never from
+    # Babel's guess on the old entry: "25% of" is prose, not a python-format string.
+    entry.flags.update(flag for flag in old.flags if flag != "fuzzy" and not flag.endswith("-format"))
 
 
 def _msgid(message: Message) -> str | tuple[str, ...]:
@@ -165,6 +167,7 @@ def sync_catalog(
             auto_comments=list(unit.auto_comments),
             context=unit.context,
         )
+        entry.flags = {flag for flag in unit.flags if flag.endswith("-format")}
         key = (unit.context, _msgid(unit))
         previous = old.get(key)
         if previous is not None:

@@ -46,7 +46,10 @@ def article_template(article: Article, source_ref: str) -> Catalog:
         if not block.translatable:
             continue
         comments = [block.kind] + [p.describe() for p in block.placeholders]
-        template.add(
+        unit = template.add(
             block.text, locations=[(source_ref, block.line)], auto_comments=comments, context=block.id
         )
+        # Article text is prose, not a format string: Babel's guess ("25% of" looks like
+        # python-format) would make msgfmt --check refuse an ordinary translation.
+        unit.flags -= {"python-format", "python-brace-format"}
     return template

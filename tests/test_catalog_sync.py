@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import run_cli
 from tests.helpers import article, msgfmt_check, sync
 from tilmash.i18n import article_template, is_current_template, is_reviewed, render_catalog, template_version
 
@@ -159,3 +160,25 @@ def test_fuzzy_match_writes_previous_msgctxt_like_msgmerge_previous():
     assert '#| msgctxt "paragraph-1"\n#| msgid "The lab opened on Monday."\nmsgctxt "paragraph-2"' in (
         render_catalog(synced).decode()
     )
+
+
+def test_prose_with_a_percent_sign_is_not_a_python_format_string(newsroom):
+    from tilmash.i18n import read_catalog
+
+    source = newsroom / "sources" / "glaciers.md"
+    source.write_text(
+        "---\ntitle: Glaciers\ndate: 2026-10-10\n---\n"
+        "The glaciers lost 25% of their area and 50% discounts.\n",
+        encoding="utf-8",
+    )
+    assert run_cli("run", newsroom).code in (0, 1)
+    for path in [newsroom / "i18n" / "pot" / "glaciers.pot", newsroom / "i18n" / "ru" / "glaciers.po"]:
+        assert "python-format" not in path.read_text(encoding="utf-8")
+    path = newsroom / "i18n" / "ru" / "glaciers.po"
+    catalog = read_catalog(path, "ru")
+    unit = next(m for m in catalog if m.id and m.id.startswith("The glaciers"))
+    unit.string = "Ледники потеряли 25 % площади, скидки 50 %."
+    path.write_bytes(render_catalog(catalog))
+    assert msgfmt_check(path).returncode == 0
+    assert run_cli("run", newsroom).code in (0, 1)
+    assert read_catalog(path, "ru").get(unit.id, context=unit.context).string == unit.string

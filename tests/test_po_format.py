@@ -223,6 +223,10 @@ def _random_catalog(entries) -> Catalog:
     catalog = Catalog(locale="ru", project="Probe", charset="utf-8", fuzzy=False)
     for index, (msgid, msgstr, fuzzy, obsolete, previous) in enumerate(entries):
         message = Message(msgid or "x", msgstr, context=f"unit-{index}", flags=["fuzzy"] if fuzzy else [])
+        # Babel guesses python-format ("% d") and python-brace-format ("{x}") from the text; Tilmash
+        # writes python-format only for theme strings and never python-brace-format, whose
+        # directive rules (gettext's format-python-brace.c) the writer does not model.
+        message.flags.discard("python-brace-format")
         if obsolete:
             catalog.obsolete[(message.id, message.context)] = message
             continue
