@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import http.server
 import re
+import threading
 import time
 
 from lxml import html
@@ -219,3 +221,38 @@ def test_feed_problems_are_named_precisely(newsroom, tmp_path):
     result = run_cli("import", koi8, newsroom)
     assert result.code == 1 and "not valid utf-8" in result.stderr and "states no encoding" in result.stderr
     assert sorted(p.name for p in (newsroom / "sources").iterdir()) == before
+
+
+class _FeedServer(http.server.BaseHTTPRequestHandler):
+    """Serves `body` with `content_type`, as a newsroom's web server would."""
+
+    body = b""
+    content_type = ""
+
+    def do_GET(self) -> None:  # noqa: N802 (the handler's API)
+        self.send_response(200)
+        self.send_header("Content-Type", self.content_type)
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_the_servers_charset_decides_the_encoding_of_a_fetched_feed(newsroom):
+    _FeedServer.body = _rss(_item("urn:k", "Новости кампуса", "Текст новости.", DATED), "").encode("koi8-r")
+    server = http.server.HTTPServer(("127.0.0.1", 0), _FeedServer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}/feed.xml"
+    try:
+        _FeedServer.content_type = "application/rss+xml"
+        refused = run_cli("import", url, newsroom)
+        assert refused.code == 1 and "not valid utf-8" in refused.stderr
+        _FeedServer.content_type = "application/rss+xml; charset=KOI8-R"
+        accepted = run_cli("import", url, newsroom)
+        assert accepted.code == 0, accepted.stderr
+    finally:
+        server.shutdown()
+    source = next((newsroom / "sources").glob("entry-*.md")).read_text(encoding="utf-8")
+    assert "title: Новости кампуса" in source and "Текст новости." in source
