@@ -202,6 +202,8 @@ def _moment(entry: Any, *keys: str) -> dt.datetime | None:
         if not parsed:
             continue
         utc = dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.UTC)
+        if utc.year <= 1970:  # the epoch is what a CMS writes for "no date"
+            continue
         raw = str(dict.get(entry, key, "")).strip()
         for reader in (email.utils.parsedate_to_datetime, dt.datetime.fromisoformat):
             try:
@@ -357,7 +359,7 @@ def plan_import(
     if not parsed.entries:
         plan.errors.append(Notice(None, "the feed has no entries"))
     known = known_sources(existing)
-    taken = set(existing)
+    taken = {Path(name).stem for name in existing}  # stems: `x.html` takes the slug `x` too
     seen: dict[str, int | None] = {}
     for number, raw in enumerate(parsed.entries):
         line = lines[number] if lines else None
@@ -395,10 +397,11 @@ def plan_import(
             )
         if found is None:
             base = slugify(entry.meta["title"])
-            name, counter = f"{base}.md", 2
-            while name in taken:
-                name, counter = f"{base}-{counter}.md", counter + 1
-            taken.add(name)
+            stem, counter = base, 2
+            while stem in taken:
+                stem, counter = f"{base}-{counter}", counter + 1
+            taken.add(stem)
+            name = f"{stem}.md"
         else:
             name = found[0]
             why = _shrinks(found[1], found[2], entry)

@@ -256,3 +256,20 @@ def test_the_servers_charset_decides_the_encoding_of_a_fetched_feed(newsroom):
         server.shutdown()
     source = next((newsroom / "sources").glob("entry-*.md")).read_text(encoding="utf-8")
     assert "title: Новости кампуса" in source and "Текст новости." in source
+
+
+def test_an_epoch_date_counts_as_no_date_and_an_html_source_keeps_its_slug(newsroom, tmp_path):
+    (newsroom / "sources" / "open-lab.html").write_text(
+        "<html><head><title>Open lab</title><meta name='date' content='2026-03-01'></head>"
+        "<body><article><p>The lab opens.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    feed = tmp_path / "feed.xml"
+    epoch = "<pubDate>Thu, 01 Jan 1970 00:00:00 GMT</pubDate>"
+    feed.write_text(_rss(_item("urn:lab", "Open lab", "Visitors came.", epoch)), encoding="utf-8")
+    result = run_cli("import", feed, newsroom)
+    assert result.code == 0 and "has no date" in result.stderr
+    text = (newsroom / "sources" / "open-lab-2.md").read_text(encoding="utf-8")
+    assert "1970" not in text
+    assert run_cli("run", newsroom).code == 0
+    assert (newsroom / "public" / "en" / "open-lab-2.html").exists()

@@ -68,13 +68,13 @@ def import_feed(sources_dir: Path, feed: str, now: dt.datetime | None = None) ->
     Raises FeedError, with nothing written, for a feed that cannot be read exactly.
     """
     data, content_type = read_feed(feed)
-    existing = {}
+    existing = {}  # every file name of sources/ (a new entry must not take its slug); Markdown text
     if sources_dir.is_dir():
-        for path in sorted(sources_dir.glob("*.md")):
+        for path in sorted(sources_dir.iterdir()):
             try:
-                existing[path.name] = path.read_text(encoding="utf-8")
+                existing[path.name] = path.read_text(encoding="utf-8") if path.suffix == ".md" else ""
             except (UnicodeDecodeError, OSError):
-                continue
+                existing[path.name] = ""
     plan = plan_import(data, existing, now or dt.datetime.now(dt.UTC), content_type)
     report = ImportReport(
         kept=plan.kept,
