@@ -18,6 +18,7 @@ _HOMES = {
     "SyncCounts": "tilmash.i18n.sync",
     "is_reviewed": "tilmash.i18n.sync",
     "is_translated": "tilmash.i18n.sync",
+    "memory_key": "tilmash.i18n.sync",
     "new_catalog": "tilmash.i18n.sync",
     "sync_catalog": "tilmash.i18n.sync",
     "article_template": "tilmash.i18n.template",

@@ -9,6 +9,7 @@ reverted edit or a restored paragraph brings the reviewed translation back as re
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -74,8 +75,14 @@ def new_catalog(locale: str, domain: str, like: Catalog | None = None) -> Catalo
     return catalog
 
 
+_CONTEXT = re.compile(r"(.+?)-[0-9a-f]{10}(?:-\d+)?")  # kind-digest, then -2, -3 for repeated texts
+
+
 def _kind(message: Message) -> str:
-    return (message.context or "").rsplit("-", 1)[0]
+    """The unit's kind from its msgctxt (`list-item-3f2a…-2` → `list-item`; `title` is itself)."""
+    context = message.context or ""
+    match = _CONTEXT.fullmatch(context)
+    return match.group(1) if match else context
 
 
 def _words(text: str) -> list[str]:
@@ -127,6 +134,23 @@ def _msgid(message: Message) -> str | tuple[str, ...]:
     return message.id if isinstance(message.id, str) else tuple(message.id)
 
 
+def memory_key(message: Message) -> tuple[str, str | tuple[str, ...]]:
+    """How a reviewed translation is reused: the same English in a unit of the same kind.
+
+    A heading's translation is not silently reused for a list item or table cell (their
+    grammar differs); theme strings have no kind.
+    """
+    return _kind(message), _msgid(message)
+
+
+def _replaceable(message: Message) -> bool:
+    """No translation yet, or unreviewed output of MT or memory for this very text: nobody's
+    work is lost when an identical reviewed unit (an approved twin) takes its place."""
+    if not is_translated(message):
+        return True
+    return message.fuzzy and not message.previous_id and bool(_provenance(message))
+
+
 def _plural_forms(entry: Message, count: int) -> None:
     """A plural entry has exactly one msgstr[i] per plural form of the locale (msgfmt --check)."""
     if isinstance(entry.id, (list, tuple)):
@@ -142,9 +166,10 @@ def sync_catalog(
 ) -> tuple[Catalog, SyncCounts]:
     """Return the updated catalog for `locale`; `existing` is never modified.
 
-    `memory` maps English text to a reviewed translation found in another catalog of the
-    same locale: an identical unit elsewhere reuses it. (A plural theme string is keyed by
-    its (singular, plural) pair and translated by one text per plural form.)
+    `memory` maps `memory_key` (kind, English) to a reviewed translation found anywhere in
+    the locale: an identical unit of the same kind reuses it as reviewed, also when its own
+    entry only holds machine output (a twin approved elsewhere in the article). (A plural
+    theme string is keyed by its (singular, plural) pair, one text per plural form.)
     """
     memory = memory or {}
     catalog = new_catalog(locale, template.domain or "messages", existing)
@@ -170,13 +195,16 @@ def sync_catalog(
         entry.flags = {flag for flag in unit.flags if flag.endswith("-format")}
         key = (unit.context, _msgid(unit))
         previous = old.get(key)
-        if previous is not None:
+        reuse = memory.get(memory_key(unit))
+        if reuse is not None and (previous is None or _replaceable(previous)):
+            if previous is not None:
+                used.add(key)
+            entry.string = reuse
+            counts["reused"] += 1
+        elif previous is not None:
             used.add(key)
             _copy_translation(entry, previous, fuzzy=previous.fuzzy and bool(previous.string), previous=None)
             counts["revived" if key in obsolete_keys else "kept"] += 1
-        elif unit.id in memory:
-            entry.string = memory[unit.id]
-            counts["reused"] += 1
         else:
             translated = [m for k, m in old.items() if is_translated(m) and k not in used]
             closest = _closest(unit, translated)

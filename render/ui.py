@@ -20,7 +20,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.support import Translations
 
-from tilmash.i18n import is_reviewed, is_translated, parse_catalog
+from tilmash.i18n import is_reviewed, is_translated, memory_key, parse_catalog
 from tilmash.i18n.pyformat import python_format_errors, python_format_placeholders
 
 UI_DOMAIN = "ui"
@@ -44,17 +44,14 @@ def ui_template() -> Catalog:
 def shipped_translations(locale: str) -> dict[Any, Any]:
     """Reviewed UI translations shipped with Tilmash, to seed a newsroom's ui.po.
 
-    Keys are msgids: a string, or the (singular, plural) pair of a plural string whose
-    value is one text per plural form.
+    Keyed by `memory_key`: a plural string's value is one text per plural form.
     """
     resource = resources.files("tilmash.render").joinpath(f"locale/{locale}/ui.po")
     if not resource.is_file():
         return {}
     catalog = parse_catalog(resource.read_bytes(), Path(str(resource)), locale)
     return {
-        tuple(m.id) if isinstance(m.id, (list, tuple)) else m.id: (
-            tuple(m.string) if isinstance(m.string, (list, tuple)) else m.string
-        )
+        memory_key(m): tuple(m.string) if isinstance(m.string, (list, tuple)) else m.string
         for m in catalog
         if m.id and is_reviewed(m)
     }

@@ -170,7 +170,9 @@ def test_sync_keeps_plural_entries_with_one_msgstr_per_form(tmp_path):
     template = Catalog(domain="ui")
     template.add(("%(num)s article", "%(num)s articles"), locations=[("templates/tag.html", 5)])
     template.add("Tags:", locations=[("templates/article.html", 13)])
-    memory = {("%(num)s article", "%(num)s articles"): ("%(num)s статья", "%(num)s статьи", "%(num)s статей")}
+    memory = {
+        ("", ("%(num)s article", "%(num)s articles")): ("%(num)s статья", "%(num)s статьи", "%(num)s статей")
+    }
     seeded, _ = sync_catalog(template, None, "ru", memory)
     again, _ = sync_catalog(template, seeded, "ru")
     fresh, _ = sync_catalog(template, None, "ru")

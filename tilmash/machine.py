@@ -77,7 +77,9 @@ def machine_translate(
         locale=config.babel_locale(locale),
         today=today,
         glossary=glossary,
-        memory=TranslationMemory(reviewed_pairs(synced.catalogs).items()),
+        memory=TranslationMemory(
+            (english, text) for (_, english), text in reviewed_pairs(synced.catalogs).items()
+        ),
         memory_cutoff=config.memory_cutoff,
         progress=sys.stderr.isatty(),
     )

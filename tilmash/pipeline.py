@@ -11,6 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog, Message
 from babel.support import Translations
@@ -23,6 +24,7 @@ from tilmash.i18n import (
     catalog_progress,
     is_current_template,
     is_reviewed,
+    memory_key,
     parse_catalog,
     render_catalog,
     same_content,
@@ -96,13 +98,13 @@ def _read_existing(config: Config, locale: str, slugs: list[str], report: RunRep
     return result
 
 
-def reviewed_pairs(catalogs: dict[str, Catalog]) -> dict[str, str]:
-    """Reviewed translations of the locale, by English text: identical units reuse them."""
-    memory: dict[str, str] = {}
+def reviewed_pairs(catalogs: dict[str, Catalog]) -> dict[tuple[str, Any], str]:
+    """Reviewed translations of the locale by (kind, English): identical units reuse them."""
+    memory: dict[tuple[str, Any], str] = {}
     for catalog in catalogs.values():
         for message in catalog:
             if message.id and isinstance(message.id, str) and is_reviewed(message):
-                memory.setdefault(message.id, str(message.string))
+                memory.setdefault(memory_key(message), str(message.string))
     return memory
 
 
