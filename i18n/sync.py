@@ -82,7 +82,7 @@ def _kind(message: Message) -> str:
     """The unit's kind from its msgctxt (`list-item-3f2a…-2` → `list-item`; `title` is itself)."""
     context = message.context or ""
     match = _CONTEXT.fullmatch(context)
-    return match.group(1) if match else context
+    return match.group(1) if match else context.rsplit("-", 1)[0]
 
 
 def _words(text: str) -> list[str]:
