@@ -273,3 +273,23 @@ def test_an_epoch_date_counts_as_no_date_and_an_html_source_keeps_its_slug(newsr
     assert "1970" not in text
     assert run_cli("run", newsroom).code == 0
     assert (newsroom / "public" / "en" / "open-lab-2.html").exists()
+
+
+def test_an_xhtml_title_becomes_plain_text_and_no_markup_reaches_the_catalog(newsroom, tmp_path):
+    feed = tmp_path / "atom.xml"
+    feed.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>N</title>'
+        "<id>urn:n</id><updated>2026-04-06T00:00:00Z</updated><entry><id>urn:x</id>"
+        '<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Rowing <a href="https://u.example/r">'
+        "club</a> <b>wins</b></div></title><updated>2026-04-06T10:00:00Z</updated>"
+        '<content type="text">Eight rowers. ![x](https://evil.example/x.png)</content></entry></feed>',
+        encoding="utf-8",
+    )
+    assert run_cli("import", feed, newsroom).code == 0
+    assert "title: Rowing club wins" in (newsroom / "sources" / "rowing-club-wins.md").read_text(
+        encoding="utf-8"
+    )
+    assert run_cli("run", newsroom).code == 0
+    pot = (newsroom / "i18n" / "pot" / "rowing-club-wins.pot").read_text(encoding="utf-8")
+    assert 'msgid "Rowing club wins"' in pot and "href" not in pot
+    assert "![x](https://evil.example/x.png)" in pot.replace("\\", "") and "<1/>" not in pot
