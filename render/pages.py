@@ -231,12 +231,15 @@ class LocalePages:
 
     def tags(self, editions: Sequence[LocalizedArticle]) -> dict[str, bytes]:
         """One page per tag listing its articles, newest first."""
-        by_tag: dict[str, list[LocalizedArticle]] = {}
+        # Grouped by page name: "AI" and "ai" (or "R&D" and "R-D") share one page, which
+        # then lists the articles of both, under the name met first.
+        by_page: dict[str, tuple[str, list[LocalizedArticle]]] = {}
         for edition in editions:
-            for tag in edition.article.tags:
-                by_tag.setdefault(tag, []).append(edition)
+            for name in dict.fromkeys(tag_slug(tag) for tag in edition.article.tags):
+                tag = next(t for t in edition.article.tags if tag_slug(t) == name)
+                by_page.setdefault(name, (tag, []))[1].append(edition)
         files = {}
-        for tag, tagged in sorted(by_tag.items()):
+        for tag, tagged in sorted(by_page.values(), key=lambda item: item[0]):
             path = tag_path(self.locale, tag)
             page = self.page(path, {self.locale: path})
             files[path] = (

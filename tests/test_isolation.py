@@ -188,3 +188,37 @@ def test_a_very_long_tag_gets_a_page_with_a_bounded_name(newsroom):
     long_pages = [p for p in pages if len(p.name) > 50]
     assert len(long_pages) == 1 and len(os.fsencode(long_pages[0].name)) <= 255
     assert f"{VICTIM}.html" in long_pages[0].read_text(encoding="utf-8")
+
+
+def test_a_static_symlink_out_of_the_newsroom_is_not_published(newsroom, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0\n", encoding="utf-8")
+    (newsroom / "static" / "passwd.svg").symlink_to(secret)
+    (newsroom / "static" / "inside.svg").symlink_to(newsroom / "static" / "solar-roof.svg")
+    result = run_cli("run", newsroom)
+    assert result.code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "passwd.svg" in errors[0] and "outside the newsroom" in errors[0]
+    assert not (newsroom / "public" / "static" / "passwd.svg").exists()
+    assert (newsroom / "public" / "static" / "inside.svg").exists()
+    assert (newsroom / "public" / "en" / "solar-lab-opens.html").exists()
+
+
+def test_tags_that_share_a_page_name_list_every_article(newsroom):
+    for slug, tag in (("upper", "R&D"), ("lower", "r-d"), ("both", "R & D")):
+        (newsroom / "sources" / f"{slug}.md").write_text(
+            f"---\ntitle: Tagged {slug}\ndate: 2026-05-01\ntags: [{tag!r}]\n---\nText.\n", encoding="utf-8"
+        )
+    assert run_cli("run", newsroom).code == 0
+    page = (newsroom / "public" / "en" / "tags" / "r-d.html").read_text(encoding="utf-8")
+    assert all(f"{slug}.html" in page for slug in ("upper", "lower", "both"))
+
+
+def test_the_source_language_among_the_target_locales_is_refused(newsroom):
+    config = newsroom / "tilmash.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('locales = ["kk"', 'locales = ["en", "kk"'),
+        encoding="utf-8",
+    )
+    result = run_cli("run", newsroom)
+    assert result.code == 2 and "source language" in result.stderr and "Traceback" not in result.stderr

@@ -364,15 +364,29 @@ def locale_reports(
     return reports
 
 
-def static_assets(directory: Path) -> dict[str, bytes]:
-    """The newsroom's `static/` files (images), published under `static/`."""
+def static_assets(directory: Path, errors: list[str] | None = None) -> dict[str, bytes]:
+    """The newsroom's `static/` files (images), published under `static/`.
+
+    A symlink is followed only when it stays inside the newsroom: one pointing at
+    /etc/passwd must not publish it. Such links, and unreadable files, go to `errors`.
+    """
     if not directory.is_dir():
         return {}
-    return {
-        f"static/{p.relative_to(directory).as_posix()}": p.read_bytes()
-        for p in sorted(directory.rglob("*"))
-        if p.is_file() and not p.name.startswith(".")
-    }
+    newsroom = directory.resolve().parent
+    assets = {}
+    for path in sorted(directory.rglob("*")):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        if not path.resolve().is_relative_to(newsroom):
+            if errors is not None:
+                errors.append(f"{path}: a symlink to {path.resolve()}, outside the newsroom: not published")
+            continue
+        try:
+            assets[f"static/{path.relative_to(directory).as_posix()}"] = path.read_bytes()
+        except OSError as error:
+            if errors is not None:
+                errors.append(f"{path}: cannot be read: {error.strerror or error}")
+    return assets
 
 
 def status(config: Config) -> RunReport:

@@ -205,7 +205,12 @@ def _full_run(config: Config, options: RunOptions, log: Log, writer: AtomicWrite
         site = SiteStage(config.public_dir, dry_run=not write)
         try:
             built = build_site(
-                config.site, editions, ui, site.put, static_assets(config.root / "static"), mapper
+                config.site,
+                editions,
+                ui,
+                site.put,
+                static_assets(config.root / "static", report.errors),
+                mapper,
             )
             produced = {path for path, _ in built}
             built += [
