@@ -84,34 +84,16 @@ def parse_catalog(data: bytes, path: Path, locale: str | None = None, check_form
         except (ValueError, TypeError) as error:
             raise CatalogError(path, entry.line, f"malformed header ({error})") from None
         if entry.msgid == "" and entry.msgctxt is None:
-            catalog.extra_headers = extra_headers(message.string)  # type: ignore[attr-defined]
+            catalog.header_fields = header_fields(message.string)  # type: ignore[attr-defined]
     return catalog
 
 
-# Headers Babel rebuilds itself; every other header a tool wrote (X-Generator, X-Poedit-*, …)
-# is kept as it was.
-_BABEL_HEADERS = {
-    "project-id-version",
-    "report-msgid-bugs-to",
-    "pot-creation-date",
-    "po-revision-date",
-    "last-translator",
-    "language",
-    "language-team",
-    "plural-forms",
-    "mime-version",
-    "content-type",
-    "content-transfer-encoding",
-    "generated-by",
-}
-
-
-def extra_headers(header: str) -> list[tuple[str, str]]:
-    """The header fields of `header` that Babel does not know about, in their order."""
+def header_fields(header: str) -> list[tuple[str, str]]:
+    """The header's fields as written, in their order: a rewrite keeps what tools put there."""
     fields = []
     for line in header.split("\n"):
         name, colon, value = line.partition(":")
-        if colon and name.strip() and name.strip().lower() not in _BABEL_HEADERS:
+        if colon and name.strip():
             fields.append((name.strip(), value.strip()))
     return fields
 

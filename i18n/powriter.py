@@ -97,11 +97,30 @@ def _entry(message: Message, obsolete: bool = False) -> list[str]:
     return lines
 
 
+# Header fields Tilmash itself maintains; every other field keeps the value and place the
+# file gave it (X-Generator, X-Poedit-*, Language-Team, a tool's own Plural-Forms spelling).
+_MAINTAINED = {"po-revision-date", "pot-creation-date", "project-id-version", "last-translator"}
+# Fields a catalog needs: added when the file had none.
+_REQUIRED = {"language", "content-type", "plural-forms", "mime-version", "content-transfer-encoding"}
+
+
 def _header(catalog: Catalog) -> Message:
-    """Babel's header less its `Generated-By: Babel`, plus the fields other tools wrote."""
+    """The header entry: the file's own fields in their order, Tilmash's where it maintains them,
+    and never `Generated-By: Babel` (Babel did not write this file)."""
     header = next(iter(catalog))
-    fields = [(name, value) for name, value in catalog.mime_headers if name != "Generated-By"]
-    fields += getattr(catalog, "extra_headers", [])
+    current = [(name, value) for name, value in catalog.mime_headers if name != "Generated-By"]
+    written = getattr(catalog, "header_fields", None)
+    if written:
+        ours = {name.lower(): value for name, value in current}
+        fields = [
+            (name, ours[name.lower()] if name.lower() in _MAINTAINED and name.lower() in ours else value)
+            for name, value in written
+            if not (name.lower() == "generated-by" and value.startswith("Babel"))
+        ]
+        present = {name.lower() for name, _ in written}
+        fields += [(n, v) for n, v in current if n.lower() in _REQUIRED and n.lower() not in present]
+    else:
+        fields = current
     header.string = "".join(f"{name}: {value}\n" for name, value in fields)
     return header
 

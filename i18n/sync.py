@@ -68,7 +68,7 @@ def new_catalog(locale: str, domain: str, like: Catalog | None = None) -> Catalo
     if like is not None:
         catalog.revision_date = like.revision_date
         catalog.last_translator = like.last_translator
-        catalog.extra_headers = list(getattr(like, "extra_headers", []))  # type: ignore[attr-defined]
+        catalog.header_fields = list(getattr(like, "header_fields", []))  # type: ignore[attr-defined]
     else:
         catalog.revision_date = catalog.creation_date
         catalog.last_translator = "Tilmash"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -254,3 +255,33 @@ def test_writer_uses_gettexts_own_line_breaker_here():
     # An en dash and ":"/"/" before letters: where the Python approximation used to differ.
     text = "Speakers – from Almaty: see https://alatau.example/a/b/c and key:value/other–text " * 3
     assert _msgcat(_written(text)) == _written(text)
+
+
+POEDIT_HEADER = (
+    'msgid ""\nmsgstr ""\n"Project-Id-Version: Tilmash newsroom VERSION\\n"\n'
+    '"Report-Msgid-Bugs-To: EMAIL@ADDRESS\\n"\n"POT-Creation-Date: 2026-11-24 12:14+0000\\n"\n'
+    '"PO-Revision-Date: 2026-11-24 12:19+0000\\n"\n"Last-Translator: Aigerim <aigerim@uni.example>\\n"\n'
+    '"Language-Team: Russian desk <ru@uni.example>\\n"\n"Language: ru\\n"\n"MIME-Version: 1.0\\n"\n'
+    '"Content-Type: text/plain; charset=UTF-8\\n"\n"Content-Transfer-Encoding: 8bit\\n"\n'
+    '"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || '
+    'n%100>=20) ? 1 : 2);\\n"\n"X-Generator: Poedit 3.4.2\\n"\n'
+)
+
+
+def test_catalog_from_poedit_and_msgcat_is_not_rewritten_nor_redated(newsroom):
+    path = newsroom / "i18n" / "ru" / "solar-lab-opens.po"
+    text = path.read_text(encoding="utf-8")
+    start = text.index('msgid ""')
+    text = text[:start] + POEDIT_HEADER + text[text.index("\n\n", start) :]
+    path.write_text(_msgcat(text), encoding="utf-8")
+    before = path.read_bytes()
+    assert run_cli("run", newsroom).code == 0
+    assert path.read_bytes() == before
+
+    catalog = read_catalog(path, "ru")
+    entry = next(m for m in catalog if m.id and m.id.startswith("What the laboratory"))
+    entry.string = "Что будет изучать новая лаборатория"
+    path.write_bytes(render_catalog(catalog))
+    written = read_catalog(path, "ru").header_fields
+    assert [name for name, _ in written] == re.findall(r'^"([\w-]+): ', POEDIT_HEADER, re.MULTILINE)
+    assert dict(written)["X-Generator"] == "Poedit 3.4.2" and dict(written)["Content-Type"].endswith("UTF-8")
