@@ -117,14 +117,13 @@ def decode_feed(data: bytes, content_type: str | None = None) -> str:
             raise FeedError(f"the feed starts with a {encoding} byte-order mark but declares {declared}", 1)
     else:
         encoding, body = sent or declared or "utf-8", data
-        if sent and declared and sent != declared:
-            raise FeedError(f"the server says {sent} but the feed declares {declared}", 1)
+        if sent and declared and sent != declared and not body.isascii():  # ASCII reads the same in both
+            raise FeedError(f"the server says {sent} but the feed declares {declared}: refused", 1)
     try:
         text = body.decode(encoding)
     except UnicodeDecodeError as error:
         if error.end == len(body) and "end of data" in error.reason:  # cut inside a character: the
             return body[: error.start].decode(encoding)  # XML parser reports where the feed ends
-
         stated = "" if sent or declared else ", and it states no encoding (XML's default is UTF-8)"
         raise FeedError(
             f"the bytes are not valid {encoding} (byte {error.start}){stated}: "
