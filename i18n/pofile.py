@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog, Message
 
@@ -20,8 +21,9 @@ class CatalogError(Exception):
         self.message = message
 
 
-def _locations(references: list[str]) -> list[tuple[str, int | None]]:
-    locations: list[tuple[str, int | None]] = []
+def _locations(references: list[str]) -> list[tuple[str, int]]:
+    """`#:` references as Babel holds them: (file, line), line None when there is none."""
+    locations: list[tuple[str, Any]] = []
     for reference in references:
         name, _, line = reference.rpartition(":")
         locations.append((name, int(line)) if name and line.isdigit() else (reference, None))
@@ -76,7 +78,10 @@ def parse_catalog(data: bytes, path: Path, locale: str | None = None, check_form
     for entry in entries:
         message = _message(entry)
         if entry.obsolete:
-            key = entry.msgid if entry.msgctxt is None else (entry.msgid, entry.msgctxt)
+            assert entry.msgid is not None
+            key: str | tuple[str, str] = (
+                entry.msgid if entry.msgctxt is None else (entry.msgid, entry.msgctxt)
+            )
             catalog.obsolete[key] = message  # keyed as Babel keys its own obsolete entries
             continue
         try:
@@ -84,7 +89,7 @@ def parse_catalog(data: bytes, path: Path, locale: str | None = None, check_form
         except (ValueError, TypeError) as error:
             raise CatalogError(path, entry.line, f"malformed header ({error})") from None
         if entry.msgid == "" and entry.msgctxt is None:
-            catalog.header_fields = header_fields(message.string)  # type: ignore[attr-defined]
+            catalog.header_fields = header_fields(entry.msgstr.get(-1, ""))  # type: ignore[attr-defined]
     return catalog
 
 

@@ -119,7 +119,7 @@ def _copy_translation(entry: Message, old: Message, *, fuzzy: bool, previous: Me
     if fuzzy:
         entry.flags.add("fuzzy")
         entry.previous_id = (
-            [previous.id] if previous is not None else (list(old.previous_id) if old.fuzzy else [])
+            [str(previous.id)] if previous is not None else (list(old.previous_id) if old.fuzzy else [])
         )
         # msgmerge --previous writes `#| msgctxt` too: the old unit's context.
         context = previous.context if previous is not None else getattr(old, "previous_context", None)
@@ -174,7 +174,7 @@ def sync_catalog(
     memory = memory or {}
     catalog = new_catalog(locale, template.domain or "messages", existing)
     old: dict[tuple[str | None, Any], Message] = {}
-    obsolete_keys: set[tuple[str | None, str]] = set()
+    obsolete_keys: set[tuple[str | None, Any]] = set()
     if existing is not None:
         for message in existing.obsolete.values():
             obsolete_keys.add((message.context, _msgid(message)))
