@@ -163,7 +163,8 @@ def parse_feed_xml(text: str) -> etree._Element:
         root = etree.fromstring(text.encode("utf-8"), parser)
     except etree.XMLSyntaxError as error:
         line, column = error.position
-        message = re.sub(r"(, line \d+, column \d+|, line \d+)+$", "", error.msg)
+        first_line = error.msg.splitlines()[0] if error.msg else "unreadable"
+        message = re.sub(r"(, line \d+, column \d+|, line \d+)+$", "", first_line)
         raise FeedError(f"not well-formed XML: {message}", line or None, column or None) from None
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):

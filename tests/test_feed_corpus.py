@@ -182,5 +182,6 @@ def test_a_run_with_a_cut_feed_reports_it_and_publishes_the_articles_as_they_wer
     result = run_cli("run", "--import", good, newsroom)
     assert result.code == 1
     assert re.search(rf"^error: {re.escape(str(good))}:\d+:\d+: not well-formed XML", result.stderr, re.M)
+    assert all(line.startswith(("stage=", "error: ", "warning: ")) for line in result.stderr.splitlines())
     assert _snapshot(newsroom / "sources") == sources
     assert {p.name: p.read_bytes() for p in (newsroom / "public" / "en").glob("*.html")} == pages
