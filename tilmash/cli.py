@@ -57,6 +57,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         wait=args.wait,
         import_feed=args.import_feed or config.import_feed,
         jobs=args.jobs,
+        cluster=args.cluster,
     )
     try:
         report = run(config, options, log=log)
@@ -196,6 +197,12 @@ def parser() -> argparse.ArgumentParser:
         type=_positive,
         metavar="N",
         help="processes for parsing and rendering (default: every available core)",
+    )
+    run_cmd.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="send the machine translation to this Dask scheduler, e.g. tcp://scheduler:8786 "
+        "(default: [runtime] cluster)",
     )
     run_cmd.add_argument(
         "--import",

@@ -141,6 +141,10 @@ SCHEMA = Table(
                     "a number of at least 1 (1 = no penalty)",
                     lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v >= 1,
                 ),
+                "cluster": Value(
+                    'a Dask scheduler address like "tcp://scheduler:8786"',
+                    lambda v: isinstance(v, str) and ":" in v,
+                ),
                 "no_repeat_ngram_size": Value(
                     "a whole number of at least 0 (0 = off)", lambda v: _is_int(v, 0)
                 ),
@@ -172,6 +176,7 @@ class Config:
     models_registry: Path = Path("models.json")
     memory_exact_as_reviewed: bool = True
     memory_cutoff: float = DEFAULT_CUTOFF
+    cluster: str | None = None  # a Dask scheduler that does the engine work ([runtime] cluster)
 
     @property
     def sources_dir(self) -> Path:
@@ -287,6 +292,8 @@ def load_config(root: Path, environ: Mapping[str, str] | None = None) -> Config:
         optional["memory_exact_as_reviewed"] = memory["exact_as_reviewed"]
     if "cutoff" in memory:
         optional["memory_cutoff"] = memory["cutoff"] / 100
+    if "cluster" in data.get("runtime", {}):
+        optional["cluster"] = data["runtime"]["cluster"]
     if "feed" in data.get("import", {}):
         optional["import_feed"] = data["import"]["feed"]
     packages_dir = environ.get("ARGOS_PACKAGES_DIR")
@@ -296,7 +303,7 @@ def load_config(root: Path, environ: Mapping[str, str] | None = None) -> Config:
         target_locales=targets,
         engines={locale: engines_table.get(locale, default_engine) for locale in targets},
         policy=PublishPolicy(**publish),
-        runtime=RuntimeOptions(**data.get("runtime", {})),
+        runtime=RuntimeOptions(**{k: v for k, v in data.get("runtime", {}).items() if k != "cluster"}),
         packages_dir=Path(packages_dir) if packages_dir else None,
         argos_codes=dict(data.get("argos_codes", {})),
         models_registry=registry_path(environ),

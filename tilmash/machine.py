@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from typing import Any
 
 from tilmash.config import Config
 from tilmash.pipeline import LocaleCatalogs, reviewed_pairs
 from tilmash.report import RunReport
-from tilmash.translate.argos import ArgosEngine, find_package
-from tilmash.translate.ct2_multilingual import MultilingualEngine, load_registry
+from tilmash.translate.argos import find_package
+from tilmash.translate.ct2_multilingual import load_registry
 from tilmash.translate.engine import Engine, EngineError
 from tilmash.translate.glossary import Glossary, GlossaryError, load_glossary
 from tilmash.translate.memory import TranslationMemory
@@ -20,49 +21,66 @@ from tilmash.translate.pretranslate import (
     pretranslate,
 )
 from tilmash.translate.segments import english_segmenter
+from tilmash.translate.spec import EngineSpec, argos_spec, ct2_spec
 
 
-def _argos(config: Config, locale: str) -> ArgosEngine | None:
+def _argos(config: Config, locale: str) -> EngineSpec | None:
     package = find_package(
         config.site.source_locale, config.argos_codes.get(locale, locale), config.packages_dir
     )
-    return ArgosEngine(package, config.runtime) if package is not None else None
+    return argos_spec(package, locale, config.runtime) if package is not None else None
 
 
-def _ct2(config: Config, locale: str, name: str | None) -> MultilingualEngine | None:
+def _ct2(config: Config, locale: str, name: str | None) -> EngineSpec | None:
     for model in load_registry(config.models_registry):
         if (name is None or model.name == name) and locale in model.languages:
-            return MultilingualEngine(model, locale, config.runtime)
+            return ct2_spec(model, locale, config.runtime)
     return None
 
 
-def engine_for(config: Config, locale: str, report: RunReport) -> Engine | None:
-    """The configured engine of `locale`, or None (said in a note) when none is installed."""
+def spec_for(config: Config, locale: str, report: RunReport) -> EngineSpec | None:
+    """The configured model of `locale`, or None (said in a note) when none is installed."""
     kind = config.engines.get(locale, "auto")
     if kind == "none":
         return None
     name = kind.split(":", 1)[1] if kind.startswith("ct2:") else None
     try:
-        engine: Engine | None = None
+        spec: EngineSpec | None = None
         if kind in ("argos", "auto"):
-            engine = _argos(config, locale)
-        if engine is None and (kind == "auto" or kind.startswith("ct2")):
-            engine = _ct2(config, locale, name)
+            spec = _argos(config, locale)
+        if spec is None and (kind == "auto" or kind.startswith("ct2")):
+            spec = _ct2(config, locale, name)
     except EngineError as error:
         report.errors.append(f"{locale}: {error}")
         return None
-    if engine is None:
+    if spec is None:
         source = config.site.source_locale
         report.notes.append(
             f"{locale}: no model for {source}→{locale} is installed ({kind}); its new entries stay untranslated for "
             "translators. Install one with `tilmash models install FILE.argosmodel` or register a multilingual "
             "CTranslate2 model with `tilmash models add-ct2 DIR --langs …`."
         )
-    return engine
+    return spec
+
+
+def engine_for(config: Config, locale: str, report: RunReport, client: Any = None) -> Engine | None:
+    """The engine of `locale`: loaded here, or translating on the cluster behind `client`."""
+    spec = spec_for(config, locale, report)
+    if spec is None:
+        return None
+    if client is not None:
+        from tilmash.translate.cluster import ClusterEngine
+
+        return ClusterEngine(client, spec)
+    try:
+        return spec.load()
+    except EngineError as error:
+        report.errors.append(f"{locale}: {error}")
+        return None
 
 
 def machine_translate(
-    config: Config, synced: LocaleCatalogs, today: dt.date, report: RunReport
+    config: Config, synced: LocaleCatalogs, today: dt.date, report: RunReport, client: Any = None
 ) -> PretranslateResult:
     """Translation memory, then the engine, for every untranslated entry of one locale."""
     locale = synced.locale
@@ -83,9 +101,12 @@ def machine_translate(
         memory_cutoff=config.memory_cutoff,
         progress=sys.stderr.isatty(),
     )
-    engine = engine_for(config, locale, report)
+    engine = engine_for(config, locale, report, client)
     try:
         result = pretranslate(synced.catalogs.values(), engine, settings, english_segmenter())
+    except EngineError as error:
+        report.errors.append(f"{locale}: {error}")
+        return PretranslateResult()
     except (RuntimeError, ValueError) as error:
         report.errors.append(f"{locale}: machine translation failed: {error}")
         return PretranslateResult()

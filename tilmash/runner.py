@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from tilmash.atomic import AtomicWriter, SiteStage, remove_leftovers
 from tilmash.config import Config
@@ -24,6 +25,7 @@ class RunOptions:
     wait: bool = False
     import_feed: str | None = None
     now: dt.datetime | None = None
+    cluster: str | None = None  # a Dask scheduler for the engine work; None: [runtime] cluster
     jobs: int | None = None  # processes for parsing and rendering; None: every available core
 
 
@@ -63,14 +65,19 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
         from tilmash.parallel import WorkerFailed  # here: a no-op run never loads multiprocessing
 
         writer = AtomicWriter()
-        try:
-            report = _full_run(config, options, log, writer)
-        except (OSError, WorkerFailed) as error:
-            writer.discard()
-            report = RunReport(errors=[_failure(error)])
-            report.errors += import_errors
-            report.warnings += import_warnings
-            return report  # no state saved: the next run does it all again
+        with _engine_cluster(config, options) as (client, cluster_error):
+            if cluster_error:  # before anything is written: the next run starts from the same state
+                report = RunReport(errors=[cluster_error, *import_errors])
+                report.warnings += import_warnings
+                return report
+            try:
+                report = _full_run(config, options, log, writer, client)
+            except (OSError, WorkerFailed) as error:
+                writer.discard()
+                report = RunReport(errors=[_failure(error)])
+                report.errors += import_errors
+                report.warnings += import_warnings
+                return report  # no state saved: the next run does it all again
         if not options.dry_run and not report.deferred:  # a deferred catalog must not look up to date
             # What the run read at its start, plus only what it wrote itself: a file saved
             # while the run worked stays new to the next run. The import's errors are not
@@ -98,6 +105,28 @@ def _failure(error: Exception) -> str:
     )
 
 
+@contextmanager
+def _engine_cluster(config: Config, options: RunOptions) -> Iterator[tuple[Any, str]]:
+    """(client, "") for the Dask scheduler the run should use, (None, error) if unreachable, else (None, "")."""
+    address = options.cluster or config.cluster
+    if not address or options.dry_run or not config.target_locales:
+        yield None, ""
+        return
+    try:
+        from tilmash.translate.cluster import ClusterError, cluster_client
+    except ImportError:
+        yield (
+            None,
+            f"cluster {address}: cluster mode needs Dask: pip install 'tilmash[cluster]'; nothing was written",
+        )
+        return
+    try:
+        with cluster_client(address) as client:
+            yield client, ""
+    except ClusterError as error:
+        yield None, f"{error}; nothing was written"
+
+
 def _import(config: Config, options: RunOptions, log: Log) -> tuple[list[str], list[str]]:
     """Pull the English feed first when asked to: (errors, warnings). A refused feed changes no source."""
     if not options.import_feed or options.dry_run:
@@ -121,7 +150,9 @@ def _import(config: Config, options: RunOptions, log: Log) -> tuple[list[str], l
     return imported.errors, imported.warnings
 
 
-def _full_run(config: Config, options: RunOptions, log: Log, writer: AtomicWriter) -> RunReport:
+def _full_run(
+    config: Config, options: RunOptions, log: Log, writer: AtomicWriter, client: Any = None
+) -> RunReport:
     # The stages are imported here, not at the top: a no-op run (the common case under
     # cron) then never loads Jinja2, the Markdown parser or the MT engine.
     from tilmash.parallel import available_cores, fork_map
@@ -153,7 +184,7 @@ def _full_run(config: Config, options: RunOptions, log: Log, writer: AtomicWrite
     for locale, catalogs in synced.items():
         with stage(log, "translate", locale=locale) as fields:
             if write:
-                outcome = machine_translate(config, catalogs, now.date(), report)
+                outcome = machine_translate(config, catalogs, now.date(), report, client)
                 filled[locale] = outcome.from_engine + outcome.from_memory
                 failed[locale] = outcome.model_failed
                 fields.update(

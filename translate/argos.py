@@ -37,6 +37,10 @@ def find_package(from_code: str, to_code: str, packages_dir: Path | None) -> Any
     return None
 
 
+def argos_provenance(package: Any) -> str:
+    return f"argos {package.from_code}→{package.to_code} {package.package_version or 'unversioned'}"
+
+
 class ArgosEngine:
     """One installed Argos package, loaded once, translating batches."""
 
@@ -63,8 +67,7 @@ class ArgosEngine:
 
     @property
     def provenance(self) -> str:
-        p = self._package
-        return f"argos {p.from_code}→{p.to_code} {p.package_version or 'unversioned'}"
+        return argos_provenance(self._package)
 
     def translate_batch(self, texts: Sequence[str]) -> list[Translation]:
         tokenizer = self._package.tokenizer

@@ -118,6 +118,11 @@ def register_model(path: Path, model: MultilingualModel) -> None:
     write_atomic(path, json.dumps([asdict(m) for m in models], ensure_ascii=False, indent=2).encode())
 
 
+def ct2_provenance(model: MultilingualModel, locale: str) -> str:
+    version = f" {model.version}" if model.version else ""
+    return f"ct2 {model.name}{version} en→{model.languages[locale]}"
+
+
 class MultilingualEngine:
     """Translate English into one locale of a multilingual model, in batches."""
 
@@ -146,7 +151,7 @@ class MultilingualEngine:
 
     @property
     def provenance(self) -> str:
-        return f"ct2 {self._model.name}{' ' + self._model.version if self._model.version else ''} en→{self._target}"
+        return ct2_provenance(self._model, self._locale)
 
     def translate_batch(self, texts: Sequence[str]) -> list[Translation]:
         head = [self._model.source_token] if self._model.source_token else []

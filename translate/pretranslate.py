@@ -74,7 +74,9 @@ def _translate_all(engine: Engine, texts: Sequence[str], progress: bool) -> dict
     Texts with no words outside tags (a lone number, a protected term) are kept as they are.
     """
     translated = {text: Translation(text) for text in texts if not _has_words(text)}
-    unique = sorted({text for text in texts if text not in translated}, key=len, reverse=True)
+    # A total order (longest first, then by text): batches, and so the model's outputs, are the
+    # same in every process, whatever its hash seed, and on a cluster as locally.
+    unique = sorted({text for text in texts if text not in translated}, key=lambda text: (-len(text), text))
     bar = None
     if progress and unique:
         from tqdm import tqdm
