@@ -54,12 +54,12 @@ def _generator(
         entry.published(settings.local(article.date))
         entry.updated(settings.local(edition.modified))
         if article.author:
-            entry.author(name=article.author)
+            entry.author(name=edition.name("author", article.author))
         if article.summary:
             entry.summary(text_as_html(edition.text("summary")))
         entry.content(body(edition), type="html")
         for tag in article.tags:
-            entry.category(term=tag)
+            entry.category(term=edition.name("tag", tag))
     return feed
 
 
@@ -91,9 +91,9 @@ def json_feed(settings: SiteSettings, locale: str, editions: Sequence[LocalizedA
         if article.summary:
             item["summary"] = edition.text("summary")
         if article.author:
-            item["authors"] = [{"name": article.author}]
+            item["authors"] = [{"name": edition.name("author", article.author)}]
         if article.tags:
-            item["tags"] = list(article.tags)
+            item["tags"] = [edition.name("tag", tag) for tag in article.tags]
         items.append(item)
     document = {
         "version": "https://jsonfeed.org/version/1.1",

@@ -152,6 +152,16 @@ class LocalePages:
         """`lang` for a unit shown in English on this locale's page; "" when it is translated."""
         return self.settings.html_lang(self.settings.source_locale) if edition.in_english(unit_id) else ""
 
+    def name(self, edition: LocalizedArticle, kind: str, english: str) -> dict[str, str]:
+        """A tag or author as shown: its translation, or the English name marked `lang`."""
+        if not english:
+            return {"name": "", "lang": ""}
+        lang = self.settings.html_lang(self.settings.source_locale)
+        return {
+            "name": edition.name(kind, english),
+            "lang": lang if edition.name_in_english(kind, english) else "",
+        }
+
     def date(self, edition: LocalizedArticle) -> str:
         return _long_date(self.settings.day(edition.article.date), self.settings.babel(self.locale))
 
@@ -176,8 +186,11 @@ class LocalePages:
             summary=summary,
             date=self.date(edition),
             iso_date=self.settings.day(article.date).isoformat(),
-            author=article.author,
-            tags=[{"name": tag, "href": page["root"] + tag_path(self.locale, tag)} for tag in article.tags],
+            author=self.name(edition, "author", article.author),
+            tags=[
+                self.name(edition, "tag", tag) | {"href": page["root"] + tag_path(self.locale, tag)}
+                for tag in article.tags
+            ],
             body=Markup(article_body(edition)),
             machine_notice=edition.machine_translated,
             updating_notice=edition.updating,
@@ -195,7 +208,7 @@ class LocalePages:
             "summary_lang": self.english_lang(edition, "summary"),
             "date": self.date(edition),
             "iso_date": self.settings.day(article.date).isoformat(),
-            "author": article.author,
+            "author": self.name(edition, "author", article.author),
             "machine": edition.machine_translated,
         }
 
@@ -247,7 +260,7 @@ class LocalePages:
                 .render(
                     self._context(),
                     page=page,
-                    tag=tag,
+                    tag=self.name(tagged[0], "tag", tag),
                     entries=[self._entry(e, page["root"]) for e in tagged],
                     count=len(tagged),
                     count_shown=format_decimal(len(tagged), locale=self.settings.babel(self.locale)),

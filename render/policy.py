@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog, Message
@@ -30,6 +31,8 @@ class LocalizedArticle:
     machine_units: frozenset[str] = field(default_factory=frozenset)
     updating: bool = False
     updated: dt.datetime | None = None
+    names: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (tag|author, English) → reviewed
+    source: bool = False  # the English edition itself
 
     @property
     def machine_translated(self) -> bool:
@@ -48,9 +51,16 @@ class LocalizedArticle:
         """Shown in English on a page of another language (to be marked `lang="en"`)."""
         return unit_id in self.untranslated_units
 
+    def name(self, kind: str, english: str) -> str:
+        """A tag or author name in this edition's language, English until it is translated."""
+        return self.names.get((kind, english), english)
+
+    def name_in_english(self, kind: str, english: str) -> bool:
+        return not self.source and (kind, english) not in self.names
+
 
 def source_edition(article: Article, locale: str) -> LocalizedArticle:
-    return LocalizedArticle(article, locale, {b.id: b.text for b in article.blocks})
+    return LocalizedArticle(article, locale, {b.id: b.text for b in article.blocks}, source=True)
 
 
 def _translation_of_this_text(message: Message) -> bool:
@@ -74,6 +84,7 @@ def localize(
     policy: PublishPolicy,
     withheld: frozenset[str] = frozenset(),
     was_published: bool = False,
+    names: Mapping[tuple[str, str], str] | None = None,
 ) -> LocalizedArticle | None:
     """The article in `locale`, or None when the policy does not allow publishing it yet.
 
@@ -112,4 +123,5 @@ def localize(
         machine_units=frozenset(machine) & frozenset(texts) - frozenset(reviewed),
         updating=not allowed,
         updated=_revision(catalog),
+        names=names or {},
     )

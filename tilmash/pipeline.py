@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.messages.catalog import Catalog, Message
 from babel.support import Translations
 
 from tilmash.atomic import AtomicWriter
-from tilmash.config import UI_CATALOG, Config
+from tilmash.config import TAXONOMY_CATALOG, UI_CATALOG, Config
 from tilmash.i18n import (
     CatalogError,
     article_template,
@@ -39,6 +39,9 @@ from tilmash.report import LocaleReport, RunReport
 from tilmash.sources import Article, SourceError, collect_sources, read_source, source_files
 from tilmash.sources.assets import image_problems
 from tilmash.sources.controls import control_warning, strip_controls
+
+if TYPE_CHECKING:
+    from tilmash.i18n.checks import CheckContext
 
 
 @dataclass(slots=True)
@@ -155,16 +158,54 @@ def sync_ui(
     config: Config, locale: str, report: RunReport, now: dt.datetime, writer: AtomicWriter | None
 ) -> Catalog | None:
     """The newsroom's UI catalog for `locale`, seeded from Tilmash's shipped translations."""
-    path = config.catalog_path(locale, UI_CATALOG)
+    template, seed = ui_template(), shipped_translations(locale)
+    return sync_shared(config, locale, UI_CATALOG, template, seed, report, now, writer)
+
+
+def taxonomy_names(
+    config: Config,
+    locale: str,
+    articles: list[Article],
+    report: RunReport,
+    now: dt.datetime,
+    writer: AtomicWriter | None,
+) -> dict[tuple[str, str], str]:
+    """Reviewed translations of the tags and bylines of `locale` (`_taxonomy.po`), after the gate."""
+    from tilmash.i18n.gate import blocking_checks
+    from tilmash.i18n.taxonomy import reviewed_names, taxonomy_template
+    from tilmash.quality import check_context
+
+    refs = {a.slug: a.source_path.relative_to(config.root).as_posix() for a in articles}
+    template = taxonomy_template(articles, refs)
+    catalog = sync_shared(config, locale, TAXONOMY_CATALOG, template, {}, report, now, writer)
+    if catalog is None:
+        return {}
+    block_on = blocking_checks(config.policy.block_on)
+    context = check_context(config, locale)
+    blocked = _gated(config, locale, TAXONOMY_CATALOG, catalog, context, block_on, report)
+    return reviewed_names(catalog, {(str(c), m) for c, m in blocked})
+
+
+def sync_shared(
+    config: Config,
+    locale: str,
+    name: str,
+    template: Catalog,
+    seed: Mapping[Any, Any],
+    report: RunReport,
+    now: dt.datetime,
+    writer: AtomicWriter | None,
+) -> Catalog | None:
+    """A catalog the whole locale shares (theme strings; tags and bylines), synced with its
+    template and staged for writing when it changed; None when it cannot be read."""
+    path = config.catalog_path(locale, name)
     old = existing = None
     if os.path.lexists(path):
         read = read_catalog(path, locale, config, report, check_format=False)  # checked string by string
         if read is None:
             return None
         existing, old = read
-    catalog, _ = sync_catalog(
-        ui_template(), existing, config.babel_locale(locale), shipped_translations(locale)
-    )
+    catalog, _ = sync_catalog(template, existing, config.babel_locale(locale), seed)
     if writer is not None and write_if_changed(path, catalog, old, now, writer):
         report.catalogs_written += 1
     elif writer is None and catalog_changed(catalog, old):
@@ -275,22 +316,38 @@ def gate(config: Config, state: LocaleCatalogs, report: RunReport) -> dict[str, 
     Each is an error (`file:line: error [check] message`): someone approved it, and it
     counts as not reviewed. Machine output is never reviewed; the policy decides on it.
     """
-    from tilmash.i18n.gate import blocked, blocking_checks
+    from tilmash.i18n.gate import blocking_checks
     from tilmash.quality import check_context
 
     block_on = blocking_checks(config.policy.block_on)
     context = check_context(config, state.locale)
     withheld: dict[str, frozenset[str]] = {}
     for slug, catalog in state.catalogs.items():
-        found = {
-            _entry_key(message): verdicts
-            for message in catalog
-            if message.context and is_reviewed(message) and (verdicts := blocked(message, context, block_on))
-        }
-        if not found:
-            continue
-        withheld[slug] = frozenset(context for context, _ in found if context)
-        path = config.catalog_path(state.locale, slug)
+        found = _gated(config, state.locale, slug, catalog, context, block_on, report)
+        if found:
+            withheld[slug] = frozenset(context for context, _ in found if context)
+    return withheld
+
+
+def _gated(
+    config: Config,
+    locale: str,
+    name: str,
+    catalog: Catalog,
+    context: CheckContext,
+    block_on: frozenset[str],
+    report: RunReport,
+) -> set[tuple[str | None, str]]:
+    """The (msgctxt, msgid) of the reviewed entries the gate blocks, each reported as an error."""
+    from tilmash.i18n.gate import blocked
+
+    found = {
+        _entry_key(message): verdicts
+        for message in catalog
+        if message.context and is_reviewed(message) and (verdicts := blocked(message, context, block_on))
+    }
+    if found:
+        path = config.catalog_path(locale, name)
         lines = _written_lines(catalog, path)
         where = path.relative_to(config.root)
         report.errors += [
@@ -299,11 +356,15 @@ def gate(config: Config, state: LocaleCatalogs, report: RunReport) -> dict[str, 
             for unit, verdicts in found.items()
             for v in verdicts
         ]
-    return withheld
+    return set(found)
 
 
 def editions_of(
-    config: Config, articles: list[Article], synced: dict[str, LocaleCatalogs], report: RunReport
+    config: Config,
+    articles: list[Article],
+    synced: dict[str, LocaleCatalogs],
+    report: RunReport,
+    names: Mapping[str, Mapping[tuple[str, str], str]] | None = None,
 ) -> dict[str, list[LocalizedArticle]]:
     """What each locale publishes: the policy applied to every catalog, after the publish gate."""
     editions: dict[str, list[LocalizedArticle]] = {
@@ -320,6 +381,7 @@ def editions_of(
                 config.policy,
                 withheld.get(a.slug, frozenset()),
                 was_published=a.slug in online,
+                names=(names or {}).get(locale),
             )
             for a in articles
         )

@@ -163,6 +163,7 @@ def _full_run(
         locale_reports,
         prepare,
         static_assets,
+        taxonomy_names,
         ui_translations,
         write_if_changed,
     )
@@ -218,11 +219,12 @@ def _full_run(
                 writer.write(config.template_path(slug), data, old)
         report.catalogs_written += len(prepared.changed_templates)
         fields["written" if write else "would_write"] = len(prepared.changed_templates)
-    ui = {}
+    ui, names = {}, {}
     for locale in config.target_locales:
         translations = ui_translations(config, locale, report, now, writer if write else None)
         if translations is not None:
             ui[locale] = translations
+        names[locale] = taxonomy_names(config, locale, articles, report, now, writer if write else None)
     with stage(log, "commit") as fields, catalog_write_lock(config.root / ".tilmash"):
         fields["files"] = writer.commit()
         fields["skipped"] = len(writer.skipped)
@@ -232,7 +234,7 @@ def _full_run(
         for p in report.deferred
     ]
     with stage(log, "render") as fields:
-        editions = editions_of(config, articles, synced, report)
+        editions = editions_of(config, articles, synced, report, names)
         site = SiteStage(config.public_dir, dry_run=not write)
         try:
             built = build_site(

@@ -19,7 +19,7 @@ from babel.messages.catalog import Catalog, Message
 from markupsafe import escape
 
 from tilmash.atomic import write_atomic
-from tilmash.config import UI_CATALOG, Config
+from tilmash.config import TAXONOMY_CATALOG, UI_CATALOG, Config
 from tilmash.i18n import (
     CatalogError,
     catalog_progress,
@@ -41,6 +41,9 @@ from tilmash.translate.glossary import GlossaryError
 from tilmash.translate.memory import Suggestion, TranslationMemory
 
 CHECK_NOTE = "machine translation: check:"
+
+
+SHARED = (TAXONOMY_CATALOG, UI_CATALOG)  # the locale's catalogs that belong to no article, listed last
 
 
 class NotFound(Exception):
@@ -107,7 +110,7 @@ class ReviewStore:
         self.block_on = blocking_checks(config.policy.block_on)  # the publish gate's checks
 
     def _path(self, locale: str, slug: str) -> Path:
-        if locale not in self.config.target_locales or not (slug == UI_CATALOG or SLUG_RE.match(slug)):
+        if locale not in self.config.target_locales or not (slug in SHARED or SLUG_RE.match(slug)):
             raise NotFound(f"{locale}/{slug}")
         path = self.config.catalog_path(locale, slug)
         if not os.path.lexists(path):  # a directory or a symlink loop there is a broken catalog
@@ -131,9 +134,9 @@ class ReviewStore:
         """Every catalog of `locale` with its progress, the theme's strings last; broken ones say why."""
         if locale not in self.config.target_locales:
             raise NotFound(locale)
-        slugs = sorted(p.stem for p in (self.config.i18n_dir / locale).glob("*.po") if p.stem != UI_CATALOG)
+        slugs = sorted(p.stem for p in (self.config.i18n_dir / locale).glob("*.po") if p.stem not in SHARED)
         rows = []
-        for slug in [*slugs, UI_CATALOG]:
+        for slug in [*slugs, *SHARED]:
             try:
                 rows.append(CatalogRow(slug, catalog_progress(self.read(locale, slug))))
             except NotFound:
