@@ -119,7 +119,7 @@ def test_index_is_paginated_newest_first(newsroom):
 def test_tag_pages_list_the_articles_of_each_tag(newsroom):
     assert run_cli("run", newsroom).code == 0
     page = _page(newsroom, "ru/tags/space.html")
-    assert page.xpath("//h1")[0].text == "Статьи с тегом «space»"
+    assert page.xpath("string(//h1)") == "Статьи с тегом «космос»"
     links = page.xpath("//ol[@class='articles']//a/@href")
     assert [_resolve(newsroom / "public" / "ru" / "tags", link) for link in links] == [
         newsroom / "public" / "ru" / "student-satellite.html"
