@@ -37,8 +37,11 @@ def _element(
         element.set(name, resolve_asset(value, asset_root) if name == "src" else value)
     if placeholder.tag == "img":
         element.set("alt", alt_text(placeholder.alt_unit) if placeholder.alt_unit else "")
-        if placeholder.alt_unit and in_english(placeholder.alt_unit):
-            element.set("lang", "en")  # the alt text is still the English one
+        if placeholder.title_unit:
+            element.set("title", alt_text(placeholder.title_unit))
+        described_by = placeholder.alt_unit or placeholder.title_unit
+        if described_by and in_english(described_by):
+            element.set("lang", "en")  # its alt text (or title) is still the English one
         element.set("loading", "lazy")
     elif placeholder.content is not None:
         element.text = placeholder.content

@@ -40,6 +40,7 @@ class Placeholder:
     attrs: tuple[tuple[str, str], ...] = ()
     content: str | None = None  # literal text of a self-closing code/URL placeholder
     alt_unit: str | None = None  # for img: the id of the unit holding its alt text
+    title_unit: str | None = None  # for img: the id of the unit holding its title (tooltip)
     paired: bool = True
 
     def describe(self) -> str:

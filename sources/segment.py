@@ -130,11 +130,12 @@ def _inline_to_unit(children: Sequence[Token], line: int, units: _Units) -> tupl
             alt = token.content.strip()
             alt_unit = units.add("alt text", alt, line) if alt else None
             image_attrs = [("src", str(token.attrs.get("src", "")))]
-            title = str(token.attrs.get("title") or "")
-            if title:
-                image_attrs.append(("title", title))
+            title = " ".join(str(token.attrs.get("title") or "").split())
+            title_unit = units.add("image title", title, line) if title else None  # translated like alt
             placeholders.append(
-                Placeholder(number, "img", tuple(image_attrs), alt_unit=alt_unit, paired=False)
+                Placeholder(
+                    number, "img", tuple(image_attrs), alt_unit=alt_unit, title_unit=title_unit, paired=False
+                )
             )
             parts.append(f"<{number}/>")
     return " ".join("".join(parts).split()), placeholders

@@ -84,3 +84,26 @@ def test_no_ascii_space_after_full_width_punctuation_in_chinese_theme_strings(ne
     assert "发布。订阅：Atom" in footer
     assert not re.search(r"[。，、；：！？] ", footer + tags), (footer, tags)
     assert "Subscribe: Atom" in _page(newsroom, "en/student-satellite.html").xpath("string(//footer)")
+
+
+def test_image_titles_are_units_translated_like_alt_text(newsroom):
+    source = newsroom / "sources" / "student-satellite.md"
+    text = source.read_text(encoding="utf-8")
+    assert "(static/nanosat.svg)" in text
+    source.write_text(text.replace("(static/nanosat.svg)", '(static/nanosat.svg "Tarlan in the clean room")'))
+    assert run_cli("run", newsroom).code == 0
+    path = newsroom / "i18n" / "ru" / "student-satellite.po"
+    catalog = read_catalog(path, "ru")
+    entry = next(m for m in catalog if m.id == "Tarlan in the clean room")
+    assert entry.auto_comments[0] == "image title" and entry.string == ""
+    pot = (newsroom / "i18n" / "pot" / "student-satellite.pot").read_text(encoding="utf-8")
+    assert 'msgid "Tarlan in the clean room"' in pot
+    assert _page(newsroom, "en/student-satellite.html").xpath("//div[@class='body']//img/@title") == [
+        "Tarlan in the clean room"
+    ]
+    entry.string = "«Тарлан» в чистой комнате"
+    path.write_bytes(render_catalog(catalog))
+    assert run_cli("run", newsroom).code == 0
+    image = _page(newsroom, "ru/student-satellite.html").xpath("//div[@class='body']//img")[0]
+    assert image.get("title") == "«Тарлан» в чистой комнате"
+    assert image.get("lang") is None and not image.get("alt").isascii()

@@ -51,6 +51,7 @@ def test_every_kind_of_unit_is_found_in_document_order():
         "list item",
         "paragraph",
         "alt text",
+        "image title",
     ]
 
 
@@ -68,9 +69,9 @@ def test_urls_code_and_attributes_stay_out_of_msgids():
         "static/bench.png",
         "never translated",
         "PDF",
-        "Bench title",
     ):
         assert secret not in everything
+    assert "Bench title" in [b.text for b in article(BODY).blocks if b.kind == "image title"]  # translated
     paragraph = article(BODY).blocks[2]
     assert dict(paragraph.placeholders[0].attrs) == {"href": "https://example.org/report.pdf", "title": "PDF"}
     assert paragraph.placeholders[1].content == "pip install tilmash"
