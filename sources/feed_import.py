@@ -26,7 +26,7 @@ from lxml import etree, html
 from tilmash.sources.controls import CONTROL_RE
 from tilmash.sources.frontmatter import FrontMatterError, split_front_matter
 from tilmash.sources.html_source import clean_html, html_to_markdown
-from tilmash.sources.loader import SLUG_RE, SourceProblem, parse_article
+from tilmash.sources.loader import MAX_TAGS, SLUG_RE, SourceProblem, parse_article
 
 FEED_ROOTS = {"rss", "feed", "RDF"}
 # A character reference to a C0 control (`&#x8;`): not allowed in XML 1.0, yet common in feeds.
@@ -279,7 +279,8 @@ def read_entry(entry: Any) -> Entry | str:
     author = _single_line(entry.get("author", ""))
     if author:
         meta["author"] = author
-    tags = [t for t in dict.fromkeys(_single_line(t.get("term") or "") for t in entry.get("tags", [])) if t]
+    terms = dict.fromkeys(_single_line(t.get("term") or "") for t in entry.get("tags", []))
+    tags = [t for t in terms if t][:MAX_TAGS]  # the loader refuses more
     if tags:
         meta["tags"] = tags
     meta["source_id"] = source_id

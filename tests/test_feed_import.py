@@ -293,3 +293,12 @@ def test_an_xhtml_title_becomes_plain_text_and_no_markup_reaches_the_catalog(new
     pot = (newsroom / "i18n" / "pot" / "rowing-club-wins.pot").read_text(encoding="utf-8")
     assert 'msgid "Rowing club wins"' in pot and "href" not in pot
     assert "![x](https://evil.example/x.png)" in pot.replace("\\", "") and "<1/>" not in pot
+
+
+def test_an_entry_with_very_many_categories_is_imported_with_the_first_ones(newsroom, tmp_path):
+    feed = tmp_path / "feed.xml"
+    categories = "".join(f"<category>topic {n}</category>" for n in range(80))
+    feed.write_text(_rss(_item("urn:many", "Many topics", "Text.", DATED + categories)), encoding="utf-8")
+    assert run_cli("import", feed, newsroom).code == 0
+    assert run_cli("run", newsroom).code == 0
+    assert (newsroom / "public" / "en" / "many-topics.html").exists()
