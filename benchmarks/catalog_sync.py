@@ -23,9 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
-from benchmarks.common import SCRATCH, paragraph, timed
 from tilmash.i18n import article_template, parse_catalog, render_catalog, same_content, sync_catalog
 from tilmash.sources import parse_article
+
+from benchmarks.common import SCRATCH, paragraph, timed
 
 LOCALES = ("kk", "ru", "zh_Hans")
 MSGMERGE = ["msgmerge", "--quiet", "--update", "--backup=off", "--previous"]
@@ -39,7 +40,11 @@ def startup_seconds(work: Path) -> float:
     (work / "one.pot").write_text(entry % "", encoding="utf-8")
     (work / "one.po").write_text(entry % "b", encoding="utf-8")
     command = [*MSGMERGE, str(work / "one.po"), str(work / "one.pot")]
-    batch = lambda: [subprocess.run(command, check=True) for _ in range(STARTUP_CALLS)]  # noqa: E731
+
+    def batch() -> None:
+        for _ in range(STARTUP_CALLS):
+            subprocess.run(command, check=True)
+
     return statistics.median(timed(batch) for _ in range(3)) / STARTUP_CALLS
 
 
@@ -58,7 +63,7 @@ def build(work: Path, sources: dict[str, list[str]]) -> None:
             parse_article(Path(f"sources/{slug}.md"), markdown(slug, paragraphs), slug), f"sources/{slug}.md"
         )
         for locale in LOCALES:
-            catalog, _ = sync_catalog(template, None, locale)
+            catalog = sync_catalog(template, None, locale)
             for message in catalog:
                 if message.id:
                     message.string = f"[{locale}] {message.id}"
@@ -82,7 +87,7 @@ def tilmash_sync(work: Path, sources: dict[str, list[str]]) -> None:
         for locale in LOCALES:
             path = work / locale / f"{slug}.po"
             old = path.read_bytes()
-            catalog, _ = sync_catalog(template, parse_catalog(old, path, locale), locale)
+            catalog = sync_catalog(template, parse_catalog(old, path, locale), locale)
             data = render_catalog(catalog)
             if not same_content(old, data):
                 path.write_bytes(data)

@@ -6,10 +6,11 @@ import random
 import re
 from pathlib import Path
 
-from benchmarks.common import WORDS, news_body, paragraph
 from tilmash.i18n import article_template, render_catalog, sync_catalog
-from tilmash.parallel import available_cores, fork_map
 from tilmash.sources import parse_article
+
+from benchmarks.common import WORDS, news_body, paragraph
+from tilmash.parallel import available_cores, fork_map
 
 LOCALES = {"kk": "kk", "ru": "ru", "zh": "zh_Hans"}
 ENGLISH = (*WORDS, "story", "number", "bold", "see", "the", "report", "details")
@@ -22,7 +23,8 @@ VOCABULARY = {
     "ru": "университет исследование студенты лаборатория грант факультет ректор конференция энергия вода "
     "ледник спутник библиотека химия медицина партнёры соглашение программа наука данные новость номер "
     "жирный смотрите этот отчёт подробности",
-    "zh": "大学 研究 学生 实验室 资助 学院 校长 会议 能源 水 冰川 卫星 图书馆 化学 医学 伙伴 协议 项目 科学 数据 新闻 第 粗体 见 该 报告 详情",
+    "zh": "大学 研究 学生 实验室 资助 学院 校长 会议 能源 水 冰川 卫星 图书馆 化学 医学 "
+    "伙伴 协议 项目 科学 数据 新闻 第 粗体 见 该 报告 详情",
 }
 WORD_RE = re.compile(r"[A-Za-z]+")
 
@@ -71,7 +73,7 @@ def _review(path: Path, root: Path) -> None:
     article = parse_article(path, path.read_bytes(), path.stem)
     template = article_template(article, f"sources/{path.name}")
     for code, babel in LOCALES.items():
-        catalog, _ = sync_catalog(template, None, babel)
+        catalog = sync_catalog(template, None, babel)
         for message in catalog:
             if message.id:
                 message.string = translated(message.id, code)

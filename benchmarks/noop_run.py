@@ -26,7 +26,8 @@ def make_newsroom(root: Path, articles: int, rng: random.Random) -> None:
         body = news_body(paragraphs)
         day = 1 + index % 28
         (root / "sources" / f"story-{index:04d}.md").write_text(
-            f"---\ntitle: Story number {index}\ndate: 2026-{1 + index % 12:02d}-{day:02d}\nsummary: {paragraphs[0]}\n---\n{body}\n",
+            f"---\ntitle: Story number {index}\ndate: 2026-{1 + index % 12:02d}-{day:02d}\n"
+            f"summary: {paragraphs[0]}\n---\n{body}\n",
             encoding="utf-8",
         )
 

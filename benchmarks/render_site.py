@@ -88,7 +88,8 @@ def write_sources(tilmash_root: Path, pelican_root: Path, count: int) -> None:
             story_source(title, date, body, tags), encoding="utf-8"
         )
         (pelican_root / "content" / f"story-{index:04d}.md").write_text(
-            f"Title: {title}\nDate: {date}\nAuthor: Press Office\nTags: {', '.join(tags)}\nSlug: {story_name(index)[:-3]}\n\n{body}\n",
+            f"Title: {title}\nDate: {date}\nAuthor: Press Office\nTags: {', '.join(tags)}\n"
+            f"Slug: {story_name(index)[:-3]}\n\n{body}\n",
             encoding="utf-8",
         )
     (pelican_root / "matched.py").write_text(PELICAN_MATCHED, encoding="utf-8")

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-
+from tilmash.i18n.entries import is_machine
 from tilmash.i18n.pyformat import python_format_placeholders
 from tilmash.i18n.terms import term_found, term_pattern
 from tilmash.sources.placeholders import PLACEHOLDER_RE, check_placeholders
@@ -409,12 +409,7 @@ def check_message(message: Message, context: CheckContext) -> Iterator[tuple[Che
     if message.fuzzy:
         yield (
             CHECKS[-1],
-            "fuzzy: not reviewed yet"
-            + (
-                " (machine translation)"
-                if any(c.startswith("machine translation:") for c in message.auto_comments)
-                else ""
-            ),
+            "fuzzy: not reviewed yet" + (" (machine translation)" if is_machine(message) else ""),
         )
 
 

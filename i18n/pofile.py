@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from babel.messages.catalog import Catalog, Message
-
 from tilmash.i18n.poreader import PoEntry, PoSyntaxError, read_entries
 
 
@@ -40,7 +39,7 @@ def _message(entry: PoEntry) -> Message:
     message = Message(
         msgid,
         string,
-        _locations(entry.references),
+        _locations(entry.references),  # type: ignore[arg-type]  # None lines: Babel's reader stores them too
         list(dict.fromkeys(entry.flags)),
         entry.auto_comments,
         entry.user_comments,
@@ -53,7 +52,7 @@ def _message(entry: PoEntry) -> Message:
         message.previous_id = [previous["msgid"]] + (
             [previous["msgid_plural"]] if "msgid_plural" in previous else []
         )
-    message.previous_context = previous.get("msgctxt")  # type: ignore[attr-defined]
+    message.previous_context = previous.get("msgctxt")  # type: ignore[attr-defined]  # ours, not Babel's
     return message
 
 

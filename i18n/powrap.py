@@ -137,7 +137,11 @@ def _narrow_chunks(escaped: str, room: int) -> list[str]:
         return _packed(escaped, room)
     # A line always ends after "\n": wrap the pieces between them one by one.
     ends = [m.end() for m in _ESCAPE.finditer(escaped) if m.group() == "\\n"]
-    pieces = [escaped[start:end] for start, end in zip([0, *ends], [*ends, len(escaped)]) if end > start]
+    pieces = [
+        escaped[start:end]
+        for start, end in zip([0, *ends], [*ends, len(escaped)], strict=True)
+        if end > start
+    ]
     return [line for piece in pieces for line in _packed(piece, room)]
 
 

@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterator
 
 from babel.messages.catalog import Catalog, Message
-
 from tilmash.i18n.gnuwrap import wrap_po_string
 from tilmash.i18n.powrap import PAGE_WIDTH, wrap_literal
 from tilmash.i18n.pyformat import directive_spans

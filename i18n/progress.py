@@ -20,10 +20,6 @@ class Progress:
     def total(self) -> int:
         return self.reviewed + self.machine + self.fuzzy + self.untranslated
 
-    @property
-    def complete(self) -> bool:
-        return self.total > 0 and self.reviewed == self.total
-
     def add(self, other: Progress) -> None:
         for field in fields(self):
             setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from babel.messages.catalog import Catalog, Message
-
+from babel.messages.catalog import Catalog
+from tilmash.i18n.entries import is_machine, is_reviewed, is_translated, message_id
 from tilmash.i18n.progress import Progress
-from tilmash.i18n.sync import is_reviewed, is_translated
-
-MACHINE_PREFIX = "machine translation:"
-
-
-def is_machine(message: Message) -> bool:
-    return message.fuzzy and any(c.startswith(MACHINE_PREFIX) for c in message.auto_comments)
 
 
 def catalog_progress(catalog: Catalog) -> Progress:
@@ -19,7 +12,7 @@ def catalog_progress(catalog: Catalog) -> Progress:
     for message in catalog:
         if not message.id:
             continue
-        words = len(str(message.id).split())
+        words = len(message_id(message).split())
         progress.words_total += words
         if is_reviewed(message):
             progress.reviewed += 1

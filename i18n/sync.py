@@ -8,45 +8,19 @@ reverted edit or a restored paragraph brings the reviewed translation back as re
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
+from tilmash.i18n.entries import is_reviewed, is_translated, message_id, provenance
+from tilmash.i18n.similarity import FUZZY_SYNC_CUTOFF, closest
 
-PROVENANCE_PREFIXES = ("machine translation:", "translation memory:")
-SIMILARITY_CUTOFF = 0.6
 HEADER_COMMENT = """\
 # {language} translation of "{domain}", kept in sync with its English source by Tilmash.
 # Translate msgstr lines; leave msgctxt and msgid alone. Keep <1>…</1> and <2/> tags.
 # Removing the "fuzzy" flag marks an entry as reviewed: only reviewed text is published."""
-
-
-def is_translated(message: Message) -> bool:
-    """Has a translation: every plural form of a plural entry, the msgstr of the others."""
-    if isinstance(message.string, (list, tuple)):
-        return all(message.string)
-    return bool(message.string)
-
-
-def is_reviewed(message: Message) -> bool:
-    """Reviewed means translated and not fuzzy."""
-    return is_translated(message) and not message.fuzzy
-
-
-@dataclass(frozen=True, slots=True)
-class SyncCounts:
-    """What one sync did, for run logs and tests."""
-
-    kept: int = 0
-    fuzzy_matched: int = 0
-    revived: int = 0
-    reused: int = 0
-    new: int = 0
-    obsolete: int = 0
 
 
 def new_catalog(locale: str, domain: str, like: Catalog | None = None) -> Catalog:
@@ -68,7 +42,7 @@ def new_catalog(locale: str, domain: str, like: Catalog | None = None) -> Catalo
     if like is not None:
         catalog.revision_date = like.revision_date
         catalog.last_translator = like.last_translator
-        catalog.header_fields = list(getattr(like, "header_fields", []))  # type: ignore[attr-defined]
+        catalog.header_fields = list(getattr(like, "header_fields", []))  # type: ignore[attr-defined]  # ours
     else:
         catalog.revision_date = catalog.creation_date
         catalog.last_translator = "Tilmash"
@@ -85,45 +59,18 @@ def _kind(message: Message) -> str:
     return match.group(1) if match else context.rsplit("-", 1)[0]
 
 
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-def _closest(target: Message, candidates: Iterable[Message]) -> Message | None:
-    if not isinstance(target.id, str):
-        return None  # a plural theme string: exact matches only
-    best, best_ratio = None, SIMILARITY_CUTOFF
-    target_words = _words(target.id)
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(target_words)
-    for candidate in candidates:
-        if _kind(candidate) != _kind(target) or not isinstance(candidate.id, str):
-            continue
-        matcher.set_seq1(_words(candidate.id))
-        if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
-            continue
-        ratio = matcher.ratio()
-        if ratio > best_ratio:
-            best, best_ratio = candidate, ratio
-    return best
-
-
-def _provenance(message: Message) -> list[str]:
-    return [c for c in message.auto_comments if c.startswith(PROVENANCE_PREFIXES)]
-
-
 def _copy_translation(entry: Message, old: Message, *, fuzzy: bool, previous: Message | None) -> None:
     entry.string = old.string
     entry.user_comments = list(old.user_comments)
-    entry.auto_comments = list(entry.auto_comments) + _provenance(old)
+    entry.auto_comments = list(entry.auto_comments) + provenance(old.auto_comments)
     if fuzzy:
         entry.flags.add("fuzzy")
         entry.previous_id = (
-            [str(previous.id)] if previous is not None else (list(old.previous_id) if old.fuzzy else [])
+            [message_id(previous)] if previous is not None else (list(old.previous_id) if old.fuzzy else [])
         )
         # msgmerge --previous writes `#| msgctxt` too: the old unit's context.
         context = previous.context if previous is not None else getattr(old, "previous_context", None)
-        entry.previous_context = context  # type: ignore[attr-defined]
+        entry.previous_context = context  # type: ignore[attr-defined]  # ours: Babel has no such field
     # Format flags come from the template (as msgmerge takes them from the POT), never from
     # Babel's guess on the old entry: "25% of" is prose, not a python-format string.
     entry.flags.update(flag for flag in old.flags if flag != "fuzzy" and not flag.endswith("-format"))
@@ -143,12 +90,23 @@ def memory_key(message: Message) -> tuple[str, str | tuple[str, ...]]:
     return _kind(message), _msgid(message)
 
 
+def reviewed_pairs(catalogs: Iterable[Catalog]) -> dict[tuple[str, Any], str]:
+    """Reviewed translations over `catalogs` by `memory_key` (the first one wins): the locale's
+    memory, reused as it is by sync and searched for near matches by translation memory."""
+    pairs: dict[tuple[str, Any], str] = {}
+    for catalog in catalogs:
+        for message in catalog:
+            if isinstance(message.id, str) and message.id and is_reviewed(message):
+                pairs.setdefault(memory_key(message), str(message.string))
+    return pairs
+
+
 def _replaceable(message: Message) -> bool:
     """No translation yet, or unreviewed output of MT or memory for this very text: nobody's
     work is lost when an identical reviewed unit (an approved twin) takes its place."""
     if not is_translated(message):
         return True
-    return message.fuzzy and not message.previous_id and bool(_provenance(message))
+    return message.fuzzy and not message.previous_id and bool(provenance(message.auto_comments))
 
 
 def _plural_forms(entry: Message, count: int) -> None:
@@ -163,7 +121,7 @@ def sync_catalog(
     existing: Catalog | None,
     locale: str,
     memory: Mapping[Any, Any] | None = None,
-) -> tuple[Catalog, SyncCounts]:
+) -> Catalog:
     """Return the updated catalog for `locale`; `existing` is never modified.
 
     `memory` maps `memory_key` (kind, English) to a reviewed translation found anywhere in
@@ -174,14 +132,10 @@ def sync_catalog(
     memory = memory or {}
     catalog = new_catalog(locale, template.domain or "messages", existing)
     old: dict[tuple[str | None, Any], Message] = {}
-    obsolete_keys: set[tuple[str | None, Any]] = set()
     if existing is not None:
-        for message in existing.obsolete.values():
-            obsolete_keys.add((message.context, _msgid(message)))
         for message in list(existing.obsolete.values()) + [m for m in existing if m.id]:
             old[(message.context, _msgid(message))] = message
     used: set[tuple[str | None, Any]] = set()
-    counts = dict.fromkeys(SyncCounts.__slots__, 0)
     for unit in template:
         if not unit.id:
             continue
@@ -200,19 +154,22 @@ def sync_catalog(
             if previous is not None:
                 used.add(key)
             entry.string = reuse
-            counts["reused"] += 1
         elif previous is not None:
             used.add(key)
             _copy_translation(entry, previous, fuzzy=previous.fuzzy and bool(previous.string), previous=None)
-            counts["revived" if key in obsolete_keys else "kept"] += 1
-        else:
-            translated = [m for k, m in old.items() if is_translated(m) and k not in used]
-            closest = _closest(unit, translated)
-            if closest is not None:
-                _copy_translation(entry, closest, fuzzy=True, previous=closest)
-                counts["fuzzy_matched"] += 1
-            else:
-                counts["new"] += 1
+        elif isinstance(unit.id, str):  # a plural theme string takes exact matches only
+            kind = _kind(unit)
+            translated = (
+                (msgid, m)
+                for (context, msgid), m in old.items()
+                if isinstance(msgid, str)
+                and (context, msgid) not in used
+                and is_translated(m)
+                and _kind(m) == kind
+            )
+            match = closest(unit.id, translated, FUZZY_SYNC_CUTOFF)
+            if match is not None:
+                _copy_translation(entry, match[0], fuzzy=True, previous=match[0])
         _plural_forms(entry, catalog.num_plurals)
         catalog[unit.id] = entry
     for key, message in old.items():
@@ -223,5 +180,4 @@ def sync_catalog(
         context, msgid = key
         msgid = msgid if isinstance(msgid, str) else msgid[0]  # Babel keys plural entries by the singular
         catalog.obsolete[(msgid, context) if context is not None else msgid] = message
-        counts["obsolete"] += 1
-    return catalog, SyncCounts(**counts)
+    return catalog

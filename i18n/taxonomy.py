@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from babel.messages.catalog import Catalog
-
 from tilmash.i18n.sync import is_reviewed
 from tilmash.sources import Article
 
@@ -30,7 +29,10 @@ def taxonomy_template(articles: Iterable[Article], source_ref: dict[str, str]) -
     template = Catalog(domain=TAXONOMY_DOMAIN, project="Tilmash newsroom", charset="utf-8", fuzzy=False)
     for (kind, name), files in sorted(used.items()):
         template.add(
-            name, locations=[(f, None) for f in sorted(set(files))], auto_comments=[kind], context=kind
+            name,
+            locations=[(f, None) for f in sorted(set(files))],  # type: ignore[misc]  # no line: as Babel reads `#: file`
+            auto_comments=[kind],
+            context=kind,
         )
     return template
 

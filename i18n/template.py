@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 
 from babel.messages.catalog import Catalog
-
 from tilmash.sources import Article
 
 PROJECT = "Tilmash newsroom"

@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping
 from html import escape as html_escape
 
 from lxml import etree
-
 from tilmash.sources import Block, Placeholder
+from tilmash.sources.controls import strip_controls
 from tilmash.sources.placeholders import PLACEHOLDER_RE, check_placeholders
 from tilmash.sources.segment import SLOT_TAG
 
@@ -58,6 +58,7 @@ def unit_html(
     """HTML for `text` (the block's own or a translation); invalid markup falls back to text.
 
     `alt_text` gives the text of an image's alt unit; `in_english` says it is still English."""
+    text = strip_controls(text)[0]  # removed on input already; a review preview may still hold some
     if not block.placeholders:  # most units: plain text, whatever tags a translation may hold
         return html_escape(text, quote=False)
     if check_placeholders(block.text, text):

@@ -12,7 +12,6 @@ from importlib import resources
 from typing import Any
 
 from babel.support import NullTranslations
-
 from tilmash.render.feeds import atom_feed, json_feed, rss_feed
 from tilmash.render.pages import LocalePages, article_body, article_path, template_environment
 from tilmash.render.policy import LocalizedArticle
@@ -37,7 +36,10 @@ def _run(job: Callable[[], dict[str, bytes]], emit: Emit) -> list[tuple[str, boo
 
 def _feeds(settings: SiteSettings, locale: str, latest: Sequence[LocalizedArticle]) -> dict[str, bytes]:
     bodies = {e.article.slug: article_body(e, settings.base_url) for e in latest}  # absolute image URLs
-    body = lambda e: bodies[e.article.slug]  # noqa: E731 - one rendering shared by the three formats
+
+    def body(edition: LocalizedArticle) -> str:  # one rendering shared by the three formats
+        return bodies[edition.article.slug]
+
     return {
         f"{locale}/atom.xml": atom_feed(settings, locale, latest, body),
         f"{locale}/rss.xml": rss_feed(settings, locale, latest, body),

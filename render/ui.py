@@ -19,7 +19,6 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.support import Translations
-
 from tilmash.i18n import is_reviewed, is_translated, memory_key, parse_catalog
 from tilmash.i18n.pyformat import python_format_errors, python_format_placeholders
 
@@ -73,7 +72,8 @@ def unusable(catalog: Catalog) -> list[tuple[Message, str]]:
         if not message.id or not is_reviewed(message):
             continue
         if isinstance(message.id, (list, tuple)):  # msgstr[0] answers the singular, the rest the plural
-            problems = [format_problem(message.id[min(i, 1)], form) for i, form in enumerate(message.string)]
+            forms = message.string if isinstance(message.string, list | tuple) else [str(message.string)]
+            problems = [format_problem(message.id[min(i, 1)], form) for i, form in enumerate(forms)]
         else:
             problems = [format_problem(message.id, str(message.string))]
         problem = next((p for p in problems if p), None)

@@ -26,7 +26,8 @@ def main() -> int:
                 (package / entry.name).symlink_to(entry)
         for stage in STAGES:
             (package / stage).symlink_to(REPO / stage)
-        command = [sys.executable, "-m", "mypy", "--config-file", str(REPO / "pyproject.toml"), "-p", "tilmash"]
+        command = [sys.executable, "-m", "mypy", "--config-file", str(REPO / "pyproject.toml")]
+        command += ["-p", "tilmash"]
         result = subprocess.run(command, cwd=temporary, stdout=subprocess.PIPE, text=True)
         print(result.stdout, end="")
         return result.returncode

@@ -19,7 +19,7 @@ class FrontMatterError(ValueError):
         self.line = line
 
 
-class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]  # a base chosen at run time (libyaml or not)
     """Safe loading where an impossible date is a YAML error with its position, not a crash."""
 
 

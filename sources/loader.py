@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 from collections.abc import Iterable
@@ -168,7 +167,6 @@ def _article(
         author=" ".join(str(meta.get("author") or "").split()),
         tags=tags,
         source_path=path,
-        content_hash=hashlib.sha256(raw).hexdigest(),
         blocks=tuple(head + blocks),
         body_template=template,
         warnings=warnings,

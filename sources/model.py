@@ -23,7 +23,7 @@ def pickled_as_arguments(cls: Frozen) -> Frozen:
     def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
         return cls, tuple(getattr(self, name) for name in names)
 
-    cls.__reduce__ = __reduce__
+    setattr(cls, "__reduce__", __reduce__)  # noqa: B010 - mypy rejects assigning to a class's method
     return cls
 
 
@@ -79,7 +79,6 @@ class Article:
     author: str
     tags: tuple[str, ...]
     source_path: Path
-    content_hash: str
     blocks: tuple[Block, ...]
     body_template: str
     updated: dt.datetime | None = None

@@ -18,7 +18,7 @@ def article(body: str, title: str = "A title", slug: str = "story"):
 def sync(body: str, existing: Catalog | None, locale: str = "ru") -> Catalog:
     """Sync the catalog of `body` and round-trip it through a real PO file."""
     template = article_template(article(body), "sources/story.md")
-    catalog, _ = sync_catalog(template, existing, locale)
+    catalog = sync_catalog(template, existing, locale)
     return parse_catalog(render_catalog(catalog), Path("story.po"), locale)
 
 

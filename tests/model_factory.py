@@ -118,7 +118,7 @@ def _fill_weights(spec: object, shape: ModelShape, vocab: int, seed: int) -> Non
                 values = np.ones(d, dtype=np.float32)
             setattr(layer, full[-1], values)
 
-    spec._visit(fill)  # type: ignore[attr-defined]
+    spec._visit(fill)  # type: ignore[attr-defined]  # ctranslate2's specs have no public variable walk
 
 
 def build_ct2_model(
@@ -205,7 +205,10 @@ def build_multilingual_model(
     shape: ModelShape = ModelShape(),
     corpus: Iterable[str] = DEFAULT_CORPUS,
 ) -> Path:
-    """An NLLB-style model directory: CTranslate2 weights + `sentencepiece.bpe.model`, language tokens in the vocabulary."""
+    """An NLLB-style model directory: CTranslate2 weights + `sentencepiece.bpe.model`.
+
+    The language tokens are in the vocabulary.
+    """
     sp_model = train_sentencepiece(corpus, shape.vocab_size, [source_token, *languages])
     build_ct2_model(directory, sp_model, shape)
     (directory / "sentencepiece.bpe.model").write_bytes(sp_model)

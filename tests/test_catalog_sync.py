@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tilmash.i18n import article_template, is_current_template, is_reviewed, render_catalog, template_version
+
 from tests.conftest import run_cli
 from tests.helpers import article, msgfmt_check, sync
-from tilmash.i18n import article_template, is_current_template, is_reviewed, render_catalog, template_version
 
 FIRST = "The rector opened the new library on Monday.\n\nStudents can borrow up to ten books.\n"
 
@@ -91,11 +92,13 @@ def test_synced_catalogs_pass_msgfmt_check(tmp_path: Path):
 
 
 def test_identical_unit_in_another_article_reuses_the_reviewed_translation(newsroom):
-    from tests.conftest import run_cli
     from tilmash.i18n import read_catalog
 
+    from tests.conftest import run_cli
+
     (newsroom / "sources" / "partners-again.md").write_text(
-        "---\ntitle: Partners\ndate: 2026-10-10\n---\n## Partners\n\nData from the satellite will be open to schools"
+        "---\ntitle: Partners\ndate: 2026-10-10\n---\n## Partners\n\n"
+        "Data from the satellite will be open to schools"
         " and researchers on the university website.\n\nA sentence nobody has translated yet.\n",
         encoding="utf-8",
     )
@@ -147,7 +150,6 @@ def test_template_version_follows_units_and_release_not_other_front_matter(monke
 
 def test_fuzzy_match_writes_previous_msgctxt_like_msgmerge_previous():
     from babel.messages.catalog import Catalog, Message
-
     from tilmash.i18n import render_catalog, sync_catalog
 
     existing = Catalog(locale="ru", domain="a")
@@ -156,7 +158,7 @@ def test_fuzzy_match_writes_previous_msgctxt_like_msgmerge_previous():
     )
     template = Catalog(domain="a")
     template["The lab opened on Tuesday."] = Message("The lab opened on Tuesday.", context="paragraph-2")
-    synced, _ = sync_catalog(template, existing, "ru")
+    synced = sync_catalog(template, existing, "ru")
     assert '#| msgctxt "paragraph-1"\n#| msgid "The lab opened on Monday."\nmsgctxt "paragraph-2"' in (
         render_catalog(synced).decode()
     )

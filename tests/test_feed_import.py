@@ -25,7 +25,8 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>News</title><id>urn:news</id><updated>2026-04-06T00:00:00Z</updated>
 <entry><title>Glacier survey</title><id>urn:uuid:6f1c</id><updated>2026-04-06T10:00:00Z</updated>
 <published>2026-04-06T09:00:00Z</published><author><name>Dana</name></author>
-<summary>Short.</summary><content type="html">&lt;p&gt;Ice lost &lt;em&gt;a quarter&lt;/em&gt; of its area.&lt;/p&gt;</content></entry>
+<summary>Short.</summary>
+<content type="html">&lt;p&gt;Ice lost &lt;em&gt;a quarter&lt;/em&gt; of its area.&lt;/p&gt;</content></entry>
 </feed>"""
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import run_cli
 from tilmash.i18n import read_catalog, render_catalog
+
+from tests.conftest import run_cli
 
 HEADING = "What the laboratory will study"  # a reviewed heading of solar-lab-opens in kk, ru, zh
 ITEM = "storage of energy in batteries"  # a reviewed list item there

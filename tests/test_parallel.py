@@ -30,7 +30,8 @@ def _write_newsroom(root: Path, count: int, feed_items: int | None = None) -> No
     for n in range(count):
         words = " ".join(WORDS[(n + k) % len(WORDS)] for k in range(14))
         (root / "sources" / f"story-{n:03d}.md").write_text(
-            f"---\ntitle: Story {n}\ndate: 2026-{1 + n % 12:02d}-{1 + n % 28:02d}\ntags: [{WORDS[n % 5]}]\n---\n"
+            f"---\ntitle: Story {n}\ndate: 2026-{1 + n % 12:02d}-{1 + n % 28:02d}\n"
+            f"tags: [{WORDS[n % 5]}]\n---\n"
             f"{words.capitalize()}.\n\n## Details {n}\n\n- A *first* point about {WORDS[n % 7]}.\n"
             f"- See [the report](https://example.org/{n}).\n",
             encoding="utf-8",

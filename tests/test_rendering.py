@@ -60,7 +60,9 @@ def test_article_head_has_canonical_hreflang_and_localized_description(newsroom)
     page = _page(newsroom, "kk/student-satellite.html")
     assert page.get("lang") == "kk" and page.get("dir") == "ltr"
     assert page.xpath("//link[@rel='canonical']/@href") == [SITE + "kk/student-satellite.html"]
-    alternates = dict(zip(page.xpath("//link[@hreflang]/@hreflang"), page.xpath("//link[@hreflang]/@href")))
+    alternates = dict(
+        zip(page.xpath("//link[@hreflang]/@hreflang"), page.xpath("//link[@hreflang]/@href"), strict=True)
+    )
     assert alternates == {
         "en": SITE + "en/student-satellite.html",
         "kk": SITE + "kk/student-satellite.html",
@@ -198,9 +200,9 @@ def test_sitemap_is_valid_and_links_every_translation(newsroom):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     locs = document.xpath("//s:loc/text()", namespaces=ns)
     assert len(locs) == 4 + 6 + 3 * 3
-    entry = document.xpath("//s:url[s:loc='%sru/solar-lab-opens.html']" % SITE, namespaces=ns)[0]
+    entry = document.xpath(f"//s:url[s:loc='{SITE}ru/solar-lab-opens.html']", namespaces=ns)[0]
     assert sorted(entry.xpath("x:link/@hreflang", namespaces=ns)) == ["en", "kk", "ru", "zh-Hans"]
-    lonely = document.xpath("//s:url[s:loc='%sen/library-night.html']" % SITE, namespaces=ns)[0]
+    lonely = document.xpath(f"//s:url[s:loc='{SITE}en/library-night.html']", namespaces=ns)[0]
     assert not lonely.xpath("x:link", namespaces=ns)
 
 

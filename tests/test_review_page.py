@@ -19,11 +19,16 @@ from tilmash.config import load_config
 from tilmash.review.app import create_app
 
 TOKEN = "test-token-7f3a"
-ORCHARD = "---\ntitle: Orchard open day\ndate: 2026-10-20\n---\nApple trees bloom in April.\n\nVisitors can taste [fresh juice](https://example.org/juice) at the farm.\n"
+ORCHARD = (
+    "---\ntitle: Orchard open day\ndate: 2026-10-20\n---\nApple trees bloom in April.\n\n"
+    "Visitors can taste [fresh juice](https://example.org/juice) at the farm.\n"
+)
 FIXED = {
     "Orchard open day": "День открытых дверей в саду",
     "Apple trees bloom in April.": "Яблони цветут в апреле.",
-    "Visitors can taste <1>fresh juice</1> at the farm.": "Гости могут попробовать <1>свежий сок</1> на ферме.",
+    "Visitors can taste <1>fresh juice</1> at the farm.": (
+        "Гости могут попробовать <1>свежий сок</1> на ферме."
+    ),
 }
 
 

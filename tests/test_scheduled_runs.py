@@ -31,7 +31,8 @@ def _lock_holder(newsroom: Path, seconds: float) -> subprocess.Popen[str]:
             "-c",
             (
                 "import sys, time; from pathlib import Path; from tilmash.lock import newsroom_lock\n"
-                "with newsroom_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(float(sys.argv[2]))"
+                "with newsroom_lock(Path(sys.argv[1])):\n"
+                "    print('locked', flush=True); time.sleep(float(sys.argv[2]))"
             ),
             str(newsroom / ".tilmash"),
             str(seconds),
@@ -164,7 +165,8 @@ def test_import_before_run_from_config(newsroom, tmp_path):
     feed.write_text(
         '<?xml version="1.0"?><rss version="2.0"><channel><title>N</title><link>https://u.example/</link>'
         "<description>d</description><item><title>Orchard open day</title><guid>urn:orchard</guid>"
-        "<pubDate>Mon, 06 Apr 2026 09:00:00 +0000</pubDate><description>Apple trees bloom.</description></item>"
+        "<pubDate>Mon, 06 Apr 2026 09:00:00 +0000</pubDate>"
+        "<description>Apple trees bloom.</description></item>"
         "</channel></rss>",
         encoding="utf-8",
     )

@@ -55,7 +55,7 @@ def test_no_reviewed_translation_ever_disappears(operations):
         for op, n in operations:
             _apply(paragraphs, removed, op, n)
             template = article_template(article("\n\n".join(paragraphs) + "\n"), "sources/story.md")
-            synced, _ = sync_catalog(template, catalog, "kk")
+            synced = sync_catalog(template, catalog, "kk")
             for message in synced:
                 if not message.id:
                     continue

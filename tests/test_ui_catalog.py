@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from lxml import html
+from tilmash.i18n import parse_catalog, read_catalog, render_catalog, sync_catalog
+from tilmash.render.ui import compiled, format_problem
 
 from tests.conftest import run_cli
 from tests.helpers import msgfmt_check
-from tilmash.i18n import parse_catalog, read_catalog, render_catalog, sync_catalog
-from tilmash.render.ui import compiled, format_problem
 
 TAGGED = "Articles tagged “%(tag)s”"
 
@@ -173,9 +173,9 @@ def test_sync_keeps_plural_entries_with_one_msgstr_per_form(tmp_path):
     memory = {
         ("", ("%(num)s article", "%(num)s articles")): ("%(num)s статья", "%(num)s статьи", "%(num)s статей")
     }
-    seeded, _ = sync_catalog(template, None, "ru", memory)
-    again, _ = sync_catalog(template, seeded, "ru")
-    fresh, _ = sync_catalog(template, None, "ru")
+    seeded = sync_catalog(template, None, "ru", memory)
+    again = sync_catalog(template, seeded, "ru")
+    fresh = sync_catalog(template, None, "ru")
     for name, catalog in (("seeded", seeded), ("again", again), ("fresh", fresh)):
         path = tmp_path / f"{name}.po"
         path.write_bytes(render_catalog(catalog))

@@ -175,6 +175,7 @@ class AtomicWriter:
         return written
 
     def discard(self) -> None:
+        """Remove every staged temp file: the run is ending without committing (a failure)."""
         for temp, _, _ in self._staged:
             temp.unlink(missing_ok=True)
         self._staged = []

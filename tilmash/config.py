@@ -32,6 +32,7 @@ LOCALE_RE = re.compile(r"^[a-z]{2,3}$")
 UI_CATALOG = "_ui"  # the theme's catalog in each locale: no article slug starts with "_"
 TAXONOMY_CATALOG = "_taxonomy"  # tags and bylines, translated once per locale
 
+
 class ConfigError(Exception):
     """A newsroom that cannot be used as configured; the message says what to fix."""
 

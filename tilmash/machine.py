@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from tilmash.config import Config
-from tilmash.pipeline import LocaleCatalogs, reviewed_pairs
+from tilmash.pipeline import LocaleCatalogs
 from tilmash.report import RunReport
 from tilmash.translate.argos import find_package
 from tilmash.translate.ct2_multilingual import load_registry
@@ -56,9 +56,9 @@ def spec_for(config: Config, locale: str, report: RunReport) -> EngineSpec | Non
     if spec is None:
         source = config.site.source_locale
         report.notes.append(
-            f"{locale}: no model for {source}→{locale} is installed ({kind}); its new entries stay untranslated for "
-            "translators. Install one with `tilmash models install FILE.argosmodel` or register a multilingual "
-            "CTranslate2 model with `tilmash models add-ct2 DIR --langs …`."
+            f"{locale}: no model for {source}→{locale} is installed ({kind}); its new entries stay "
+            "untranslated for translators. Install one with `tilmash models install FILE.argosmodel` "
+            "or register a multilingual CTranslate2 model with `tilmash models add-ct2 DIR --langs …`."
         )
     return spec
 
@@ -95,9 +95,7 @@ def machine_translate(
         locale=config.babel_locale(locale),
         today=today,
         glossary=glossary,
-        memory=TranslationMemory(
-            (english, text) for (_, english), text in reviewed_pairs(synced.catalogs).items()
-        ),
+        memory=TranslationMemory.of_catalogs(synced.catalogs.values()),
         memory_cutoff=config.memory_cutoff,
         progress=sys.stderr.isatty(),
     )

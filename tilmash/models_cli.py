@@ -66,7 +66,8 @@ def cmd_install(args: argparse.Namespace) -> int:
                 if not path.is_file():
                     raise PackageFileError(f"{path}: no such file")
                 metadata = install_package_file(path)
-                installed = f"{metadata.get('from_code')}→{metadata.get('to_code')} {metadata.get('package_version', '')}"
+                pair = f"{metadata.get('from_code')}→{metadata.get('to_code')}"
+                installed = f"{pair} {metadata.get('package_version', '')}"
             else:
                 installed = install_from_index(args.source, item)
         except (PackageFileError, PackageIndexError) as error:
@@ -103,12 +104,13 @@ def cmd_add_ct2(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return exit_codes.FAILED
     print(
-        f"registered {model.name} for {', '.join(model.languages)} (engine name in tilmash.toml: ct2:{model.name})"
+        f"registered {model.name} for {', '.join(model.languages)} "
+        f"(engine name in tilmash.toml: ct2:{model.name})"
     )
     return exit_codes.OK
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     models = commands.add_parser("models", help="machine-translation models").add_subparsers(
         dest="models_command", required=True
     )

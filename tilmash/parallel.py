@@ -51,7 +51,7 @@ def _worker(
     reader.close()  # so that a dead parent means a broken pipe here, not a hang
     try:
         payload: tuple[str, Any] = ("ok", [function(item) for item in share])
-    except BaseException:  # noqa: BLE001 - the parent re-raises it with the worker's traceback
+    except BaseException:  # even SystemExit: the parent re-raises it with the worker's traceback
         payload = ("error", traceback.format_exc())
     writer.send(payload)
     writer.close()

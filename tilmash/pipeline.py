@@ -24,9 +24,9 @@ from tilmash.i18n import (
     catalog_progress,
     is_current_template,
     is_reviewed,
-    memory_key,
     parse_catalog,
     render_catalog,
+    reviewed_pairs,
     same_content,
     sync_catalog,
     template_version,
@@ -58,10 +58,13 @@ def clean_translations(catalog: Catalog, path: Path) -> list[str]:
     """Remove characters no page may hold from every translation; a warning per entry touched."""
     warnings = []
     for message in catalog:
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        cleaned = tuple(strip_controls(s)[0] if s else s for s in strings)
+        original = message.string
+        if not original:
+            continue
+        strings = tuple(original) if isinstance(original, tuple | list) else (original,)
+        cleaned = tuple(strip_controls(s)[0] for s in strings)
         if cleaned != strings:
-            message.string = cleaned if isinstance(message.string, tuple) else cleaned[0]
+            message.string = cleaned if isinstance(original, tuple | list) else cleaned[0]
             warnings.append(f"{path}:{message.lineno or 1}: {control_warning([message.lineno or 1])}")
     return warnings
 
@@ -101,27 +104,17 @@ def _read_existing(config: Config, locale: str, slugs: list[str], report: RunRep
     return result
 
 
-def reviewed_pairs(catalogs: dict[str, Catalog]) -> dict[tuple[str, Any], str]:
-    """Reviewed translations of the locale by (kind, English): identical units reuse them."""
-    memory: dict[tuple[str, Any], str] = {}
-    for catalog in catalogs.values():
-        for message in catalog:
-            if message.id and isinstance(message.id, str) and is_reviewed(message):
-                memory.setdefault(memory_key(message), str(message.string))
-    return memory
-
-
 def sync_locale(
     config: Config, locale: str, templates: dict[str, Catalog], report: RunReport
 ) -> LocaleCatalogs:
     """Read this locale's catalogs and merge every article's current units (its template) into them."""
     existing = _read_existing(config, locale, list(templates), report)
-    memory = reviewed_pairs(existing.catalogs) if config.memory_exact_as_reviewed else {}
+    memory = reviewed_pairs(existing.catalogs.values()) if config.memory_exact_as_reviewed else {}
     synced = LocaleCatalogs(locale, on_disk=existing.on_disk, broken=existing.broken)
     for slug, template in templates.items():
         if slug in existing.broken:
             continue
-        catalog, _ = sync_catalog(template, existing.catalogs.get(slug), config.babel_locale(locale), memory)
+        catalog = sync_catalog(template, existing.catalogs.get(slug), config.babel_locale(locale), memory)
         synced.catalogs[slug] = catalog
     return synced
 
@@ -205,7 +198,7 @@ def sync_shared(
         if read is None:
             return None
         existing, old = read
-    catalog, _ = sync_catalog(template, existing, config.babel_locale(locale), seed)
+    catalog = sync_catalog(template, existing, config.babel_locale(locale), seed)
     if writer is not None and write_if_changed(path, catalog, old, now, writer):
         report.catalogs_written += 1
     elif writer is None and catalog_changed(catalog, old):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from tilmash.i18n import Progress
 
@@ -64,10 +65,10 @@ class RunReport:
         }
 
     @classmethod
-    def replay(cls, summary: dict[str, object], errors: list[str]) -> RunReport:
+    def replay(cls, summary: dict[str, Any], errors: list[str]) -> RunReport:
         """The report of a run whose inputs had not changed since the last complete run."""
         report = cls(errors=list(errors), notes=["nothing changed since the last run"])
-        for line in summary.get("locales", []):  # type: ignore[attr-defined]
+        for line in summary.get("locales", []):
             progress = Progress(**{k: line[k] for k in Progress.__slots__})
             by_article = {
                 slug: Progress(**{k: v[k] for k in Progress.__slots__})

@@ -107,7 +107,8 @@ def _failure(error: Exception) -> str:
 
 @contextmanager
 def _engine_cluster(config: Config, options: RunOptions) -> Iterator[tuple[Any, str]]:
-    """(client, "") for the Dask scheduler the run should use, (None, error) if unreachable, else (None, "")."""
+    """(client, "") for the Dask scheduler the run should use, (None, error) if unreachable,
+    else (None, "")."""
     address = options.cluster or config.cluster
     if not address or options.dry_run or not config.target_locales:
         yield None, ""
@@ -117,7 +118,8 @@ def _engine_cluster(config: Config, options: RunOptions) -> Iterator[tuple[Any, 
     except ImportError:
         yield (
             None,
-            f"cluster {address}: cluster mode needs Dask: pip install 'tilmash[cluster]'; nothing was written",
+            f"cluster {address}: cluster mode needs Dask: pip install 'tilmash[cluster]'; "
+            "nothing was written",
         )
         return
     try:

@@ -72,13 +72,13 @@ class Inputs:
         return Inputs(self.header, files)
 
 
-def scan_inputs(root: Path, packages_dir: Path | None, extra: str = "") -> Inputs:
+def scan_inputs(root: Path, packages_dir: Path | None) -> Inputs:
     """Names, sizes and mtimes of everything a run reads, plus the config's bytes and Tilmash's version.
 
     Any edit to a source, catalog, static file, the config or the installed models changes it.
     """
     config = root / "tilmash.toml"
-    header = f"{STATE_VERSION}\0{__version__}\0{extra}\n".encode()
+    header = f"{STATE_VERSION}\0{__version__}\n".encode()
     header += config.read_bytes() if config.is_file() else b""
     if packages_dir is not None and packages_dir.is_dir():
         header += "\n".join(
@@ -88,11 +88,6 @@ def scan_inputs(root: Path, packages_dir: Path | None, extra: str = "") -> Input
     for name in INPUT_DIRS:
         files |= _tree_entries(root / name, f"{name}/")
     return Inputs(header, files)
-
-
-def inputs_fingerprint(root: Path, packages_dir: Path | None, extra: str = "") -> str:
-    """The fingerprint of the inputs as they are now."""
-    return scan_inputs(root, packages_dir, extra).fingerprint()
 
 
 @dataclass(slots=True)

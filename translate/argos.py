@@ -44,9 +44,10 @@ def argos_provenance(package: Any) -> str:
 class ArgosEngine:
     """One installed Argos package, loaded once, translating batches."""
 
-    def __init__(self, package: Any, options: RuntimeOptions = RuntimeOptions()) -> None:
+    def __init__(self, package: Any, options: RuntimeOptions | None = None) -> None:
         import ctranslate2
 
+        options = options or RuntimeOptions()
         self._package = package
         self._options = options
         model_dir = Path(package.package_path) / "model"

@@ -13,9 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from tilmash.atomic import write_atomic
 from tilmash.translate.decoding import SPECIAL_TOKENS, Decoder, translate_checked
 from tilmash.translate.engine import EngineError, RuntimeOptions, Translation
+
+from tilmash.atomic import write_atomic
 
 VOCABULARY_FILES = (
     "shared_vocabulary.json",
@@ -68,7 +69,8 @@ def _vocabulary(directory: Path) -> set[str]:
                 return set(json.loads(path.read_text(encoding="utf-8")))
             return set(path.read_text(encoding="utf-8").splitlines())
     raise ModelError(
-        f"{directory}: no vocabulary file ({' or '.join(VOCABULARY_FILES)}): is this a CTranslate2 model directory?"
+        f"{directory}: no vocabulary file ({' or '.join(VOCABULARY_FILES)}): "
+        "is this a CTranslate2 model directory?"
     )
 
 
@@ -91,7 +93,8 @@ def inspect_model(
         candidates = sorted(directory.glob("*.model"))
         if len(candidates) != 1:
             raise ModelError(
-                f"{directory}: expected one SentencePiece *.model file, found {len(candidates)}: give it with --sp"
+                f"{directory}: expected one SentencePiece *.model file, found {len(candidates)}: "
+                "give it with --sp"
             )
         sentencepiece = candidates[0]
     if not sentencepiece.is_file():
@@ -126,9 +129,7 @@ def ct2_provenance(model: MultilingualModel, locale: str) -> str:
 class MultilingualEngine:
     """Translate English into one locale of a multilingual model, in batches."""
 
-    def __init__(
-        self, model: MultilingualModel, locale: str, options: RuntimeOptions = RuntimeOptions()
-    ) -> None:
+    def __init__(self, model: MultilingualModel, locale: str, options: RuntimeOptions | None = None) -> None:
         import ctranslate2
         import sentencepiece as spm
 
@@ -137,6 +138,7 @@ class MultilingualEngine:
         self._model = model
         self._target = model.languages[locale]
         self._locale = locale
+        options = options or RuntimeOptions()
         self._options = options
         try:
             self._translator = ctranslate2.Translator(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from babel.messages.catalog import Catalog
+from tilmash.i18n.similarity import closest
+from tilmash.i18n.sync import reviewed_pairs
 
 DEFAULT_CUTOFF = 0.75  # word similarity a near match needs to be suggested ([translation_memory] cutoff)
 
@@ -20,24 +23,17 @@ class TranslationMemory:
     """English text → reviewed translation; `closest` finds the best fuzzy match."""
 
     def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
-        self._entries = [(source, translation, source.split()) for source, translation in dict(pairs).items()]
+        self._entries = [(source, (source, translation)) for source, translation in dict(pairs).items()]
+
+    @classmethod
+    def of_catalogs(cls, catalogs: Iterable[Catalog]) -> TranslationMemory:
+        """The reviewed translations of a locale's catalogs (`reviewed_pairs`), by English text."""
+        return cls((english, text) for (_, english), text in reviewed_pairs(catalogs).items())
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def closest(self, text: str, cutoff: float) -> Suggestion | None:
-        words = text.split()
-        matcher = difflib.SequenceMatcher(autojunk=False)
-        matcher.set_seq2(words)
-        best: Suggestion | None = None
-        for source, translation, source_words in self._entries:
-            shortest, longest = sorted((len(words), len(source_words)))
-            if not longest or 2 * shortest / (shortest + longest) < cutoff:
-                continue  # the length alone rules out a match above the cutoff
-            matcher.set_seq1(source_words)
-            if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
-                continue
-            ratio = matcher.ratio()
-            if ratio >= cutoff and (best is None or ratio > best.similarity):
-                best = Suggestion(source, translation, ratio)
-        return best
+    def closest(self, text: str, cutoff: float = DEFAULT_CUTOFF) -> Suggestion | None:
+        """The reviewed translation whose English is most similar to `text`, if at least `cutoff`."""
+        match = closest(text, self._entries, cutoff)
+        return None if match is None else Suggestion(*match[0], match[1])

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog, Message
-
+from tilmash.i18n.entries import CHECK_PREFIX, MACHINE_PREFIX, MEMORY_PREFIX, message_id, without_provenance
 from tilmash.sources.placeholders import check_placeholders
 from tilmash.translate.engine import Engine, Translation, translate_chunks
 from tilmash.translate.glossary import Glossary, glossary_problems
@@ -26,8 +26,6 @@ from tilmash.translate.segments import (
     unmask,
 )
 
-MACHINE_PREFIX = "machine translation:"
-MEMORY_PREFIX = "translation memory:"
 CHUNK = 256  # sentences per engine call: the progress bar moves, memory stays flat
 _TAGS = re.compile(r"<[^<>]*>")
 
@@ -104,8 +102,7 @@ def _failed(job_texts: Iterable[str], translated: dict[str, Translation], result
 def _stamp(message: Message, text: str, comments: Sequence[str]) -> None:
     message.string = text
     message.flags.add("fuzzy")
-    kept = [c for c in message.auto_comments if not c.startswith((MACHINE_PREFIX, MEMORY_PREFIX))]
-    message.auto_comments = kept + list(comments)
+    message.auto_comments = without_provenance(message.auto_comments) + list(comments)
 
 
 def _from_memory(
@@ -115,8 +112,8 @@ def _from_memory(
         return pending
     left = []
     for message in pending:
-        suggestion = settings.memory.closest(message.id, settings.memory_cutoff)
-        if suggestion is None or check_placeholders(message.id, suggestion.translation):
+        suggestion = settings.memory.closest(message_id(message), settings.memory_cutoff)
+        if suggestion is None or check_placeholders(message_id(message), suggestion.translation):
             left.append(message)
             continue
         note = f"{MEMORY_PREFIX} {round(100 * suggestion.similarity)}% match of “{suggestion.source}”"
@@ -136,7 +133,7 @@ def pretranslate(
     pending = _from_memory(pending_messages(catalogs), settings, result)
     if engine is None or not pending:
         return result
-    jobs = [_Job(m, mask(m.id, settings.glossary)) for m in pending]
+    jobs = [_Job(m, mask(message_id(m), settings.glossary)) for m in pending]
     for job in jobs:
         job.sentences = split_sentences(job.masked.text, segment)
     sentences = [s for job in jobs for s in job.sentences]
@@ -195,9 +192,9 @@ def _finish(
         return
     if lost:
         notes = notes + [f"the model lost {', '.join(lost)}"]
-    notes += glossary_problems(settings.glossary, job.message.id, text)
+    notes += glossary_problems(settings.glossary, message_id(job.message), text)
     comments = [f"{MACHINE_PREFIX} {engine.provenance}, {settings.today.isoformat()}"]
-    comments += [f"{MACHINE_PREFIX} check: {note}" for note in notes]
+    comments += [f"{CHECK_PREFIX} {note}" for note in notes]
     _stamp(job.message, text, comments)
     result.from_engine += 1
     result.flagged += bool(notes)

@@ -45,12 +45,17 @@ def mask(text: str, glossary: Glossary) -> Masked:
         if term.is_whole(masked.text):
             masked.text = _token(masked, term.target)
         elif term.keep:
-            masked.text = term.pattern().sub(lambda match: _token(masked, match.group()), masked.text)
+            masked.text = term.pattern().sub(_tokenizer(masked), masked.text)
     parts = _TAG.split(masked.text)  # odd indexes are tags: never look inside them
     for index in range(0, len(parts), 2):
-        parts[index] = _PROTECTED.sub(lambda match: _token(masked, match.group()), parts[index])
+        parts[index] = _PROTECTED.sub(_tokenizer(masked), parts[index])
     masked.text = "".join(parts)
     return masked
+
+
+def _tokenizer(masked: Masked) -> Callable[[re.Match[str]], str]:
+    """A `re.sub` callback that puts a token in place of each match, restored as the match."""
+    return lambda match: _token(masked, match.group())
 
 
 def _token(masked: Masked, replacement: str) -> str:

@@ -29,6 +29,7 @@ from tilmash.i18n import (
     render_catalog,
 )
 from tilmash.i18n.checks import CheckContext
+from tilmash.i18n.entries import CHECK_PREFIX, message_id, without_provenance
 from tilmash.i18n.gate import blocked, blocking_checks, verdicts
 from tilmash.i18n.progress import Progress
 from tilmash.lock import catalog_write_lock
@@ -39,9 +40,6 @@ from tilmash.sources.controls import strip_controls
 from tilmash.sources.loader import SLUG_RE, SourceProblem
 from tilmash.translate.glossary import GlossaryError
 from tilmash.translate.memory import Suggestion, TranslationMemory
-
-CHECK_NOTE = "machine translation: check:"
-
 
 SHARED = (TAXONOMY_CATALOG, UI_CATALOG)  # the locale's catalogs that belong to no article, listed last
 
@@ -154,7 +152,7 @@ class ReviewStore:
 
     def _memory(self, locale: str, parsed: dict[str, Catalog]) -> TranslationMemory:
         """Reviewed pairs of every catalog of `locale`; those in `parsed` are not read again."""
-        pairs = []
+        catalogs = []
         for path in (self.config.i18n_dir / locale).glob("*.po"):
             catalog = parsed.get(path.stem)
             if catalog is None:
@@ -162,12 +160,8 @@ class ReviewStore:
                     catalog = parse_catalog(path.read_bytes(), path, self.config.babel_locale(locale))
                 except (CatalogError, OSError):  # a broken catalog just offers no suggestions
                     continue
-            pairs += [
-                (str(m.id), str(m.string))
-                for m in catalog
-                if m.id and isinstance(m.id, str) and is_reviewed(m)
-            ]
-        return TranslationMemory(pairs)
+            catalogs.append(catalog)
+        return TranslationMemory.of_catalogs(catalogs)
 
     def context(self, locale: str) -> CheckContext:
         try:
@@ -202,7 +196,7 @@ class ReviewStore:
             view.problems = [(v.check.severity, v.check.name, v.message) for v in found]
             view.blocked = any(v.blocks for v in found)
             if not is_reviewed(message):
-                suggestion = memory.closest(message.id, 0.6)
+                suggestion = memory.closest(message_id(message), self.config.memory_cutoff)
                 view.suggestion = (
                     suggestion if suggestion and suggestion.translation != view.translation else None
                 )
@@ -228,25 +222,19 @@ class ReviewStore:
             if action == "reject":
                 message.string = ""
                 message.flags.discard("fuzzy")
-                message.auto_comments = [
-                    c
-                    for c in message.auto_comments
-                    if not c.startswith(("machine translation:", "translation memory:"))
-                ]
+                message.auto_comments = without_provenance(message.auto_comments)
             else:
                 text, stripped = strip_controls(text)
                 cleaned = bool(stripped)
                 if text.strip() != message.string:  # a person wrote this: it is no longer machine output
-                    message.auto_comments = [
-                        c
-                        for c in message.auto_comments
-                        if not c.startswith(("machine translation:", "translation memory:"))
-                    ]
+                    message.auto_comments = without_provenance(message.auto_comments)
                 message.string = text.strip()
                 if action == "approve" and message.string:
                     message.flags.discard("fuzzy")
                     message.previous_id = []
-                    message.auto_comments = [c for c in message.auto_comments if not c.startswith(CHECK_NOTE)]
+                    message.auto_comments = [
+                        c for c in message.auto_comments if not c.startswith(CHECK_PREFIX)
+                    ]
             new = render_catalog(catalog)
             try:  # never write a catalog that could not be read back (msgfmt --check's rules)
                 parse_catalog(new, path, self.config.babel_locale(locale))
@@ -271,7 +259,7 @@ class ReviewStore:
                     continue
                 message.flags.discard("fuzzy")
                 message.previous_id = []
-                message.auto_comments = [c for c in message.auto_comments if not c.startswith(CHECK_NOTE)]
+                message.auto_comments = [c for c in message.auto_comments if not c.startswith(CHECK_PREFIX)]
                 approved += 1
             if approved:
                 write_atomic(path, render_catalog(catalog))

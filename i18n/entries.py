@@ -1,0 +1,49 @@
+"""The vocabulary of catalog entries every later stage shares: ids, states, provenance comments.
+
+Defined once here, the lowest stage that needs them: sync keeps provenance comments, the
+progress counts tell machine output from other fuzzy entries, translation fills and marks
+entries, the review page clears the marks when a person edits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from babel.messages.catalog import Message
+
+MACHINE_PREFIX = "machine translation:"  # `#. machine translation: argos en→ru 1.9, 2026-11-24`
+MEMORY_PREFIX = "translation memory:"  # `#. translation memory: 88% match of “…”`
+PROVENANCE_PREFIXES = (MACHINE_PREFIX, MEMORY_PREFIX)
+CHECK_PREFIX = f"{MACHINE_PREFIX} check:"  # `#. machine translation: check: the model lost 1.3`
+
+
+def message_id(message: Message) -> str:
+    """The English text of an entry (Tilmash writes no plural entries; for one, its singular)."""
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
+def is_translated(message: Message) -> bool:
+    """Has a translation: every plural form of a plural entry, the msgstr of the others."""
+    if isinstance(message.string, list | tuple):
+        return all(message.string)
+    return bool(message.string)
+
+
+def is_reviewed(message: Message) -> bool:
+    """Reviewed means translated and not fuzzy."""
+    return is_translated(message) and not message.fuzzy
+
+
+def is_machine(message: Message) -> bool:
+    """Machine output nobody has reviewed yet."""
+    return message.fuzzy and any(c.startswith(MACHINE_PREFIX) for c in message.auto_comments)
+
+
+def provenance(comments: Iterable[str]) -> list[str]:
+    """The comments saying where a translation came from (machine or translation memory)."""
+    return [c for c in comments if c.startswith(PROVENANCE_PREFIXES)]
+
+
+def without_provenance(comments: Iterable[str]) -> list[str]:
+    """The other comments: what stays when a person writes or rejects the translation."""
+    return [c for c in comments if not c.startswith(PROVENANCE_PREFIXES)]
