@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from babel.messages.catalog import Catalog
-from tilmash.i18n.entries import MACHINE_PREFIX, reviewed_pairs, without_provenance
+from tilmash.i18n.entries import MACHINE_PREFIX, without_provenance
 from tilmash.i18n.similarity import FUZZY_SYNC_CUTOFF, closest
+from tilmash.i18n.sync import reviewed_pairs
 from tilmash.translate.memory import DEFAULT_CUTOFF, TranslationMemory
 
 
@@ -40,7 +41,9 @@ def test_reviewed_pairs_skip_fuzzy_and_untranslated_and_the_first_catalog_wins()
     first.add("Lab", "", context="title-3")
     second.add("Library", "Книгохранилище", context="title-4")
     second.add("Garden", "Сад", context="title-5")
-    assert reviewed_pairs([first, second]) == {"Library": "Библиотека", "Garden": "Сад"}
+    assert reviewed_pairs([first, second]) == {("title", "Library"): "Библиотека", ("title", "Garden"): "Сад"}
+    memory = TranslationMemory.of_catalogs([first, second])
+    assert len(memory) == 2 and memory.closest("Library", 1.0).translation == "Библиотека"
 
 
 def test_a_person_editing_drops_only_the_provenance_comments():
