@@ -59,7 +59,11 @@ def main() -> None:
         one = timed(lambda: list(map(local.load().translate_batch, chunks)))
         with (
             LocalCluster(
-                n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, silence_logs=50
+                n_workers=2,
+                threads_per_worker=1,
+                host="127.0.0.1",
+                dashboard_address="127.0.0.1:0",
+                silence_logs=50,
             ) as cluster,
             cluster_client(cluster.scheduler_address) as client,
         ):
