@@ -285,3 +285,15 @@ def test_an_article_page_reads_each_file_once(newsroom, monkeypatch):
         calls.update(po=0, md=0)
         assert client.get(f"{base}/ru/library-night", timeout=TIMEOUT).status_code == 200
     assert calls == {"po": len(list((newsroom / "i18n" / "ru").glob("*.po"))), "md": 1}
+
+
+def test_static_previews_follow_no_symlink_out_of_the_newsroom(newsroom, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0\n", encoding="utf-8")
+    (newsroom / "static" / "passwd.svg").symlink_to(secret)
+    with server(newsroom) as base:
+        client = signed_in(base)
+        outside = client.get(f"{base}/static-preview/passwd.svg", timeout=TIMEOUT)
+        inside = client.get(f"{base}/static-preview/solar-roof.svg", timeout=TIMEOUT)
+    assert outside.status_code == 404 and "root:x" not in outside.text
+    assert inside.status_code == 200

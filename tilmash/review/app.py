@@ -39,7 +39,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from tilmash.config import UI_CATALOG, Config
 from tilmash.i18n import CatalogError
-from tilmash.review.store import NotFound, ReviewStore
+from tilmash.review.store import NotFound, ReviewStore, SaveOutcome
 
 ACTIONS = ("approve", "save", "reject")
 MAX_REQUEST_BYTES = 256 * 1024  # one entry's form: a few KB; a whole long article still fits
@@ -215,15 +215,18 @@ def create_app(
         action = form.get("action", "save")
         if action not in ACTIONS:
             abort(400)
-        outcome = store.save(
-            locale,
-            slug,
-            form.get("unit", ""),
-            form.get("token", ""),
-            action,
-            form.get("text", ""),
-            form.get("version", ""),
-        )
+        try:
+            outcome = store.save(
+                locale,
+                slug,
+                form.get("unit", ""),
+                form.get("token", ""),
+                action,
+                form.get("text", ""),
+                form.get("version", ""),
+            )
+        except OSError as error:  # a full disk, a read-only i18n/: the file on disk is unchanged
+            outcome = SaveOutcome("invalid", f"the catalog cannot be written ({error.strerror or error})")
         if outcome.status == "conflict":
             # Both texts can be long: they wait here, the session cookie only names them.
             key = secrets.token_urlsafe(12)
