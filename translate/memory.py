@@ -36,4 +36,7 @@ class TranslationMemory:
     def closest(self, text: str, cutoff: float = DEFAULT_CUTOFF) -> Suggestion | None:
         """The reviewed translation whose English is most similar to `text`, if at least `cutoff`."""
         match = closest(text, self._entries, cutoff)
-        return None if match is None else Suggestion(*match[0], match[1])
+        if match is None:
+            return None
+        (source, translation), similarity = match
+        return Suggestion(source, translation, similarity)
