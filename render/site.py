@@ -6,7 +6,7 @@ its feeds) renders a few files and passes them to `emit`, which writes them out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import partial
 from importlib import resources
 from typing import Any
@@ -54,12 +54,16 @@ def build_site(
     emit: Emit,
     assets: Mapping[str, bytes] | None = None,
     mapper: Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]] = map,
+    unchanged: Collection[str] = (),
+    keep: Callable[[str], bool] = lambda _: False,
 ) -> list[tuple[str, bool]]:
     """Every file of the site passed to `emit`; returns (path, changed) for each, in no set order.
 
     `editions[locale]` lists what that locale publishes. The pages are independent jobs
     run through `mapper`: the runner passes one that spreads them over the cores (forked
-    workers call `emit` themselves, so pages never travel between processes).
+    workers call `emit` themselves, so pages never travel between processes). An article
+    page in `unchanged` (made from the same inputs by an earlier run) is not rendered when
+    `keep` can take its published copy as it is.
     """
     env = template_environment()
     for name in env.list_templates(extensions=["html"]):
@@ -83,7 +87,13 @@ def build_site(
         jobs.append(partial(pages[locale].listing, ordered[locale], settings.page_size))
         jobs.append(partial(pages[locale].tags, ordered[locale]))
         jobs.append(partial(_feeds, settings, locale, ordered[locale][: settings.feed_items]))
+    kept: list[tuple[str, bool]] = []
     for locale in settings.locales:
-        jobs += [partial(pages[locale].article, edition) for edition in ordered[locale]]
+        for edition in ordered[locale]:
+            path = article_path(locale, edition.article.slug)
+            if path in unchanged and keep(path):
+                kept.append((path, False))
+            else:
+                jobs.append(partial(pages[locale].article, edition))
     jobs.append(lambda: dict(assets or {}) | {"style.css": stylesheet()})
-    return [produced for done in mapper(partial(_run, emit=emit), jobs) for produced in done]
+    return kept + [produced for done in mapper(partial(_run, emit=emit), jobs) for produced in done]

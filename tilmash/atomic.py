@@ -258,6 +258,17 @@ class SiteStage:
                 os.link(self.target / relative, destination)
         return changed
 
+    def keep(self, relative: str) -> bool:
+        """Stage the published file as it is, unread; False when there is none to keep."""
+        published = self.target / relative
+        if not published.is_file():
+            return False
+        if self.staging is not None:
+            destination = self.staging / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.link(published, destination)
+        return True
+
     def stale(self, produced: set[str]) -> list[str]:
         """Published files the new site no longer has."""
         return [path for path in _published_files(self.target) if path not in produced]

@@ -95,7 +95,7 @@ def machine_translate(
         locale=config.babel_locale(locale),
         today=today,
         glossary=glossary,
-        memory=TranslationMemory.of_catalogs(synced.catalogs.values()),
+        memory=TranslationMemory((english, text) for (_, english), text in synced.memory().items()),
         memory_cutoff=config.memory_cutoff,
         progress=sys.stderr.isatty(),
     )

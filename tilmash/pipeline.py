@@ -6,12 +6,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from babel.messages.catalog import Catalog, Message
 from babel.support import Translations
@@ -20,6 +21,7 @@ from tilmash.atomic import AtomicWriter
 from tilmash.config import TAXONOMY_CATALOG, UI_CATALOG, Config
 from tilmash.i18n import (
     CatalogError,
+    Progress,
     article_template,
     catalog_progress,
     is_current_template,
@@ -39,6 +41,7 @@ from tilmash.report import LocaleReport, RunReport
 from tilmash.sources import Article, SourceError, collect_sources, read_source, source_files
 from tilmash.sources.assets import image_problems
 from tilmash.sources.controls import control_warning, strip_controls
+from tilmash.units import Unit, read_or_absent, run_key, tree_digest, unit_key
 
 if TYPE_CHECKING:
     from tilmash.i18n.checks import CheckContext
@@ -52,6 +55,12 @@ class LocaleCatalogs:
     catalogs: dict[str, Catalog] = field(default_factory=dict)
     on_disk: dict[str, bytes] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)
+    order: list[str] = field(default_factory=list)  # every article's slug, reused ones included
+    reused: dict[str, list[tuple[Any, str]]] = field(default_factory=dict)  # slug → its kept reviewed pairs
+
+    def memory(self) -> dict[tuple[str, Any], str]:
+        """Reviewed translations of the locale by English text, from every catalog in article order."""
+        return ordered_pairs(self.order or list(self.catalogs), self.catalogs, self.reused)
 
 
 def clean_translations(catalog: Catalog, path: Path) -> list[str]:
@@ -104,13 +113,40 @@ def _read_existing(config: Config, locale: str, slugs: list[str], report: RunRep
     return result
 
 
+def ordered_pairs(
+    order: list[str], catalogs: Mapping[str, Catalog], reused: Mapping[str, list[tuple[Any, str]]]
+) -> dict[tuple[str, Any], str]:
+    """`reviewed_pairs` over catalogs read in this run and pairs kept from earlier ones, in `order`."""
+    memory: dict[tuple[str, Any], str] = {}
+    for slug in order:
+        if slug in catalogs:
+            for english, translation in reviewed_pairs([catalogs[slug]]).items():
+                memory.setdefault(english, translation)
+        for english, translation in reused.get(slug, ()):
+            memory.setdefault(english, translation)
+    return memory
+
+
 def sync_locale(
-    config: Config, locale: str, templates: dict[str, Catalog], report: RunReport
+    config: Config,
+    locale: str,
+    templates: dict[str, Catalog],
+    report: RunReport,
+    reused: Mapping[str, Unit] | None = None,
+    order: list[str] | None = None,
 ) -> LocaleCatalogs:
-    """Read this locale's catalogs and merge every article's current units (its template) into them."""
+    """Read this locale's catalogs and merge every article's current units (its template) into them.
+
+    Articles in `reused` are not read: their reviewed pairs, kept from the run that made
+    them, join the translation memory in article `order`.
+    """
     existing = _read_existing(config, locale, list(templates), report)
-    memory = reviewed_pairs(existing.catalogs.values()) if config.memory_exact_as_reviewed else {}
-    synced = LocaleCatalogs(locale, on_disk=existing.on_disk, broken=existing.broken)
+    kept = {slug: unit.pairs[locale] for slug, unit in (reused or {}).items()}
+    order = order or list(templates)
+    memory = ordered_pairs(order, existing.catalogs, kept) if config.memory_exact_as_reviewed else {}
+    synced = LocaleCatalogs(
+        locale, on_disk=existing.on_disk, broken=existing.broken, order=order, reused=kept
+    )
     for slug, template in templates.items():
         if slug in existing.broken:
             continue
@@ -128,6 +164,7 @@ class Prepared:
     changed_templates: dict[str, tuple[bytes, bytes | None]]  # slug → new POT, the one on disk
     synced: dict[str, LocaleCatalogs]
     held: list[str] = field(default_factory=list)  # pages of skipped articles: their last version stays
+    reused: dict[str, Unit] = field(default_factory=dict)  # slug → unchanged article kept from a run
 
 
 def catalog_changed(catalog: Catalog, old: bytes | None) -> bool:
@@ -252,15 +289,31 @@ def _source_and_template(
     return article, None if old is not None and same_content(old, data) else (data, old)
 
 
-def prepare(config: Config, report: RunReport, now: dt.datetime, mapper: Mapper = map) -> Prepared:
-    """Load sources, render their POTs and sync every locale's catalogs in memory (nothing written)."""
+def prepare(
+    config: Config,
+    report: RunReport,
+    now: dt.datetime,
+    mapper: Mapper = map,
+    units: Mapping[str, Unit] | None = None,
+    run_key: str = "",
+) -> Prepared:
+    """Load sources, render their POTs and sync every locale's catalogs in memory (nothing written).
+
+    A source whose unit in `units` still matches its files is not read again (tilmash.units).
+    """
     if not config.sources_dir.is_dir():
         report.errors.append(f"{config.sources_dir}: no sources/ directory with English articles")
         paths = []
     else:
         paths = source_files(config.sources_dir)
-    parsed = list(mapper(partial(_source_and_template, config=config, now=now), paths))
+    matched = {path: unit for path in paths if (unit := unchanged_unit(config, path, units or {}, run_key))}
+    fresh = iter(
+        mapper(partial(_source_and_template, config=config, now=now), [p for p in paths if p not in matched])
+    )
+    parsed = [(matched[p].article, None) if p in matched else next(fresh) for p in paths]
     articles, source_errors = collect_sources(article for article, _ in parsed)
+    reused_ids = {id(unit.article): unit for unit in matched.values()}
+    reused = {a.slug: reused_ids[id(a)] for a in articles if id(a) in reused_ids}
     report.errors.extend(str(e) for e in source_errors)
     report.warnings.extend(w for a in articles for w in a.warnings)
     report.errors.extend(str(e) for a in articles for e in image_problems(a, config.root))
@@ -269,16 +322,22 @@ def prepare(config: Config, report: RunReport, now: dt.datetime, mapper: Mapper 
     templates = {}
     if config.target_locales:
         templates = {
-            a.slug: article_template(a, a.source_path.relative_to(config.root).as_posix()) for a in articles
+            a.slug: article_template(a, a.source_path.relative_to(config.root).as_posix())
+            for a in articles
+            if a.slug not in reused
         }
-    synced = {locale: sync_locale(config, locale, templates, report) for locale in config.target_locales}
+    order = [a.slug for a in articles]
+    synced = {
+        locale: sync_locale(config, locale, templates, report, reused, order)
+        for locale in config.target_locales
+    }
     held = [
         article_path(locale, error.path.stem.lower())
         for error in source_errors
         for locale in config.site.locales
     ]
     held += [article_path(locale, slug) for locale, state in synced.items() for slug in sorted(state.broken)]
-    return Prepared(articles, templates, changed_templates, synced, held)
+    return Prepared(articles, templates, changed_templates, synced, held, reused)
 
 
 def held_pages(site: Path, held: list[str], produced: Collection[str]) -> dict[str, bytes]:
@@ -358,8 +417,13 @@ def editions_of(
     synced: dict[str, LocaleCatalogs],
     report: RunReport,
     names: Mapping[str, Mapping[tuple[str, str], str]] | None = None,
+    reused: Mapping[str, Unit] | None = None,
 ) -> dict[str, list[LocalizedArticle]]:
-    """What each locale publishes: the policy applied to every catalog, after the publish gate."""
+    """What each locale publishes: the policy applied to every catalog, after the publish gate.
+
+    An article in `reused` publishes the editions kept with it.
+    """
+    reused = reused or {}
     editions: dict[str, list[LocalizedArticle]] = {
         config.site.source_locale: [source_edition(a, config.site.source_locale) for a in articles]
     }
@@ -367,7 +431,9 @@ def editions_of(
         withheld = gate(config, state, report)
         online = published_pages(config.public_dir, locale)
         localized = (
-            localize(
+            cast(LocalizedArticle | None, reused[a.slug].editions[locale])
+            if a.slug in reused
+            else localize(
                 a,
                 locale,
                 state.catalogs.get(a.slug),
@@ -398,6 +464,7 @@ def locale_reports(
     articles: list[Article],
     synced: dict[str, LocaleCatalogs],
     editions: dict[str, list[LocalizedArticle]],
+    reused: Mapping[str, Unit] | None = None,
 ) -> list[LocaleReport]:
     reports = [
         LocaleReport(
@@ -408,12 +475,17 @@ def locale_reports(
         line = LocaleReport(
             locale,
             published=len(editions[locale]),
-            articles=len(state.catalogs),
+            articles=len(state.catalogs) + len(reused or {}),
             engine=config.engines[locale],
             published_slugs={e.article.slug for e in editions[locale]},
         )
-        for slug, catalog in state.catalogs.items():
-            line.by_article[slug] = catalog_progress(catalog)
+        for slug in state.order or list(state.catalogs):
+            if slug in state.catalogs:
+                line.by_article[slug] = catalog_progress(state.catalogs[slug])
+            elif reused and slug in reused:
+                line.by_article[slug] = cast(Progress, reused[slug].progress[locale])
+            else:
+                continue
             line.progress.add(line.by_article[slug])
         reports.append(line)
     return reports
@@ -451,3 +523,96 @@ def status(config: Config) -> RunReport:
     editions = editions_of(config, prepared.articles, prepared.synced, report)
     report.locales = locale_reports(config, prepared.articles, prepared.synced, editions)
     return report
+
+
+def unchanged_unit(config: Config, path: Path, units: Mapping[str, Unit], run_key: str) -> Unit | None:
+    """The unit kept for source `path` if none of its files changed since, else None."""
+    unit = units.get(path.relative_to(config.root).as_posix())
+    if unit is None:
+        return None
+    slug = cast(Article, unit.article).slug
+    i18n = os.fspath(config.i18n_dir)  # plain strings: a Path per file costs more than reading it
+    key = unit_key(
+        run_key,
+        read_or_absent(path),
+        read_or_absent(f"{i18n}/pot/{slug}.pot"),
+        [read_or_absent(f"{i18n}/{locale}/{slug}.po") for locale in config.target_locales],
+    )
+    return unit if key == unit.key else None
+
+
+def complete_units(
+    config: Config,
+    prepared: Prepared,
+    editions: Mapping[str, list[LocalizedArticle]],
+    report: RunReport,
+    written: Collection[Path],
+    run_key: str,
+) -> dict[str, Unit]:
+    """The units this run leaves complete, by source path, to be reused by the next run.
+
+    Kept: reused units, and articles whose catalogs hold nothing for machine translation
+    to fill, whose files are exactly what the run read or wrote, and about whose files the
+    run said nothing (an error or warning is said again by every run that reads them).
+    """
+    published = {locale: {e.article.slug: e for e in shown} for locale, shown in editions.items()}
+    progress = {line.locale: line.by_article for line in report.locales}
+    said = "\n".join(report.errors + report.warnings)
+    held = set(prepared.held)
+    units: dict[str, Unit] = {}
+    for article in prepared.articles:
+        source = article.source_path.relative_to(config.root).as_posix()
+        if article.slug in prepared.reused:
+            units[source] = prepared.reused[article.slug]
+            continue
+        catalogs = [config.catalog_path(locale, article.slug) for locale in config.target_locales]
+        files = [article.source_path, config.template_path(article.slug), *catalogs]
+        if any(str(p.relative_to(config.root)) in said for p in files) or any(
+            article_path(locale, article.slug) in held for locale in config.site.locales
+        ):
+            continue
+        source_bytes = read_or_absent(article.source_path)
+        if hashlib.sha256(source_bytes).hexdigest() != article.content_hash:
+            continue  # edited while the run worked
+        catalog_bytes = []
+        for locale, path in zip(config.target_locales, catalogs, strict=True):
+            state = prepared.synced[locale]
+            catalog = state.catalogs.get(article.slug)
+            data = read_or_absent(path)
+            if (
+                catalog is None
+                or any(m.id and not m.string for m in catalog)  # machine translation's to fill
+                or (path not in written and data != state.on_disk.get(article.slug))
+            ):
+                break
+            catalog_bytes.append(data)
+        else:
+            units[source] = Unit(
+                unit_key(
+                    run_key, source_bytes, read_or_absent(config.template_path(article.slug)), catalog_bytes
+                ),
+                article,
+                {locale: published[locale].get(article.slug) for locale in config.target_locales},
+                {locale: progress[locale][article.slug] for locale in config.target_locales},
+                {
+                    locale: list(reviewed_pairs([prepared.synced[locale].catalogs[article.slug]]).items())
+                    for locale in config.target_locales
+                },
+            )
+    return units
+
+
+def units_run_key(config: Config) -> str:
+    """What every page depends on besides its own article: tilmash.toml, UI and taxonomy catalogs,
+    glossaries, static files."""
+    # The root too: kept articles hold absolute paths, so a copied newsroom starts cold.
+    parts = {
+        "root": os.fsencode(config.root.resolve()),
+        "config": read_or_absent(config.root / "tilmash.toml"),
+    }
+    for locale in config.target_locales:
+        parts[f"ui:{locale}"] = read_or_absent(config.catalog_path(locale, UI_CATALOG))
+        parts[f"taxonomy:{locale}"] = read_or_absent(config.catalog_path(locale, TAXONOMY_CATALOG))
+    for name in ("glossary", "static"):
+        parts[name] = tree_digest(config.root / name).encode()
+    return run_key(parts)

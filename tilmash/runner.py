@@ -51,12 +51,10 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
         state_path = state_dir / "state.json"
         previous = RunState.load(state_path)
         inputs = scan_inputs(config.root, config.packages_dir)  # before anything is read
-        if (
-            not options.dry_run
-            and previous.fingerprint == inputs.fingerprint()
-            and config.public_dir.is_dir()
-            and previous.site_fingerprint == site_fingerprint(config.public_dir)
-        ):
+        site_intact = config.public_dir.is_dir() and previous.site_fingerprint == site_fingerprint(
+            config.public_dir
+        )
+        if not options.dry_run and previous.fingerprint == inputs.fingerprint() and site_intact:
             log("stage=noop reason=inputs-unchanged")
             replayed = RunReport.replay(previous.summary, previous.errors)
             replayed.errors += import_errors
@@ -71,7 +69,7 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
                 report.warnings += import_warnings
                 return report
             try:
-                report = _full_run(config, options, log, writer, client)
+                report = _full_run(config, options, log, writer, client, site_intact)
             except (OSError, WorkerFailed) as error:
                 writer.discard()
                 report = RunReport(errors=[_failure(error)])
@@ -153,13 +151,22 @@ def _import(config: Config, options: RunOptions, log: Log) -> tuple[list[str], l
 
 
 def _full_run(
-    config: Config, options: RunOptions, log: Log, writer: AtomicWriter, client: Any = None
+    config: Config,
+    options: RunOptions,
+    log: Log,
+    writer: AtomicWriter,
+    client: Any = None,
+    site_intact: bool = False,
 ) -> RunReport:
+    """Everything a run does after the no-op check. Unchanged articles are reused from
+    `.tilmash/units.pickle` (tilmash.units); their pages too when the published site is
+    the one the last run left (`site_intact`)."""
     # The stages are imported here, not at the top: a no-op run (the common case under
     # cron) then never loads Jinja2, the Markdown parser or the MT engine.
     from tilmash.parallel import available_cores, fork_map
     from tilmash.pipeline import (
         catalog_changed,
+        complete_units,
         editions_of,
         held_pages,
         locale_reports,
@@ -167,18 +174,25 @@ def _full_run(
         static_assets,
         taxonomy_names,
         ui_translations,
+        units_run_key,
         write_if_changed,
     )
+    from tilmash.render.pages import article_path
     from tilmash.render.site import build_site
+    from tilmash.units import load_units, save_units
 
     now = options.now or dt.datetime.now(dt.UTC)
     mapper = partial(fork_map, jobs=options.jobs or available_cores())
     report = RunReport()
     write = not options.dry_run
+    units_path = config.root / ".tilmash" / "units.pickle"
     with stage(log, "sources") as fields:
-        prepared = prepare(config, report, now, mapper)
+        key = units_run_key(config) if write else ""  # a dry run reads everything
+        # Kept editions assume the published pages the last run left (an article online stays online).
+        units = load_units(units_path, key) if write and site_intact else {}
+        prepared = prepare(config, report, now, mapper, units, key)
         articles, synced = prepared.articles, prepared.synced
-        fields.update(articles=len(articles), errors=len(report.errors))
+        fields.update(articles=len(articles), reused=len(prepared.reused), errors=len(report.errors))
     filled: dict[str, int] = {}
     failed: dict[str, int] = {}
     if synced:  # the MT engines and their libraries load only for a newsroom with target locales
@@ -236,7 +250,12 @@ def _full_run(
         for p in report.deferred
     ]
     with stage(log, "render") as fields:
-        editions = editions_of(config, articles, synced, report, names)
+        editions = editions_of(config, articles, synced, report, names, prepared.reused)
+        unchanged = (
+            {article_path(locale, slug) for slug in prepared.reused for locale in config.site.locales}
+            if site_intact
+            else set()
+        )
         site = SiteStage(config.public_dir, dry_run=not write)
         try:
             built = build_site(
@@ -246,6 +265,8 @@ def _full_run(
                 site.put,
                 static_assets(config.root / "static", report.errors),
                 mapper,
+                unchanged,
+                site.keep,
             )
             produced = {path for path, _ in built}
             built += [
@@ -258,17 +279,23 @@ def _full_run(
         produced = {path for path, _ in built}
         changed_files = sorted(path for path, changed in built if changed)
         fields["files"] = len(produced)
+    report.locales = locale_reports(config, articles, synced, editions, prepared.reused)
     with stage(log, "publish") as fields:
         if write:
             report.files_written = len(site.publish(produced, changed_files))
             fields["written"] = report.files_written
+            if not report.deferred:  # what the next run may reuse (tilmash.units)
+                kept = complete_units(
+                    config, prepared, editions, report, writer.written, units_run_key(config)
+                )
+                save_units(units_path, units_run_key(config), kept)
+                fields["units_kept"] = len(kept)
         else:
             stale = site.stale(produced)
             report.files_written = len(changed_files)
             fields.update(would_write=len(changed_files), would_remove=len(stale))
             report.notes += [f"would publish public/{p}" for p in changed_files]
             report.notes += [f"would remove public/{p}" for p in stale]
-    report.locales = locale_reports(config, articles, synced, editions)
     for line in report.locales:
         line.machine_filled = filled.get(line.locale, 0)
         line.model_failed = failed.get(line.locale, 0)
