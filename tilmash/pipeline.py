@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -165,6 +164,9 @@ class Prepared:
     synced: dict[str, LocaleCatalogs]
     held: list[str] = field(default_factory=list)  # pages of skipped articles: their last version stays
     reused: dict[str, Unit] = field(default_factory=dict)  # slug → unchanged article kept from a run
+    read_as: dict[Path, tuple[int, int]] = field(
+        default_factory=dict
+    )  # source → (size, mtime) before parsing
 
 
 def catalog_changed(catalog: Catalog, old: bytes | None) -> bool:
@@ -307,6 +309,7 @@ def prepare(
     else:
         paths = source_files(config.sources_dir)
     matched = {path: unit for path in paths if (unit := unchanged_unit(config, path, units or {}, run_key))}
+    read_as = {path: stat_line(path) for path in paths if path not in matched}
     fresh = iter(
         mapper(partial(_source_and_template, config=config, now=now), [p for p in paths if p not in matched])
     )
@@ -337,7 +340,7 @@ def prepare(
         for locale in config.site.locales
     ]
     held += [article_path(locale, slug) for locale, state in synced.items() for slug in sorted(state.broken)]
-    return Prepared(articles, templates, changed_templates, synced, held, reused)
+    return Prepared(articles, templates, changed_templates, synced, held, reused, read_as)
 
 
 def held_pages(site: Path, held: list[str], produced: Collection[str]) -> dict[str, bytes]:
@@ -525,6 +528,14 @@ def status(config: Config) -> RunReport:
     return report
 
 
+def stat_line(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_size, stat.st_mtime_ns)
+
+
 def unchanged_unit(config: Config, path: Path, units: Mapping[str, Unit], run_key: str) -> Unit | None:
     """The unit kept for source `path` if none of its files changed since, else None."""
     unit = units.get(path.relative_to(config.root).as_posix())
@@ -572,7 +583,7 @@ def complete_units(
         ):
             continue
         source_bytes = read_or_absent(article.source_path)
-        if hashlib.sha256(source_bytes).hexdigest() != article.content_hash:
+        if stat_line(article.source_path) != prepared.read_as.get(article.source_path):
             continue  # edited while the run worked
         catalog_bytes = []
         for locale, path in zip(config.target_locales, catalogs, strict=True):
