@@ -89,3 +89,15 @@ def test_a_reviewed_name_failing_the_gate_stays_english(newsroom):
     assert "error: i18n/kk/_taxonomy.po:" in result.stderr and "[script]" in result.stderr, result.stderr
     author = _page(newsroom, "kk/student-satellite.html").xpath("//span[@class='author']")[0]
     assert (author.text, author.get("lang")) == ("Press Office", "en")
+
+
+def test_the_review_page_offers_the_taxonomy_catalog(newsroom):
+    from tilmash.config import load_config
+    from tilmash.review.app import create_app
+
+    client = create_app(load_config(newsroom), "t0ken").test_client()
+    host = {"Host": "127.0.0.1:8737"}
+    client.get("/?token=t0ken", headers=host)
+    assert "_taxonomy" in client.get("/", headers=host).get_data(as_text=True)
+    page = client.get("/kk/_taxonomy", headers=host)
+    assert page.status_code == 200 and "Баспасөз қызметі" in page.get_data(as_text=True)
