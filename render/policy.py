@@ -19,8 +19,9 @@ class LocalizedArticle:
     """An article as it is published in one locale; `texts` maps unit id → text to show.
 
     `updating`: published before, and kept online after its English changed while the
-    changed units wait for review (they show in English, with a notice). `updated`: when
-    the translation last changed (the catalog's revision date), for feeds.
+    changed units wait for review (they show in English, with a notice). `updated`: while
+    a correction waits for review, when the catalog took it in (its revision date): the
+    feed entry's `updated` moves with the correction.
     """
 
     article: Article
@@ -95,11 +96,13 @@ def localize(
         return None
     reviewed: dict[str, str] = {}
     machine: dict[str, str] = {}
+    corrected = False  # a unit whose English changed since it was translated waits for review
     units = [b for b in article.blocks if b.translatable]
     for block in units:
         message = catalog.get(block.text, context=block.id)
         if message is None or not message.string or block.id in withheld:
             continue
+        corrected = corrected or (bool(message.previous_id) and not is_reviewed(message))
         if is_reviewed(message):
             reviewed[block.id] = str(message.string)
         elif _translation_of_this_text(message):
@@ -121,6 +124,6 @@ def localize(
         untranslated_units=missing,
         machine_units=frozenset(machine) & frozenset(texts) - frozenset(reviewed),
         updating=not allowed,
-        updated=_revision(catalog),
+        updated=_revision(catalog) if corrected or not allowed else None,
         names=names or {},
     )
