@@ -10,16 +10,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from babel.messages.catalog import Catalog
-from tilmash.i18n.sync import is_reviewed
+from tilmash.i18n.sync import is_reviewed, is_translated
 from tilmash.sources import Article
 
 TAXONOMY_DOMAIN = "taxonomy"
 KINDS = ("tag", "author")
 
 
-def taxonomy_template(articles: Iterable[Article], source_ref: dict[str, str]) -> Catalog:
-    """A POT with every tag and author name; `source_ref` gives each article's `#:` file name."""
-    used: dict[tuple[str, str], list[str]] = {}
+def taxonomy_template(
+    articles: Iterable[Article], source_ref: dict[str, str], existing: Catalog | None = None
+) -> Catalog:
+    """A POT with every tag and author name; `source_ref` gives each article's `#:` file name.
+
+    A name translated in `existing` stays even when no article uses it now (an article that
+    failed to parse this run, a tag used again later): a translation is never made obsolete.
+    """
+    used: dict[tuple[str, str], list[str]] = {
+        (str(m.context), m.id): []
+        for m in existing or ()
+        if m.context in KINDS and isinstance(m.id, str) and is_translated(m)
+    }
     for article in articles:
         names = [("tag", tag) for tag in article.tags] + (
             [("author", article.author)] if article.author else []

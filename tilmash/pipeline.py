@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -190,8 +190,8 @@ def sync_ui(
     config: Config, locale: str, report: RunReport, now: dt.datetime, writer: AtomicWriter | None
 ) -> Catalog | None:
     """The newsroom's UI catalog for `locale`, seeded from Tilmash's shipped translations."""
-    template, seed = ui_template(), shipped_translations(locale)
-    return sync_shared(config, locale, UI_CATALOG, template, seed, report, now, writer)
+    seed = shipped_translations(locale)
+    return sync_shared(config, locale, UI_CATALOG, lambda _: ui_template(), seed, report, now, writer)
 
 
 def taxonomy_names(
@@ -208,7 +208,7 @@ def taxonomy_names(
     from tilmash.quality import check_context
 
     refs = {a.slug: a.source_path.relative_to(config.root).as_posix() for a in articles}
-    template = taxonomy_template(articles, refs)
+    template = partial(taxonomy_template, articles, refs)
     catalog = sync_shared(config, locale, TAXONOMY_CATALOG, template, {}, report, now, writer)
     if catalog is None:
         return {}
@@ -222,14 +222,15 @@ def sync_shared(
     config: Config,
     locale: str,
     name: str,
-    template: Catalog,
+    template: Callable[[Catalog | None], Catalog],
     seed: Mapping[Any, Any],
     report: RunReport,
     now: dt.datetime,
     writer: AtomicWriter | None,
 ) -> Catalog | None:
-    """A catalog the whole locale shares (theme strings; tags and bylines), synced with its
-    template and staged for writing when it changed; None when it cannot be read."""
+    """A catalog the whole locale shares (theme strings; tags and bylines), synced with the
+    template made from what is on disk and staged for writing when it changed; None when it
+    cannot be read."""
     path = config.catalog_path(locale, name)
     old = existing = None
     if os.path.lexists(path):
@@ -237,7 +238,7 @@ def sync_shared(
         if read is None:
             return None
         existing, old = read
-    catalog = sync_catalog(template, existing, config.babel_locale(locale), seed)
+    catalog = sync_catalog(template(existing), existing, config.babel_locale(locale), seed)
     if writer is not None and write_if_changed(path, catalog, old, now, writer):
         report.catalogs_written += 1
     elif writer is None and catalog_changed(catalog, old):
