@@ -3,8 +3,9 @@
 Each newsroom has every article reviewed in kk, ru and zh (no machine translation), so all
 four locales publish every article. The figure is the peak resident set of the largest
 process of the run (the main process or a forked worker; shared pages count in each),
-from wait4's rusage. The growth per 1,000 articles between the two largest sizes is the
-slope used to extrapolate to 100,000 (a straight line: the method, not a measurement).
+from wait4's rusage. The growth per 1,000 articles between successive sizes is printed;
+the last one is the slope used to extrapolate to 100,000 (a straight line: the method, not
+a measurement).
 
     python -m benchmarks.memory_scale [--sizes 1000,4000,10000] [--jobs N]
 """
@@ -57,17 +58,22 @@ def main() -> None:
             f"{size:7d} articles × 4 locales: peak RSS {rss:7.1f} MiB  ({seconds:.1f} s cold run)", flush=True
         )
     if len(sizes) >= 2:
-        low, high = sizes[-2], sizes[-1]
-        slope = (measured[high][0] - measured[low][0]) / (high - low) * 1000
-        ratio = measured[high][0] / measured[sizes[0]][0]
+        slopes = [
+            (measured[b][0] - measured[a][0]) / (b - a) * 1000 for a, b in zip(sizes, sizes[1:], strict=False)
+        ]
         print(
-            f"growth {slope:.1f} MiB per 1,000 articles between {low} and {high}; "
-            f"{high / sizes[0]:.0f}× the articles take {ratio:.1f}× the memory "
-            f"({'sublinear' if ratio < high / sizes[0] else 'not sublinear'})"
+            "growth per 1,000 articles: "
+            + ", ".join(f"{s:.1f} MiB ({a}→{b})" for s, a, b in zip(slopes, sizes, sizes[1:], strict=False))
+            + (
+                " (sublinear: the slope falls)"
+                if slopes[-1] < 0.8 * slopes[0]
+                else " (linear: the slope does not fall)"
+            )
         )
+        high = sizes[-1]
         print(
-            f"100,000 articles (extrapolated on that straight line): "
-            f"{measured[high][0] + slope * (100_000 - high) / 1000:.0f} MiB"
+            f"100,000 articles, extrapolated on the last slope (a straight line, not a measurement): "
+            f"{measured[high][0] + slopes[-1] * (100_000 - high) / 1000:.0f} MiB"
         )
     if 10_000 in measured:
         rss = measured[10_000][0]
