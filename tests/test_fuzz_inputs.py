@@ -58,8 +58,9 @@ def _reviewed(root: Path) -> dict[Path, set[tuple[str, str]]]:
             catalog = read_catalog(path)
         except CatalogError:
             continue
+        kept = [*catalog, *catalog.obsolete.values()]  # an unused entry is kept as obsolete (#~)
         found[path.relative_to(root)] = {
-            (str(m.id), str(m.string)) for m in catalog if m.id and isinstance(m.id, str) and is_reviewed(m)
+            (str(m.id), str(m.string)) for m in kept if m.id and isinstance(m.id, str) and is_reviewed(m)
         }
     return found
 
