@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from babel.messages.catalog import Catalog, Message
 from babel.support import Translations
@@ -20,7 +20,6 @@ from tilmash.atomic import AtomicWriter
 from tilmash.config import TAXONOMY_CATALOG, UI_CATALOG, Config
 from tilmash.i18n import (
     CatalogError,
-    Progress,
     article_template,
     catalog_progress,
     is_current_template,
@@ -435,7 +434,7 @@ def editions_of(
         withheld = gate(config, state, report)
         online = published_pages(config.public_dir, locale)
         localized = (
-            cast(LocalizedArticle | None, reused[a.slug].editions[locale])
+            reused[a.slug].editions[locale]
             if a.slug in reused
             else localize(
                 a,
@@ -487,7 +486,7 @@ def locale_reports(
             if slug in state.catalogs:
                 line.by_article[slug] = catalog_progress(state.catalogs[slug])
             elif reused and slug in reused:
-                line.by_article[slug] = cast(Progress, reused[slug].progress[locale])
+                line.by_article[slug] = reused[slug].progress[locale]
             else:
                 continue
             line.progress.add(line.by_article[slug])
@@ -542,7 +541,7 @@ def unchanged_unit(config: Config, path: Path, units: Mapping[str, Unit], run_ke
     unit = units.get(path.relative_to(config.root).as_posix())
     if unit is None:
         return None
-    slug = cast(Article, unit.article).slug
+    slug = unit.article.slug
     i18n = os.fspath(config.i18n_dir)  # plain strings: a Path per file costs more than reading it
     key = unit_key(
         run_key,

@@ -19,10 +19,15 @@ import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tilmash import __version__
 from tilmash.atomic import write_atomic
+
+if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parser or Babel
+    from tilmash.i18n import Progress
+    from tilmash.render.policy import LocalizedArticle
+    from tilmash.sources import Article
 
 UNITS_VERSION = 2  # bump when what a Unit holds changes shape
 ABSENT = b"\0absent"  # stands for a file that does not exist
@@ -33,9 +38,9 @@ class Unit:
     """One article as the last run left it; `editions[locale]` is None where it is not published."""
 
     key: str
-    article: object  # tilmash.sources.Article (not imported: a no-op run never loads the parser)
-    editions: dict[str, object]  # locale → tilmash.render.policy.LocalizedArticle | None
-    progress: dict[str, object]  # locale → tilmash.i18n.Progress of its catalog
+    article: Article
+    editions: dict[str, LocalizedArticle | None]  # locale → its edition, None where it is not published
+    progress: dict[str, Progress]  # locale → progress of its catalog
     pairs: dict[str, list[tuple[Any, str]]]  # locale → reviewed (memory key, translation), catalog order
 
 
