@@ -42,5 +42,17 @@ def verdicts(message: Message, context: CheckContext, block_on: frozenset[str]) 
 
 
 def blocked(message: Message, context: CheckContext, block_on: frozenset[str]) -> list[Verdict]:
-    """The verdicts that keep `message`'s translation from being published; empty when it may be."""
-    return [verdict for verdict in verdicts(message, context, block_on) if verdict.blocks]
+    """The verdicts that keep `message`'s translation from being published; empty when it may be.
+
+    The same verdicts `verdicts` marks as blocking, found by running only the blocking checks
+    (a run gates every reviewed entry: the other checks would halve its speed for nothing).
+    """
+    if not message.id or not isinstance(message.id, str) or not message.string:
+        return []
+    source, translation = message.id, str(message.string)
+    return [
+        Verdict(check, text, True)
+        for check in CHECKS
+        if check.name in block_on
+        for text in check.run(source, translation, context)
+    ]

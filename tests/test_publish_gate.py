@@ -142,3 +142,16 @@ def test_review_page_shows_the_gate_verdict(newsroom):
     assert "[markup]" in unit.xpath("string(.//ul[@class='problems'])")
     others = [s for s in page.xpath("//section") if s is not unit]
     assert others and not any(s.xpath(".//p[@class='blocked']") for s in others)
+
+
+def test_blocked_gives_exactly_the_blocking_verdicts():
+    from babel.messages.catalog import Message
+    from tilmash.i18n.checks import CheckContext
+    from tilmash.i18n.gate import blocked, blocking_checks, verdicts
+
+    context = CheckContext("kk")
+    message = Message("Read the <1>report</1> of 12 May.", "Есеп 13 мамыр the report аударылды", context="p")
+    for block_on in (blocking_checks(), frozenset({"urls"}), frozenset({"markup", "spacing"})):
+        expected = [(v.check.name, v.message) for v in verdicts(message, context, block_on) if v.blocks]
+        assert [(v.check.name, v.message) for v in blocked(message, context, block_on)] == expected
+    assert {v.check.name for v in blocked(message, context, blocking_checks())} >= {"markup", "numbers"}
