@@ -188,3 +188,19 @@ def test_sync_keeps_plural_entries_with_one_msgstr_per_form(tmp_path):
         "%(num)s статей",
     )
     assert tuple(fresh[("%(num)s article", "%(num)s articles")].string) == ("", "", "")
+
+
+def test_the_theme_is_found_when_run_from_the_newsroom_directory(newsroom):
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "tilmash", "run", "."],
+        cwd=newsroom,
+        capture_output=True,
+        text=True,
+        env=os.environ,
+    )
+    assert result.returncode == 0, result.stderr
+    assert _h1(newsroom, "ru/tags/space.html") == "Статьи с тегом «космос»"
