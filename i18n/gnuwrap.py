@@ -21,6 +21,7 @@ PAGE_WIDTH = 79
 _UNDEFINED, _PROHIBITED, _POSSIBLE = 0, 1, 2
 _ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v", "\\": "\\", '"': '"'}
 _UTF8 = b"UTF-8"
+_POSSIBLE_BYTE = bytes([_POSSIBLE])
 
 
 @cache
@@ -86,6 +87,28 @@ def _portion_with_directives(
     return bytes(out), overrides
 
 
+def _cuts(
+    linebreaks: Callable[..., int], data: bytes, overrides: bytearray, room: int, column: int
+) -> list[int]:
+    """0, the offsets where libunistring breaks `data` starting at `column`, and len(data).
+
+    No character is wider than its UTF-8 bytes, so data that fits in its bytes cannot be
+    broken: the library is asked only about longer data.
+    """
+    if not data or column + len(data) <= room:
+        return [0, len(data)]
+    breaks = ctypes.create_string_buffer(len(data))
+    linebreaks(data, len(data), room, column, 0, bytes(overrides), _UTF8, breaks)
+    marks = breaks.raw
+    cut = [0]
+    at = marks.find(_POSSIBLE_BYTE)
+    while at >= 0:
+        cut.append(at)
+        at = marks.find(_POSSIBLE_BYTE, at + 1)
+    cut.append(len(data))
+    return cut
+
+
 def wrap_po_string(
     prefix: str, keyword: str, value: str, directives: Sequence[tuple[int, int]] = (), width: int = PAGE_WIDTH
 ) -> list[str] | None:
@@ -112,18 +135,14 @@ def wrap_po_string(
         start += len(text)
         while True:
             column = len(prefix) + (len(keyword) + 1 if first else 0) + 1 - after_break
-            breaks = ctypes.create_string_buffer(max(len(data), 1))
-            if data:
-                linebreaks(data, len(data), room, column, 0, bytes(overrides), _UTF8, breaks)
-            marks = breaks.raw[: len(data)]
-            if first and data and (more or column > room or _POSSIBLE in marks):
+            cut = _cuts(linebreaks, data, overrides, room, column)
+            if first and data and (more or column > room or len(cut) > 2):
                 lines.append(f'{prefix}{keyword} ""')
                 first = False
                 continue
             break
         head = f"{prefix}{keyword} " if first else prefix
         first = False
-        cut = [0] + [i for i, mark in enumerate(marks) if mark == _POSSIBLE] + [len(data)]
         chunks = [data[a:b].decode("utf-8") for a, b in zip(cut, cut[1:], strict=False)]
         lines.append(f'{head}"{chunks[0]}"')
         lines += [f'{prefix}"{chunk}"' for chunk in chunks[1:]]

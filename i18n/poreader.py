@@ -20,6 +20,9 @@ _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?(?=[\s\
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 _ESCAPES.update({c: c for c in "\"\\'?"})
 _NPLURALS = re.compile(r"nplurals\s*=\s*([^;\s]*)")
+# A literal of plain characters and one-letter escapes (nearly every line): read with one match.
+_SIMPLE_BODY = re.compile(r"(?:[^\"\\]|\\[ntrabfv\"\\'?])*")
+_SIMPLE_ESCAPE = re.compile(r"\\(.)")
 
 
 class PoSyntaxError(Exception):
@@ -54,6 +57,12 @@ class PoEntry:
 def _literal(text: str, line: int, column: int) -> str:
     """The value of one C string literal that makes up the rest of a line."""
     text = text.rstrip()
+    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+        body = text[1:-1]
+        if "\\" not in body and '"' not in body:
+            return body
+        if _SIMPLE_BODY.fullmatch(body):
+            return _SIMPLE_ESCAPE.sub(lambda m: _ESCAPES[m.group(1)], body)
     if not text.startswith('"'):
         raise PoSyntaxError(line, f'syntax error at column {column}: a string must start with "')
     value: list[str] = []
