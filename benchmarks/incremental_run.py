@@ -77,7 +77,8 @@ def main() -> None:
             median = statistics.median(t for t, _ in runs)
             files = statistics.median(f for _, f in runs)
             print(
-                f"{size:6d} articles  {name:17s} {median:7.2f} s  {files:6.0f} files written  {median / cold:6.1%} of cold"
+                f"{size:6d} articles  {name:17s} {median:7.2f} s  {files:6.0f} files written"
+                f"  {median / cold:6.1%} of cold"
             )
         edit = statistics.median(t for t, _ in results["one-article edit"]) / cold
         print(f"{size:6d} articles: a one-article edit costs {edit:.1%} of a cold run (goal ≤ {GOAL:.0%})")

@@ -148,3 +148,25 @@ def test_a_killed_worker_is_one_error_line(newsroom, tmp_path):
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "worker" in errors[0] and "-9" in errors[0], result.stderr
     assert not list(newsroom.glob(".public.*"))
+
+
+def test_a_public_directory_that_cannot_be_replaced_is_one_error_line(newsroom):
+    """`chattr +i` makes public/ impossible to rename or change, even for root (who ignores 0555)."""
+    assert run_cli("run", newsroom, "--quiet").code == 0
+    public = newsroom / "public"
+    before = {p: p.read_bytes() for p in public.rglob("*") if p.is_file()}
+    source = newsroom / "sources" / "solar-lab-opens.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA sentence added after publication.\n")
+    subprocess.run(["chattr", "+i", str(public)], check=True)
+    try:
+        result = run_cli("run", newsroom)
+    finally:
+        subprocess.run(["chattr", "-i", str(public)], check=True)
+
+    assert result.code == 1 and "Traceback" not in result.stderr, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "public" in errors[0], result.stderr
+    assert {p: p.read_bytes() for p in public.rglob("*") if p.is_file()} == before
+    assert not list(newsroom.glob(".public*"))
+    assert run_cli("run", newsroom, "--quiet").code == 0  # writable again: the next run publishes the edit
+    assert "A sentence added after publication." in (public / "en" / "solar-lab-opens.html").read_text()

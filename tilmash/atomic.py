@@ -292,8 +292,17 @@ class SiteStage:
                     old = Path(
                         tempfile.mkdtemp(prefix=f".{target.name}.old-{os.getpid()}-", dir=target.parent)
                     )
-                    os.replace(target, old / "site")
-                    os.replace(staging, target)
+                    try:
+                        os.replace(target, old / "site")
+                    except BaseException:
+                        old.rmdir()  # the site could not be moved aside: it stays as it was
+                        raise
+                    try:
+                        os.replace(staging, target)
+                    except BaseException:
+                        os.replace(old / "site", target)  # put the old site back
+                        old.rmdir()
+                        raise
                     remove_tree(old)
                 else:
                     os.replace(staging, target)
