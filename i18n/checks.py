@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -63,6 +64,7 @@ class Problem:
 _FORMAT = re.compile(r"%(?:\(\w+\))?[sdif%]")
 
 
+@lru_cache(maxsize=1024)  # most checks of an entry ask for the same text's words
 def _words_only(text: str) -> str:
     """The text without placeholders, python-format fields, URLs and e-mail addresses."""
     return _URL.sub(" ", _FORMAT.sub(" ", PLACEHOLDER_RE.sub(" ", text)))
@@ -208,13 +210,12 @@ def check_script(source: str, translation: str, context: CheckContext) -> list[s
     """kk and ru are written in Cyrillic, zh in Han characters."""
     text = _without_terms(_words_only(translation), context)
     problems = []
-    letters = sum(c.isalpha() for c in text)
     if context.locale in ("kk", "ru"):
         latin = len(_LATIN.findall(text))
-        if letters and latin > letters / 2:
+        if latin and latin > sum(map(str.isalpha, text)) / 2:
             problems.append("most letters are Latin: is this translated into the right language?")
     if context.locale == "zh":
-        if letters and not _HAN.search(text):
+        if not _HAN.search(text) and any(map(str.isalpha, text)):
             problems.append("no Chinese characters")
         if _CYRILLIC.search(text):
             problems.append("Cyrillic letters in a Chinese translation")

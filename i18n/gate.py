@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from babel.messages.catalog import Message
 from tilmash.i18n.checks import CHECKS, Check, CheckContext, check_message
@@ -49,10 +50,16 @@ def blocked(message: Message, context: CheckContext, block_on: frozenset[str]) -
     """
     if not message.id or not isinstance(message.id, str) or not message.string:
         return []
-    source, translation = message.id, str(message.string)
-    return [
+    return list(_blocking_verdicts(message.id, str(message.string), context, block_on))
+
+
+@lru_cache(maxsize=4096)  # the same text in the same locale (a heading, a tag) is checked once
+def _blocking_verdicts(
+    source: str, translation: str, context: CheckContext, block_on: frozenset[str]
+) -> tuple[Verdict, ...]:
+    return tuple(
         Verdict(check, text, True)
         for check in CHECKS
         if check.name in block_on
         for text in check.run(source, translation, context)
-    ]
+    )
