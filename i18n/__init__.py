@@ -17,6 +17,7 @@ _HOMES = {
     "is_machine": "tilmash.i18n.entries",
     "is_reviewed": "tilmash.i18n.entries",
     "is_translated": "tilmash.i18n.entries",
+    "messages": "tilmash.i18n.entries",
     "memory_key": "tilmash.i18n.sync",
     "reviewed_pairs": "tilmash.i18n.sync",
     "new_catalog": "tilmash.i18n.sync",

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from tilmash.i18n.entries import is_machine
+from tilmash.i18n.entries import is_machine, messages
 from tilmash.i18n.pyformat import python_format_placeholders
 from tilmash.i18n.terms import term_found, term_pattern
 from tilmash.sources.placeholders import PLACEHOLDER_RE, check_placeholders
@@ -415,6 +415,6 @@ def check_message(message: Message, context: CheckContext) -> Iterator[tuple[Che
 
 
 def check_catalog(catalog: Catalog, path: Path, context: CheckContext) -> Iterator[Problem]:
-    for message in catalog:
+    for message in messages(catalog):
         for check, text in check_message(message, context):
             yield Problem(check.name, check.severity, path, message.lineno or 0, text, str(message.id))

@@ -7,14 +7,20 @@ entries, the review page clears the marks when a person edits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from babel.messages.catalog import Message
+from babel.messages.catalog import Catalog, Message
 
 MACHINE_PREFIX = "machine translation:"  # `#. machine translation: argos en→ru 1.9, 2026-11-24`
 MEMORY_PREFIX = "translation memory:"  # `#. translation memory: 88% match of “…”`
 PROVENANCE_PREFIXES = (MACHINE_PREFIX, MEMORY_PREFIX)
 CHECK_PREFIX = f"{MACHINE_PREFIX} check:"  # `#. machine translation: check: the model lost 1.3`
+
+
+def messages(catalog: Catalog) -> Iterator[Message]:
+    """The entries of `catalog` without its header: iterating a Babel catalog builds the header
+    anew (formatting both dates) each time, a third of the cost of a pass over a short catalog."""
+    return iter(catalog._messages.values())
 
 
 def message_id(message: Message) -> str:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from babel.messages.catalog import Catalog
-from tilmash.i18n.entries import is_machine, is_reviewed, is_translated, message_id
+from tilmash.i18n.entries import is_machine, is_reviewed, is_translated, message_id, messages
 from tilmash.i18n.progress import Progress
 
 
 def catalog_progress(catalog: Catalog) -> Progress:
     progress = Progress()
-    for message in catalog:
+    for message in messages(catalog):
         if not message.id:
             continue
         words = len(message_id(message).split())

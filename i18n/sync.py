@@ -14,7 +14,7 @@ from typing import Any
 
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
-from tilmash.i18n.entries import is_reviewed, is_translated, message_id, provenance
+from tilmash.i18n.entries import is_reviewed, is_translated, message_id, messages, provenance
 from tilmash.i18n.similarity import FUZZY_SYNC_CUTOFF, closest
 
 HEADER_COMMENT = """\
@@ -95,7 +95,7 @@ def reviewed_pairs(catalogs: Iterable[Catalog]) -> dict[tuple[str, Any], str]:
     memory, reused as it is by sync and searched for near matches by translation memory."""
     pairs: dict[tuple[str, Any], str] = {}
     for catalog in catalogs:
-        for message in catalog:
+        for message in messages(catalog):
             if isinstance(message.id, str) and message.id and is_reviewed(message):
                 pairs.setdefault(memory_key(message), str(message.string))
     return pairs
@@ -133,10 +133,10 @@ def sync_catalog(
     catalog = new_catalog(locale, template.domain or "messages", existing)
     old: dict[tuple[str | None, Any], Message] = {}
     if existing is not None:
-        for message in list(existing.obsolete.values()) + [m for m in existing if m.id]:
+        for message in list(existing.obsolete.values()) + [m for m in messages(existing) if m.id]:
             old[(message.context, _msgid(message))] = message
     used: set[tuple[str | None, Any]] = set()
-    for unit in template:
+    for unit in messages(template):
         if not unit.id:
             continue
         entry = Message(

@@ -24,6 +24,7 @@ from tilmash.i18n import (
     catalog_progress,
     is_current_template,
     is_reviewed,
+    messages,
     parse_catalog,
     render_catalog,
     reviewed_pairs,
@@ -398,7 +399,7 @@ def _gated(
 
     found = {
         _entry_key(message): verdicts
-        for message in catalog
+        for message in messages(catalog)
         if message.context and is_reviewed(message) and (verdicts := blocked(message, context, block_on))
     }
     if found:
@@ -592,7 +593,7 @@ def complete_units(
             data = read_or_absent(path)
             if (
                 catalog is None
-                or any(m.id and not m.string for m in catalog)  # machine translation's to fill
+                or any(m.id and not m.string for m in messages(catalog))  # machine translation's to fill
                 or (path not in written and data != state.on_disk.get(article.slug))
             ):
                 break

@@ -12,7 +12,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog, Message
-from tilmash.i18n.entries import CHECK_PREFIX, MACHINE_PREFIX, MEMORY_PREFIX, message_id, without_provenance
+from tilmash.i18n.entries import (
+    CHECK_PREFIX,
+    MACHINE_PREFIX,
+    MEMORY_PREFIX,
+    message_id,
+    messages,
+    without_provenance,
+)
 from tilmash.sources.placeholders import check_placeholders
 from tilmash.translate.engine import Engine, Translation, translate_chunks
 from tilmash.translate.glossary import Glossary, glossary_problems
@@ -59,7 +66,12 @@ class _Job:
 
 def pending_messages(catalogs: Iterable[Catalog]) -> list[Message]:
     """Entries with no translation at all: the only ones pretranslation may touch."""
-    return [m for catalog in catalogs for m in catalog if m.id and isinstance(m.id, str) and not m.string]
+    return [
+        m
+        for catalog in catalogs
+        for m in messages(catalog)
+        if m.id and isinstance(m.id, str) and not m.string
+    ]
 
 
 def _has_words(text: str) -> bool:
