@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from babel.messages.catalog import Catalog, Message
+from tilmash.i18n.entries import messages
 from tilmash.i18n.gnuwrap import wrap_po_string
 from tilmash.i18n.powrap import PAGE_WIDTH, wrap_literal
 from tilmash.i18n.pyformat import directive_spans
@@ -60,8 +61,9 @@ def _flags(message: Message) -> list[str]:
     then the rest (range:, no-wrap) as they were."""
     string = message.string[0] if isinstance(message.string, (list, tuple)) else message.string
     flags = ["fuzzy"] if "fuzzy" in message.flags and string else []
-    for language in FORMAT_LANGUAGES:
-        flags += [f for f in (f"{language}-format", f"no-{language}-format") if f in message.flags]
+    if any(f.endswith("-format") for f in message.flags):
+        for language in FORMAT_LANGUAGES:
+            flags += [f for f in (f"{language}-format", f"no-{language}-format") if f in message.flags]
     return flags + sorted(f for f in message.flags if f != "fuzzy" and not f.endswith("-format"))
 
 
@@ -106,7 +108,7 @@ _REQUIRED = {"language", "content-type", "plural-forms", "mime-version", "conten
 def _header(catalog: Catalog) -> Message:
     """The header entry: the file's own fields in their order, Tilmash's where it maintains them,
     and never `Generated-By: Babel` (Babel did not write this file)."""
-    header = next(iter(catalog))
+    header = Message("", flags={"fuzzy"} if catalog.fuzzy else set())  # as Babel's iteration yields it
     current = [(name, value) for name, value in catalog.mime_headers if name != "Generated-By"]
     written = getattr(catalog, "header_fields", None)
     if written:
@@ -131,11 +133,9 @@ def _translated(message: Message) -> bool:
 
 def render_catalog(catalog: Catalog) -> bytes:
     """The PO file: header, entries in catalog order, obsolete entries (`#~`) at the end."""
-    messages = iter(catalog)
-    next(messages)
     header = _header(catalog)
     blocks = [catalog.header_comment.splitlines() + _entry(header)]
-    blocks += [_entry(message) for message in messages]
+    blocks += [_entry(message) for message in messages(catalog)]
     # msgcat drops an obsolete entry without a translation; so does Tilmash.
     blocks += [_entry(m, obsolete=True) for m in catalog.obsolete.values() if _translated(m)]
     return ("\n\n".join("\n".join(block) for block in blocks) + "\n").encode("utf-8")
