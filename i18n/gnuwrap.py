@@ -53,26 +53,27 @@ def available() -> bool:
 _CONTINUATION = bytes(_PROHIBITED if 0x80 <= b < 0xC0 else _UNDEFINED for b in range(256))
 _ESCAPE_TABLE = str.maketrans({char: "\\" + code for char, code in _ESCAPES.items()})
 _ESCAPED_PAIR = re.compile(rb"\\.")
+_NEEDS_ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 
 
-def _portion(text: str, start: int, directives: Sequence[tuple[int, int]]) -> tuple[bytes, bytearray]:
+def _portion(text: str, start: int, directives: Sequence[tuple[int, int]]) -> tuple[bytes, bytes]:
     """The escaped bytes of `text` and a break override per byte, as write-po.c builds them:
     no break inside a UTF-8 character, an escape sequence or a format directive."""
     if directives:
         return _portion_with_directives(text, start, directives)
-    data = text.translate(_ESCAPE_TABLE).encode("utf-8")
+    data = (text.translate(_ESCAPE_TABLE) if _NEEDS_ESCAPE.search(text) else text).encode("utf-8")
     overrides = bytearray(data.translate(_CONTINUATION))
     if b"\\" in data:
         for match in _ESCAPED_PAIR.finditer(data):
             overrides[match.start() + 1] = _PROHIBITED
     if text.endswith("\n"):
         overrides[-2] = _PROHIBITED  # no break right before the final "\n"
-    return data, overrides
+    return data, bytes(overrides)
 
 
 def _portion_with_directives(
     text: str, start: int, directives: Sequence[tuple[int, int]]
-) -> tuple[bytes, bytearray]:
+) -> tuple[bytes, bytes]:
     inside = {i for begin, end in directives for i in range(begin + 1, end)}
     out = bytearray()
     overrides = bytearray()
@@ -84,12 +85,10 @@ def _portion_with_directives(
         overrides += bytes([_PROHIBITED]) * (len(encoded) - 1)
     if text.endswith("\n"):
         overrides[-2] = _PROHIBITED
-    return bytes(out), overrides
+    return bytes(out), bytes(overrides)
 
 
-def _cuts(
-    linebreaks: Callable[..., int], data: bytes, overrides: bytearray, room: int, column: int
-) -> list[int]:
+def _cuts(linebreaks: Callable[..., int], data: bytes, overrides: bytes, room: int, column: int) -> list[int]:
     """0, the offsets where libunistring breaks `data` starting at `column`, and len(data).
 
     No character is wider than its UTF-8 bytes, so data that fits in its bytes cannot be
@@ -97,8 +96,8 @@ def _cuts(
     """
     if not data or column + len(data) <= room:
         return [0, len(data)]
-    breaks = ctypes.create_string_buffer(len(data))
-    linebreaks(data, len(data), room, column, 0, bytes(overrides), _UTF8, breaks)
+    breaks = (ctypes.c_char * len(data))()
+    linebreaks(data, len(data), room, column, 0, overrides, _UTF8, breaks)
     marks = breaks.raw
     cut = [0]
     at = marks.find(_POSSIBLE_BYTE)
@@ -135,8 +134,12 @@ def wrap_po_string(
         start += len(text)
         while True:
             column = len(prefix) + (len(keyword) + 1 if first else 0) + 1 - after_break
+            if first and data and (more or column > room):
+                lines.append(f'{prefix}{keyword} ""')
+                first = False
+                continue
             cut = _cuts(linebreaks, data, overrides, room, column)
-            if first and data and (more or column > room or len(cut) > 2):
+            if first and data and len(cut) > 2:
                 lines.append(f'{prefix}{keyword} ""')
                 first = False
                 continue
