@@ -67,7 +67,16 @@ _FORMAT = re.compile(r"%(?:\(\w+\))?[sdif%]")
 @lru_cache(maxsize=1024)  # most checks of an entry ask for the same text's words
 def _words_only(text: str) -> str:
     """The text without placeholders, python-format fields, URLs and e-mail addresses."""
-    return _URL.sub(" ", _FORMAT.sub(" ", PLACEHOLDER_RE.sub(" ", text)))
+    if "<" in text:
+        text = PLACEHOLDER_RE.sub(" ", text)
+    if "%" in text:
+        text = _FORMAT.sub(" ", text)
+    return _URL.sub(" ", text) if _may_hold_url(text) else text
+
+
+def _may_hold_url(text: str) -> bool:
+    """Every `_URL` match has "://" or "@": most texts need no search for one."""
+    return "://" in text or "@" in text
 
 
 def _term_forms(context: CheckContext) -> Iterator[tuple[str, tuple[str, ...]]]:
@@ -183,6 +192,8 @@ def check_number_format(source: str, translation: str, context: CheckContext) ->
 
 def check_urls(source: str, translation: str, context: CheckContext) -> list[str]:
     """URLs and e-mail addresses are copied exactly."""
+    if not _may_hold_url(source):
+        return []
     return [f"{url} is missing or changed" for url in _URL.findall(source) if url not in translation]
 
 
@@ -253,7 +264,7 @@ def check_language(source: str, translation: str, context: CheckContext) -> list
         return []
     text = _without_terms(_words_only(translation), context)
     cyrillic = _CYRILLIC.findall(text)
-    kazakh = sum(c in KAZAKH_LETTERS for c in cyrillic)
+    kazakh = sum(map(KAZAKH_LETTERS.__contains__, cyrillic))
     russian = [w for w in _WORD.findall(text.lower()) if w in RUSSIAN_WORDS]
     if russian and kazakh <= len(cyrillic) * _MIN_KAZAKH_SHARE:
         return [
