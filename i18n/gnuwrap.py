@@ -132,18 +132,19 @@ def wrap_po_string(
         more = number + 1 < len(portions)
         data, overrides = _portion(text, start, directives)
         start += len(text)
-        while True:
-            column = len(prefix) + (len(keyword) + 1 if first else 0) + 1 - after_break
-            if first and data and (more or column > room):
+        cut = _cuts(linebreaks, data, overrides, room, 0)  # from a continuation line's first column
+        if first and data:
+            after_keyword = len(keyword) + 1
+            # The fill is greedy: text that needs a break from column 0 needs one further right
+            # too, so the library is asked about the keyword's line only when it might fit there.
+            if (
+                more
+                or after_keyword > room
+                or len(cut) > 2
+                or len(_cuts(linebreaks, data, overrides, room, after_keyword)) > 2
+            ):
                 lines.append(f'{prefix}{keyword} ""')
                 first = False
-                continue
-            cut = _cuts(linebreaks, data, overrides, room, column)
-            if first and data and len(cut) > 2:
-                lines.append(f'{prefix}{keyword} ""')
-                first = False
-                continue
-            break
         head = f"{prefix}{keyword} " if first else prefix
         first = False
         chunks = [data[a:b].decode("utf-8") for a, b in zip(cut, cut[1:], strict=False)]
