@@ -243,9 +243,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 def check_mixed_script(source: str, translation: str, context: CheckContext) -> list[str]:
     """Latin look-alikes inside Cyrillic words (`дepeктepі`) and the reverse: one error per word."""
-    words = dict.fromkeys(
-        w for w in _WORD.findall(_words_only(translation)) if _LATIN.search(w) and _CYRILLIC.search(w)
-    )
+    text = _words_only(translation)
+    if not (_LATIN.search(text) and _CYRILLIC.search(text)):
+        return []  # a word cannot mix scripts the whole text does not
+    words = dict.fromkeys(w for w in _WORD.findall(text) if _LATIN.search(w) and _CYRILLIC.search(w))
     return [f"“{word}” mixes Latin and Cyrillic letters" for word in words]
 
 
@@ -264,7 +265,7 @@ def check_language(source: str, translation: str, context: CheckContext) -> list
         return []
     text = _without_terms(_words_only(translation), context)
     cyrillic = _CYRILLIC.findall(text)
-    kazakh = sum(map(KAZAKH_LETTERS.__contains__, cyrillic))
+    kazakh = sum(text.count(letter) for letter in KAZAKH_LETTERS)  # all of them Cyrillic
     russian = [w for w in _WORD.findall(text.lower()) if w in RUSSIAN_WORDS]
     if russian and kazakh <= len(cyrillic) * _MIN_KAZAKH_SHARE:
         return [
