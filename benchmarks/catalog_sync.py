@@ -23,10 +23,9 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
+from benchmarks.common import SCRATCH, paragraph, timed
 from tilmash.i18n import article_template, parse_catalog, render_catalog, same_content, sync_catalog
 from tilmash.sources import parse_article
-
-from benchmarks.common import SCRATCH, paragraph, timed
 
 LOCALES = ("kk", "ru", "zh_Hans")
 MSGMERGE = ["msgmerge", "--quiet", "--update", "--backup=off", "--previous"]

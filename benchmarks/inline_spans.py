@@ -13,12 +13,12 @@ from __future__ import annotations
 import argparse
 
 from babel.messages.catalog import Message
+
+from benchmarks.common import timed
 from tilmash.i18n.checks import CheckContext, check_message
 from tilmash.render.markup import unit_html
 from tilmash.sources.placeholders import check_placeholders
 from tilmash.sources.segment import segment
-
-from benchmarks.common import timed
 
 SPANS = (1_000, 3_000, 10_000, 30_000, 100_000)
 KINDS = ("**word{}**", "[link{}](https://example.edu/{})", "`code{}`")

@@ -33,13 +33,13 @@ def main() -> None:
     parser.add_argument("--decode", type=int, default=32, help="most tokens decoded per sentence")
     args = parser.parse_args()
     from distributed import LocalCluster
+
+    from tests.model_factory import DEFAULT_CORPUS, ModelShape, build_argos_package, synthetic_corpus
     from tilmash.translate.argos import find_package
     from tilmash.translate.cluster import ClusterEngine, cluster_client
     from tilmash.translate.engine import RuntimeOptions
     from tilmash.translate.pretranslate import CHUNK
     from tilmash.translate.spec import argos_spec
-
-    from tests.model_factory import DEFAULT_CORPUS, ModelShape, build_argos_package, synthetic_corpus
 
     SCRATCH.mkdir(parents=True, exist_ok=True)
     backlog = sorted(set(synthetic_corpus(args.sentences, seed=11)), key=lambda s: (-len(s), s))

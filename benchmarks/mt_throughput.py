@@ -126,6 +126,7 @@ def main() -> None:
         argos_package.install_from_path(build_package(Path(scratch)))
 
         from babel.messages.catalog import Catalog
+
         from tilmash.translate.argos import ArgosEngine, RuntimeOptions, find_package
         from tilmash.translate.pretranslate import PretranslateSettings, pretranslate
         from tilmash.translate.segments import english_segmenter

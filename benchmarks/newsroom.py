@@ -6,11 +6,10 @@ import random
 import re
 from pathlib import Path
 
-from tilmash.i18n import article_template, render_catalog, sync_catalog
-from tilmash.sources import parse_article
-
 from benchmarks.common import WORDS, news_body, paragraph
+from tilmash.i18n import article_template, render_catalog, sync_catalog
 from tilmash.parallel import available_cores, fork_map
+from tilmash.sources import parse_article
 
 LOCALES = {"kk": "kk", "ru": "ru", "zh": "zh_Hans"}
 ENGLISH = (*WORDS, "story", "number", "bold", "see", "the", "report", "details")

@@ -18,11 +18,11 @@ from collections import Counter
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from tilmash.i18n import read_catalog, render_catalog
-from tilmash.i18n.checks import CheckContext, check_message
 
 from benchmarks.common import REPO, SCRATCH
 from tests.qa_corpus import CORPUS, GLOSSARIES
+from tilmash.i18n import read_catalog, render_catalog
+from tilmash.i18n.checks import CheckContext, check_message
 
 LOCALES = ("kk", "ru", "zh")
 

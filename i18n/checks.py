@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
+
 from tilmash.i18n.entries import is_machine, messages
 from tilmash.i18n.pyformat import python_format_placeholders
 from tilmash.i18n.terms import term_found, term_pattern

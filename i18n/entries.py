@@ -19,8 +19,12 @@ CHECK_PREFIX = f"{MACHINE_PREFIX} check:"  # `#. machine translation: check: the
 
 def messages(catalog: Catalog) -> Iterator[Message]:
     """The entries of `catalog` without its header: iterating a Babel catalog builds the header
-    anew (formatting both dates) each time, a third of the cost of a pass over a short catalog."""
-    return iter(catalog._messages.values())
+    anew (formatting both dates) each time, a third of the cost of a pass over a short catalog.
+    Babel's private `_messages` is used when it is there; otherwise the public iteration."""
+    entries = getattr(catalog, "_messages", None)
+    if isinstance(entries, dict):
+        return iter(entries.values())
+    return (message for message in catalog if message.id)
 
 
 def message_id(message: Message) -> str:

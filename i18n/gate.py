@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from babel.messages.catalog import Message
+
 from tilmash.i18n.checks import CHECKS, Check, CheckContext, check_message
 
 

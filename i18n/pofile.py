@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.messages.catalog import Catalog, Message
+
 from tilmash.i18n.poreader import PoEntry, PoSyntaxError, read_entries
 
 

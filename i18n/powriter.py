@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from babel.messages.catalog import Catalog, Message
+
 from tilmash.i18n.entries import messages
 from tilmash.i18n.gnuwrap import wrap_po_string
 from tilmash.i18n.powrap import PAGE_WIDTH, wrap_literal

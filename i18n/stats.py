@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from babel.messages.catalog import Catalog
+
 from tilmash.i18n.entries import is_machine, is_reviewed, is_translated, message_id, messages
 from tilmash.i18n.progress import Progress
 

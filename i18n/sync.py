@@ -14,6 +14,7 @@ from typing import Any
 
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
+
 from tilmash.i18n.entries import is_reviewed, is_translated, message_id, messages, provenance
 from tilmash.i18n.similarity import FUZZY_SYNC_CUTOFF, closest
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from babel.messages.catalog import Catalog
+
 from tilmash.i18n.sync import is_reviewed, is_translated
 from tilmash.sources import Article
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from babel.messages.catalog import Catalog
+
 from tilmash.sources import Article
 
 PROJECT = "Tilmash newsroom"

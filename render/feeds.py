@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from html import escape
 
 from feedgen.feed import FeedGenerator
+
 from tilmash.render.pages import article_path
 from tilmash.render.policy import LocalizedArticle
 from tilmash.render.settings import SiteSettings

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from html import escape as html_escape
 
 from lxml import etree
+
 from tilmash.sources import Block, Placeholder
 from tilmash.sources.controls import strip_controls
 from tilmash.sources.placeholders import PLACEHOLDER_RE, check_placeholders

@@ -15,6 +15,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from babel.support import NullTranslations
 from markupsafe import Markup
+
 from tilmash.render.markup import fill_template, unit_html
 from tilmash.render.policy import LocalizedArticle
 from tilmash.render.settings import SiteSettings

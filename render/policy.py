@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog, Message
+
 from tilmash.i18n import is_reviewed
 from tilmash.render.settings import PublishPolicy
 from tilmash.sources import Article

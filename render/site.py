@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 from babel.support import NullTranslations
+
 from tilmash.render.feeds import atom_feed, json_feed, rss_feed
 from tilmash.render.pages import LocalePages, article_body, article_path, template_environment
 from tilmash.render.policy import LocalizedArticle

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lxml import etree
+
 from tilmash.render.pages import index_path
 from tilmash.render.settings import SiteSettings
 

@@ -19,6 +19,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.support import Translations
+
 from tilmash.i18n import is_reviewed, is_translated, memory_key, parse_catalog
 from tilmash.i18n.pyformat import python_format_errors, python_format_placeholders
 

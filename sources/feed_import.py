@@ -22,6 +22,7 @@ from typing import Any
 import feedparser
 import yaml
 from lxml import etree, html
+
 from tilmash.sources.controls import CONTROL_RE
 from tilmash.sources.frontmatter import FrontMatterError, split_front_matter
 from tilmash.sources.html_source import clean_html, html_to_markdown

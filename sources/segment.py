@@ -14,6 +14,7 @@ from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
 from tilmash.sources.model import Block, Placeholder
 from tilmash.sources.placeholders import PLACEHOLDER_RE
 

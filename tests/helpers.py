@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
+
 from tilmash.i18n import article_template, parse_catalog, render_catalog, sync_catalog
 from tilmash.sources import parse_article
 

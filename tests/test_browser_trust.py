@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from tilmash.i18n import read_catalog, render_catalog
-
 from tests.browser import browser_page, serve
 from tests.conftest import run_cli
+from tilmash.i18n import read_catalog, render_catalog
 
 OLD = "A nanosatellite designed by 14 engineering students has reached orbit and sent its first signals."
 NEW = OLD.replace("14", "15")

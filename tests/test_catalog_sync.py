@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tilmash.i18n import article_template, is_current_template, is_reviewed, render_catalog, template_version
-
 from tests.conftest import run_cli
 from tests.helpers import article, msgfmt_check, sync
+from tilmash.i18n import article_template, is_current_template, is_reviewed, render_catalog, template_version
 
 FIRST = "The rector opened the new library on Monday.\n\nStudents can borrow up to ten books.\n"
 
@@ -92,9 +91,8 @@ def test_synced_catalogs_pass_msgfmt_check(tmp_path: Path):
 
 
 def test_identical_unit_in_another_article_reuses_the_reviewed_translation(newsroom):
-    from tilmash.i18n import read_catalog
-
     from tests.conftest import run_cli
+    from tilmash.i18n import read_catalog
 
     (newsroom / "sources" / "partners-again.md").write_text(
         "---\ntitle: Partners\ndate: 2026-10-10\n---\n## Partners\n\n"
@@ -150,6 +148,7 @@ def test_template_version_follows_units_and_release_not_other_front_matter(monke
 
 def test_fuzzy_match_writes_previous_msgctxt_like_msgmerge_previous():
     from babel.messages.catalog import Catalog, Message
+
     from tilmash.i18n import render_catalog, sync_catalog
 
     existing = Catalog(locale="ru", domain="a")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from tilmash.i18n import read_catalog, render_catalog
-from tilmash.i18n.checks import CHECKS, CheckContext
 
 from tests.conftest import run_cli
+from tilmash.i18n import read_catalog, render_catalog
+from tilmash.i18n.checks import CHECKS, CheckContext
 
 BY_NAME = {check.name: check for check in CHECKS}
 

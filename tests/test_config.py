@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from tilmash.translate.argos import RuntimeOptions
-from tilmash.translate.ct2_multilingual import MultilingualModel, register_model, registry_path
 
 from tests.conftest import REPO, run_cli
 from tilmash.atomic import write_atomic
 from tilmash.cli import is_loopback
 from tilmash.config import load_config
 from tilmash.lock import LockBusy, newsroom_lock
+from tilmash.translate.argos import RuntimeOptions
+from tilmash.translate.ct2_multilingual import MultilingualModel, register_model, registry_path
 
 
 def _edit(newsroom: Path, old: str, new: str) -> Path:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import feedparser
 from lxml import html
-from tilmash.i18n import read_catalog, render_catalog
 
 from tests.conftest import run_cli
+from tilmash.i18n import read_catalog, render_catalog
 
 OLD = "A nanosatellite designed by 14 engineering students has reached orbit and sent its first signals."
 NEW = OLD.replace("14", "15")

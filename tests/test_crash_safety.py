@@ -11,10 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from tilmash.i18n import is_reviewed, read_catalog, same_content
-
 from tests.conftest import REPO, run_cli
 from tests.helpers import msgfmt_check
+from tilmash.i18n import is_reviewed, read_catalog, same_content
 
 KILLS = int(os.environ.get("TILMASH_KILL_RUNS", "50"))
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import feedparser
 import pytest
 from lxml import html
-from tilmash.sources import Article, read_source
-from tilmash.sources.feed_import import FeedError
 
 from tests.conftest import EXAMPLE, REPO, run_cli
 from tilmash.feed_sync import import_feed
+from tilmash.sources import Article, read_source
+from tilmash.sources.feed_import import FeedError
 
 CORPUS = REPO / "tests" / "feeds"
 FEEDS = sorted(CORPUS.rglob("*.xml"))

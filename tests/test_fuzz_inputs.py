@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tilmash.i18n import CatalogError, is_reviewed, read_catalog
 
 from tests.conftest import EXAMPLE
 from tilmash.config import load_config
+from tilmash.i18n import CatalogError, is_reviewed, read_catalog
 from tilmash.runner import RunOptions, run
 
 VICTIM = "library-night"

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from tilmash.i18n import read_catalog
-from tilmash.translate.glossary import Glossary, Term, glossary_problems, load_glossary
-from tilmash.translate.pretranslate import pretranslate
-from tilmash.translate.segments import english_segmenter, mask
-
 from tests.conftest import run_cli
 from tests.helpers import sync
 from tests.qa_corpus import GLOSSARIES
 from tests.test_pretranslate import Recording, _settings, argos_engine  # noqa: F401  (fixture)
+from tilmash.i18n import read_catalog
+from tilmash.translate.glossary import Glossary, Term, glossary_problems, load_glossary
+from tilmash.translate.pretranslate import pretranslate
+from tilmash.translate.segments import english_segmenter, mask
 
 RU = Glossary(tuple(Term(source, target, tuple(forms)) for source, target, *forms in GLOSSARIES["ru"]))
 # For machine translation: a satellite's name never translated, two terms the model must decline.

@@ -15,10 +15,10 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tilmash.i18n import read_catalog, render_catalog
 
 from benchmarks.newsroom import LOCALES, article_markdown, config, story_name, story_source, translated
 from tilmash.config import load_config
+from tilmash.i18n import read_catalog, render_catalog
 from tilmash.runner import RunOptions, run
 
 NOW = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)  # same header dates in both runs

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tilmash.sources.loader import MAX_ARTICLE_BYTES, MAX_UNIT_CHARS, MAX_UNITS
 
 from tests.conftest import run_cli
+from tilmash.sources.loader import MAX_ARTICLE_BYTES, MAX_UNIT_CHARS, MAX_UNITS
 
 VICTIM = "library-night"  # the article each case breaks
 OTHERS = ("solar-lab-opens", "student-satellite", "water-conference")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import feedparser
 from lxml import etree, html
-from tilmash.i18n import read_catalog, render_catalog
 
 from tests.conftest import run_cli
+from tilmash.i18n import read_catalog, render_catalog
 
 
 def _configure(newsroom: Path, old: str, new: str) -> None:

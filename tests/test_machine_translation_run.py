@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import feedparser
-from tilmash.i18n import is_reviewed, read_catalog
 
 from tests.conftest import run_cli
+from tilmash.i18n import is_reviewed, read_catalog
 
 REVIEWED = ("solar-lab-opens", "steppe-plants-grant", "student-satellite")
 UNREVIEWED = ("water-conference", "library-night", "ai-course-teachers")

@@ -11,9 +11,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tilmash.i18n import CatalogError, parse_catalog
 
 from tests.conftest import run_cli
+from tilmash.i18n import CatalogError, parse_catalog
 
 BASE = """\
 # Russian translation of "solar-lab-opens".

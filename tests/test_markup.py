@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html
+
 from tilmash.render.markup import unit_html
 from tilmash.sources import Block, parse_article
 from tilmash.sources.placeholders import PLACEHOLDER_RE

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tilmash.i18n import read_catalog, render_catalog
-
 from tests.conftest import run_cli
+from tilmash.i18n import read_catalog, render_catalog
 
 HEADING = "What the laboratory will study"  # a reviewed heading of solar-lab-opens in kk, ru, zh
 ITEM = "storage of energy in batteries"  # a reviewed list item there

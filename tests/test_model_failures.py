@@ -9,17 +9,17 @@ import os
 import zipfile
 
 import pytest
-from tilmash.i18n import read_catalog
-from tilmash.translate.argos import ArgosEngine, RuntimeOptions, find_package
-from tilmash.translate.decoding import EMPTY, LENGTH, LOOP, NAN, SPECIAL_ONLY, Decoder, failure_of
-from tilmash.translate.pretranslate import PretranslateResult, PretranslateSettings, pretranslate
-from tilmash.translate.segments import english_segmenter
 
 from tests.conftest import run_cli
 from tests.helpers import sync
 from tests.model_factory import ModelShape, build_argos_package, build_multilingual_model
+from tilmash.i18n import read_catalog
 from tilmash.machine import report_failures
 from tilmash.report import RunReport
+from tilmash.translate.argos import ArgosEngine, RuntimeOptions, find_package
+from tilmash.translate.decoding import EMPTY, LENGTH, LOOP, NAN, SPECIAL_ONLY, Decoder, failure_of
+from tilmash.translate.pretranslate import PretranslateResult, PretranslateSettings, pretranslate
+from tilmash.translate.segments import english_segmenter
 
 SHAPE = ModelShape(vocab_size=300)
 UNREVIEWED = ("water-conference", "library-night", "ai-course-teachers")

@@ -10,10 +10,10 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tilmash.i18n import is_reviewed, parse_catalog, read_catalog, render_catalog
 
 from tests.conftest import run_cli
 from tests.helpers import msgfmt_check
+from tilmash.i18n import is_reviewed, parse_catalog, read_catalog, render_catalog
 
 WORDS = [
     "university",

@@ -8,16 +8,16 @@ import math
 import os
 
 import pytest
+
+from tests.conftest import run_cli
+from tests.helpers import sync
+from tests.model_factory import build_multilingual_model
 from tilmash.i18n import is_reviewed, read_catalog
 from tilmash.sources.placeholders import check_placeholders
 from tilmash.translate.argos import ArgosEngine, find_package
 from tilmash.translate.glossary import Glossary, Term
 from tilmash.translate.pretranslate import CHUNK, PretranslateSettings, pretranslate
 from tilmash.translate.segments import english_segmenter
-
-from tests.conftest import run_cli
-from tests.helpers import sync
-from tests.model_factory import build_multilingual_model
 
 
 class Recording:

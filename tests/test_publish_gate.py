@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 from lxml import html
-from tilmash.i18n import read_catalog, render_catalog
 
 from tests.conftest import run_cli
+from tilmash.i18n import read_catalog, render_catalog
 
 SATELLITE = "The satellite, named <1>Tarlan</1>"
 DATA = "Data from the satellite"
@@ -146,6 +146,7 @@ def test_review_page_shows_the_gate_verdict(newsroom):
 
 def test_blocked_gives_exactly_the_blocking_verdicts():
     from babel.messages.catalog import Message
+
     from tilmash.i18n.checks import CheckContext
     from tilmash.i18n.gate import blocked, blocking_checks, verdicts
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Message
-from tilmash.i18n import read_catalog
-from tilmash.i18n.checks import CHECKS, CheckContext, check_message
 
 from tests.qa_corpus import CORPUS, GLOSSARIES
+from tilmash.i18n import read_catalog
+from tilmash.i18n.checks import CHECKS, CheckContext, check_message
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "newsroom" / "i18n"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import feedparser
 import pytest
 from lxml import etree, html
-from tilmash.i18n import read_catalog, render_catalog
 
 from tests.conftest import REPO, run_cli
+from tilmash.i18n import read_catalog, render_catalog
 
 SITE = "https://news.alatau-university.example/"
 LANG = {"en": "en", "kk": "kk", "ru": "ru", "zh": "zh-Hans"}

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 import requests
-from tilmash.i18n import read_catalog
 from werkzeug.serving import make_server
 
 from tests.browser import running
 from tilmash.config import load_config
+from tilmash.i18n import read_catalog
 from tilmash.review import store as store_module
 from tilmash.review.app import LOGIN_ATTEMPTS, MAX_REQUEST_BYTES, create_app
 

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from tilmash.i18n import is_reviewed, read_catalog, render_catalog
 from werkzeug.serving import make_server
 
 from tests.browser import browser_page, running
@@ -16,6 +15,7 @@ from tests.conftest import run_cli
 from tests.helpers import msgfmt_check
 from tilmash.atomic import AtomicWriter
 from tilmash.config import load_config
+from tilmash.i18n import is_reviewed, read_catalog, render_catalog
 from tilmash.review.app import create_app
 
 TOKEN = "test-token-7f3a"

@@ -10,10 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tilmash.i18n import read_catalog
-
 from tests.conftest import REPO, run_cli
 from tilmash.config import load_config
+from tilmash.i18n import read_catalog
 from tilmash.parallel import MIN_SHARE
 from tilmash.review.store import ReviewStore, entry_key, entry_token
 

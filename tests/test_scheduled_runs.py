@@ -10,9 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from tilmash.i18n import read_catalog
-
 from tests.conftest import REPO, run_cli
+from tilmash.i18n import read_catalog
 
 
 def _snapshot(root: Path) -> dict[str, tuple[int, bytes]]:

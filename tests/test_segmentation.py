@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tilmash.sources import parse_article
-
 from tests.helpers import article
+from tilmash.sources import parse_article
 
 BODY = """\
 ## The *new* building

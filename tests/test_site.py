@@ -7,9 +7,9 @@ import sys
 
 import feedparser
 from lxml import etree, html
-from tilmash.i18n import read_catalog, render_catalog
 
 from tests.conftest import run_cli
+from tilmash.i18n import read_catalog, render_catalog
 
 LANG = {"en": "en", "kk": "kk", "ru": "ru", "zh": "zh-Hans"}
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tilmash.i18n import article_template, is_reviewed, parse_catalog, render_catalog, sync_catalog
 
 from tests.helpers import article, msgfmt_check
+from tilmash.i18n import article_template, is_reviewed, parse_catalog, render_catalog, sync_catalog
 
 SENTENCES = [
     "The rector opened the new library on Monday.",

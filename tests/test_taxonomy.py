@@ -7,10 +7,10 @@ from pathlib import Path
 
 import feedparser
 from lxml import html
-from tilmash.i18n import read_catalog, render_catalog
 
 from tests.conftest import run_cli
 from tests.helpers import msgfmt_check
+from tilmash.i18n import read_catalog, render_catalog
 
 
 def _page(newsroom: Path, path: str):

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from lxml import html
-from tilmash.i18n import parse_catalog, read_catalog, render_catalog, sync_catalog
-from tilmash.render.ui import compiled, format_problem
 
 from tests.conftest import run_cli
 from tests.helpers import msgfmt_check
+from tilmash.i18n import parse_catalog, read_catalog, render_catalog, sync_catalog
+from tilmash.render.ui import compiled, format_problem
 
 TAGGED = "Articles tagged “%(tag)s”"
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from babel.messages.catalog import Catalog
-from tilmash.i18n.entries import MACHINE_PREFIX, without_provenance
+
+from tilmash.i18n.entries import MACHINE_PREFIX, messages, without_provenance
 from tilmash.i18n.similarity import FUZZY_SYNC_CUTOFF, closest
 from tilmash.i18n.sync import reviewed_pairs
 from tilmash.translate.memory import DEFAULT_CUTOFF, TranslationMemory
@@ -53,3 +54,14 @@ def test_a_person_editing_drops_only_the_provenance_comments():
         "translation memory: 80%",
     ]
     assert without_provenance(comments) == ["<1>…</1> a https://x"]
+
+
+def test_entries_without_the_header_match_babels_public_iteration():
+    """`messages()` takes a shortcut through Babel's internals; it must see what the public API sees."""
+    catalog = Catalog(locale="ru")
+    catalog.add("First", "Первый", context="a")
+    catalog.add("Second", "", context="b")
+    catalog.add(("One file", "%(n)s files"), ("", "", ""), context="c")
+    public = [(m.id, m.context) for m in catalog if m.id]
+    assert [(m.id, m.context) for m in messages(catalog)] == public
+    assert hasattr(catalog, "_messages"), "Babel's internals moved: messages() now takes the slow path"

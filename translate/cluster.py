@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from distributed import Client, WorkerPlugin, get_worker
+
 from tilmash.translate.engine import Engine, EngineError, Translation
 from tilmash.translate.spec import EngineSpec
 

@@ -13,10 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from tilmash.atomic import write_atomic
 from tilmash.translate.decoding import SPECIAL_TOKENS, Decoder, translate_checked
 from tilmash.translate.engine import EngineError, RuntimeOptions, Translation
-
-from tilmash.atomic import write_atomic
 
 VOCABULARY_FILES = (
     "shared_vocabulary.json",

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
+
 from tilmash.i18n.terms import term_found
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

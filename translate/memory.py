@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from babel.messages.catalog import Catalog
+
 from tilmash.i18n.similarity import closest
 from tilmash.i18n.sync import reviewed_pairs
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog, Message
+
 from tilmash.i18n.entries import (
     CHECK_PREFIX,
     MACHINE_PREFIX,

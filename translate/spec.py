@@ -27,6 +27,7 @@ class EngineSpec:
     def load(self) -> Engine:
         if self.kind == "argos":
             from argostranslate.package import Package
+
             from tilmash.translate.argos import ArgosEngine
 
             return ArgosEngine(Package(Path(self.path)), self.options)
