@@ -256,9 +256,7 @@ def ui_translations(
         return None
     broken = unusable(catalog)
     if broken:
-        path = config.catalog_path(locale, UI_CATALOG)
-        lines = _written_lines(catalog, path)
-        where = path.relative_to(config.root)
+        where, lines = _written_lines(config, locale, UI_CATALOG, catalog)
         report.errors += [
             f"{where}:{lines.get(_entry_key(message), 0)}: {problem}: "
             f"the English “{_entry_key(message)[1]}” is shown instead"
@@ -360,10 +358,14 @@ def _entry_key(message: Message) -> tuple[str | None, str]:
     return message.context, message.id if isinstance(message.id, str) else message.id[0]
 
 
-def _written_lines(catalog: Catalog, path: Path) -> dict[tuple[str | None, str], int]:
-    """(msgctxt, msgid) → line of its entry in the catalog as this run writes it (for error lines)."""
+def _written_lines(
+    config: Config, locale: str, name: str, catalog: Catalog
+) -> tuple[Path, dict[tuple[str | None, str], int]]:
+    """The catalog's path as error lines name it, and (msgctxt, msgid) → line of each entry in
+    the catalog as this run writes it."""
+    path = config.catalog_path(locale, name)
     written = parse_catalog(render_catalog(catalog), path, check_format=False)
-    return {_entry_key(m): m.lineno or 0 for m in written}
+    return path.relative_to(config.root), {_entry_key(m): m.lineno or 0 for m in written}
 
 
 def gate(config: Config, state: LocaleCatalogs, report: RunReport) -> dict[str, frozenset[str]]:
@@ -403,9 +405,7 @@ def _gated(
         if message.context and is_reviewed(message) and (verdicts := blocked(message, context, block_on))
     }
     if found:
-        path = config.catalog_path(locale, name)
-        lines = _written_lines(catalog, path)
-        where = path.relative_to(config.root)
+        where, lines = _written_lines(config, locale, name, catalog)
         report.errors += [
             f"{where}:{lines.get(unit, 0)}: error [{v.check.name}] {v.message} "
             "(reviewed, but not published until fixed)"
