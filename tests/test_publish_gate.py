@@ -13,6 +13,10 @@ from tilmash.i18n import read_catalog, render_catalog
 
 SATELLITE = "The satellite, named <1>Tarlan</1>"
 DATA = "Data from the satellite"
+# A reviewed Russian translation of SATELLITE that lost its <1>…</1>: the bold name vanishes.
+WITHOUT_PLACEHOLDER = (
+    "Спутник под названием Тарлан весит 1,3 килограмма. Два года он будет снимать ледники Тянь-Шаня."
+)
 
 
 def _retranslate(newsroom: Path, locale: str, slug: str, starts: str, text: str, fuzzy: bool = False) -> int:
@@ -27,6 +31,10 @@ def _retranslate(newsroom: Path, locale: str, slug: str, starts: str, text: str,
         message.flags.discard("fuzzy")
     path.write_bytes(render_catalog(catalog))
     return next(m for m in read_catalog(path, locale) if m.id == message.id).lineno
+
+
+def _drop_the_bold_in_ru(newsroom: Path) -> int:
+    return _retranslate(newsroom, "ru", "student-satellite", SATELLITE, WITHOUT_PLACEHOLDER)
 
 
 def _set_publish(newsroom: Path, lines: str) -> None:
@@ -66,13 +74,7 @@ def test_latin_look_alike_letters_block_a_reviewed_unit(newsroom):
 
 
 def test_a_reviewed_broken_placeholder_is_an_error_not_a_silent_loss(newsroom):
-    line = _retranslate(
-        newsroom,
-        "ru",
-        "student-satellite",
-        SATELLITE,
-        "Спутник под названием Тарлан весит 1,3 килограмма. Два года он будет снимать ледники Тянь-Шаня.",
-    )
+    line = _drop_the_bold_in_ru(newsroom)
     result = run_cli("run", newsroom)
     assert result.code == 1
     assert re.search(
@@ -85,13 +87,7 @@ def test_a_reviewed_broken_placeholder_is_an_error_not_a_silent_loss(newsroom):
 
 def test_block_on_chooses_the_checks_that_gate_publication(newsroom):
     _set_publish(newsroom, 'policy = "reviewed"\nblock_on = ["urls"]')
-    _retranslate(
-        newsroom,
-        "ru",
-        "student-satellite",
-        SATELLITE,
-        "Спутник под названием Тарлан весит 1,3 килограмма. Два года он будет снимать ледники Тянь-Шаня.",
-    )
+    _drop_the_bold_in_ru(newsroom)
     assert run_cli("run", newsroom).code == 0
     page = html.parse(str(newsroom / "public" / "ru" / "student-satellite.html")).getroot()
     assert "Спутник под названием Тарлан" in page.text_content()
@@ -127,13 +123,7 @@ def test_review_page_shows_the_gate_verdict(newsroom):
     from tilmash.config import load_config
     from tilmash.review.app import create_app
 
-    _retranslate(
-        newsroom,
-        "ru",
-        "student-satellite",
-        SATELLITE,
-        "Спутник под названием Тарлан весит 1,3 килограмма. Два года он будет снимать ледники Тянь-Шаня.",
-    )
+    _drop_the_bold_in_ru(newsroom)
     client = create_app(load_config(newsroom), "t0ken").test_client()
     client.get("/?token=t0ken")
     page = html.fromstring(client.get("/ru/student-satellite").get_data(as_text=True))
