@@ -7,6 +7,7 @@ entries, the review page clears the marks when a person edits.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 
 from babel.messages.catalog import Catalog, Message
@@ -15,6 +16,9 @@ MACHINE_PREFIX = "machine translation:"  # `#. machine translation: argos en→r
 MEMORY_PREFIX = "translation memory:"  # `#. translation memory: 88% match of “…”`
 PROVENANCE_PREFIXES = (MACHINE_PREFIX, MEMORY_PREFIX)
 CHECK_PREFIX = f"{MACHINE_PREFIX} check:"  # `#. machine translation: check: the model lost 1.3`
+# `#. reviewed for the previous English: 5e1f0a2c`: this fuzzy entry's msgstr, as it was when a
+# translator approved it for the `#|` msgid; a reverted edit makes it reviewed again.
+REVIEWED_BEFORE_PREFIX = "reviewed for the previous English:"
 
 
 def messages(catalog: Catalog) -> Iterator[Message]:
@@ -47,6 +51,17 @@ def is_reviewed(message: Message) -> bool:
 def is_machine(message: Message) -> bool:
     """Machine output nobody has reviewed yet."""
     return message.fuzzy and any(c.startswith(MACHINE_PREFIX) for c in message.auto_comments)
+
+
+def translation_digest(string: str | tuple[str, ...] | list[str]) -> str:
+    """A short fingerprint of a msgstr: tells whether a translation changed since it was approved."""
+    text = string if isinstance(string, str) else "\0".join(string)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def reviewed_before(message: Message) -> str:
+    """The comment marking `message`'s translation as approved for its previous English."""
+    return f"{REVIEWED_BEFORE_PREFIX} {translation_digest(message.string)}"
 
 
 def provenance(comments: Iterable[str]) -> list[str]:

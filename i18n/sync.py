@@ -1,9 +1,12 @@
 """Merge a template into a locale's catalog the way msgmerge does, losing nothing reviewed.
 
 Rules: an entry with the same msgctxt+msgid keeps its translation and state; an edited unit
-takes the closest old translation of the same kind as fuzzy with the previous msgid (`#|`);
-every translated entry that no longer matches exactly is kept as obsolete (`#~`), so a
-reverted edit or a restored paragraph brings the reviewed translation back as reviewed.
+takes the closest old translation of the same kind as fuzzy with the previous msgctxt and
+msgid (`#|`), and that old entry is not kept a second time as obsolete; a translated entry
+no unit takes is kept as obsolete (`#~`), so a restored paragraph comes back as it was. A
+reviewed translation carried to an edited unit is marked with its digest
+(`#. reviewed for the previous English: …`): when the edit is reverted and nobody changed
+the translation meanwhile, it is reviewed again, where msgmerge would leave it fuzzy.
 """
 
 from __future__ import annotations
@@ -15,7 +18,15 @@ from typing import Any
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
 
-from tilmash.i18n.entries import is_reviewed, is_translated, message_id, messages, provenance
+from tilmash.i18n.entries import (
+    REVIEWED_BEFORE_PREFIX,
+    is_reviewed,
+    is_translated,
+    message_id,
+    messages,
+    provenance,
+    reviewed_before,
+)
 from tilmash.i18n.similarity import FUZZY_SYNC_CUTOFF, closest
 
 HEADER_COMMENT = """\
@@ -61,6 +72,8 @@ def _kind(message: Message) -> str:
 
 
 def _copy_translation(entry: Message, old: Message, *, fuzzy: bool, previous: Message | None) -> None:
+    """Give `entry` the translation of `old`: as it is for the same unit (`previous` None),
+    fuzzy with `previous`'s msgctxt and msgid (`#|`) for an edited one."""
     entry.string = old.string
     entry.user_comments = list(old.user_comments)
     entry.auto_comments = list(entry.auto_comments) + provenance(old.auto_comments)
@@ -72,9 +85,26 @@ def _copy_translation(entry: Message, old: Message, *, fuzzy: bool, previous: Me
         # msgmerge --previous writes `#| msgctxt` too: the old unit's context.
         context = previous.context if previous is not None else getattr(old, "previous_context", None)
         entry.previous_context = context  # type: ignore[attr-defined]  # ours: Babel has no such field
+        if previous is None:
+            entry.auto_comments += _reviewed_marks(old)
+        elif is_reviewed(old):
+            entry.auto_comments.append(reviewed_before(old))
     # Format flags come from the template (as msgmerge takes them from the POT), never from
     # Babel's guess on the old entry: "25% of" is prose, not a python-format string.
     entry.flags.update(flag for flag in old.flags if flag != "fuzzy" and not flag.endswith("-format"))
+
+
+def _reviewed_marks(message: Message) -> list[str]:
+    return [c for c in message.auto_comments if c.startswith(REVIEWED_BEFORE_PREFIX)]
+
+
+def _approved_for_previous(message: Message) -> tuple[str | None, str] | None:
+    """The (msgctxt, msgid) a fuzzy entry's unchanged translation was approved for, if any."""
+    if not (message.fuzzy and message.previous_id and is_translated(message)):
+        return None
+    if reviewed_before(message) not in message.auto_comments:
+        return None  # never reviewed, or the translation changed since
+    return getattr(message, "previous_context", None), message.previous_id[0]
 
 
 def _msgid(message: Message) -> str | tuple[str, ...]:
@@ -136,6 +166,9 @@ def sync_catalog(
     if existing is not None:
         for message in list(existing.obsolete.values()) + [m for m in messages(existing) if m.id]:
             old[(message.context, _msgid(message))] = message
+    approved_before = {
+        approved: key for key, message in old.items() if (approved := _approved_for_previous(message))
+    }
     used: set[tuple[str | None, Any]] = set()
     for unit in messages(template):
         if not unit.id:
@@ -151,7 +184,11 @@ def sync_catalog(
         key = (unit.context, _msgid(unit))
         previous = old.get(key)
         reuse = memory.get(memory_key(unit))
-        if reuse is not None and (previous is None or _replaceable(previous)):
+        reverted = approved_before.get(key) if previous is None else None
+        if reverted is not None and reverted not in used:
+            used.add(reverted)
+            _copy_translation(entry, old[reverted], fuzzy=False, previous=None)
+        elif reuse is not None and (previous is None or _replaceable(previous)):
             if previous is not None:
                 used.add(key)
             entry.string = reuse
@@ -170,6 +207,7 @@ def sync_catalog(
             )
             match = closest(unit.id, translated, FUZZY_SYNC_CUTOFF)
             if match is not None:
+                used.add((match[0].context, _msgid(match[0])))
                 _copy_translation(entry, match[0], fuzzy=True, previous=match[0])
         _plural_forms(entry, catalog.num_plurals)
         catalog[unit.id] = entry
@@ -178,6 +216,7 @@ def sync_catalog(
             continue
         message.locations = []
         message.previous_id = []
+        message.auto_comments = [c for c in message.auto_comments if not c.startswith(REVIEWED_BEFORE_PREFIX)]
         context, msgid = key
         msgid = msgid if isinstance(msgid, str) else msgid[0]  # Babel keys plural entries by the singular
         catalog.obsolete[(msgid, context) if context is not None else msgid] = message

@@ -42,7 +42,21 @@ def test_edited_unit_keeps_old_translation_as_fuzzy_with_previous_msgid():
     assert message.fuzzy
     assert message.string == "RU The rector opened the new library on Monday."
     assert message.previous_id == ["The rector opened the new library on Monday."]
-    assert b'#| msgid "The rector opened the new library on Monday."' in render_catalog(edited)
+    data = render_catalog(edited)
+    assert b'#| msgctxt "paragraph-' in data
+    assert b'#| msgid "The rector opened the new library on Monday."' in data
+    assert not edited.obsolete, "the old translation is kept once, in the edited unit"
+
+
+def test_edited_again_the_translation_moves_on_once():
+    reviewed = _translate_all(sync(FIRST, None))
+    edited = sync(FIRST.replace("on Monday", "on Tuesday"), reviewed)
+    again = sync(FIRST.replace("on Monday", "on Tuesday morning"), edited)
+    message = _by_id(again)["The rector opened the new library on Tuesday morning."]
+    assert message.fuzzy and message.string == "RU The rector opened the new library on Monday."
+    assert message.previous_id == ["The rector opened the new library on Tuesday."]
+    assert not again.obsolete
+    assert not any(c.startswith("reviewed for the previous English") for c in message.auto_comments)
 
 
 def test_reverted_edit_brings_the_reviewed_translation_back_as_reviewed():
@@ -52,6 +66,27 @@ def test_reverted_edit_brings_the_reviewed_translation_back_as_reviewed():
     message = _by_id(reverted)["The rector opened the new library on Monday."]
     assert is_reviewed(message)
     assert message.string == "RU The rector opened the new library on Monday."
+    assert not message.previous_id and not reverted.obsolete
+    assert b"previous English" not in render_catalog(reverted)
+
+
+def test_reverted_edit_after_the_translation_changed_stays_fuzzy():
+    reviewed = _translate_all(sync(FIRST, None))
+    edited = sync(FIRST.replace("on Monday", "on Tuesday"), reviewed)
+    _by_id(edited)["The rector opened the new library on Tuesday."].string = "RU opened on Tuesday"
+    reverted = sync(FIRST, edited)
+    message = _by_id(reverted)["The rector opened the new library on Monday."]
+    assert message.fuzzy and message.string == "RU opened on Tuesday"
+
+
+def test_reverted_edit_of_machine_output_stays_machine_output():
+    catalog = sync(FIRST, None)
+    for message in catalog:
+        if message.id:
+            message.string, message.flags = "МТ " + message.id, {"fuzzy"}
+    edited = sync(FIRST.replace("on Monday", "on Tuesday"), catalog)
+    reverted = sync(FIRST, edited)
+    assert _by_id(reverted)["The rector opened the new library on Monday."].fuzzy
 
 
 def test_moved_paragraphs_keep_their_translations_unchanged():
