@@ -24,6 +24,7 @@ _HOMES = {
     "sync_catalog": "tilmash.i18n.sync",
     "article_template": "tilmash.i18n.template",
     "is_current_template": "tilmash.i18n.template",
+    "template_bytes": "tilmash.i18n.template",
     "template_version": "tilmash.i18n.template",
 }
 __all__ = sorted(_HOMES)

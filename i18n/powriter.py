@@ -8,7 +8,7 @@ after its paragraph was removed and restored). Reading stays Babel's.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from babel.messages.catalog import Catalog, Message
 
@@ -21,7 +21,8 @@ _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\
 _NEEDS_ESCAPE = re.compile(r'[\\"\n\t\r]')
 
 
-def _literal(prefix: str, keyword: str, text: str, python_format: bool = False) -> list[str]:
+def literal_lines(prefix: str, keyword: str, text: str, python_format: bool = False) -> list[str]:
+    """`keyword "text"` as msgcat lays it out (`prefix` is `#~ ` or `#| ` where needed)."""
     escaped = text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text  # most texts need none
     single = f'{prefix}{keyword} "{escaped}"'
     if len(single) <= PAGE_WIDTH and single.isascii() and single.isprintable() and "\n" not in text[:-1]:
@@ -33,9 +34,10 @@ def _literal(prefix: str, keyword: str, text: str, python_format: bool = False) 
     return wrap_literal(prefix, keyword, escaped, PAGE_WIDTH)
 
 
-def _locations(message: Message) -> Iterator[str]:
+def location_lines(locations: Iterable[tuple[str, int | None]]) -> Iterator[str]:
+    """The `#:` lines of an entry's (file, line) locations, filled to the page width."""
     references = []
-    for filename, line in message.locations:
+    for filename, line in locations:
         reference = f"{filename}:{line}" if line else filename
         if reference not in references:
             references.append(reference)
@@ -73,7 +75,7 @@ def _entry(message: Message, obsolete: bool = False) -> list[str]:
     lines = [f"# {c}".rstrip() for c in message.user_comments]
     lines += [f"#. {c}" for c in message.auto_comments]
     if not obsolete:
-        lines += _locations(message)
+        lines += location_lines(message.locations)
     flags = _flags(message)
     if flags:
         lines.append("#, " + ", ".join(flags))
@@ -81,21 +83,21 @@ def _entry(message: Message, obsolete: bool = False) -> list[str]:
     if message.previous_id and not obsolete:
         previous_context = getattr(message, "previous_context", None)
         if previous_context is not None:
-            lines += _literal("#| ", "msgctxt", previous_context, pf)
-        lines += _literal("#| ", "msgid", message.previous_id[0], pf)
+            lines += literal_lines("#| ", "msgctxt", previous_context, pf)
+        lines += literal_lines("#| ", "msgid", message.previous_id[0], pf)
         if len(message.previous_id) > 1:
-            lines += _literal("#| ", "msgid_plural", message.previous_id[1], pf)
+            lines += literal_lines("#| ", "msgid_plural", message.previous_id[1], pf)
     if message.context is not None:
-        lines += _literal(prefix, "msgctxt", message.context, pf)
+        lines += literal_lines(prefix, "msgctxt", message.context, pf)
     if isinstance(message.id, (list, tuple)):
-        lines += _literal(prefix, "msgid", message.id[0], pf)
-        lines += _literal(prefix, "msgid_plural", message.id[1], pf)
+        lines += literal_lines(prefix, "msgid", message.id[0], pf)
+        lines += literal_lines(prefix, "msgid_plural", message.id[1], pf)
         strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
         for index, string in enumerate(strings):
-            lines += _literal(prefix, f"msgstr[{index}]", string or "", pf)
+            lines += literal_lines(prefix, f"msgstr[{index}]", string or "", pf)
     else:
-        lines += _literal(prefix, "msgid", message.id, pf)
-        lines += _literal(prefix, "msgstr", str(message.string or ""), pf)
+        lines += literal_lines(prefix, "msgid", message.id, pf)
+        lines += literal_lines(prefix, "msgstr", str(message.string or ""), pf)
     return lines
 
 

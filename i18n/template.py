@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from typing import TYPE_CHECKING
 
-from babel.messages.catalog import Catalog
+from tilmash.i18n.powriter import literal_lines, location_lines
+from tilmash.sources import Article, Block
 
-from tilmash.sources import Article
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 PROJECT = "Tilmash newsroom"
 
@@ -33,8 +37,15 @@ def is_current_template(data: bytes, version: str) -> bool:
     return f'"Project-Id-Version: {PROJECT} {version}\\n"'.encode() in data[:1024]
 
 
+def _comments(block: Block) -> list[str]:
+    """The `#.` lines of a unit: its kind, then what each placeholder stands for."""
+    return list(dict.fromkeys([block.kind] + [p.describe() for p in block.placeholders]))
+
+
 def article_template(article: Article, source_ref: str) -> Catalog:
     """A POT for `article`; `source_ref` is the source file as written in `#:` lines."""
+    from babel.messages.catalog import Catalog
+
     template = Catalog(
         domain=article.slug,
         project=PROJECT,
@@ -45,11 +56,55 @@ def article_template(article: Article, source_ref: str) -> Catalog:
     for block in article.blocks:
         if not block.translatable:
             continue
-        comments = [block.kind] + [p.describe() for p in block.placeholders]
         unit = template.add(
-            block.text, locations=[(source_ref, block.line)], auto_comments=comments, context=block.id
+            block.text, locations=[(source_ref, block.line)], auto_comments=_comments(block), context=block.id
         )
         # Article text is prose, not a format string: Babel's guess ("25% of" looks like
         # python-format) would make msgfmt --check refuse an ordinary translation.
         unit.flags -= {"python-format", "python-brace-format"}
     return template
+
+
+def _po_date(moment: dt.datetime) -> str:
+    """A header date as Babel writes it (a naive moment is UTC)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).strftime("%Y-%m-%d %H:%M%z")
+
+
+def template_bytes(article: Article, source_ref: str, now: dt.datetime) -> bytes:
+    """The POT file of `article` revised at `now`: the bytes `render_catalog` writes for
+    `article_template`, made without a Babel catalog (a cold run writes one per article, and
+    building the catalog cost as much as writing it)."""
+    year = now.strftime("%Y")
+    header = (
+        f"Project-Id-Version: {PROJECT} {template_version(article, source_ref)}\n"
+        "Report-Msgid-Bugs-To: EMAIL@ADDRESS\n"
+        # Babel's catalog takes the clock's local time when it is made.
+        f"POT-Creation-Date: {_po_date(dt.datetime.now().astimezone())}\n"
+        f"PO-Revision-Date: {_po_date(now)}\n"
+        "Last-Translator: FULL NAME <EMAIL@ADDRESS>\n"
+        "Language-Team: LANGUAGE <LL@li.org>\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=utf-8\n"
+        "Content-Transfer-Encoding: 8bit\n"
+    )
+    entries = [
+        [
+            f"# Translations template for {PROJECT}.",
+            f"# Copyright (C) {year} ORGANIZATION",
+            f"# This file is distributed under the same license as the {PROJECT} project.",
+            f"# FIRST AUTHOR <EMAIL@ADDRESS>, {year}.",
+            "#",
+            'msgid ""',
+            *literal_lines("", "msgstr", header),
+        ]
+    ]
+    for block in article.blocks:
+        if block.translatable:
+            entries.append(
+                [f"#. {comment}" for comment in _comments(block)]
+                + list(location_lines([(source_ref, block.line)]))
+                + literal_lines("", "msgctxt", block.id)
+                + literal_lines("", "msgid", block.text)
+                + ['msgstr ""']
+            )
+    return ("\n\n".join("\n".join(lines) for lines in entries) + "\n").encode("utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 from pathlib import Path
@@ -12,8 +13,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import run_cli
-from tests.helpers import msgfmt_check
-from tilmash.i18n import is_reviewed, parse_catalog, read_catalog, render_catalog
+from tests.helpers import article, msgfmt_check
+from tilmash.i18n import (
+    article_template,
+    is_reviewed,
+    parse_catalog,
+    read_catalog,
+    render_catalog,
+    same_content,
+)
 
 WORDS = [
     "university",
@@ -285,3 +293,23 @@ def test_catalog_from_poedit_and_msgcat_is_not_rewritten_nor_redated(newsroom):
     written = read_catalog(path, "ru").header_fields
     assert [name for name, _ in written] == re.findall(r'^"([\w-]+): ', POEDIT_HEADER, re.MULTILINE)
     assert dict(written)["X-Generator"] == "Poedit 3.4.2" and dict(written)["Content-Type"].endswith("UTF-8")
+
+
+STORY_PIECES = [*PIECES, *WORDS, *CJK, "**bold**", "[link](https://example.org/a)", "`code`", "![Alt](a.png)"]
+
+
+@given(
+    st.lists(st.lists(st.sampled_from(STORY_PIECES), min_size=1, max_size=40), min_size=1, max_size=6),
+    st.datetimes(timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=5, minutes=30))])),
+)
+@settings(max_examples=40, deadline=None)
+def test_pot_written_directly_is_the_pot_of_the_babel_template(paragraphs, now):
+    from tilmash.i18n.template import template_bytes
+
+    story = article("\n\n".join(" ".join(words) for words in paragraphs) + "\n\n## Details\n\n- one item\n")
+    template = article_template(story, "sources/story.md")
+    template.revision_date = now
+    direct = template_bytes(story, "sources/story.md", now)
+    # Both stamp their creation with the clock, which may tick between the two.
+    assert same_content(render_catalog(template), direct)
+    assert b"POT-Creation-Date: " in direct and f"PO-Revision-Date: {now:%Y-%m-%d %H:%M%z}".encode() in direct

@@ -30,6 +30,7 @@ from tilmash.i18n import (
     reviewed_pairs,
     same_content,
     sync_catalog,
+    template_bytes,
     template_version,
 )
 from tilmash.parallel import Mapper
@@ -284,9 +285,7 @@ def _source_and_template(
         old = None
     if old is not None and is_current_template(old, template_version(article, source_ref)):
         return article, None
-    template = article_template(article, source_ref)
-    template.revision_date = now
-    data = render_catalog(template)
+    data = template_bytes(article, source_ref, now)
     return article, None if old is not None and same_content(old, data) else (data, old)
 
 
