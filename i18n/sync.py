@@ -11,6 +11,7 @@ the translation meanwhile, it is reviewed again, where msgmerge would leave it f
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -35,8 +36,14 @@ HEADER_COMMENT = """\
 # Removing the "fuzzy" flag marks an entry as reviewed: only reviewed text is published."""
 
 
-def new_catalog(locale: str, domain: str, like: Catalog | None = None) -> Catalog:
-    """An empty catalog for `locale`, with the header of `like` when there is one."""
+def new_catalog(
+    locale: str, domain: str, like: Catalog | None = None, created: dt.datetime | None = None
+) -> Catalog:
+    """An empty catalog for `locale`, with the header of `like` when there is one.
+
+    A catalog without `like` is dated `created` (its template's date, as msginit does);
+    only when that is None too does Babel take the wall clock.
+    """
     catalog = Catalog(
         locale=locale,
         domain=domain,
@@ -44,7 +51,7 @@ def new_catalog(locale: str, domain: str, like: Catalog | None = None) -> Catalo
         charset="utf-8",
         fuzzy=False,
         language_team=like.language_team if like else f"{Locale.parse(locale).english_name} translators",
-        creation_date=like.creation_date if like else None,
+        creation_date=like.creation_date if like else created,
     )
     catalog.header_comment = (
         like.header_comment
@@ -161,7 +168,7 @@ def sync_catalog(
     theme string is keyed by its (singular, plural) pair, one text per plural form.)
     """
     memory = memory or {}
-    catalog = new_catalog(locale, template.domain or "messages", existing)
+    catalog = new_catalog(locale, template.domain or "messages", existing, template.creation_date)
     old: dict[tuple[str | None, Any], Message] = {}
     if existing is not None:
         for message in list(existing.obsolete.values()) + [m for m in messages(existing) if m.id]:

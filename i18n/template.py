@@ -67,19 +67,19 @@ def article_template(article: Article, source_ref: str) -> Catalog:
 
 def _po_date(moment: dt.datetime) -> str:
     """A header date as Babel writes it (a naive moment is UTC)."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).strftime("%Y-%m-%d %H:%M%z")
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return f"{moment.year:04d}-{moment:%m-%d %H:%M%z}"  # Babel pads the year; strftime does not
 
 
 def template_bytes(article: Article, source_ref: str, now: dt.datetime) -> bytes:
-    """The POT file of `article` revised at `now`: the bytes `render_catalog` writes for
-    `article_template`, made without a Babel catalog (a cold run writes one per article, and
+    """The POT file of `article` made and revised at `now`: the bytes `render_catalog` writes for
+    `article_template` dated `now`, made without a Babel catalog (a cold run writes one per article, and
     building the catalog cost as much as writing it)."""
     year = now.strftime("%Y")
     header = (
         f"Project-Id-Version: {PROJECT} {template_version(article, source_ref)}\n"
         "Report-Msgid-Bugs-To: EMAIL@ADDRESS\n"
-        # Babel's catalog takes the clock's local time when it is made.
-        f"POT-Creation-Date: {_po_date(dt.datetime.now().astimezone())}\n"
+        f"POT-Creation-Date: {_po_date(now)}\n"  # the run's clock, as tilmash.pipeline.dated
         f"PO-Revision-Date: {_po_date(now)}\n"
         "Last-Translator: FULL NAME <EMAIL@ADDRESS>\n"
         "Language-Team: LANGUAGE <LL@li.org>\n"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import feedparser
 
 from tests.conftest import run_cli
+from tilmash.config import load_config
+from tilmash.runner import RunOptions, run
 
 
 def _set(newsroom, slug: str, date: str, timezone: str | None) -> None:
@@ -43,3 +47,19 @@ def test_an_unknown_time_zone_is_a_configuration_error(newsroom):
     _set(newsroom, "library-night", "2026-09-30", "Mars/Olympus_Mons")
     result = run_cli("run", newsroom)
     assert result.code == 2 and "timezone" in result.stderr and "IANA" in result.stderr
+
+
+def test_new_templates_and_catalogs_are_dated_by_the_runs_clock_not_the_wall_clock(newsroom, tmp_path):
+    (newsroom / "sources" / "observatory-night.md").write_text(
+        "---\ntitle: The observatory opens its dome to visitors\ndate: 2026-11-22\n---\n"
+        "Visitors can look at Saturn through the university telescope every Friday.\n",
+        encoding="utf-8",
+    )
+    (newsroom / "i18n" / "ru" / "_ui.po").unlink()  # a shared catalog made anew too
+    then = dt.datetime(2031, 5, 6, 7, 8, tzinfo=dt.UTC)
+    no_models = {"ARGOS_PACKAGES_DIR": str(tmp_path / "none"), "TILMASH_HOME": str(tmp_path / "none")}
+    assert run(load_config(newsroom, no_models), RunOptions(now=then)).ok
+    made = [newsroom / "i18n" / "pot" / "observatory-night.pot", newsroom / "i18n" / "ru" / "_ui.po"]
+    made += [newsroom / "i18n" / locale / "observatory-night.po" for locale in ("kk", "ru", "zh")]
+    for path in made:
+        assert b'"POT-Creation-Date: 2031-05-06 07:08+0000\\n"' in path.read_bytes(), path

@@ -20,7 +20,6 @@ from tilmash.i18n import (
     parse_catalog,
     read_catalog,
     render_catalog,
-    same_content,
 )
 
 WORDS = [
@@ -308,8 +307,7 @@ def test_pot_written_directly_is_the_pot_of_the_babel_template(paragraphs, now):
 
     story = article("\n\n".join(" ".join(words) for words in paragraphs) + "\n\n## Details\n\n- one item\n")
     template = article_template(story, "sources/story.md")
-    template.revision_date = now
+    template.creation_date = template.revision_date = now
     direct = template_bytes(story, "sources/story.md", now)
-    # Both stamp their creation with the clock, which may tick between the two.
-    assert same_content(render_catalog(template), direct)
-    assert b"POT-Creation-Date: " in direct and f"PO-Revision-Date: {now:%Y-%m-%d %H:%M%z}".encode() in direct
+    assert render_catalog(template) == direct
+    assert f"POT-Creation-Date: {now.year:04d}-{now:%m-%d %H:%M%z}".encode() in direct  # the run's clock

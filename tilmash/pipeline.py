@@ -170,6 +170,13 @@ class Prepared:
     )  # source → (size, mtime) before parsing
 
 
+def dated(template: Catalog, now: dt.datetime) -> Catalog:
+    """`template` created at the run's clock (`RunOptions.now`), not Babel's wall clock: its
+    POT-Creation-Date, and that of every catalog first made from it."""
+    template.creation_date = now
+    return template
+
+
 def catalog_changed(catalog: Catalog, old: bytes | None) -> bool:
     return old is None or not same_content(old, render_catalog(catalog))
 
@@ -239,7 +246,7 @@ def sync_shared(
         if read is None:
             return None
         existing, old = read
-    catalog = sync_catalog(template(existing), existing, config.babel_locale(locale), seed)
+    catalog = sync_catalog(dated(template(existing), now), existing, config.babel_locale(locale), seed)
     if writer is not None and write_if_changed(path, catalog, old, now, writer):
         report.catalogs_written += 1
     elif writer is None and catalog_changed(catalog, old):
@@ -323,7 +330,7 @@ def prepare(
     templates = {}
     if config.target_locales:
         templates = {
-            a.slug: article_template(a, a.source_path.relative_to(config.root).as_posix())
+            a.slug: dated(article_template(a, a.source_path.relative_to(config.root).as_posix()), now)
             for a in articles
             if a.slug not in reused
         }
