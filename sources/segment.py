@@ -15,6 +15,7 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from tilmash.sources import pulldown
 from tilmash.sources.model import Block, Placeholder
 from tilmash.sources.placeholders import PLACEHOLDER_RE
 
@@ -177,7 +178,9 @@ def _slot(unit: str) -> Token:
 def segment(body: str, first_line: int) -> tuple[list[Block], str]:
     """Split a CommonMark body into units; `first_line` is the body's line in the file."""
     md = commonmark()
-    tokens = md.parse(body)
+    tokens = pulldown.tokens(md, body)  # ten times faster; None where only markdown-it reads it right
+    if tokens is None:
+        tokens = md.parse(body)
     units = _Units()
     enclosing: list[str] = []
     for token in tokens:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from unittest import mock
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.helpers import article
 from tilmash.sources import parse_article
@@ -122,3 +126,134 @@ def test_html_article_is_read_from_meta_and_article_element(tmp_path):
         "A robot",
     ]
     assert "alert" not in parsed.body_template and "onclick" not in parsed.body_template
+
+
+# Markdown that pulldown-cmark and markdown-it must read alike: every inline and block
+# construct Tilmash segments, with the spots where parsers part ways (escapes, entities,
+# non-ASCII URLs, image labels with markup, tight and loose lists, lazy lines).
+INLINE = [
+    "word",
+    "Ünïcode",
+    "слово",
+    "中文",
+    "*em*",
+    "**strong**",
+    "_u_",
+    "__uu__",
+    "`code`",
+    "`` a`b ``",
+    "[link](https://example.org/a)",
+    '[t](https://ex.org/ä "Title")',
+    "[ref]",
+    "[text][ref]",
+    "<https://auto.org/x>",
+    "<me@mail.org>",
+    "<http://a.org/ü>",
+    "![alt](img.png)",
+    "![*alt* x](i.png 'T')",
+    "![](e.png)",
+    "![a\\*b](c.png)",
+    "[![i](s.png)](l)",
+    "\\*",
+    "&amp;",
+    "&copy;",
+    "&#35;",
+    "&bogus;",
+    "a  \nb",
+    "line\nnext",
+    "x\\\ny",
+    "<1>",
+    "</2>",
+    "***",
+    "[x](javascript:alert(1))",
+    "[a](<b c>)",
+    '[q](/p?a=1&amp;b=2 "t\\"q")',
+    "**bold *nested* x**",
+    "*a **b** c*",
+    "**a*b**",
+    "_a_b_",
+    "[a](b",
+    "`unclosed",
+    "~~s~~",
+    "5 * 3 * 2",
+    "1.",
+    "-",
+    "#",
+    ">",
+    "[",
+    "]",
+    "*",
+    "_",
+    "\\",
+    "\ttab",
+    "2026.",
+]
+BLOCKS = [
+    '[ref]: https://ref.org/ü "Ref title"',
+    "-\n  late",
+    "- \n- b",
+    "1. a\n\n   b\n2. c",
+    "- a\n  - b\n    - c\n- d",
+    "> a\nlazy",
+    "- a\n\n      code",
+    "10. ten\n11. eleven",
+    "* a\n\n\n* b",
+    "# \n",
+    "```\nunclosed",
+    "~~~ py\nx *y* <b>\n~~~",
+    "    indented\n    code",
+    "a\n***\nb",
+    "Setext\n---\n- x",
+    "- # head\n- > q",
+    "3) three",
+    "---",
+]
+
+
+@st.composite
+def markdown_bodies(draw):
+    def inline():
+        return " ".join(draw(st.lists(st.sampled_from(INLINE), min_size=1, max_size=10)))
+
+    def block(depth):
+        kind = draw(st.integers(0, 7 if depth < 2 else 3))
+        if kind <= 1:
+            return inline()
+        if kind == 2:
+            return "#" * draw(st.integers(1, 6)) + " " + inline()
+        if kind == 3:
+            return draw(st.sampled_from(BLOCKS))
+        if kind == 4:
+            return inline() + "\n" + draw(st.sampled_from(["===", "---"]))
+        if kind == 5:
+            return "> " + block(depth + 1).replace("\n", "\n> ")
+        marker = draw(st.sampled_from(["-", "*", "1.", "0.", "7)"]))
+        items = [
+            f"{marker} " + block(depth + 1).replace("\n", "\n   ") for _ in range(draw(st.integers(1, 3)))
+        ]
+        return draw(st.sampled_from(["\n", "\n\n"])).join(items)
+
+    return "\n\n".join(block(0) for _ in range(draw(st.integers(1, 5)))) + "\n"
+
+
+@given(markdown_bodies())
+@settings(max_examples=300, deadline=None)
+def test_pulldown_cmark_segments_exactly_as_markdown_it(body):
+    from tilmash.sources import pulldown
+    from tilmash.sources.segment import segment
+
+    fast = segment(body, 3)
+    with mock.patch.object(pulldown, "tokens", return_value=None):  # markdown-it parses the body
+        assert segment(body, 3) == fast
+
+
+def test_pulldown_cmark_reads_plain_articles_and_leaves_html_and_tables_to_markdown_it():
+    from tilmash.sources import pulldown
+    from tilmash.sources.segment import commonmark
+
+    plain = (
+        "# Title\n\nText with **bold**, [a link](https://example.org) and ![alt](a.png).\n\n- one\n- two\n"
+    )
+    assert pulldown.tokens(commonmark(), plain) is not None
+    for body in ("<div>\n*x*\n</div>\n", "Some <b>raw</b> HTML.\n", "| a | b |\n|---|---|\n| 1 | 2 |\n"):
+        assert pulldown.tokens(commonmark(), body) is None
