@@ -34,6 +34,7 @@ def _pair(kind: str, tag: str, hidden: bool = False) -> tuple[Token, Token]:
 # and `segment` changes nothing but the children of inline tokens (made per use).
 _BLOCKS = {"Paragraph": _pair("paragraph", "p"), "Item": _pair("list_item", "li")}
 _BLOCKS |= {"BlockQuote": _pair("blockquote", "blockquote"), "List": _pair("bullet_list", "ul")}
+_LIST_ITEM = _BLOCKS["Item"][1]
 _HIDDEN_PARAGRAPH = _pair("paragraph", "p", hidden=True)
 _HEADINGS = {f"H{level}": _pair("heading", f"h{level}") for level in range(1, 7)}
 _RULE = Token("hr", "hr", 0, block=True, markup="---")
@@ -127,6 +128,8 @@ def _link(md: MarkdownIt, link: dict[str, Any]) -> Token:
 def tokens(md: MarkdownIt, body: str) -> list[Token] | None:
     """The tokens `md.parse(body)` makes (only what `segment` and the renderer use), or None
     when the body holds something this module leaves to markdown-it."""
+    if "]:" in body:  # a link reference definition: the lines after it may not be read alike
+        return None
     data = body.encode("utf-8")
     try:
         return _tokens(md, data, list(pyromark.events_with_range(body, options=_OPTIONS)))
@@ -161,6 +164,9 @@ def _tokens(md: MarkdownIt, data: bytes, events: list[tuple[Any, dict[str, int]]
         elif kind == "Start":
             position = _start(built, value, span["start"], events, position)
         elif kind == "Code":
+            # Across lines, the parsers keep different parts of the next line's indent.
+            if b"\n" in data[span["start"] : span["end"]]:
+                raise _Unsupported("code span across lines")
             built.inline(span["start"]).append(Token("code_inline", "code", 0, content=value, markup="`"))
         elif kind in ("SoftBreak", "HardBreak"):
             name = "softbreak" if kind == "SoftBreak" else "hardbreak"
@@ -225,6 +231,8 @@ def _start(
             offset,
         )
     elif name == "CodeBlock":
+        if any(t is _LIST_ITEM for t in built.closing):  # may a blank line in it loosen the list? They differ
+            raise _Unsupported("code block in a list item")
         if built.hidden:
             built.end_hidden()
         text = []
