@@ -37,7 +37,7 @@ HEADER_COMMENT = """\
 
 
 def new_catalog(
-    locale: str, domain: str, like: Catalog | None = None, created: dt.datetime | None = None
+    locale: str, domain: str, like: Catalog | None = None, created: dt.datetime | str | None = None
 ) -> Catalog:
     """An empty catalog for `locale`, with the header of `like` when there is one.
 

@@ -149,6 +149,15 @@ def test_a_worker_killed_mid_run_changes_nothing_in_the_result(tmp_path, synced,
     assert _catalogs(newsroom) == local_run
 
 
+def test_a_run_with_nothing_to_translate_never_connects_to_the_cluster(newsroom, models):
+    assert run(load_config(newsroom, models), RunOptions(now=NOW)).ok  # every entry filled here
+    shutil.rmtree(newsroom / "public")  # so the next run is no no-op: it builds the site again
+    unreachable = "tcp://127.0.0.1:9"
+    report = run(load_config(newsroom, models), RunOptions(now=NOW, cluster=unreachable))
+    assert report.ok, report.errors
+    assert (newsroom / "public" / "ru" / "index.html").is_file()
+
+
 def test_an_unreachable_cluster_is_an_error_and_nothing_is_written(newsroom, models):
     before = _catalogs(newsroom)
     result = run_cli("run", "--cluster", "tcp://127.0.0.1:9", newsroom, env=models)

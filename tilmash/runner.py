@@ -15,6 +15,7 @@ from tilmash.config import Config
 from tilmash.lock import catalog_write_lock, newsroom_lock
 from tilmash.report import RunReport
 from tilmash.state import RunState, scan_inputs, site_fingerprint
+from tilmash.translate.cluster_link import ClusterError, ClusterLink
 
 Log = Callable[[str], None]
 
@@ -63,19 +64,18 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
         from tilmash.parallel import WorkerFailed  # here: a no-op run never loads multiprocessing
 
         writer = AtomicWriter()
-        with _engine_cluster(config, options) as (client, cluster_error):
-            if cluster_error:  # before anything is written: the next run starts from the same state
-                report = RunReport(errors=[cluster_error, *import_errors])
-                report.warnings += import_warnings
-                return report
-            try:
-                report = _full_run(config, options, log, writer, client, site_intact)
-            except (OSError, WorkerFailed) as error:
-                writer.discard()
-                report = RunReport(errors=[_failure(error)])
-                report.errors += import_errors
-                report.warnings += import_warnings
-                return report  # no state saved: the next run does it all again
+        link = _cluster_link(config, options)  # connects when the first chunk is sent, if ever
+        try:
+            report = _full_run(config, options, log, writer, link, site_intact)
+        except (OSError, WorkerFailed, ClusterError) as error:
+            writer.discard()
+            report = RunReport(errors=[_failure(error)])
+            report.errors += import_errors
+            report.warnings += import_warnings
+            return report  # no state saved: the next run does it all again
+        finally:
+            if link is not None:
+                link.close()
         if not options.dry_run and not report.deferred:  # a deferred catalog must not look up to date
             # What the run read at its start, plus only what it wrote itself: a file saved
             # while the run worked stays new to the next run. The import's errors are not
@@ -92,7 +92,10 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
 
 
 def _failure(error: Exception) -> str:
-    """The `error:` line of a run that could not finish: full disk, read-only public/, killed worker."""
+    """The `error:` line of a run that could not finish: full disk, read-only public/, killed
+    worker, unreachable cluster (met before the commit stage: nothing is written)."""
+    if isinstance(error, ClusterError):
+        return f"{error}; nothing was written"
     if not isinstance(error, OSError):
         what = str(error).splitlines()[-1] if str(error).strip() else "a worker failed"
         return f"a parallel worker failed ({what}); the run stopped and the next one tries again"
@@ -103,28 +106,12 @@ def _failure(error: Exception) -> str:
     )
 
 
-@contextmanager
-def _engine_cluster(config: Config, options: RunOptions) -> Iterator[tuple[Any, str]]:
-    """(client, "") for the Dask scheduler the run should use, (None, error) if unreachable,
-    else (None, "")."""
+def _cluster_link(config: Config, options: RunOptions) -> ClusterLink | None:
+    """The link to the Dask scheduler the run should use (`--cluster`, else `[runtime] cluster`)."""
     address = options.cluster or config.cluster
     if not address or options.dry_run or not config.target_locales:
-        yield None, ""
-        return
-    try:
-        from tilmash.translate.cluster import ClusterError, cluster_client
-    except ImportError:
-        yield (
-            None,
-            f"cluster {address}: cluster mode needs Dask: pip install 'tilmash[cluster]'; "
-            "nothing was written",
-        )
-        return
-    try:
-        with cluster_client(address) as client:
-            yield client, ""
-    except ClusterError as error:
-        yield None, f"{error}; nothing was written"
+        return None
+    return ClusterLink(address)
 
 
 def _import(config: Config, options: RunOptions, log: Log) -> tuple[list[str], list[str]]:

@@ -19,15 +19,12 @@ from typing import Any
 
 from distributed import Client, WorkerPlugin, get_worker
 
+from tilmash.translate.cluster_link import ClusterError
 from tilmash.translate.engine import Engine, EngineError, Translation
 from tilmash.translate.spec import EngineSpec
 
 PLUGIN_NAME = "tilmash-models"
 CONNECT_TIMEOUT = "10s"
-
-
-class ClusterError(Exception):
-    """The scheduler cannot be reached: nothing was sent, nothing is written."""
 
 
 class ModelCache(WorkerPlugin):
@@ -55,8 +52,7 @@ def translate_on_worker(spec: EngineSpec, texts: list[str]) -> list[Translation]
     return get_worker().plugins[PLUGIN_NAME].engine(spec).translate_batch(texts)  # type: ignore[attr-defined, no-any-return]
 
 
-@contextmanager
-def cluster_client(address: str) -> Iterator[Any]:
+def connect(address: str) -> Any:
     """A client of the scheduler at `address` with the model cache on every worker."""
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
@@ -64,6 +60,17 @@ def cluster_client(address: str) -> Iterator[Any]:
         raise ClusterError(f"cluster {address}: cannot reach the Dask scheduler ({error})") from None
     try:
         client.register_plugin(ModelCache(), name=PLUGIN_NAME)
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+@contextmanager
+def cluster_client(address: str) -> Iterator[Any]:
+    """`connect`, closed at the end of the block."""
+    client = connect(address)
+    try:
         yield client
     finally:
         client.close()
