@@ -56,19 +56,20 @@ _ESCAPED_PAIR = re.compile(rb"\\.")
 _NEEDS_ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 
 
-def _portion(text: str, start: int, directives: Sequence[tuple[int, int]]) -> tuple[bytes, bytes]:
-    """The escaped bytes of `text` and a break override per byte, as write-po.c builds them:
-    no break inside a UTF-8 character, an escape sequence or a format directive."""
-    if directives:
-        return _portion_with_directives(text, start, directives)
-    data = (text.translate(_ESCAPE_TABLE) if _NEEDS_ESCAPE.search(text) else text).encode("utf-8")
+def _escaped(text: str) -> bytes:
+    return (text.translate(_ESCAPE_TABLE) if _NEEDS_ESCAPE.search(text) else text).encode("utf-8")
+
+
+def _overrides(data: bytes, text: str) -> bytes:
+    """A break override per byte of `data` (`text` escaped), as write-po.c builds them: no
+    break inside a UTF-8 character or an escape sequence, nor before a final `\\n`."""
     overrides = bytearray(data.translate(_CONTINUATION))
     if b"\\" in data:
         for match in _ESCAPED_PAIR.finditer(data):
             overrides[match.start() + 1] = _PROHIBITED
     if text.endswith("\n"):
         overrides[-2] = _PROHIBITED  # no break right before the final "\n"
-    return data, bytes(overrides)
+    return bytes(overrides)
 
 
 def _portion_with_directives(
@@ -88,8 +89,11 @@ def _portion_with_directives(
     return bytes(out), bytes(overrides)
 
 
-def _cuts(linebreaks: Callable[..., int], data: bytes, overrides: bytes, room: int, column: int) -> list[int]:
-    """0, the offsets where libunistring breaks `data` starting at `column`, and len(data).
+def _cuts(
+    linebreaks: Callable[..., int], data: bytes, overrides: bytes | None, text: str, room: int, column: int
+) -> list[int]:
+    """0, the offsets where libunistring breaks `data` (`text` escaped) starting at `column`,
+    and len(data); `overrides` None: made here, when needed.
 
     No character is wider than its UTF-8 bytes, so data that fits in its bytes cannot be
     broken: the library is asked only about longer data.
@@ -99,6 +103,7 @@ def _cuts(linebreaks: Callable[..., int], data: bytes, overrides: bytes, room: i
     # A buffer of at least 1 KiB: one of exactly len(data) bytes made each call twice as slow
     # (measured, glibc), and `string_at` copies only the marks asked for.
     breaks = ctypes.create_string_buffer(max(len(data), 1024))
+    overrides = _overrides(data, text) if overrides is None else overrides
     linebreaks(data, len(data), room, column, 0, overrides, _UTF8, breaks)
     marks = ctypes.string_at(breaks, len(data))
     cut = [0]
@@ -132,9 +137,12 @@ def wrap_po_string(
     start = 0
     for number, text in enumerate(portions):
         more = number + 1 < len(portions)
-        data, overrides = _portion(text, start, directives)
+        if directives:
+            data, overrides = _portion_with_directives(text, start, directives)
+        else:
+            data, overrides = _escaped(text), None
         start += len(text)
-        cut = _cuts(linebreaks, data, overrides, room, 0)  # from a continuation line's first column
+        cut = _cuts(linebreaks, data, overrides, text, room, 0)  # from a continuation line's first column
         if first and data:
             after_keyword = len(keyword) + 1
             # The fill is greedy: text that needs a break from column 0 needs one further right
@@ -143,7 +151,7 @@ def wrap_po_string(
                 more
                 or after_keyword > room
                 or len(cut) > 2
-                or len(_cuts(linebreaks, data, overrides, room, after_keyword)) > 2
+                or len(_cuts(linebreaks, data, overrides, text, room, after_keyword)) > 2
             ):
                 lines.append(f'{prefix}{keyword} ""')
                 first = False

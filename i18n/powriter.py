@@ -27,11 +27,32 @@ def literal_lines(prefix: str, keyword: str, text: str, python_format: bool = Fa
     single = f'{prefix}{keyword} "{escaped}"'
     if len(single) <= PAGE_WIDTH and single.isascii() and single.isprintable() and "\n" not in text[:-1]:
         return [single]  # fits as it is: no line breaker needed
+    if "\n" in text[:-1] and not python_format:
+        lines = _short_lines(prefix, keyword, text)
+        if lines is not None:
+            return lines
     directives = directive_spans(text) if python_format else ()
     exact = wrap_po_string(prefix, keyword, text, directives, PAGE_WIDTH)
     if exact is not None:
         return exact
     return wrap_literal(prefix, keyword, escaped, PAGE_WIDTH)
+
+
+def _short_lines(prefix: str, keyword: str, text: str) -> list[str] | None:
+    """A string of several lines (a header) whose lines each fit: msgcat writes `keyword ""`,
+    then each line as it is. None when one needs the line breaker."""
+    pieces = text.split("\n")
+    lines = [f'{prefix}{keyword} ""']
+    for number, piece in enumerate(pieces):
+        last = number == len(pieces) - 1
+        if last and not piece:
+            break
+        escaped = piece.translate(_ESCAPES) if _NEEDS_ESCAPE.search(piece) else piece  # str.translate is slow
+        line = f'{prefix}"{escaped}"' if last else f'{prefix}"{escaped}\\n"'
+        if len(line) > PAGE_WIDTH or not line.isascii() or not piece.isprintable():
+            return None
+        lines.append(line)
+    return lines
 
 
 def location_lines(locations: Iterable[tuple[str, int | None]]) -> Iterator[str]:
