@@ -39,6 +39,8 @@ def is_current_template(data: bytes, version: str) -> bool:
 
 def _comments(block: Block) -> list[str]:
     """The `#.` lines of a unit: its kind, then what each placeholder stands for."""
+    if not block.placeholders:  # most units
+        return [block.kind]
     return list(dict.fromkeys([block.kind] + [p.describe() for p in block.placeholders]))
 
 
