@@ -34,6 +34,18 @@ def template_environment() -> jinja2.Environment:
     return env
 
 
+class Fields(dict[str, Any]):
+    """A dict the templates read by attribute (`page.lang`) at the speed of an object's.
+
+    Jinja tries `getattr` before `[]`, and on a plain dict that first try fails and costs
+    ten times a hit; an article page reads some forty of them.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.__dict__ = self
+
+
 FULL_WIDTH_END = tuple("。，、；：！？）」』】")
 
 
@@ -113,14 +125,14 @@ class LocalePages:
     def _language_links(self, paths: Mapping[str, str], root: str) -> list[dict[str, Any]]:
         settings = self.settings
         return [
-            {
-                "lang": settings.html_lang(code),
-                "name": (settings.babel(code).get_display_name(settings.babel(code)) or code)
+            Fields(
+                lang=settings.html_lang(code),
+                name=(settings.babel(code).get_display_name(settings.babel(code)) or code)
                 .split(" (")[0]
                 .capitalize(),
-                "href": root + paths[code],
-                "current": code == self.locale,
-            }
+                href=root + paths[code],
+                current=code == self.locale,
+            )
             for code in settings.locales
             if code in paths
         ]
@@ -130,23 +142,26 @@ class LocalePages:
         settings = self.settings
         root = "../" * path.count("/")
         alternates = [
-            {"hreflang": settings.html_lang(code), "url": settings.url(p)} for code, p in paths.items()
+            Fields(hreflang=settings.html_lang(code), url=settings.url(url)) for code, url in paths.items()
         ]
         if settings.source_locale in paths and len(paths) > 1:
-            alternates.append({"hreflang": "x-default", "url": settings.url(paths[settings.source_locale])})
-        return {
-            "lang": settings.html_lang(self.locale),
-            "dir": settings.babel(self.locale).text_direction,
-            "locale": self.locale,
-            "root": root,
-            "canonical": settings.url(path),
-            "alternates": alternates if len(paths) > 1 else [],
-            "languages": self._language_links(paths, root),
-            "og_locale": og_locale(settings.babel_locales.get(self.locale, self.locale)),
-            "og_type": "website",
-            "description": "",
-            "noindex": False,
-        } | extra
+            alternates.append(Fields(hreflang="x-default", url=settings.url(paths[settings.source_locale])))
+        return Fields(
+            {
+                "lang": settings.html_lang(self.locale),
+                "dir": settings.babel(self.locale).text_direction,
+                "locale": self.locale,
+                "root": root,
+                "canonical": settings.url(path),
+                "alternates": alternates if len(paths) > 1 else [],
+                "languages": self._language_links(paths, root),
+                "og_locale": og_locale(settings.babel_locales.get(self.locale, self.locale)),
+                "og_type": "website",
+                "description": "",
+                "noindex": False,
+            }
+            | extra
+        )
 
     def english_lang(self, edition: LocalizedArticle, unit_id: str) -> str:
         """`lang` for a unit shown in English on this locale's page; "" when it is translated."""
@@ -155,12 +170,11 @@ class LocalePages:
     def name(self, edition: LocalizedArticle, kind: str, english: str) -> dict[str, str]:
         """A tag or author as shown: its translation, or the English name marked `lang`."""
         if not english:
-            return {"name": "", "lang": ""}
+            return Fields(name="", lang="")
         lang = self.settings.html_lang(self.settings.source_locale)
-        return {
-            "name": edition.name(kind, english),
-            "lang": lang if edition.name_in_english(kind, english) else "",
-        }
+        return Fields(
+            name=edition.name(kind, english), lang=lang if edition.name_in_english(kind, english) else ""
+        )
 
     def date(self, edition: LocalizedArticle) -> str:
         return _long_date(self.settings.day(edition.article.date), self.settings.babel(self.locale))
@@ -188,7 +202,7 @@ class LocalePages:
             iso_date=self.settings.day(article.date).isoformat(),
             author=self.name(edition, "author", article.author),
             tags=[
-                self.name(edition, "tag", tag) | {"href": page["root"] + tag_path(self.locale, tag)}
+                Fields(self.name(edition, "tag", tag), href=page["root"] + tag_path(self.locale, tag))
                 for tag in article.tags
             ],
             body=Markup(article_body(edition)),
@@ -200,17 +214,19 @@ class LocalePages:
 
     def _entry(self, edition: LocalizedArticle, root: str) -> dict[str, Any]:
         article = edition.article
-        return {
-            "href": root + article_path(self.locale, article.slug),
-            "title": edition.text("title"),
-            "title_lang": self.english_lang(edition, "title"),
-            "summary": edition.text("summary") if article.summary else "",
-            "summary_lang": self.english_lang(edition, "summary"),
-            "date": self.date(edition),
-            "iso_date": self.settings.day(article.date).isoformat(),
-            "author": self.name(edition, "author", article.author),
-            "machine": edition.machine_translated,
-        }
+        return Fields(
+            {
+                "href": root + article_path(self.locale, article.slug),
+                "title": edition.text("title"),
+                "title_lang": self.english_lang(edition, "title"),
+                "summary": edition.text("summary") if article.summary else "",
+                "summary_lang": self.english_lang(edition, "summary"),
+                "date": self.date(edition),
+                "iso_date": self.settings.day(article.date).isoformat(),
+                "author": self.name(edition, "author", article.author),
+                "machine": edition.machine_translated,
+            }
+        )
 
     def listing(self, editions: Sequence[LocalizedArticle], page_size: int) -> dict[str, bytes]:
         """The index, newest first, split into pages of `page_size` articles."""
@@ -224,12 +240,14 @@ class LocalePages:
             }
             page = self.page(path, paths)
             root = page["root"]
-            pager = {
-                "number": format_decimal(number, locale=babel_locale),
-                "count": format_decimal(len(chunks), locale=babel_locale),
-                "newer": root + index_path(self.locale, number - 1) if number > 1 else None,
-                "older": root + index_path(self.locale, number + 1) if number < len(chunks) else None,
-            }
+            pager = Fields(
+                {
+                    "number": format_decimal(number, locale=babel_locale),
+                    "count": format_decimal(len(chunks), locale=babel_locale),
+                    "newer": root + index_path(self.locale, number - 1) if number > 1 else None,
+                    "older": root + index_path(self.locale, number + 1) if number < len(chunks) else None,
+                }
+            )
             files[path] = (
                 self.env.get_template("index.html")
                 .render(
