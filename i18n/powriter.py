@@ -13,8 +13,7 @@ from collections.abc import Iterable, Iterator
 from babel.messages.catalog import Catalog, Message
 
 from tilmash.i18n.entries import messages
-from tilmash.i18n.gnuwrap import wrap_po_string
-from tilmash.i18n.powrap import PAGE_WIDTH, wrap_literal
+from tilmash.i18n.gnuwrap import PAGE_WIDTH, wrap_po_string
 from tilmash.i18n.pyformat import directive_spans
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"})
@@ -35,6 +34,8 @@ def literal_lines(prefix: str, keyword: str, text: str, python_format: bool = Fa
     exact = wrap_po_string(prefix, keyword, text, directives, PAGE_WIDTH)
     if exact is not None:
         return exact
+    from tilmash.i18n.powrap import wrap_literal  # the approximation, without libunistring only
+
     return wrap_literal(prefix, keyword, escaped, PAGE_WIDTH)
 
 

@@ -11,7 +11,6 @@ from typing import Any
 
 from tilmash.sources.controls import control_warning, strip_controls
 from tilmash.sources.frontmatter import FrontMatterError, split_front_matter
-from tilmash.sources.html_source import read_html_article
 from tilmash.sources.model import Article, Block, SourceError
 from tilmash.sources.segment import segment
 
@@ -113,6 +112,8 @@ def parse_article(path: Path, raw: bytes, slug_hint: str) -> Article:
     text, stripped = _decode(raw)
     warnings = (f"{path}:{stripped[0]}: {control_warning(stripped)}",) if stripped else ()
     if path.suffix in HTML_SUFFIXES:
+        from tilmash.sources.html_source import read_html_article  # lxml.html, for HTML sources only
+
         try:
             meta, body, body_line = read_html_article(text)
         except ValueError as error:

@@ -7,7 +7,6 @@ values go to (`SiteSettings`, `PublishPolicy`, `RuntimeOptions`, `Config`), nowh
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
@@ -203,6 +202,8 @@ class Config:
 
 
 def _did_you_mean(name: str, known: list[str]) -> str:
+    import difflib  # only for an error message
+
     close = difflib.get_close_matches(name, known, n=1)
     return f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(known)})" if known else ""
 

@@ -11,15 +11,16 @@ or SIGKILL leaves no orphan holding the newsroom's lock.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tilmash.linux import libc_function
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -64,7 +65,11 @@ class WorkerFailed(RuntimeError):
 def fork_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: int) -> list[Result]:
     """`[function(item) for item in items]` over up to `jobs` processes, results in order."""
     jobs = min(jobs, len(items) // MIN_SHARE)
-    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs < 2:
+        return [function(item) for item in items]
+    import multiprocessing  # here: a run on one process never loads it
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]
     context = multiprocessing.get_context("fork")
     bounds = [len(items) * k // jobs for k in range(jobs + 1)]
