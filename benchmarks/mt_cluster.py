@@ -2,7 +2,7 @@
 
 One Argos package (random weights, built here; SentencePiece vocabulary as in the tests)
 translates a backlog of distinct sentences in the chunks `tilmash run` uses (greedy, at most
-`--decode` tokens each: a random model never stops by itself):
+`--decode` tokens each: the model is built never to stop by itself):
 
 * one process: the engine loaded here with `threads` = the machine's cores, chunks one
   after another (what `tilmash run` does without a cluster);
@@ -47,7 +47,10 @@ def main() -> None:
     shape = ModelShape(layers=args.layers, heads=4, d_model=128, ffn=512, vocab_size=1000)
     with tempfile.TemporaryDirectory(dir=SCRATCH) as scratch:
         package = build_argos_package(
-            Path(scratch) / "en_ru.argosmodel", shape=shape, corpus=list(DEFAULT_CORPUS) + backlog[:500]
+            Path(scratch) / "en_ru.argosmodel",
+            shape=shape,
+            corpus=list(DEFAULT_CORPUS) + backlog[:500],
+            length_ratio=None,  # never ends: every sentence decodes --decode tokens
         )
         with zipfile.ZipFile(package) as archive:
             archive.extractall(Path(scratch) / "packages")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -121,6 +123,76 @@ def _fill_weights(spec: object, shape: ModelShape, vocab: int, seed: int) -> Non
     spec._visit(fill)  # type: ignore[attr-defined]  # ctranslate2's specs have no public variable walk
 
 
+# Dimensions 0-3 of the residual stream carry the positions that make a model end (`_end_after`).
+LENGTH_DIMS = 4
+POSITIONS = 2048  # longest source, and longest output, a model built here can take
+RAMP = 0.001  # position p is ±RAMP·p in dimensions 0 and 2: small beside the unit-variance rest
+EOS_STEEPNESS = 8.0  # logits per token by which </s> rises past its position
+LOOP_STRENGTH = 0.3  # a partner's logit ≈ 0.3·(d − 4): far above the random ones (≈ 3)
+
+
+def _end_after(spec: Any, vocab: list[str], d: int, length_ratio: float) -> None:
+    """Make `spec` emit </s> once it has output `length_ratio` × the source's tokens.
+
+    A random model never ends by itself, so every output would run to the decoding limit,
+    far longer than any translation. Here the position is written into the residual stream
+    (±RAMP·p in dimensions 0 and 2, so the layer norm's mean stays 0), every sublayer but
+    the last cross-attention is silenced, and that cross-attention attends uniformly (zero
+    queries) to the source, bringing the source's mean position, (n−1)/2, into dimensions 1
+    and 3. The </s> logit reads `t − length_ratio·(n−1)`; the other tokens still follow the
+    random weights from the previous token, so the text is nonsense of a translation's length.
+    """
+    encoder, decoder = spec.encoder, spec.decoder
+    encoder.scale_embeddings = decoder.scale_embeddings = False
+    for table in (encoder.embeddings[0], decoder.embeddings):
+        rows = table.weight
+        rows[:, :LENGTH_DIMS] = 0
+        rest = rows[:, LENGTH_DIMS:]  # zero mean, unit variance: every token has the same norm
+        rest -= rest.mean(axis=1, keepdims=True)
+        rest /= rest.std(axis=1, keepdims=True)
+    for norm in (encoder.layer_norm, decoder.layer_norm):
+        norm.beta[:LENGTH_DIMS] = 0
+    for layer in [*encoder.layer, *decoder.layer]:
+        layer.self_attention.linear[1].weight[:] = 0
+        layer.ffn.linear_1.weight[:] = 0
+    for layer in decoder.layer:
+        layer.attention.linear[0].weight[:] = 0  # zero queries: uniform attention over the source
+        layer.attention.linear[2].weight[:] = 0
+    values = np.zeros((2 * d, d), dtype=np.float32)  # keys zero; value 1 = (norm[0] − norm[2]) / 2
+    values[d + 1, 0], values[d + 1, 2] = 0.5, -0.5
+    last = decoder.layer[-1].attention
+    last.linear[1].weight = values
+    last.linear[2].weight[1, 1], last.linear[2].weight[3, 1] = 1.0, -1.0
+    ramp = np.zeros((POSITIONS, d), dtype=np.float32)
+    ramp[:, 0] = RAMP * np.arange(POSITIONS)
+    ramp[:, 2] = -ramp[:, 0]
+    encoder.position_encodings.encodings = ramp
+    decoder.position_encodings.encodings = ramp.copy()
+    sigma = math.sqrt((d - LENGTH_DIMS) / d)  # the layer norm's divisor, the same for every token
+    rise = EOS_STEEPNESS * sigma / (2 * RAMP)
+    source = 2 * sigma * length_ratio  # per (norm[1] − norm[3]) = RAMP·(n−1) / (2·sigma)
+    eos = decoder.projection.weight[vocab.index("</s>")]
+    eos[:] = 0
+    eos[0], eos[2], eos[1], eos[3] = rise, -rise, -rise * source, rise * source
+
+
+def _loop_in_pairs(spec: Any, sp_model: bytes, strength: float = LOOP_STRENGTH) -> None:
+    """Make every learned piece follow its partner and the partner it (A B A B …).
+
+    Unpenalised, the model then loops as real ones sometimes do; `no_repeat_ngram_size`
+    breaks the loop (A B A B C D C D …). Control, unknown and user-defined tokens (language
+    tokens, a target prefix), whose SentencePiece score is 0, keep their random weights.
+    """
+    import sentencepiece as spm
+
+    processor = spm.SentencePieceProcessor(model_proto=sp_model)
+    learned = [i for i in range(processor.get_piece_size()) if processor.get_score(i) < 0]
+    embeddings, projection = spec.decoder.embeddings.weight, spec.decoder.projection.weight
+    for a, b in zip(learned[0::2], learned[1::2], strict=False):
+        projection[b] += strength * embeddings[a]
+        projection[a] += strength * embeddings[b]
+
+
 def build_ct2_model(
     output_dir: Path,
     sp_model: bytes,
@@ -128,11 +200,16 @@ def build_ct2_model(
     seed: int = 7,
     eos_bias: float = -4.0,
     token_bias: Mapping[str, float] | None = None,
+    length_ratio: float | None = 1.0,
+    broken_tokens: Sequence[str] = (),
 ) -> Path:
     """Save a random CTranslate2 Transformer sharing `sp_model`'s vocabulary.
 
+    Its outputs end after `length_ratio` × the source's tokens; with None they never end
+    (`eos_bias` then keeps </s> unlikely), running to whatever limit the decoding sets.
     `token_bias` sets the output bias of some tokens; `{"*": math.nan}` sets every one, which
     makes a broken model (NaN scores everywhere, like weights damaged in conversion).
+    `broken_tokens` get NaN source embeddings: NaN scores for just the sentences holding one.
     """
     from ctranslate2.specs import transformer_spec
 
@@ -140,7 +217,13 @@ def build_ct2_model(
     spec = transformer_spec.TransformerSpec.from_config(shape.layers, shape.heads)
     _fill_weights(spec, shape, len(vocab), seed)
     bias = np.zeros(len(vocab), dtype=np.float32)
-    bias[vocab.index("</s>")] = eos_bias  # negative: keep small random models from stopping at once
+    if length_ratio is None:
+        bias[vocab.index("</s>")] = eos_bias  # negative: keep small random models from stopping at once
+    else:
+        _end_after(spec, vocab, shape.d_model, length_ratio)
+        _loop_in_pairs(spec, sp_model)
+    for token in broken_tokens:
+        spec.encoder.embeddings[0].weight[vocab.index(token)] = np.nan
     for token, value in (token_bias or {}).items():
         if token == "*":
             bias[:] = value
@@ -166,11 +249,17 @@ def build_argos_package(
     target_prefix: str = "",
     eos_bias: float = -4.0,
     token_bias: Mapping[str, float] | None = None,
+    length_ratio: float | None = 1.0,
+    broken_tokens: Sequence[str] = (),
 ) -> Path:
-    """Write `destination` (an `.argosmodel` zip) holding a real, tiny translate package."""
+    """Write `destination` (an `.argosmodel` zip) holding a real, tiny translate package.
+
+    `broken_tokens` become whole pieces of the vocabulary (see `build_ct2_model`).
+    """
     import tempfile
 
-    sp_model = train_sentencepiece(corpus, shape.vocab_size, [target_prefix] if target_prefix else ())
+    extra = [target_prefix] if target_prefix else []
+    sp_model = train_sentencepiece(corpus, shape.vocab_size, [*extra, *broken_tokens])
     code = f"translate-{from_code}_{to_code}"
     metadata = {
         "package_version": package_version,
@@ -185,7 +274,13 @@ def build_argos_package(
     }
     with tempfile.TemporaryDirectory() as work:
         model_dir = build_ct2_model(
-            Path(work) / "model", sp_model, shape, eos_bias=eos_bias, token_bias=token_bias
+            Path(work) / "model",
+            sp_model,
+            shape,
+            eos_bias=eos_bias,
+            token_bias=token_bias,
+            length_ratio=length_ratio,
+            broken_tokens=broken_tokens,
         )
         destination.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -204,12 +299,13 @@ def build_multilingual_model(
     *,
     shape: ModelShape = ModelShape(),
     corpus: Iterable[str] = DEFAULT_CORPUS,
+    length_ratio: float | None = 1.0,
 ) -> Path:
     """An NLLB-style model directory: CTranslate2 weights + `sentencepiece.bpe.model`.
 
     The language tokens are in the vocabulary.
     """
     sp_model = train_sentencepiece(corpus, shape.vocab_size, [source_token, *languages])
-    build_ct2_model(directory, sp_model, shape)
+    build_ct2_model(directory, sp_model, shape, length_ratio=length_ratio)
     (directory / "sentencepiece.bpe.model").write_bytes(sp_model)
     return directory

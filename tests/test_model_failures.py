@@ -17,7 +17,16 @@ from tilmash.i18n import read_catalog
 from tilmash.machine import report_failures
 from tilmash.report import RunReport
 from tilmash.translate.argos import ArgosEngine, RuntimeOptions, find_package
-from tilmash.translate.decoding import EMPTY, LENGTH, LOOP, NAN, SPECIAL_ONLY, Decoder, failure_of
+from tilmash.translate.decoding import (
+    EMPTY,
+    LENGTH,
+    LONG,
+    LOOP,
+    NAN,
+    SPECIAL_ONLY,
+    Decoder,
+    failure_of,
+)
 from tilmash.translate.pretranslate import PretranslateResult, PretranslateSettings, pretranslate
 from tilmash.translate.segments import english_segmenter
 
@@ -82,6 +91,32 @@ def test_a_model_that_fails_on_every_unit_is_an_error_for_its_locale(newsroom, t
     assert "MT failed" in text.stdout
 
 
+def test_a_second_model_failing_on_some_units_leaves_just_those_empty_with_a_note(
+    newsroom, tmp_path, models_env
+):
+    """The reported bug's shape, made certain: kk by the multilingual model fills everything,
+    then the Argos ru model returns NaN scores for some sentences (those holding "water")."""
+    partly = tmp_path / "partly-broken.argosmodel"
+    build_argos_package(partly, "en", "ru", shape=SHAPE, broken_tokens=("water",))
+    assert run_cli("models", "install", partly, env=models_env).code == 0
+    result = run_cli("run", "--json", newsroom, env=models_env)
+    assert result.code == 0, result.stderr
+    report = json.loads(result.stdout)
+    lines = {line["locale"]: line for line in report["locales"]}
+    entries = [m for slug in UNREVIEWED for m in _entries(newsroom, "ru", slug)]
+    broken = [m for m in entries if "water" in m.id]
+    assert broken and len(broken) < len(entries)
+    assert not any(m.string for m in broken)  # left for the translators, not filled with garbage
+    assert all(m.string for m in entries if "water" not in m.id)
+    assert lines["ru"]["model_failed"] == len(broken) and lines["kk"]["model_failed"] == 0
+    assert (
+        f"ru: {len(broken)} units left untranslated because the model's output was rejected "
+        f"({len(broken)} {NAN})"
+    ) in " ".join(report["notes"])
+    for slug in UNREVIEWED:
+        assert all(m.string for m in _entries(newsroom, "kk", slug))
+
+
 @pytest.fixture
 def unpacked(en_ru_package, tmp_path):
     with zipfile.ZipFile(en_ru_package) as archive:
@@ -108,6 +143,20 @@ def test_looping_output_is_retried_with_repetition_penalties_else_left_untransla
     assert result.model_failed == 0 and all(m.string for m in catalog if m.id)
 
 
+def test_an_output_that_never_ends_is_retried_then_left_untranslated(tmp_path):
+    runs_on = tmp_path / "runs-on.argosmodel"  # a model that never emits </s>: decoding cuts it
+    build_argos_package(runs_on, "en", "ru", shape=SHAPE, length_ratio=None)
+    with zipfile.ZipFile(runs_on) as archive:
+        archive.extractall(tmp_path / "unpacked")
+    engine = ArgosEngine(find_package("en", "ru", tmp_path / "unpacked"))
+    catalog = sync(BODY, None)
+    settings = PretranslateSettings(locale="ru", today=dt.date(2026, 11, 24))
+    result = pretranslate([catalog], engine, settings, english_segmenter())
+    units = len([m for m in catalog if m.id])
+    assert result.from_engine == 0 and result.failures == {LONG: units} == {LONG: result.model_failed}
+    assert not any(m.string for m in catalog if m.id)
+
+
 def _decoder() -> Decoder:
     return Decoder(None, RuntimeOptions(), lambda tokens: "".join(tokens).replace("▁", " "), "zh")
 
@@ -120,13 +169,15 @@ def _decoder() -> Decoder:
         (["<s>", "<s>", "</s>"], -1.0, SPECIAL_ONLY),
         (["▁(", "掌", "声", ")"] * 4, -1.0, LOOP),
         (["好"], -1.0, LENGTH),  # one character for a 60-character sentence, even in Chinese
+        ([f"▁词{i}" for i in range(33)], -1.0, LONG),  # over 2× the 12 source tokens + 8
+        ([f"▁词{i}" for i in range(32)], -1.0, ""),
         (["▁大学", "开设", "了", "一个", "新的", "研究", "中心", "。"], -1.0, ""),
     ],
 )
 def test_each_kind_of_bad_output_is_named(tokens, score, reason):
     source = "The university opened a new research centre in the mountains."
     text = "".join(tokens).replace("▁", " ").strip()
-    assert failure_of(source, tokens, score, text, _decoder()) == reason
+    assert failure_of(source, 12, tokens, score, text, _decoder()) == reason
 
 
 def test_partial_failures_are_one_note_and_total_failure_one_error():

@@ -1,12 +1,13 @@
 """CTranslate2 decoding whose every output is checked, retried once, and rejected with a reason.
 
 Models fail quietly: an empty or `<s>`-only output, NaN scores, a loop like
-`(掌声) (掌声) (掌声) …`, a sentence cut to a word. Such an output is decoded once more with
-`repetition_penalty` / `no_repeat_ngram_size`; if it is still bad it is returned with a
-`failure` reason and the unit stays untranslated (and counted), instead of being filled.
-Decoding stops at about 3× the source's tokens: a model that never ends cannot run on to the
-global limit, so an output far *longer* than its source is cut rather than detected; one far
-*shorter* than the usual ratio for the target language is rejected.
+`(掌声) (掌声) (掌声) …`, a sentence cut to a word, one that runs on and on. Such an output is
+decoded once more with `repetition_penalty` / `no_repeat_ngram_size`; if it is still bad it is
+returned with a `failure` reason and the unit stays untranslated (and counted), instead of
+being filled. The length ratio is judged both ways: an output far *shorter* than the usual
+ratio for the target language, or one of more than 2× its source's tokens + 8 (no translation
+is; decoding stops a little further, at about 3× + 16, so a model that never ends is caught
+instead of running on to the global limit).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ SPECIAL_TOKENS = frozenset({"<s>", "</s>", "<unk>", "<pad>"})
 EXPECTED_RATIO = {"zh": 0.35, "ja": 0.4, "ko": 0.45}
 RATIO_FACTOR = 5  # "far outside": more than 5× shorter than expected
 MIN_RATIO_SOURCE = 24  # shorter sources (names, headings) vary too much to judge
+LONG_FACTOR = 2  # "far outside" the other way: more than 2× the source's tokens…
+LONG_SLACK = 8  # …+ 8 (a name or a heading may grow a little)
 LOOP_REPEATS = 4  # a block of tokens repeated 4 times in a row is a loop
 LOOP_PERIOD = 8  # …for blocks of up to 8 tokens
 
@@ -31,6 +34,7 @@ SPECIAL_ONLY = "only special tokens"
 NAN = "NaN scores"
 LOOP = "a repetition loop"
 LENGTH = "far shorter than the source (length ratio)"
+LONG = "far longer than the source (length ratio)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +50,16 @@ class Decoder:
 
 
 def decoding_cap(source_tokens: int, limit: int) -> int:
-    """Most tokens decoded for a source of `source_tokens`: 3× + 16, up to a power of two so batches group."""
+    """Most tokens decoded for a source of `source_tokens`: 3× + 16, up to a power of two so batches group.
+
+    Always above `too_long`'s bound (unless `limit` is lower), so an output that never ends is
+    caught, not cut to a plausible length.
+    """
     return min(limit, 1 << (3 * source_tokens + 15).bit_length())
+
+
+def too_long(output_tokens: int, source_tokens: int) -> bool:
+    return output_tokens > LONG_FACTOR * source_tokens + LONG_SLACK
 
 
 def repetition_loop(tokens: Sequence[str]) -> bool:
@@ -60,8 +72,11 @@ def repetition_loop(tokens: Sequence[str]) -> bool:
     return False
 
 
-def failure_of(source: str, tokens: Sequence[str], score: float, text: str, decoder: Decoder) -> str:
-    """Why this output is unusable, or "" when it is fine."""
+def failure_of(
+    source: str, source_tokens: int, tokens: Sequence[str], score: float, text: str, decoder: Decoder
+) -> str:
+    """Why this output (`tokens`, decoded as `text`) of `source` (`source_tokens` long) is
+    unusable, or "" when it is fine."""
     if math.isnan(score):
         return NAN
     if not tokens:
@@ -73,6 +88,8 @@ def failure_of(source: str, tokens: Sequence[str], score: float, text: str, deco
         return EMPTY
     if repetition_loop(words):
         return LOOP
+    if too_long(len(tokens), source_tokens):
+        return LONG
     if len(source) >= MIN_RATIO_SOURCE:
         expected = EXPECTED_RATIO.get(decoder.language, 1.0) * len(source)
         if len(text) < expected / RATIO_FACTOR:
@@ -122,7 +139,7 @@ def translate_checked(
     def judged(index: int, output: tuple[list[str], float]) -> Translation:
         tokens, score = output
         text = decoder.decode(tokens).strip() if tokens else ""
-        failure = failure_of(sources[index], tokens, score, text, decoder)
+        failure = failure_of(sources[index], len(encoded[index]), tokens, score, text, decoder)
         return Translation("" if failure else text, failure)
 
     translations = [judged(i, output) for i, output in enumerate(_decode(decoder, encoded, retry=False))]
