@@ -19,6 +19,7 @@ _HOMES = {
     "is_translated": "tilmash.i18n.entries",
     "messages": "tilmash.i18n.entries",
     "memory_key": "tilmash.i18n.sync",
+    "memory_wanted": "tilmash.i18n.sync",
     "reviewed_pairs": "tilmash.i18n.sync",
     "new_catalog": "tilmash.i18n.sync",
     "sync_catalog": "tilmash.i18n.sync",

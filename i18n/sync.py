@@ -154,6 +154,28 @@ def _plural_forms(entry: Message, count: int) -> None:
         entry.string = tuple((forms + [""] * count)[:count])
 
 
+def _old_entries(existing: Catalog | None) -> dict[tuple[str | None, Any], Message]:
+    """(msgctxt, msgid) → entry of `existing`, its obsolete entries included."""
+    old: dict[tuple[str | None, Any], Message] = {}
+    if existing is not None:
+        for message in list(existing.obsolete.values()) + [m for m in messages(existing) if m.id]:
+            old[(message.context, _msgid(message))] = message
+    return old
+
+
+def memory_wanted(template: Catalog, existing: Catalog | None) -> set[tuple[str, Any]]:
+    """The memory keys `sync_catalog` may take a translation for: units with no entry of their
+    own, or one that memory may replace. A memory holding none of them changes nothing, so a
+    run can sync most catalogs without ever holding the locale's memory."""
+    old = _old_entries(existing)
+    wanted = set()
+    for unit in messages(template):
+        previous = old.get((unit.context, _msgid(unit))) if unit.id else None
+        if unit.id and (previous is None or _replaceable(previous)):
+            wanted.add(memory_key(unit))
+    return wanted
+
+
 def sync_catalog(
     template: Catalog,
     existing: Catalog | None,
@@ -169,10 +191,7 @@ def sync_catalog(
     """
     memory = memory or {}
     catalog = new_catalog(locale, template.domain or "messages", existing, template.creation_date)
-    old: dict[tuple[str | None, Any], Message] = {}
-    if existing is not None:
-        for message in list(existing.obsolete.values()) + [m for m in messages(existing) if m.id]:
-            old[(message.context, _msgid(message))] = message
+    old = _old_entries(existing)
     approved_before = {
         approved: key for key, message in old.items() if (approved := _approved_for_previous(message))
     }

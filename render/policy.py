@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from babel.messages.catalog import Catalog, Message
 
@@ -62,6 +62,30 @@ class LocalizedArticle:
 
 def source_edition(article: Article, locale: str) -> LocalizedArticle:
     return LocalizedArticle(article, locale, {b.id: b.text for b in article.blocks}, source=True)
+
+
+LISTED = frozenset({"title", "summary"})  # the units index pages, tag pages and the sitemap show
+_NONE: frozenset[str] = frozenset()
+
+
+def listing_article(article: Article) -> Article:
+    """The article as listings see it: no body, only its title and summary units."""
+    blocks = tuple(b for b in article.blocks if b.id in LISTED)
+    return replace(article, blocks=blocks, body_template="", warnings=())
+
+
+def listing_edition(edition: LocalizedArticle, article: Article | None = None) -> LocalizedArticle:
+    """The edition as index and tag pages use it, a fraction of its size: a run keeps one per
+    article and locale, not the article's body and translation. `article`: its
+    `listing_article`, shared by the article's editions."""
+    machine = edition.machine_units
+    return replace(
+        edition,
+        article=article or listing_article(edition.article),
+        texts={k: v for k, v in edition.texts.items() if k in LISTED},
+        untranslated_units=edition.untranslated_units & LISTED or _NONE,
+        machine_units=(machine & LISTED) or frozenset(sorted(machine)[:1]) or _NONE,  # still "machine"
+    )
 
 
 def _translation_of_this_text(message: Message) -> bool:

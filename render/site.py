@@ -1,12 +1,13 @@
 """Published articles → every file of the site, handed one job's files at a time to the caller's `emit`.
 
-The site is never held whole: each job (one article page, a locale's index, its tag pages,
-its feeds) renders a few files and passes them to `emit`, which writes them out.
+The site is never held whole: each job (one article's pages, a locale's index, its tag
+pages, its feeds) renders a few files and passes them to `emit`, which writes them out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 from functools import partial
 from importlib import resources
 from typing import Any
@@ -48,36 +49,53 @@ def _feeds(settings: SiteSettings, locale: str, latest: Sequence[LocalizedArticl
     }
 
 
-def build_site(
+def locale_pages(settings: SiteSettings, ui: Mapping[str, NullTranslations]) -> dict[str, LocalePages]:
+    """Each locale's page renderer, its templates compiled once here (forked workers inherit them)."""
+    env = template_environment()
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
+    return {
+        locale: LocalePages(settings, locale, env, ui.get(locale) or NullTranslations(), {})
+        for locale in settings.locales
+    }
+
+
+def article_files(
     settings: SiteSettings,
-    editions: Mapping[str, Sequence[LocalizedArticle]],
-    ui: Mapping[str, NullTranslations],
+    pages: Mapping[str, LocalePages],
+    editions: Mapping[str, LocalizedArticle],
+    locales: Collection[str] | None = None,
+) -> dict[str, bytes]:
+    """The pages of one article in `locales` (default: every locale in `editions`, which maps
+    each locale publishing it to its edition); each links to the article's other languages."""
+    slug = next(iter(editions.values())).article.slug
+    own = {locale: {slug: article_path(locale, slug)} for locale in settings.locales if locale in editions}
+    files: dict[str, bytes] = {}
+    for locale in own:
+        if locales is None or locale in locales:
+            files |= replace(pages[locale], published=own).article(editions[locale])
+    return files
+
+
+def index_files(
+    settings: SiteSettings,
+    pages: Mapping[str, LocalePages],
+    listed: Mapping[str, Sequence[LocalizedArticle]],
+    latest: Mapping[str, Sequence[LocalizedArticle]],
     emit: Emit,
     assets: Mapping[str, bytes] | None = None,
     mapper: Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]] = map,
-    unchanged: Collection[str] = (),
-    keep: Callable[[str], bool] = lambda _: False,
 ) -> list[tuple[str, bool]]:
-    """Every file of the site passed to `emit`; returns (path, changed) for each, in no set order.
+    """Every file of the site but the article pages, passed to `emit`; (path, changed) for each.
 
-    `editions[locale]` lists what that locale publishes. The pages are independent jobs
-    run through `mapper`: the runner passes one that spreads them over the cores (forked
-    workers call `emit` themselves, so pages never travel between processes). An article
-    page in `unchanged` (made from the same inputs by an earlier run) is not rendered when
-    `keep` can take its published copy as it is.
+    `listed[locale]` is what that locale publishes (listing editions suffice: title, summary,
+    names), `latest[locale]` at least its newest `feed_items` editions in full (the feeds).
     """
-    env = template_environment()
-    for name in env.list_templates(extensions=["html"]):
-        env.get_template(name)  # compiled once, here, rather than in every worker
     published = {
-        locale: {e.article.slug: article_path(locale, e.article.slug) for e in editions.get(locale, ())}
+        locale: {e.article.slug: article_path(locale, e.article.slug) for e in listed.get(locale, ())}
         for locale in settings.locales
     }
-    pages = {
-        locale: LocalePages(settings, locale, env, ui.get(locale) or NullTranslations(), published)
-        for locale in settings.locales
-    }
-    ordered = {locale: newest_first(editions.get(locale, ())) for locale in settings.locales}
+    ordered = {locale: newest_first(listed.get(locale, ())) for locale in settings.locales}
     jobs: list[Callable[[], dict[str, bytes]]] = [
         lambda: {
             "index.html": pages[settings.source_locale].home(settings.locales),
@@ -85,16 +103,9 @@ def build_site(
         }
     ]
     for locale in settings.locales:  # the long jobs first, so that no worker is left with all of them
+        newest = newest_first(latest.get(locale, ()))[: settings.feed_items]
         jobs.append(partial(pages[locale].listing, ordered[locale], settings.page_size))
         jobs.append(partial(pages[locale].tags, ordered[locale]))
-        jobs.append(partial(_feeds, settings, locale, ordered[locale][: settings.feed_items]))
-    kept: list[tuple[str, bool]] = []
-    for locale in settings.locales:
-        for edition in ordered[locale]:
-            path = article_path(locale, edition.article.slug)
-            if path in unchanged and keep(path):
-                kept.append((path, False))
-            else:
-                jobs.append(partial(pages[locale].article, edition))
+        jobs.append(partial(_feeds, settings, locale, newest))
     jobs.append(lambda: dict(assets or {}) | {"style.css": stylesheet()})
-    return kept + [produced for done in mapper(partial(_run, emit=emit), jobs) for produced in done]
+    return [produced for done in mapper(partial(_run, emit=emit), jobs) for produced in done]

@@ -108,4 +108,5 @@ def test_incremental_runs_equal_cold_runs(operations: list[tuple[str, int]]) -> 
         reused = [
             int(line.split(" reused=")[1].split()[0]) for line in log if line.startswith("stage=sources")
         ]
-        assert sum(reused) > 0  # the runs did take unchanged articles from what earlier runs kept
+        # the runs did take unchanged articles from what earlier runs kept (unless every step was a no-op)
+        assert sum(reused) > 0 or not reused

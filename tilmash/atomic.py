@@ -11,6 +11,7 @@ import re
 import shutil
 import stat
 import tempfile
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -96,13 +97,19 @@ def remove_tree(directory: Path) -> None:
     shutil.rmtree(directory, onerror=writable_and_retry)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Temp file in the same directory, fsync, rename over `path`, fsync the directory."""
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Temp file in the same directory, fsync, rename over `path`, fsync the directory.
+
+    `data` may come in pieces, written as they come: a large file is never whole in memory.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = _temp_file(path)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
@@ -153,6 +160,15 @@ class AtomicWriter:
             Path(temp).unlink(missing_ok=True)
             raise
         self._staged.append((Path(temp), path, expected))
+
+    def hand_over(self) -> list[tuple[Path, Path, bytes | None]]:
+        """The writes staged so far, for another writer to `adopt` (a forked worker's, say)."""
+        staged, self._staged = self._staged, []
+        return staged
+
+    def adopt(self, staged: Iterable[tuple[Path, Path, bytes | None]]) -> None:
+        """Commit (or discard) writes another writer staged as if they were this writer's own."""
+        self._staged.extend(staged)
 
     def commit(self) -> int:
         """Rename every staged file whose target is unchanged; the others go to `skipped`."""

@@ -1,6 +1,7 @@
-"""The stages wired together for one newsroom: sources → catalogs in memory → editions → reports.
+"""The stages wired together for one newsroom: sources, catalogs read and written, the gate, shared catalogs.
 
-`tilmash.runner` decides what is written; `status` uses the same steps and writes nothing.
+`tilmash.articles` streams the articles through these steps; `tilmash.runner` decides what
+is written; `status` uses the same steps and writes nothing.
 """
 
 from __future__ import annotations
@@ -20,14 +21,11 @@ from tilmash.atomic import AtomicWriter
 from tilmash.config import TAXONOMY_CATALOG, UI_CATALOG, Config
 from tilmash.i18n import (
     CatalogError,
-    article_template,
-    catalog_progress,
     is_current_template,
     is_reviewed,
     messages,
     parse_catalog,
     render_catalog,
-    reviewed_pairs,
     same_content,
     sync_catalog,
     template_bytes,
@@ -35,13 +33,12 @@ from tilmash.i18n import (
 )
 from tilmash.parallel import Mapper
 from tilmash.render.pages import article_path
-from tilmash.render.policy import LocalizedArticle, localize, source_edition
 from tilmash.render.ui import compiled, shipped_translations, ui_template, unusable
-from tilmash.report import LocaleReport, RunReport
+from tilmash.report import RunReport
 from tilmash.sources import Article, SourceError, collect_sources, read_source, source_files
 from tilmash.sources.assets import image_problems
 from tilmash.sources.controls import control_warning, strip_controls
-from tilmash.units import Unit, read_or_absent, run_key, tree_digest, unit_key
+from tilmash.units import Kept, UnitStore, read_or_absent, run_key, tree_digest, unit_key
 
 if TYPE_CHECKING:
     from tilmash.i18n.checks import CheckContext
@@ -49,18 +46,16 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class LocaleCatalogs:
-    """The synced catalogs of one locale; `on_disk` holds the bytes read, to skip no-op writes."""
+    """The catalogs of one locale that machine translation fills; `memory()` gathers the locale's
+    reviewed translations only when asked: a run with nothing to fill never holds them."""
 
     locale: str
     catalogs: dict[str, Catalog] = field(default_factory=dict)
-    on_disk: dict[str, bytes] = field(default_factory=dict)
-    broken: set[str] = field(default_factory=set)
-    order: list[str] = field(default_factory=list)  # every article's slug, reused ones included
-    reused: dict[str, list[tuple[Any, str]]] = field(default_factory=dict)  # slug → its kept reviewed pairs
+    pairs: Callable[[], dict[tuple[str, Any], str]] = dict
 
     def memory(self) -> dict[tuple[str, Any], str]:
         """Reviewed translations of the locale by English text, from every catalog in article order."""
-        return ordered_pairs(self.order or list(self.catalogs), self.catalogs, self.reused)
+        return self.pairs()
 
 
 def clean_translations(catalog: Catalog, path: Path) -> list[str]:
@@ -97,77 +92,6 @@ def read_catalog(
         return None
     report.warnings += clean_translations(catalog, path)
     return catalog, data
-
-
-def _read_existing(config: Config, locale: str, slugs: list[str], report: RunReport) -> LocaleCatalogs:
-    result = LocaleCatalogs(locale)
-    for slug in slugs:
-        path = config.catalog_path(locale, slug)
-        if not os.path.lexists(path):
-            continue
-        read = read_catalog(path, locale, config, report)
-        if read is None:
-            result.broken.add(slug)
-        else:
-            result.catalogs[slug], result.on_disk[slug] = read
-    return result
-
-
-def ordered_pairs(
-    order: list[str], catalogs: Mapping[str, Catalog], reused: Mapping[str, list[tuple[Any, str]]]
-) -> dict[tuple[str, Any], str]:
-    """`reviewed_pairs` over catalogs read in this run and pairs kept from earlier ones, in `order`."""
-    memory: dict[tuple[str, Any], str] = {}
-    for slug in order:
-        if slug in catalogs:
-            for english, translation in reviewed_pairs([catalogs[slug]]).items():
-                memory.setdefault(english, translation)
-        for english, translation in reused.get(slug, ()):
-            memory.setdefault(english, translation)
-    return memory
-
-
-def sync_locale(
-    config: Config,
-    locale: str,
-    templates: dict[str, Catalog],
-    report: RunReport,
-    reused: Mapping[str, Unit] | None = None,
-    order: list[str] | None = None,
-) -> LocaleCatalogs:
-    """Read this locale's catalogs and merge every article's current units (its template) into them.
-
-    Articles in `reused` are not read: their reviewed pairs, kept from the run that made
-    them, join the translation memory in article `order`.
-    """
-    existing = _read_existing(config, locale, list(templates), report)
-    kept = {slug: unit.pairs[locale] for slug, unit in (reused or {}).items()}
-    order = order or list(templates)
-    memory = ordered_pairs(order, existing.catalogs, kept) if config.memory_exact_as_reviewed else {}
-    synced = LocaleCatalogs(
-        locale, on_disk=existing.on_disk, broken=existing.broken, order=order, reused=kept
-    )
-    for slug, template in templates.items():
-        if slug in existing.broken:
-            continue
-        catalog = sync_catalog(template, existing.catalogs.get(slug), config.babel_locale(locale), memory)
-        synced.catalogs[slug] = catalog
-    return synced
-
-
-@dataclass(slots=True)
-class Prepared:
-    """The newsroom read and synced in memory: what every later step works from."""
-
-    articles: list[Article]
-    templates: dict[str, Catalog]  # slug → the article's POT (built only when there are target locales)
-    changed_templates: dict[str, tuple[bytes, bytes | None]]  # slug → new POT, the one on disk
-    synced: dict[str, LocaleCatalogs]
-    held: list[str] = field(default_factory=list)  # pages of skipped articles: their last version stays
-    reused: dict[str, Unit] = field(default_factory=dict)  # slug → unchanged article kept from a run
-    read_as: dict[Path, tuple[int, int]] = field(
-        default_factory=dict
-    )  # source → (size, mtime) before parsing
 
 
 def dated(template: Catalog, now: dt.datetime) -> Catalog:
@@ -222,7 +146,7 @@ def taxonomy_names(
         return {}
     block_on = blocking_checks(config.policy.block_on)
     context = check_context(config, locale)
-    blocked = _gated(config, locale, TAXONOMY_CATALOG, catalog, context, block_on, report)
+    blocked = gated(config, locale, TAXONOMY_CATALOG, catalog, context, block_on, report)
     return reviewed_names(catalog, {(str(c), m) for c, m in blocked})
 
 
@@ -273,79 +197,84 @@ def ui_translations(
     return compiled(catalog, [message for message, _ in broken])
 
 
-def _source_and_template(
-    path: Path, config: Config, now: dt.datetime
-) -> tuple[Article | SourceError, tuple[bytes, bytes | None] | None]:
-    """One source file parsed, and its POT if that differs from the one on disk.
+def _source_and_template(path: Path, config: Config, now: dt.datetime) -> tuple[Article | SourceError, bool]:
+    """One source file parsed, and whether its POT differs from the one on disk.
 
     The unit of work spread over the cores. A POT whose version says it was made from
-    the same units is not rendered again; others are rendered and compared here, so
-    unchanged ones never travel back to the main process.
+    the same units is not rendered again; others are rendered and compared here. A POT
+    that changed is rendered again when it is written, so no POT is held meanwhile.
     """
     article = read_source(path)
     if isinstance(article, SourceError):
-        return article, None
+        return article, False
     source_ref = path.relative_to(config.root).as_posix()
     try:
         old: bytes | None = config.template_path(article.slug).read_bytes()
     except FileNotFoundError:
-        old = None
-    if old is not None and is_current_template(old, template_version(article, source_ref)):
-        return article, None
-    data = template_bytes(article, source_ref, now)
-    return article, None if old is not None and same_content(old, data) else (data, old)
+        return article, True
+    if is_current_template(old, template_version(article, source_ref)):
+        return article, False
+    return article, not same_content(old, template_bytes(article, source_ref, now))
 
 
-def prepare(
+@dataclass(slots=True)
+class Sources:
+    """The newsroom's articles in order (those kept from the last run without their bodies)."""
+
+    articles: list[Article]
+    changed_templates: frozenset[str]  # slugs whose POT differs from the one on disk
+    held: list[str]  # pages of sources that failed to parse: their last version stays
+    reused: dict[str, Kept]  # slug → unchanged article's unit kept from a run
+    read_as: dict[Path, tuple[int, int]]  # source → (size, mtime) before parsing
+
+
+def read_sources(
     config: Config,
     report: RunReport,
     now: dt.datetime,
     mapper: Mapper = map,
-    units: Mapping[str, Unit] | None = None,
+    units: UnitStore | None = None,
     run_key: str = "",
-) -> Prepared:
-    """Load sources, render their POTs and sync every locale's catalogs in memory (nothing written).
+) -> Sources:
+    """Parse the sources and find whose POT changed (nothing written).
 
     A source whose unit in `units` still matches its files is not read again (tilmash.units).
     """
+    units = units or UnitStore()
     if not config.sources_dir.is_dir():
         report.errors.append(f"{config.sources_dir}: no sources/ directory with English articles")
         paths = []
     else:
         paths = source_files(config.sources_dir)
-    matched = {path: unit for path in paths if (unit := unchanged_unit(config, path, units or {}, run_key))}
+    matched = {path: kept for path in paths if (kept := unchanged_unit(config, path, units, run_key))}
     read_as = {path: stat_line(path) for path in paths if path not in matched}
     fresh = iter(
         mapper(partial(_source_and_template, config=config, now=now), [p for p in paths if p not in matched])
     )
-    parsed = [(matched[p].article, None) if p in matched else next(fresh) for p in paths]
+    reused_ids: dict[int, Kept] = {}
+    parsed: list[tuple[Article | SourceError, bool]] = []
+    for path in paths:
+        if path in matched:
+            article = matched[path].article
+            reused_ids[id(article)] = matched[path]
+            parsed.append((article, False))
+        else:
+            parsed.append(next(fresh))
     articles, source_errors = collect_sources(article for article, _ in parsed)
-    reused_ids = {id(unit.article): unit for unit in matched.values()}
     reused = {a.slug: reused_ids[id(a)] for a in articles if id(a) in reused_ids}
     report.errors.extend(str(e) for e in source_errors)
     report.warnings.extend(w for a in articles for w in a.warnings)
-    report.errors.extend(str(e) for a in articles for e in image_problems(a, config.root))
+    report.errors.extend(
+        str(e) for a in articles if a.slug not in reused for e in image_problems(a, config.root)
+    )
     kept = set(map(id, articles))  # a duplicate slug's POT goes with the file that keeps the slug
-    changed_templates = {a.slug: pot for a, pot in parsed if id(a) in kept and pot is not None}
-    templates = {}
-    if config.target_locales:
-        templates = {
-            a.slug: dated(article_template(a, a.source_path.relative_to(config.root).as_posix()), now)
-            for a in articles
-            if a.slug not in reused
-        }
-    order = [a.slug for a in articles]
-    synced = {
-        locale: sync_locale(config, locale, templates, report, reused, order)
-        for locale in config.target_locales
-    }
+    changed = frozenset(a.slug for a, pot in parsed if id(a) in kept and pot)
     held = [
         article_path(locale, error.path.stem.lower())
         for error in source_errors
         for locale in config.site.locales
     ]
-    held += [article_path(locale, slug) for locale, state in synced.items() for slug in sorted(state.broken)]
-    return Prepared(articles, templates, changed_templates, synced, held, reused, read_as)
+    return Sources(articles, changed, held, reused, read_as)
 
 
 def held_pages(site: Path, held: list[str], produced: Collection[str]) -> dict[str, bytes]:
@@ -374,26 +303,7 @@ def _written_lines(
     return path.relative_to(config.root), {_entry_key(m): m.lineno or 0 for m in written}
 
 
-def gate(config: Config, state: LocaleCatalogs, report: RunReport) -> dict[str, frozenset[str]]:
-    """Per article, the reviewed units whose translation the publish gate keeps off the site.
-
-    Each is an error (`file:line: error [check] message`): someone approved it, and it
-    counts as not reviewed. Machine output is never reviewed; the policy decides on it.
-    """
-    from tilmash.i18n.gate import blocking_checks
-    from tilmash.quality import check_context
-
-    block_on = blocking_checks(config.policy.block_on)
-    context = check_context(config, state.locale)
-    withheld: dict[str, frozenset[str]] = {}
-    for slug, catalog in state.catalogs.items():
-        found = _gated(config, state.locale, slug, catalog, context, block_on, report)
-        if found:
-            withheld[slug] = frozenset(context for context, _ in found if context)
-    return withheld
-
-
-def _gated(
+def gated(
     config: Config,
     locale: str,
     name: str,
@@ -421,43 +331,6 @@ def _gated(
     return set(found)
 
 
-def editions_of(
-    config: Config,
-    articles: list[Article],
-    synced: dict[str, LocaleCatalogs],
-    report: RunReport,
-    names: Mapping[str, Mapping[tuple[str, str], str]] | None = None,
-    reused: Mapping[str, Unit] | None = None,
-) -> dict[str, list[LocalizedArticle]]:
-    """What each locale publishes: the policy applied to every catalog, after the publish gate.
-
-    An article in `reused` publishes the editions kept with it.
-    """
-    reused = reused or {}
-    editions: dict[str, list[LocalizedArticle]] = {
-        config.site.source_locale: [source_edition(a, config.site.source_locale) for a in articles]
-    }
-    for locale, state in synced.items():
-        withheld = gate(config, state, report)
-        online = published_pages(config.public_dir, locale)
-        localized = (
-            reused[a.slug].editions[locale]
-            if a.slug in reused
-            else localize(
-                a,
-                locale,
-                state.catalogs.get(a.slug),
-                config.policy,
-                withheld.get(a.slug, frozenset()),
-                was_published=a.slug in online,
-                names=(names or {}).get(locale),
-            )
-            for a in articles
-        )
-        editions[locale] = [e for e in localized if e is not None]
-    return editions
-
-
 def published_pages(site: Path, locale: str) -> frozenset[str]:
     """Slugs of the article pages `locale` has online now: a correction never takes them offline."""
     try:
@@ -467,38 +340,6 @@ def published_pages(site: Path, locale: str) -> frozenset[str]:
     return frozenset(
         name[: -len(".html")] for name in names if name.endswith(".html") and name != "index.html"
     )
-
-
-def locale_reports(
-    config: Config,
-    articles: list[Article],
-    synced: dict[str, LocaleCatalogs],
-    editions: dict[str, list[LocalizedArticle]],
-    reused: Mapping[str, Unit] | None = None,
-) -> list[LocaleReport]:
-    reports = [
-        LocaleReport(
-            config.site.source_locale, published=len(articles), articles=len(articles), engine="source"
-        )
-    ]
-    for locale, state in synced.items():
-        line = LocaleReport(
-            locale,
-            published=len(editions[locale]),
-            articles=len(state.catalogs) + len(reused or {}),
-            engine=config.engines[locale],
-            published_slugs={e.article.slug for e in editions[locale]},
-        )
-        for slug in state.order or list(state.catalogs):
-            if slug in state.catalogs:
-                line.by_article[slug] = catalog_progress(state.catalogs[slug])
-            elif reused and slug in reused:
-                line.by_article[slug] = reused[slug].progress[locale]
-            else:
-                continue
-            line.progress.add(line.by_article[slug])
-        reports.append(line)
-    return reports
 
 
 def static_assets(directory: Path, errors: list[str] | None = None) -> dict[str, bytes]:
@@ -527,11 +368,16 @@ def static_assets(directory: Path, errors: list[str] | None = None) -> dict[str,
 
 
 def status(config: Config) -> RunReport:
-    """What `run` would publish now, without machine translation and without writing."""
+    """What `run` would publish now, without machine translation, rendering or writing."""
+    from tilmash.articles import context, locale_reports, run_articles
+
     report = RunReport()
-    prepared = prepare(config, report, dt.datetime.now(dt.UTC))
-    editions = editions_of(config, prepared.articles, prepared.synced, report)
-    report.locales = locale_reports(config, prepared.articles, prepared.synced, editions)
+    now = dt.datetime.now(dt.UTC)
+    sources = read_sources(config, report, now)
+    ctx = context(config, now, False, {}, UnitStore(), sources)
+    streamed = run_articles(ctx, sources.articles, report, None, map, lambda _: None)
+    report.locales = locale_reports(config, sources.articles, streamed)
+    report.notes = []  # `run --dry-run` says what would be written
     return report
 
 
@@ -543,7 +389,7 @@ def stat_line(path: Path) -> tuple[int, int]:
     return (stat.st_size, stat.st_mtime_ns)
 
 
-def unchanged_unit(config: Config, path: Path, units: Mapping[str, Unit], run_key: str) -> Unit | None:
+def unchanged_unit(config: Config, path: Path, units: UnitStore, run_key: str) -> Kept | None:
     """The unit kept for source `path` if none of its files changed since, else None."""
     unit = units.get(path.relative_to(config.root).as_posix())
     if unit is None:
@@ -557,67 +403,6 @@ def unchanged_unit(config: Config, path: Path, units: Mapping[str, Unit], run_ke
         [read_or_absent(f"{i18n}/{locale}/{slug}.po") for locale in config.target_locales],
     )
     return unit if key == unit.key else None
-
-
-def complete_units(
-    config: Config,
-    prepared: Prepared,
-    editions: Mapping[str, list[LocalizedArticle]],
-    report: RunReport,
-    written: Collection[Path],
-    run_key: str,
-) -> dict[str, Unit]:
-    """The units this run leaves complete, by source path, to be reused by the next run.
-
-    Kept: reused units, and articles whose catalogs hold nothing for machine translation
-    to fill, whose files are exactly what the run read or wrote, and about whose files the
-    run said nothing (an error or warning is said again by every run that reads them).
-    """
-    published = {locale: {e.article.slug: e for e in shown} for locale, shown in editions.items()}
-    progress = {line.locale: line.by_article for line in report.locales}
-    said = "\n".join(report.errors + report.warnings)
-    held = set(prepared.held)
-    units: dict[str, Unit] = {}
-    for article in prepared.articles:
-        source = article.source_path.relative_to(config.root).as_posix()
-        if article.slug in prepared.reused:
-            units[source] = prepared.reused[article.slug]
-            continue
-        catalogs = [config.catalog_path(locale, article.slug) for locale in config.target_locales]
-        files = [article.source_path, config.template_path(article.slug), *catalogs]
-        if any(str(p.relative_to(config.root)) in said for p in files) or any(
-            article_path(locale, article.slug) in held for locale in config.site.locales
-        ):
-            continue
-        source_bytes = read_or_absent(article.source_path)
-        if stat_line(article.source_path) != prepared.read_as.get(article.source_path):
-            continue  # edited while the run worked
-        catalog_bytes = []
-        for locale, path in zip(config.target_locales, catalogs, strict=True):
-            state = prepared.synced[locale]
-            catalog = state.catalogs.get(article.slug)
-            data = read_or_absent(path)
-            if (
-                catalog is None
-                or any(m.id and not m.string for m in messages(catalog))  # machine translation's to fill
-                or (path not in written and data != state.on_disk.get(article.slug))
-            ):
-                break
-            catalog_bytes.append(data)
-        else:
-            units[source] = Unit(
-                unit_key(
-                    run_key, source_bytes, read_or_absent(config.template_path(article.slug)), catalog_bytes
-                ),
-                article,
-                {locale: published[locale].get(article.slug) for locale in config.target_locales},
-                {locale: progress[locale][article.slug] for locale in config.target_locales},
-                {
-                    locale: list(reviewed_pairs([prepared.synced[locale].catalogs[article.slug]]).items())
-                    for locale in config.target_locales
-                },
-            )
-    return units
 
 
 def units_run_key(config: Config) -> str:

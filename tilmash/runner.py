@@ -147,26 +147,23 @@ def _full_run(
 ) -> RunReport:
     """Everything a run does after the no-op check. Unchanged articles are reused from
     `.tilmash/units.pickle` (tilmash.units); their pages too when the published site is
-    the one the last run left (`site_intact`)."""
+    the one the last run left (`site_intact`). Articles stream through tilmash.articles:
+    the run holds listings and reports, not the newsroom."""
     # The stages are imported here, not at the top: a no-op run (the common case under
     # cron) then never loads Jinja2, the Markdown parser or the MT engine.
+    from tilmash.articles import context, kept_units, locale_reports, run_articles
     from tilmash.parallel import available_cores, fork_map
     from tilmash.pipeline import (
-        catalog_changed,
-        complete_units,
-        editions_of,
+        LocaleCatalogs,
         held_pages,
-        locale_reports,
-        prepare,
+        read_sources,
         static_assets,
         taxonomy_names,
         ui_translations,
         units_run_key,
-        write_if_changed,
     )
-    from tilmash.render.pages import article_path
-    from tilmash.render.site import build_site
-    from tilmash.units import load_units, save_units
+    from tilmash.render.site import index_files, locale_pages
+    from tilmash.units import UnitStore, load_units, save_units
 
     now = options.now or dt.datetime.now(dt.UTC)
     mapper = partial(fork_map, jobs=options.jobs or available_cores())
@@ -176,113 +173,117 @@ def _full_run(
     with stage(log, "sources") as fields:
         key = units_run_key(config) if write else ""  # a dry run reads everything
         # Kept editions assume the published pages the last run left (an article online stays online).
-        units = load_units(units_path, key) if write and site_intact else {}
-        prepared = prepare(config, report, now, mapper, units, key)
-        articles, synced = prepared.articles, prepared.synced
-        fields.update(articles=len(articles), reused=len(prepared.reused), errors=len(report.errors))
-    filled: dict[str, int] = {}
-    failed: dict[str, int] = {}
-    if synced:  # the MT engines and their libraries load only for a newsroom with target locales
-        from tilmash.machine import machine_translate
-        from tilmash.translate.pretranslate import pending_messages
-    for locale, catalogs in synced.items():
-        with stage(log, "translate", locale=locale) as fields:
-            if write:
-                outcome = machine_translate(config, catalogs, now.date(), report, client)
-                filled[locale] = outcome.from_engine + outcome.from_memory
-                failed[locale] = outcome.model_failed
-                fields.update(
-                    memory=outcome.from_memory,
-                    engine=outcome.from_engine,
-                    flagged=outcome.flagged,
-                    sentences=outcome.sentences,
-                    model_failed=outcome.model_failed,
-                )
-            else:
-                pending = len(pending_messages(catalogs.catalogs.values()))
-                fields["pending"] = pending
-                if pending:
-                    report.notes.append(
-                        f"{locale}: would send {pending} untranslated entries to machine translation"
-                    )
-        with stage(log, "catalogs", locale=locale) as fields:
-            changed = 0
-            for slug, catalog in catalogs.catalogs.items():
-                path = config.catalog_path(locale, slug)
-                if write:
-                    changed += write_if_changed(path, catalog, catalogs.on_disk.get(slug), now, writer)
-                elif catalog_changed(catalog, catalogs.on_disk.get(slug)):
-                    changed += 1
-                    report.notes.append(f"would write {path.relative_to(config.root)}")
-            report.catalogs_written += changed
-            fields["written" if write else "would_write"] = changed
-    with stage(log, "templates") as fields:
-        for slug, (data, old) in prepared.changed_templates.items():
-            if write:
-                writer.write(config.template_path(slug), data, old)
-        report.catalogs_written += len(prepared.changed_templates)
-        fields["written" if write else "would_write"] = len(prepared.changed_templates)
+        units = load_units(units_path, key) if write and site_intact else UnitStore()
+        sources = read_sources(config, report, now, mapper, units, key)
+        articles = sources.articles
+        fields.update(articles=len(articles), reused=len(sources.reused), errors=len(report.errors))
     ui, names = {}, {}
     for locale in config.target_locales:
         translations = ui_translations(config, locale, report, now, writer if write else None)
         if translations is not None:
             ui[locale] = translations
         names[locale] = taxonomy_names(config, locale, articles, report, now, writer if write else None)
-    with stage(log, "commit") as fields, catalog_write_lock(config.root / ".tilmash"):
-        fields["files"] = writer.commit()
-        fields["skipped"] = len(writer.skipped)
-    report.deferred = [str(p.relative_to(config.root)) for p in writer.skipped]
-    report.notes += [
-        f"{p} was edited during the run (review page or editor); it is synced on the next run"
-        for p in report.deferred
-    ]
-    with stage(log, "render") as fields:
-        editions = editions_of(config, articles, synced, report, names, prepared.reused)
-        unchanged = (
-            {article_path(locale, slug) for slug in prepared.reused for locale in config.site.locales}
-            if site_intact
-            else set()
-        )
-        site = SiteStage(config.public_dir, dry_run=not write)
-        try:
-            built = build_site(
+    filled: dict[str, int] = {}
+    failed: dict[str, int] = {}
+
+    def translate(catalogs: LocaleCatalogs, fields: dict[str, object]) -> None:
+        """Machine translation (or, in a dry run, what it would be given) for one locale."""
+        from tilmash.machine import machine_translate
+        from tilmash.translate.pretranslate import pending_messages
+
+        locale = catalogs.locale
+        if write:
+            outcome = machine_translate(config, catalogs, now.date(), report, client)
+            filled[locale] = outcome.from_engine + outcome.from_memory
+            failed[locale] = outcome.model_failed
+            fields.update(
+                memory=outcome.from_memory,
+                engine=outcome.from_engine,
+                flagged=outcome.flagged,
+                sentences=outcome.sentences,
+                model_failed=outcome.model_failed,
+            )
+        else:
+            pending = len(pending_messages(catalogs.catalogs.values()))
+            fields["pending"] = pending
+            if pending:
+                report.notes.append(
+                    f"{locale}: would send {pending} untranslated entries to machine translation"
+                )
+
+    site = SiteStage(config.public_dir, dry_run=not write)
+    try:
+        with stage(log, "articles") as fields:
+            pages = locale_pages(config.site, ui)
+            ctx = context(config, now, write, names, units, sources, pages, site)
+            current: dict[str, object] = {}
+
+            @contextmanager
+            def translate_stage(locale: str) -> Iterator[None]:
+                with stage(log, "translate", locale=locale) as logged:
+                    current["fields"] = logged
+                    yield
+
+            streamed = run_articles(
+                ctx,
+                articles,
+                report,
+                writer if write else None,
+                mapper,
+                lambda catalogs: translate(catalogs, current["fields"]),  # type: ignore[arg-type]
+                translate_stage,
+            )
+            fields.update(pages=len(streamed.pages), written=report.catalogs_written)
+        with stage(log, "commit") as fields, catalog_write_lock(config.root / ".tilmash"):
+            fields["files"] = writer.commit()
+            fields["skipped"] = len(writer.skipped)
+        report.deferred = [str(p.relative_to(config.root)) for p in writer.skipped]
+        report.notes += [
+            f"{p} was edited during the run (review page or editor); it is synced on the next run"
+            for p in report.deferred
+        ]
+        with stage(log, "render") as fields:
+            listed = {locale: list(by_slug.values()) for locale, by_slug in streamed.listed.items()}
+            latest = {locale: [e for _, _, e in heap] for locale, heap in streamed.latest.items()}
+            built = streamed.pages + index_files(
                 config.site,
-                editions,
-                ui,
+                pages,
+                listed,
+                latest,
                 site.put,
                 static_assets(config.root / "static", report.errors),
                 mapper,
-                unchanged,
-                site.keep,
             )
             produced = {path for path, _ in built}
+            held = sources.held + streamed.held
             built += [
                 (path, site.put(path, data))
-                for path, data in held_pages(config.public_dir, prepared.held, produced).items()
+                for path, data in held_pages(config.public_dir, held, produced).items()
             ]
-        except BaseException:
-            site.discard()
-            raise
-        produced = {path for path, _ in built}
-        changed_files = sorted(path for path, changed in built if changed)
-        fields["files"] = len(produced)
-    report.locales = locale_reports(config, articles, synced, editions, prepared.reused)
+            produced = {path for path, _ in built}
+            changed_files = sorted(path for path, changed in built if changed)
+            fields["files"] = len(produced)
+    except BaseException:
+        site.discard()
+        raise
+    report.locales = locale_reports(config, sources.articles, streamed)
     with stage(log, "publish") as fields:
         if write:
             report.files_written = len(site.publish(produced, changed_files))
             fields["written"] = report.files_written
             if not report.deferred:  # what the next run may reuse (tilmash.units)
-                kept = complete_units(
-                    config, prepared, editions, report, writer.written, units_run_key(config)
+                run_key = units_run_key(config)
+                kept = kept_units(
+                    config, streamed, ctx, report, held, writer.written, sources.read_as, run_key
                 )
-                save_units(units_path, units_run_key(config), kept)
-                fields["units_kept"] = len(kept)
+                fields["units_kept"] = save_units(units_path, run_key, kept)
         else:
             stale = site.stale(produced)
             report.files_written = len(changed_files)
             fields.update(would_write=len(changed_files), would_remove=len(stale))
             report.notes += [f"would publish public/{p}" for p in changed_files]
             report.notes += [f"would remove public/{p}" for p in stale]
+    units.close()
     for line in report.locales:
         line.machine_filled = filled.get(line.locale, 0)
         line.model_failed = failed.get(line.locale, 0)

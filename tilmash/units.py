@@ -15,8 +15,10 @@ hold only for that site.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
-from collections.abc import Iterable, Mapping
+import struct
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,19 +31,62 @@ if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parse
     from tilmash.render.policy import LocalizedArticle
     from tilmash.sources import Article
 
-UNITS_VERSION = 2  # bump when what a Unit holds changes shape
+UNITS_VERSION = 3  # bump when what a Unit holds, or the file's layout, changes
 ABSENT = b"\0absent"  # stands for a file that does not exist
+_LENGTH = struct.Struct("<Q")
 
 
 @dataclass(frozen=True, slots=True)
 class Unit:
     """One article as the last run left it; `editions[locale]` is None where it is not published."""
 
-    key: str
     article: Article
     editions: dict[str, LocalizedArticle | None]  # locale → its edition, None where it is not published
     progress: dict[str, Progress]  # locale → progress of its catalog
     pairs: dict[str, list[tuple[Any, str]]]  # locale → reviewed (memory key, translation), catalog order
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """Where a unit sits in the units file, the key deciding whether it still holds, and its
+    article as listings see it (no body: what a run reusing it needs before reading the unit)."""
+
+    key: str
+    article: Article
+    offset: int
+    length: int
+
+
+class UnitStore:
+    """The units of the last run by source path; each is read from the file only when asked for.
+
+    The file is held open: a run that replaces it still reads the units it started from.
+    """
+
+    def __init__(self, fd: int | None = None, index: dict[str, Kept] | None = None) -> None:
+        self._fd = fd
+        self.index = index or {}
+
+    def get(self, source: str) -> Kept | None:
+        return self.index.get(source)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def payload(self, kept: Kept) -> bytes:
+        """The unit pickled, as the file holds it (pread: forked workers share the descriptor)."""
+        if self._fd is None:
+            raise KeyError(kept.article.slug)
+        return os.pread(self._fd, kept.length, kept.offset)
+
+    def load(self, kept: Kept) -> Unit:
+        unit: Unit = pickle.loads(self.payload(kept))
+        return unit
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def read_or_absent(path: str | Path) -> bytes:
@@ -79,15 +124,64 @@ def run_key(parts: Mapping[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def load_units(path: Path, key: str) -> dict[str, Unit]:
-    """Units by source path (relative to the newsroom); none when the run key changed or the file is bad."""
+def _record(value: bytes) -> bytes:
+    return _LENGTH.pack(len(value)) + value
+
+
+def load_units(path: Path, key: str) -> UnitStore:
+    """The index of the units file (source → where its unit is); empty when the run key changed
+    or the file is bad. Layout: the run key, then per unit (source, key, listing article) and
+    the pickled Unit, each length-prefixed: the index is read without unpickling a unit."""
     try:
-        with path.open("rb") as handle:
-            saved_key, units = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return {}
-    return units if saved_key == key and isinstance(units, dict) else {}
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return UnitStore()
+    try:
+        index = dict(_index(fd, key))
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, struct.error):
+        index = {}
+    if not index:
+        os.close(fd)
+        return UnitStore()
+    return UnitStore(fd, index)
 
 
-def save_units(path: Path, key: str, units: Mapping[str, Unit]) -> None:
-    write_atomic(path, pickle.dumps((key, dict(units)), protocol=pickle.HIGHEST_PROTOCOL))
+def _index(fd: int, key: str) -> Iterator[tuple[str, Kept]]:
+    size = os.fstat(fd).st_size
+    offset = 0
+
+    def chunk() -> bytes:
+        nonlocal offset
+        (length,) = _LENGTH.unpack(os.pread(fd, _LENGTH.size, offset))
+        offset += _LENGTH.size
+        if offset + length > size:
+            raise EOFError("truncated units file")
+        data = os.pread(fd, length, offset)
+        offset += length
+        return data
+
+    if chunk() != key.encode():
+        return
+    while offset < size:
+        source, unit, article = pickle.loads(chunk())
+        (length,) = _LENGTH.unpack(os.pread(fd, _LENGTH.size, offset))
+        if offset + _LENGTH.size + length > size:
+            raise EOFError("truncated units file")
+        yield source, Kept(unit, article, offset + _LENGTH.size, length)
+        offset += _LENGTH.size + length
+
+
+def save_units(path: Path, key: str, units: Iterable[tuple[str, str, Article, bytes]]) -> int:
+    """Write (source, key, listing article, pickled Unit) records one by one; returns how many."""
+    count = 0
+
+    def records() -> Iterator[bytes]:
+        nonlocal count
+        yield _record(key.encode())
+        for source, unit, article, payload in units:
+            count += 1
+            yield _record(pickle.dumps((source, unit, article), protocol=pickle.HIGHEST_PROTOCOL))
+            yield _record(payload)
+
+    write_atomic(path, records())
+    return count

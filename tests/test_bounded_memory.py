@@ -1,0 +1,69 @@
+"""A run streams its articles: it holds the catalogs of the article in hand, never the newsroom's
+(issue #17). Counted, not timed: the most Babel catalogs alive at once during a cold run."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+
+from benchmarks.newsroom import make_newsroom
+from tilmash.config import load_config
+from tilmash.runner import RunOptions, run
+
+ARTICLES = 150  # × 3 target locales: 450 catalogs (and 150 templates) for a run that held them all
+BOUND = 40  # an article's template and its catalogs as read and as synced, the shared ones, slack
+
+
+@pytest.fixture
+def most_catalogs_alive(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Counts every Catalog made; `most` is the largest number alive at once (garbage collected)."""
+    alive: weakref.WeakSet[Catalog] = weakref.WeakSet()
+    seen = {"most": 0, "made": 0}
+    original = Catalog.__init__
+
+    def counting(self: Catalog, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        alive.add(self)
+        seen["made"] += 1
+        if len(alive) > BOUND:
+            gc.collect()  # a catalog only a reference cycle keeps is not held
+        seen["most"] = max(seen["most"], len(alive))
+
+    monkeypatch.setattr(Catalog, "__init__", counting)
+    return seen
+
+
+def test_a_cold_run_never_holds_every_catalog_at_once(tmp_path: Path, most_catalogs_alive: dict[str, int]):
+    root = tmp_path / "newsroom"
+    make_newsroom(root, ARTICLES)  # every catalog reviewed: all four locales publish every article
+    report = run(load_config(root), RunOptions(jobs=1))
+    assert report.ok, report.errors
+    for locale in ("en", "kk", "ru", "zh"):
+        pages = [p for p in (root / "public" / locale).glob("story-*.html")]
+        assert len(pages) == ARTICLES, locale
+    assert most_catalogs_alive["made"] > 4 * ARTICLES  # every catalog was read and synced
+    assert most_catalogs_alive["most"] <= BOUND
+
+
+def test_a_run_that_translates_holds_only_the_articles_it_fills(
+    tmp_path: Path, most_catalogs_alive: dict[str, int]
+):
+    """One article has an untranslated unit in ru: memory and machine translation get that
+    article's catalogs, the other articles still stream."""
+    root = tmp_path / "newsroom"
+    make_newsroom(root, ARTICLES)
+    catalog = root / "i18n" / "ru" / "story-00007.po"
+    text = catalog.read_text(encoding="utf-8")
+    title = 'msgstr "Новость номер 7"'
+    assert title in text
+    catalog.write_text(text.replace(title, 'msgstr ""'), encoding="utf-8")
+    report = run(load_config(root), RunOptions(jobs=1))
+    assert report.ok, report.errors
+    assert (root / "public" / "kk" / "story-00007.html").exists()
+    assert not (root / "public" / "ru" / "story-00007.html").exists()  # its title waits for review
+    assert len(list((root / "public" / "ru").glob("story-*.html"))) == ARTICLES - 1
+    assert most_catalogs_alive["most"] <= BOUND

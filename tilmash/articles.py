@@ -1,0 +1,516 @@
+"""The articles of a run, streamed: each is synced, written, gated, localized and rendered in turn,
+and only what listings, feeds, reports and the units file need is kept of it.
+
+Memory stays bounded by the articles in flight, not by the newsroom: a catalog, an
+article's body and its pages are dropped once the article is done. An article whose
+catalogs translation memory or machine translation may fill is set aside (`Outcome.wanted`)
+and finished after the whole locale's memory is known; only those articles are held.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import heapq
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from babel.messages.catalog import Catalog
+
+from tilmash.atomic import AtomicWriter, SiteStage
+from tilmash.config import Config
+from tilmash.i18n import (
+    Progress,
+    article_template,
+    catalog_progress,
+    memory_wanted,
+    messages,
+    reviewed_pairs,
+    sync_catalog,
+    template_bytes,
+)
+from tilmash.parallel import Mapper
+from tilmash.pipeline import (
+    LocaleCatalogs,
+    Sources,
+    catalog_changed,
+    dated,
+    gated,
+    published_pages,
+    read_catalog,
+    stat_line,
+    write_if_changed,
+)
+from tilmash.render.pages import LocalePages, article_path
+from tilmash.render.policy import LocalizedArticle, listing_article, listing_edition, localize, source_edition
+from tilmash.render.site import article_files
+from tilmash.report import LocaleReport, RunReport
+from tilmash.sources import Article
+from tilmash.units import ABSENT, Kept, Unit, UnitStore, read_or_absent, unit_key
+
+if TYPE_CHECKING:
+    from tilmash.i18n.checks import CheckContext
+
+CHUNK = 512  # articles handed to the workers at a time: what is in flight between them and the run
+Key = tuple[dt.datetime, str]  # (date, slug): the order of listings and feeds
+
+
+@dataclass(slots=True)
+class Context:
+    """What every article's work needs, made once before the articles stream (workers inherit it)."""
+
+    config: Config
+    now: dt.datetime
+    write: bool
+    names: Mapping[str, Mapping[tuple[str, str], str]]  # locale → reviewed tag and byline names
+    online: Mapping[str, frozenset[str]]  # locale → slugs with a page online now
+    checks: Mapping[str, CheckContext]
+    block_on: frozenset[str]
+    units: UnitStore
+    reused: Mapping[str, Kept]  # slug → its unit kept from the last run
+    changed_templates: frozenset[str]  # slugs whose POT this run writes
+    pages: Mapping[str, LocalePages] | None = None  # None: nothing is rendered (status)
+    site: SiteStage | None = None
+    feed_after: dict[str, Key] = field(default_factory=dict)  # locale → the newest feed's oldest so far
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What the run keeps of one article once it is done (or set aside: `wanted`)."""
+
+    slug: str
+    report: RunReport = field(default_factory=RunReport)
+    staged: list[tuple[Path, Path, bytes | None]] = field(default_factory=list)
+    listing: dict[str, LocalizedArticle] = field(default_factory=dict)  # locale → listing edition
+    feed: dict[str, LocalizedArticle] = field(default_factory=dict)  # full editions the feeds may show
+    progress: dict[str, Progress] = field(default_factory=dict)
+    pages: list[tuple[str, bool]] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)  # pages of its unreadable catalogs
+    wanted: dict[str, set[tuple[str, Any]]] | None = None  # set aside: memory keys its sync may use
+    unit: bytes | None = None  # pickled Unit when nothing is left for machine translation to fill
+    on_disk: dict[str, bytes] = field(default_factory=dict)  # locale → digest of the catalog read
+
+
+def _digest(data: bytes | None) -> bytes:
+    return b"" if data is None else hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _source_ref(config: Config, article: Article) -> str:
+    return article.source_path.relative_to(config.root).as_posix()
+
+
+def _open(catalog: Catalog) -> bool:
+    """Something for machine translation (or memory's near matches) to fill."""
+    return any(m.id and not m.string for m in messages(catalog))
+
+
+def _write_template(ctx: Context, article: Article, out: Outcome, writer: AtomicWriter | None) -> None:
+    out.report.catalogs_written += 1
+    if writer is not None:
+        path = ctx.config.template_path(article.slug)
+        data = template_bytes(article, _source_ref(ctx.config, article), ctx.now)
+        old = read_or_absent(path)
+        writer.write(path, data, None if old == ABSENT else old)
+
+
+def work(ctx: Context, article: Article) -> Outcome:
+    """One article through sync → write → gate → localize → pages, in a worker or the run itself."""
+    out = Outcome(article.slug)
+    writer = AtomicWriter() if ctx.write else None
+    if article.slug in ctx.changed_templates:
+        _write_template(ctx, article, out, writer)
+    kept = ctx.reused.get(article.slug)
+    if kept is not None:
+        _reuse(ctx, kept, out)
+    else:
+        config = ctx.config
+        template = dated(article_template(article, _source_ref(config, article)), ctx.now)
+        synced: dict[str, tuple[Catalog, bytes | None]] = {}
+        wanted: dict[str, set[tuple[str, Any]]] = {}
+        set_aside = False
+        for locale in config.target_locales:
+            read = _read(ctx, article.slug, locale, out)
+            if read is None:
+                continue
+            existing, data = read
+            catalog = sync_catalog(template, existing, config.babel_locale(locale))
+            if config.memory_exact_as_reviewed:
+                wanted[locale] = memory_wanted(template, existing)
+            set_aside = set_aside or bool(wanted.get(locale)) or _open(catalog)
+            synced[locale] = (catalog, data)
+        if set_aside:  # read again, with its report lines, once the locale's memory is known
+            out = Outcome(
+                article.slug, wanted=wanted, report=RunReport(catalogs_written=out.report.catalogs_written)
+            )
+        else:
+            finish(ctx, article, synced, out, writer)
+    if writer is not None:
+        out.staged = writer.hand_over()
+    return out
+
+
+def _read(ctx: Context, slug: str, locale: str, out: Outcome) -> tuple[Catalog | None, bytes | None] | None:
+    """The catalog on disk and its bytes ((None, None): none yet); None when it cannot be read."""
+    path = ctx.config.catalog_path(locale, slug)
+    if not os.path.lexists(path):
+        return None, None
+    read = read_catalog(path, locale, ctx.config, out.report)
+    if read is None:
+        out.held.append(article_path(locale, slug))
+        return None
+    return read
+
+
+def finish(
+    ctx: Context,
+    article: Article,
+    synced: Mapping[str, tuple[Catalog, bytes | None]],
+    out: Outcome,
+    writer: AtomicWriter | None,
+) -> None:
+    """Write the article's synced catalogs, gate and localize them, render its pages."""
+    config = ctx.config
+    editions = {config.site.source_locale: source_edition(article, config.site.source_locale)}
+    pairs = {}
+    complete = len(synced) == len(config.target_locales)
+    for locale, (catalog, old) in synced.items():
+        path = config.catalog_path(locale, article.slug)
+        if writer is not None:
+            out.report.catalogs_written += write_if_changed(path, catalog, old, ctx.now, writer)
+        elif catalog_changed(catalog, old):
+            out.report.catalogs_written += 1
+            out.report.notes.append(f"would write {path.relative_to(config.root)}")
+        blocked = gated(config, locale, article.slug, catalog, ctx.checks[locale], ctx.block_on, out.report)
+        edition = localize(
+            article,
+            locale,
+            catalog,
+            config.policy,
+            frozenset(context for context, _ in blocked if context),
+            was_published=article.slug in ctx.online.get(locale, ()),
+            names=ctx.names.get(locale),
+        )
+        if edition is not None:
+            editions[locale] = edition
+        out.progress[locale] = catalog_progress(catalog)
+        out.on_disk[locale] = _digest(old)
+        pairs[locale] = list(reviewed_pairs([catalog]).items())
+        complete = complete and not _open(catalog)
+    if complete:
+        targets = config.target_locales
+        unit = Unit(article, {code: editions.get(code) for code in targets}, dict(out.progress), pairs)
+        out.unit = pickle.dumps(unit, protocol=pickle.HIGHEST_PROTOCOL)
+    _publish(ctx, article, editions, out)
+
+
+def _reuse(ctx: Context, kept: Kept, out: Outcome) -> None:
+    """An article unchanged since the last run: its unit as kept, its pages as published."""
+    unit = ctx.units.load(kept)
+    source = ctx.config.site.source_locale
+    editions = {source: source_edition(unit.article, source)}
+    editions |= {locale: e for locale, e in unit.editions.items() if e is not None}
+    out.progress = dict(unit.progress)
+    _publish(ctx, unit.article, editions, out, reused=True)
+
+
+def _publish(
+    ctx: Context,
+    article: Article,
+    editions: Mapping[str, LocalizedArticle],
+    out: Outcome,
+    reused: bool = False,
+) -> None:
+    key = (article.date, article.slug)
+    listed = listing_article(article)
+    for locale, edition in editions.items():
+        out.listing[locale] = listing_edition(edition, listed)
+        after = ctx.feed_after.get(locale)
+        if after is None or key > after:
+            out.feed[locale] = edition
+    if ctx.site is None or ctx.pages is None:
+        return
+    render = []
+    for locale in editions:
+        path = article_path(locale, article.slug)
+        if reused and ctx.site.keep(path):  # the unit's pages are the published ones
+            out.pages.append((path, False))
+        else:
+            render.append(locale)
+    if render:
+        files = article_files(ctx.config.site, ctx.pages, editions, render)
+        out.pages += [(path, ctx.site.put(path, data)) for path, data in files.items()]
+
+
+@dataclass(slots=True)
+class Candidate:
+    """An article whose unit the next run may reuse, if the run ends as it should."""
+
+    article: Article  # its listing article: source path and slug
+    on_disk: dict[str, bytes]
+    kept: Kept | None = None  # reused: the unit as the last run kept it
+    offset: int = 0  # else: where its pickled unit is in the spill file
+    length: int = 0
+
+
+@dataclass(slots=True)
+class Streamed:
+    """Everything the run keeps of its articles: listings, the newest editions, progress, units."""
+
+    listed: dict[str, dict[str, LocalizedArticle]]  # locale → slug → listing edition
+    latest: dict[str, list[tuple[Key, int, LocalizedArticle]]]  # locale → heap of the newest
+    progress: dict[str, dict[str, Progress]] = field(default_factory=dict)  # locale → slug → progress
+    pages: list[tuple[str, bool]] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    spill: Any = None  # temp file holding the candidates' pickled units
+    count: int = 0
+
+    def take(self, ctx: Context, out: Outcome, report: RunReport, writer: Any) -> Article:
+        """Merge one article's outcome into the run, its unit into the spill file; returns the
+        listing article (the body is no longer needed)."""
+        article = out.listing[ctx.config.site.source_locale].article
+        report.errors += out.report.errors
+        report.warnings += out.report.warnings
+        report.notes += out.report.notes
+        report.catalogs_written += out.report.catalogs_written
+        if writer is not None:
+            writer.adopt(out.staged)
+        self.pages += out.pages
+        self.held += out.held
+        for locale, progress in out.progress.items():
+            self.progress.setdefault(locale, {})[out.slug] = progress
+        for locale, edition in out.listing.items():
+            self.listed.setdefault(locale, {})[out.slug] = edition
+        for locale, edition in out.feed.items():
+            heap = self.latest.setdefault(locale, [])
+            self.count += 1
+            heapq.heappush(heap, ((edition.article.date, edition.article.slug), self.count, edition))
+            if len(heap) > ctx.config.site.feed_items:
+                heapq.heappop(heap)
+            if len(heap) >= ctx.config.site.feed_items:
+                ctx.feed_after[locale] = heap[0][0]
+        kept = ctx.reused.get(out.slug)
+        if kept is not None:
+            self.candidates.append(Candidate(article, {}, kept))
+        elif out.unit is not None:
+            if self.spill is None:
+                self.spill = tempfile.TemporaryFile()
+            offset = self.spill.seek(0, os.SEEK_END)
+            self.spill.write(out.unit)
+            self.candidates.append(Candidate(article, out.on_disk, None, offset, len(out.unit)))
+            out.unit = None
+        return article
+
+
+def stream(
+    ctx: Context,
+    articles: list[Article],
+    report: RunReport,
+    writer: AtomicWriter | None,
+    mapper: Mapper = map,
+) -> tuple[Streamed, list[tuple[Article, Outcome]]]:
+    """Every article through `work`, CHUNK at a time; returns what is kept and the articles set aside."""
+    streamed = Streamed({}, {})
+    aside = []
+    for start in range(0, len(articles), CHUNK):
+        chunk = articles[start : start + CHUNK]
+        for index, (article, out) in enumerate(zip(chunk, mapper(partial(work, ctx), chunk), strict=True)):
+            if out.wanted is not None:
+                if writer is not None:
+                    writer.adopt(out.staged)
+                report.catalogs_written += out.report.catalogs_written
+                aside.append((article, out))
+            else:
+                articles[start + index] = streamed.take(ctx, out, report, writer)
+    return streamed, aside
+
+
+def locale_memory(
+    ctx: Context,
+    locale: str,
+    order: list[Article],
+    read: Mapping[str, Catalog | None],
+    keys: set[tuple[str, Any]] | None,
+) -> dict[tuple[str, Any], str]:
+    """The locale's reviewed translations (of `keys` only, unless None) in article order, the first
+    one winning: catalogs in `read` as they are, the others read again, kept units' pairs."""
+    memory: dict[tuple[str, Any], str] = {}
+    for article in order:
+        kept = ctx.reused.get(article.slug)
+        if kept is not None:
+            pairs = ctx.units.load(kept).pairs.get(locale, [])
+        else:
+            if article.slug in read:
+                catalog = read[article.slug]
+            else:
+                path = ctx.config.catalog_path(locale, article.slug)
+                again = read_catalog(path, locale, ctx.config, RunReport()) if os.path.lexists(path) else None
+                catalog = again[0] if again else None
+            pairs = list(reviewed_pairs([catalog]).items()) if catalog is not None else []
+        for english, translation in pairs:
+            if keys is None or english in keys:
+                memory.setdefault(english, translation)
+    return memory
+
+
+def translate_aside(
+    ctx: Context,
+    aside: list[tuple[Article, Outcome]],
+    order: list[Article],
+    translate: Callable[[LocaleCatalogs], None],
+    log_stage: Callable[..., Any],
+) -> Iterator[tuple[Article, Outcome, dict[str, tuple[Catalog, bytes | None]]]]:
+    """The articles set aside, synced with their locale's memory and machine-translated (each
+    locale's `translate`), ready for `finish`. Only here does a run hold catalogs together."""
+    config = ctx.config
+    templates = {a.slug: dated(article_template(a, _source_ref(config, a)), ctx.now) for a, _ in aside}
+    outcomes = {a.slug: Outcome(a.slug) for a, _ in aside}
+    synced: dict[str, dict[str, tuple[Catalog, bytes | None]]] = {a.slug: {} for a, _ in aside}
+    for locale in config.target_locales:
+        with log_stage(locale=locale):
+            existing: dict[str, Catalog | None] = {}
+            for article, _ in aside:
+                read = _read(ctx, article.slug, locale, outcomes[article.slug])
+                if read is not None:
+                    existing[article.slug] = read[0]
+                    synced[article.slug][locale] = (read[0], read[1])  # type: ignore[assignment]
+            keys = set().union(*(out.wanted.get(locale, set()) for _, out in aside if out.wanted))
+            memory = locale_memory(ctx, locale, order, existing, keys) if keys else {}
+            state = LocaleCatalogs(locale, pairs=partial(locale_memory, ctx, locale, order, existing, None))
+            for slug, by_locale in synced.items():
+                if locale in by_locale:
+                    old, data = by_locale[locale]
+                    state.catalogs[slug] = sync_catalog(
+                        templates[slug], old, config.babel_locale(locale), memory
+                    )
+                    by_locale[locale] = (state.catalogs[slug], data)
+            translate(state)
+    for article, _ in aside:
+        yield article, outcomes[article.slug], synced[article.slug]
+
+
+def locale_reports(config: Config, order: list[Article], streamed: Streamed) -> list[LocaleReport]:
+    source = config.site.source_locale
+    reports = [LocaleReport(source, published=len(order), articles=len(order), engine="source")]
+    for locale in config.target_locales:
+        listed = streamed.listed.get(locale, {})
+        progress = streamed.progress.get(locale, {})
+        line = LocaleReport(
+            locale,
+            published=len(listed),
+            articles=len(progress),
+            engine=config.engines[locale],
+            published_slugs=set(listed),
+        )
+        for article in order:
+            if article.slug in progress:
+                line.by_article[article.slug] = progress[article.slug]
+                line.progress.add(progress[article.slug])
+        reports.append(line)
+    return reports
+
+
+def kept_units(
+    config: Config,
+    streamed: Streamed,
+    ctx: Context,
+    report: RunReport,
+    held: list[str],
+    written: Mapping[Path, Any],
+    read_as: Mapping[Path, tuple[int, int]],
+    run_key: str,
+) -> Iterator[tuple[str, str, Article, bytes]]:
+    """(source, key, listing article, pickled Unit) of each unit this run leaves complete, for the next run.
+
+    Kept: reused units, and articles whose catalogs hold nothing for machine translation to
+    fill, whose files are exactly what the run read or wrote, and about whose files the run
+    said nothing (an error or warning is said again by every run that reads them).
+    """
+    said = "\n".join(report.errors + report.warnings)
+    held_pages = set(held)
+    for candidate in streamed.candidates:
+        article = candidate.article
+        source = _source_ref(config, article)
+        if candidate.kept is not None:
+            yield source, candidate.kept.key, article, ctx.units.payload(candidate.kept)
+            continue
+        catalogs = [config.catalog_path(locale, article.slug) for locale in config.target_locales]
+        files = [article.source_path, config.template_path(article.slug), *catalogs]
+        if any(str(p.relative_to(config.root)) in said for p in files) or any(
+            article_path(locale, article.slug) in held_pages for locale in config.site.locales
+        ):
+            continue
+        source_bytes = read_or_absent(article.source_path)
+        if stat_line(article.source_path) != read_as.get(article.source_path):
+            continue  # edited while the run worked
+        catalog_bytes = []
+        for locale, path in zip(config.target_locales, catalogs, strict=True):
+            data = read_or_absent(path)
+            if path not in written and _digest(data) != candidate.on_disk.get(locale):
+                break
+            catalog_bytes.append(data)
+        else:
+            key = unit_key(
+                run_key, source_bytes, read_or_absent(config.template_path(article.slug)), catalog_bytes
+            )
+            yield (
+                source,
+                key,
+                article,
+                os.pread(streamed.spill.fileno(), candidate.length, candidate.offset),
+            )
+
+
+def context(
+    config: Config,
+    now: dt.datetime,
+    write: bool,
+    names: Mapping[str, Mapping[tuple[str, str], str]],
+    units: UnitStore,
+    sources: Sources,
+    pages: Mapping[str, LocalePages] | None = None,
+    site: SiteStage | None = None,
+) -> Context:
+    from tilmash.i18n.gate import blocking_checks
+    from tilmash.quality import check_context
+
+    return Context(
+        config,
+        now,
+        write,
+        names,
+        {locale: published_pages(config.public_dir, locale) for locale in config.target_locales},
+        {locale: check_context(config, locale) for locale in config.target_locales},
+        blocking_checks(config.policy.block_on),
+        units,
+        sources.reused,
+        sources.changed_templates,
+        pages,
+        site,
+    )
+
+
+def run_articles(
+    ctx: Context,
+    articles: list[Article],
+    report: RunReport,
+    writer: AtomicWriter | None,
+    mapper: Mapper,
+    translate: Callable[[LocaleCatalogs], None],
+    log_stage: Callable[..., AbstractContextManager[Any]] = lambda **_: nullcontext(),
+) -> Streamed:
+    """Every article done: streamed, then those set aside synced with memory, translated, finished."""
+    streamed, aside = stream(ctx, articles, report, writer, mapper)  # slims `articles` as it goes
+    for article, out, synced in translate_aside(ctx, aside, articles, translate, log_stage):
+        finish(ctx, article, synced, out, writer)
+        if writer is not None:
+            writer.adopt(out.staged)
+        streamed.take(ctx, out, report, None)
+    return streamed
