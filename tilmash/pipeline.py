@@ -246,7 +246,7 @@ def read_sources(
         paths = []
     else:
         paths = source_files(config.sources_dir)
-    matched = {path: kept for path in paths if (kept := unchanged_unit(config, path, units, run_key))}
+    matched = {path: unit for path in paths if (unit := unchanged_unit(config, path, units, run_key))}
     read_as = {path: stat_line(path) for path in paths if path not in matched}
     fresh = iter(
         mapper(partial(_source_and_template, config=config, now=now), [p for p in paths if p not in matched])
@@ -268,7 +268,7 @@ def read_sources(
         str(e) for a in articles if a.slug not in reused for e in image_problems(a, config.root)
     )
     kept = set(map(id, articles))  # a duplicate slug's POT goes with the file that keeps the slug
-    changed = frozenset(a.slug for a, pot in parsed if id(a) in kept and pot)
+    changed = frozenset(a.slug for a, pot in parsed if pot and id(a) in kept and isinstance(a, Article))
     held = [
         article_path(locale, error.path.stem.lower())
         for error in source_errors
