@@ -12,7 +12,13 @@ import pytest
 
 from tests.conftest import run_cli
 from tests.helpers import sync
-from tests.model_factory import ModelShape, build_argos_package, build_multilingual_model
+from tests.model_factory import (
+    ModelShape,
+    build_argos_package,
+    build_multilingual_model,
+    synthetic_corpus,
+    train_sentencepiece,
+)
 from tilmash.i18n import read_catalog
 from tilmash.machine import report_failures
 from tilmash.report import RunReport
@@ -114,6 +120,25 @@ def test_a_second_model_failing_on_some_units_leaves_just_those_empty_with_a_not
         f"({len(broken)} {NAN})"
     ) in " ".join(report["notes"])
     for slug in UNREVIEWED:
+        assert all(m.string for m in _entries(newsroom, "kk", slug))
+
+
+def test_a_package_whose_tokenizer_is_not_its_models_is_an_error_not_garbage(
+    newsroom, tmp_path, en_ru_package, models_env
+):
+    """Its pieces would all be <unk> to the model: nonsense or NaN, said nowhere."""
+    mixed = tmp_path / "mixed.argosmodel"
+    foreign = train_sentencepiece(synthetic_corpus(300), 200)
+    with zipfile.ZipFile(en_ru_package) as source, zipfile.ZipFile(mixed, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, foreign if item.filename.endswith("/sentencepiece.model") else data)
+    assert run_cli("models", "install", mixed, env=models_env).code == 0
+    result = run_cli("run", "--json", newsroom, env=models_env)
+    assert result.code == 1
+    assert "error: ru: " in result.stderr and "does not belong to the model" in result.stderr
+    for slug in UNREVIEWED:
+        assert not any(m.string for m in _entries(newsroom, "ru", slug))
         assert all(m.string for m in _entries(newsroom, "kk", slug))
 
 

@@ -6,12 +6,13 @@ import datetime as dt
 import json
 import math
 import os
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_cli
 from tests.helpers import sync
-from tests.model_factory import build_multilingual_model
+from tests.model_factory import build_multilingual_model, synthetic_corpus, train_sentencepiece
 from tilmash.i18n import is_reviewed, read_catalog
 from tilmash.sources.placeholders import check_placeholders
 from tilmash.translate.argos import ArgosEngine, find_package
@@ -168,6 +169,13 @@ def test_multilingual_ct2_model_serves_kazakh(newsroom, tmp_path):
     assert {line["locale"]: line["machine_filled"] for line in report["locales"]}["zh"] > 0
 
 
+def _with_a_foreign_tokenizer(directory: Path) -> None:
+    """A model whose SentencePiece file was trained on other text (another model's)."""
+    build_multilingual_model(directory)
+    foreign = train_sentencepiece(synthetic_corpus(300), 200, ["eng_Latn", "kaz_Cyrl", "rus_Cyrl"])
+    (directory / "sentencepiece.bpe.model").write_bytes(foreign)
+
+
 @pytest.mark.parametrize(
     ("setup", "message"),
     [
@@ -177,6 +185,7 @@ def test_multilingual_ct2_model_serves_kazakh(newsroom, tmp_path):
             "lacks the language token(s) rus_Cyrl",
         ),
         (lambda d: None, "no such directory"),
+        (_with_a_foreign_tokenizer, "this SentencePiece model does not belong to the model"),
     ],
 )
 def test_bad_model_directory_gets_a_clear_error(tmp_path, setup, message):

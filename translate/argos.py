@@ -12,6 +12,7 @@ from typing import Any
 
 from tilmash.translate.decoding import Decoder, translate_checked
 from tilmash.translate.engine import EngineError, RuntimeOptions, Translation, default_threads
+from tilmash.translate.vocabulary import check_tokenizer
 
 __all__ = ["ArgosEngine", "RuntimeOptions", "default_threads", "find_package", "installed_packages"]
 
@@ -65,6 +66,9 @@ class ArgosEngine:
             )
         except (RuntimeError, ValueError) as error:
             raise EngineError(f"{model_dir}: cannot load the CTranslate2 model ({error})") from None
+        sentencepiece = Path(package.package_path) / "sentencepiece.model"
+        if sentencepiece.is_file():  # (a BPE package's tokens are not SentencePiece pieces)
+            check_tokenizer(model_dir, sentencepiece)
 
     @property
     def provenance(self) -> str:

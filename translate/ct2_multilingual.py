@@ -16,13 +16,7 @@ from pathlib import Path
 from tilmash.atomic import write_atomic
 from tilmash.translate.decoding import SPECIAL_TOKENS, Decoder, translate_checked
 from tilmash.translate.engine import EngineError, RuntimeOptions, Translation
-
-VOCABULARY_FILES = (
-    "shared_vocabulary.json",
-    "shared_vocabulary.txt",
-    "target_vocabulary.json",
-    "target_vocabulary.txt",
-)
+from tilmash.translate.vocabulary import VocabularyError, check_tokenizer, read_vocabulary
 
 
 class ModelError(EngineError):
@@ -60,19 +54,6 @@ def load_registry(path: Path) -> list[MultilingualModel]:
     return [MultilingualModel(**entry) for entry in entries]
 
 
-def _vocabulary(directory: Path) -> set[str]:
-    for name in VOCABULARY_FILES:
-        path = directory / name
-        if path.is_file():
-            if name.endswith(".json"):
-                return set(json.loads(path.read_text(encoding="utf-8")))
-            return set(path.read_text(encoding="utf-8").splitlines())
-    raise ModelError(
-        f"{directory}: no vocabulary file ({' or '.join(VOCABULARY_FILES)}): "
-        "is this a CTranslate2 model directory?"
-    )
-
-
 def inspect_model(
     directory: Path,
     languages: dict[str, str],
@@ -98,7 +79,11 @@ def inspect_model(
         sentencepiece = candidates[0]
     if not sentencepiece.is_file():
         raise ModelError(f"{sentencepiece}: no such SentencePiece model")
-    vocabulary = _vocabulary(directory)
+    try:
+        vocabulary = read_vocabulary(directory)
+        check_tokenizer(directory, sentencepiece)
+    except VocabularyError as error:
+        raise ModelError(str(error)) from None
     missing = [token for token in [*languages.values(), source_token] if token and token not in vocabulary]
     if missing:
         raise ModelError(
@@ -148,6 +133,7 @@ class MultilingualEngine:
             )
         except (RuntimeError, ValueError) as error:
             raise ModelError(f"{model.path}: cannot load the CTranslate2 model ({error})") from None
+        check_tokenizer(Path(model.path), Path(model.sentencepiece))
         self._sp = spm.SentencePieceProcessor(model_file=model.sentencepiece)
 
     @property
