@@ -61,7 +61,7 @@ def translation_digest(string: str | tuple[str, ...] | list[str]) -> str:
 
 def reviewed_before(message: Message) -> str:
     """The comment marking `message`'s translation as approved for its previous English."""
-    return f"{REVIEWED_BEFORE_PREFIX} {translation_digest(message.string)}"
+    return f"{REVIEWED_BEFORE_PREFIX} {translation_digest(message.string or '')}"
 
 
 def provenance(comments: Iterable[str]) -> list[str]:

@@ -192,7 +192,7 @@ def sync_catalog(
     memory = memory or {}
     catalog = new_catalog(locale, template.domain or "messages", existing, template.creation_date)
     old = _old_entries(existing)
-    approved_before = {
+    approved_before: dict[tuple[str | None, Any], tuple[str | None, Any]] = {
         approved: key for key, message in old.items() if (approved := _approved_for_previous(message))
     }
     used: set[tuple[str | None, Any]] = set()
