@@ -19,6 +19,8 @@ import pyromark
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+Event = tuple[Any, Any]  # (pyromark's event, its byte range {"start", "end"})
+Attrs = dict[str, str | int | float]
 _OPTIONS = pyromark.Options.ENABLE_TABLES  # a table is seen (and left to markdown-it), never misread
 _NEWLINE = re.compile(rb"\n")
 
@@ -97,7 +99,7 @@ def _event(event: Any) -> tuple[str, Any]:
     return kind, value
 
 
-def _label(data: bytes, start: int, inner: list[tuple[Any, dict[str, int]]]) -> str:
+def _label(data: bytes, start: int, inner: list[Event]) -> str:
     """An image's label as written (markdown-it keeps it raw as the alt text), if its
     events cover it exactly."""
     if data[start : start + 2] != b"![":
@@ -119,7 +121,7 @@ def _link(md: MarkdownIt, link: dict[str, Any]) -> Token:
         return Token(
             "link_open", "a", 1, attrs={"href": md.normalizeLink(url)}, markup="autolink", info="auto"
         )
-    attrs = {"href": md.normalizeLink(link["dest_url"])}
+    attrs: Attrs = {"href": md.normalizeLink(link["dest_url"])}
     if link["title"]:
         attrs["title"] = link["title"]
     return Token("link_open", "a", 1, attrs=attrs)
@@ -132,19 +134,21 @@ def tokens(md: MarkdownIt, body: str) -> list[Token] | None:
         return None
     data = body.encode("utf-8")
     try:
-        return _tokens(md, data, list(pyromark.events_with_range(body, options=_OPTIONS)))
+        events: list[Event] = list(pyromark.events_with_range(body, options=_OPTIONS))
+        return _tokens(md, data, events)
     except _Unsupported:
         return None
 
 
-def _tokens(md: MarkdownIt, data: bytes, events: list[tuple[Any, dict[str, int]]]) -> list[Token]:
+def _tokens(md: MarkdownIt, data: bytes, events: list[Event]) -> list[Token]:
     built = _Builder(md, data)
     position = 0
     while position < len(events):
         event, span = events[position]
         position += 1
+        value: Any = None
         if isinstance(event, str):
-            kind, value = event, None
+            kind = event
         else:
             ((kind, value),) = event.items()
         if kind == "Text":
@@ -182,9 +186,7 @@ def _tokens(md: MarkdownIt, data: bytes, events: list[tuple[Any, dict[str, int]]
     return built.tokens
 
 
-def _start(
-    built: _Builder, tag: Any, offset: int, events: list[tuple[Any, dict[str, int]]], position: int
-) -> int:
+def _start(built: _Builder, tag: Any, offset: int, events: list[Event], position: int) -> int:
     """Open what `tag` starts; returns the position of the next event to read."""
     name, value = _event(tag)
     if name in _BLOCKS and value is None:
@@ -214,7 +216,7 @@ def _start(
                 depth -= 1
             if depth:
                 inner.append((event, span))
-        attrs = {"src": built.md.normalizeLink(value["dest_url"]), "alt": ""}
+        attrs: Attrs = {"src": built.md.normalizeLink(value["dest_url"]), "alt": ""}
         if value["title"]:
             attrs["title"] = value["title"]
         label = _label(built.data, offset, inner)
@@ -222,10 +224,10 @@ def _start(
     elif name == "Heading":
         built.block(_HEADINGS[value["level"]], offset, inline=True)
     elif name == "List":  # an ordered one: a bullet list has no value
-        attrs = {"start": value} if value != 1 else {}
+        start: Attrs = {"start": value} if value != 1 else {}
         built.block(
             (
-                Token("ordered_list_open", "ol", 1, attrs=attrs, block=True),
+                Token("ordered_list_open", "ol", 1, attrs=start, block=True),
                 Token("ordered_list_close", "ol", -1, block=True),
             ),
             offset,

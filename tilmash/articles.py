@@ -131,7 +131,7 @@ def work(ctx: Context, article: Article) -> Outcome:
         _reuse(ctx, kept, out)
     else:
         config = ctx.config
-        template = dated(article_template(article, _source_ref(config, article)), ctx.now)
+        template: Catalog | None = None  # made for the first target locale: an English-only run needs none
         synced: dict[str, tuple[Catalog, bytes | None]] = {}
         wanted: dict[str, set[tuple[str, Any]]] = {}
         set_aside = False
@@ -140,6 +140,8 @@ def work(ctx: Context, article: Article) -> Outcome:
             if read is None:
                 continue
             existing, data = read
+            if template is None:
+                template = dated(article_template(article, _source_ref(config, article)), ctx.now)
             catalog = sync_catalog(template, existing, config.babel_locale(locale))
             if config.memory_exact_as_reviewed:
                 wanted[locale] = memory_wanted(template, existing)
