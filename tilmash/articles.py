@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import heapq
 import os
-import pickle
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
@@ -53,7 +52,7 @@ from tilmash.render.policy import LocalizedArticle, listing_article, listing_edi
 from tilmash.render.site import article_files
 from tilmash.report import LocaleReport, RunReport
 from tilmash.sources import Article
-from tilmash.units import ABSENT, Kept, Unit, UnitStore, read_or_absent, unit_key
+from tilmash.units import ABSENT, Kept, Unit, UnitStore, read_or_absent, unit_key, unit_payload
 
 if TYPE_CHECKING:
     from tilmash.i18n.checks import CheckContext
@@ -197,7 +196,7 @@ def finish(
             config.policy,
             frozenset(context for context, _ in blocked if context),
             was_published=article.slug in ctx.online.get(locale, ()),
-            names=ctx.names.get(locale),
+            names=_own_names(article, ctx.names.get(locale) or {}),
         )
         if edition is not None:
             editions[locale] = edition
@@ -207,9 +206,16 @@ def finish(
         complete = complete and not _open(catalog)
     if complete:
         targets = config.target_locales
-        unit = Unit(article, {code: editions.get(code) for code in targets}, dict(out.progress), pairs)
-        out.unit = pickle.dumps(unit, protocol=pickle.HIGHEST_PROTOCOL)
+        unit = Unit(article, {code: editions.get(code) for code in targets}, dict(out.progress))
+        out.unit = unit_payload(unit, pairs)
     _publish(ctx, article, editions, out)
+
+
+def _own_names(article: Article, names: Mapping[tuple[str, str], str]) -> dict[tuple[str, str], str]:
+    """The reviewed names of the article's own tags and byline: all its pages look up. (The
+    locale's whole table in every edition would be copied into every unit and listing.)"""
+    own = [("tag", tag) for tag in article.tags] + [("author", article.author)]
+    return {key: names[key] for key in own if key in names}
 
 
 def _reuse(ctx: Context, kept: Kept, out: Outcome) -> None:
@@ -334,32 +340,47 @@ def stream(
     return streamed, aside
 
 
-def locale_memory(
+def locale_memories(
     ctx: Context,
-    locale: str,
     order: list[Article],
-    read: Mapping[str, Catalog | None],
-    keys: set[tuple[str, Any]] | None,
-) -> dict[tuple[str, Any], str]:
-    """The locale's reviewed translations (of `keys` only, unless None) in article order, the first
-    one winning: catalogs in `read` as they are, the others read again, kept units' pairs."""
-    memory: dict[tuple[str, Any], str] = {}
+    read: Mapping[str, Mapping[str, Catalog | None]],
+    keys: Mapping[str, set[tuple[str, Any]] | None],
+) -> dict[str, dict[tuple[str, Any], str]]:
+    """Per locale, its reviewed translations (of `keys[locale]` only, unless None) in article
+    order, the first one winning: catalogs in `read[locale]` as they are, the others read again,
+    kept units' pairs. One pass over the newsroom for every locale asked for."""
+    memories: dict[str, dict[tuple[str, Any], str]] = {locale: {} for locale in keys}
     for article in order:
         kept = ctx.reused.get(article.slug)
-        if kept is not None:
-            pairs = ctx.units.load(kept).pairs.get(locale, [])
-        else:
-            if article.slug in read:
-                catalog = read[article.slug]
+        kept_pairs = ctx.units.pairs(kept) if kept is not None and keys else {}
+        for locale, wanted in keys.items():
+            if kept is not None:
+                pairs = kept_pairs.get(locale, [])
             else:
-                path = ctx.config.catalog_path(locale, article.slug)
-                again = read_catalog(path, locale, ctx.config, RunReport()) if os.path.lexists(path) else None
-                catalog = again[0] if again else None
-            pairs = list(reviewed_pairs([catalog]).items()) if catalog is not None else []
-        for english, translation in pairs:
-            if keys is None or english in keys:
-                memory.setdefault(english, translation)
-    return memory
+                catalog = (
+                    read[locale][article.slug]
+                    if article.slug in read[locale]
+                    else _again(ctx, article, locale)
+                )
+                pairs = list(reviewed_pairs([catalog]).items()) if catalog is not None else []
+            memory = memories[locale]
+            for english, translation in pairs:
+                if wanted is None or english in wanted:
+                    memory.setdefault(english, translation)
+    return memories
+
+
+def _again(ctx: Context, article: Article, locale: str) -> Catalog | None:
+    """A catalog the run finished with, read again for the memory (its report lines were said)."""
+    path = ctx.config.catalog_path(locale, article.slug)
+    again = read_catalog(path, locale, ctx.config, RunReport()) if os.path.lexists(path) else None
+    return again[0] if again else None
+
+
+def _whole_memory(
+    ctx: Context, locale: str, order: list[Article], read: Mapping[str, Catalog | None]
+) -> dict[tuple[str, Any], str]:
+    return locale_memories(ctx, order, {locale: read}, {locale: None})[locale]
 
 
 def translate_aside(
@@ -374,25 +395,27 @@ def translate_aside(
     config = ctx.config
     templates = {a.slug: dated(article_template(a, _source_ref(config, a)), ctx.now) for a, _ in aside}
     outcomes = {a.slug: Outcome(a.slug) for a, _ in aside}
+    existing: dict[str, dict[str, Catalog | None]] = {locale: {} for locale in config.target_locales}
+    on_disk: dict[tuple[str, str], bytes | None] = {}
+    for article, _ in aside:
+        for locale in config.target_locales:
+            read = _read(ctx, article.slug, locale, outcomes[article.slug])
+            if read is not None:
+                existing[locale][article.slug], on_disk[locale, article.slug] = read
+    keys = {
+        locale: wanted
+        for locale in config.target_locales
+        if (wanted := set().union(*(out.wanted.get(locale, set()) for _, out in aside if out.wanted)))
+    }
+    memories = locale_memories(ctx, order, existing, keys) if keys else {}
     synced: dict[str, dict[str, tuple[Catalog, bytes | None]]] = {a.slug: {} for a, _ in aside}
     for locale in config.target_locales:
         with log_stage(locale=locale):
-            existing: dict[str, Catalog | None] = {}
-            for article, _ in aside:
-                read = _read(ctx, article.slug, locale, outcomes[article.slug])
-                if read is not None:
-                    existing[article.slug] = read[0]
-                    synced[article.slug][locale] = (read[0], read[1])  # type: ignore[assignment]
-            keys = set().union(*(out.wanted.get(locale, set()) for _, out in aside if out.wanted))
-            memory = locale_memory(ctx, locale, order, existing, keys) if keys else {}
-            state = LocaleCatalogs(locale, pairs=partial(locale_memory, ctx, locale, order, existing, None))
-            for slug, by_locale in synced.items():
-                if locale in by_locale:
-                    old, data = by_locale[locale]
-                    state.catalogs[slug] = sync_catalog(
-                        templates[slug], old, config.babel_locale(locale), memory
-                    )
-                    by_locale[locale] = (state.catalogs[slug], data)
+            state = LocaleCatalogs(locale, pairs=partial(_whole_memory, ctx, locale, order, existing[locale]))
+            for slug, old in existing[locale].items():
+                memory = memories.get(locale, {})
+                state.catalogs[slug] = sync_catalog(templates[slug], old, config.babel_locale(locale), memory)
+                synced[slug][locale] = (state.catalogs[slug], on_disk[locale, slug])
             translate(state)
     for article, _ in aside:
         yield article, outcomes[article.slug], synced[article.slug]

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parse
     from tilmash.render.policy import LocalizedArticle
     from tilmash.sources import Article
 
-UNITS_VERSION = 3  # bump when what a Unit holds, or the file's layout, changes
+UNITS_VERSION = 4  # bump when what a Unit holds, or the file's layout, changes
 ABSENT = b"\0absent"  # stands for a file that does not exist
 _LENGTH = struct.Struct("<Q")
 
@@ -43,7 +43,9 @@ class Unit:
     article: Article
     editions: dict[str, LocalizedArticle | None]  # locale → its edition, None where it is not published
     progress: dict[str, Progress]  # locale → progress of its catalog
-    pairs: dict[str, list[tuple[Any, str]]]  # locale → reviewed (memory key, translation), catalog order
+
+
+Pairs = dict[str, list[tuple[Any, str]]]  # locale → reviewed (memory key, translation), catalog order
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +76,29 @@ class UnitStore:
         return len(self.index)
 
     def payload(self, kept: Kept) -> bytes:
-        """The unit pickled, as the file holds it (pread: forked workers share the descriptor)."""
+        """The unit and its pairs as the file holds them (pread: forked workers share the descriptor)."""
         if self._fd is None:
             raise KeyError(kept.article.slug)
         return os.pread(self._fd, kept.length, kept.offset)
 
+    def _part(self, kept: Kept, pairs: bool) -> bytes:
+        if self._fd is None:
+            raise KeyError(kept.article.slug)
+        (length,) = _LENGTH.unpack(os.pread(self._fd, _LENGTH.size, kept.offset))
+        if not pairs:
+            return os.pread(self._fd, length, kept.offset + _LENGTH.size)
+        start = kept.offset + _LENGTH.size + length
+        (length,) = _LENGTH.unpack(os.pread(self._fd, _LENGTH.size, start))
+        return os.pread(self._fd, length, start + _LENGTH.size)
+
     def load(self, kept: Kept) -> Unit:
-        unit: Unit = pickle.loads(self.payload(kept))
+        unit: Unit = pickle.loads(self._part(kept, pairs=False))
         return unit
+
+    def pairs(self, kept: Kept) -> Pairs:
+        """Only the unit's reviewed pairs: what translation memory reads of every kept unit."""
+        pairs: Pairs = pickle.loads(self._part(kept, pairs=True))
+        return pairs
 
     def close(self) -> None:
         if self._fd is not None:
@@ -126,6 +143,13 @@ def run_key(parts: Mapping[str, bytes]) -> str:
 
 def _record(value: bytes) -> bytes:
     return _LENGTH.pack(len(value)) + value
+
+
+def unit_payload(unit: Unit, pairs: Pairs) -> bytes:
+    """A unit as the file holds it: the unit, then its reviewed pairs apart (memory reads only those)."""
+    return _record(pickle.dumps(unit, protocol=pickle.HIGHEST_PROTOCOL)) + _record(
+        pickle.dumps(pairs, protocol=pickle.HIGHEST_PROTOCOL)
+    )
 
 
 def load_units(path: Path, key: str) -> UnitStore:
