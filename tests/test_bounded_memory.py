@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 
-from benchmarks.newsroom import make_newsroom
+from benchmarks.newsroom import LOCALES, make_newsroom
 from tilmash.config import load_config
+from tilmash.i18n import read_catalog
 from tilmash.runner import RunOptions, run
 
 ARTICLES = 150  # × 3 target locales: 450 catalogs (and 150 templates) for a run that held them all
@@ -67,3 +68,23 @@ def test_a_run_that_translates_holds_only_the_articles_it_fills(
     assert not (root / "public" / "ru" / "story-00007.html").exists()  # its title waits for review
     assert len(list((root / "public" / "ru").glob("story-*.html"))) == ARTICLES - 1
     assert most_catalogs_alive["most"] <= BOUND
+
+
+def test_a_set_aside_article_takes_memory_from_an_article_streamed_after_it(tmp_path: Path):
+    """The first article gains a paragraph the last article already has, reviewed: the run
+    finishes the last article (and drops its catalogs) long before it can sync the first,
+    yet the first article's new unit is filled from that review, as reviewed."""
+    root = tmp_path / "newsroom"
+    make_newsroom(root, 20)
+    last = (root / "sources" / "story-00019.md").read_text(encoding="utf-8")
+    shared = last.split("---\n", 2)[2].strip().split("\n\n")[2]  # a plain paragraph, reviewed in all
+    first = root / "sources" / "story-00000.md"
+    first.write_text(first.read_text(encoding="utf-8").rstrip() + f"\n\n{shared}\n", encoding="utf-8")
+    report = run(load_config(root), RunOptions(jobs=1))
+    assert report.ok, report.errors
+    for code, babel in LOCALES.items():
+        taken = [m for m in read_catalog(root / "i18n" / code / "story-00000.po", babel) if m.id == shared]
+        given = [m for m in read_catalog(root / "i18n" / code / "story-00019.po", babel) if m.id == shared]
+        assert len(taken) == 1 and taken[0].string and not taken[0].fuzzy
+        assert taken[0].string == given[0].string
+        assert (root / "public" / code / "story-00000.html").exists()  # every unit reviewed
