@@ -75,6 +75,7 @@ class Context:
     units: UnitStore
     reused: Mapping[str, Kept]  # slug → its unit kept from the last run
     changed_templates: frozenset[str]  # slugs whose POT this run writes
+    full: Callable[[Article], Article] = lambda article: article  # the article with its body
     pages: Mapping[str, LocalePages] | None = None  # None: nothing is rendered (status)
     site: SiteStage | None = None
     feed_after: dict[str, Key] = field(default_factory=dict)  # locale → the newest feed's oldest so far
@@ -123,9 +124,11 @@ def work(ctx: Context, article: Article) -> Outcome:
     """One article through sync → write → gate → localize → pages, in a worker or the run itself."""
     out = Outcome(article.slug)
     writer = AtomicWriter() if ctx.write else None
+    kept = ctx.reused.get(article.slug)
+    if kept is None:
+        article = ctx.full(article)
     if article.slug in ctx.changed_templates:
         _write_template(ctx, article, out, writer)
-    kept = ctx.reused.get(article.slug)
     if kept is not None:
         _reuse(ctx, kept, out)
     else:
@@ -312,6 +315,7 @@ class Streamed:
                 self.spill = tempfile.TemporaryFile()
             offset = self.spill.seek(0, os.SEEK_END)
             self.spill.write(out.unit)
+            self.spill.flush()  # read back with pread, past the buffer
             self.candidates.append(Candidate(article, out.on_disk, None, offset, len(out.unit)))
             out.unit = None
         return article
@@ -334,7 +338,7 @@ def stream(
                 if writer is not None:
                     writer.adopt(out.staged)
                 report.catalogs_written += out.report.catalogs_written
-                aside.append((article, out))
+                aside.append((ctx.full(article), out))
             else:
                 articles[start + index] = streamed.take(ctx, out, report, writer)
     return streamed, aside
@@ -517,6 +521,7 @@ def context(
         units,
         sources.reused,
         sources.changed_templates,
+        sources.full,
         pages,
         site,
     )

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
+import tempfile
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +35,7 @@ from tilmash.i18n import (
 )
 from tilmash.parallel import Mapper
 from tilmash.render.pages import article_path
+from tilmash.render.policy import listing_article
 from tilmash.render.ui import compiled, shipped_translations, ui_template, unusable
 from tilmash.report import RunReport
 from tilmash.sources import Article, SourceError, collect_sources, read_source, source_files
@@ -197,7 +200,18 @@ def ui_translations(
     return compiled(catalog, [message for message, _ in broken])
 
 
-def _source_and_template(path: Path, config: Config, now: dt.datetime) -> tuple[Article | SourceError, bool]:
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """One source as a parsing worker hands it back: the article without its body (the body
+    pickled, for the run to set aside on disk), its image problems, whether its POT changed."""
+
+    article: Article | SourceError
+    body: bytes = b""
+    image_errors: tuple[str, ...] = ()
+    template_changed: bool = False
+
+
+def _source_and_template(path: Path, config: Config, now: dt.datetime) -> Parsed:
     """One source file parsed, and whether its POT differs from the one on disk.
 
     The unit of work spread over the cores. A POT whose version says it was made from
@@ -206,26 +220,46 @@ def _source_and_template(path: Path, config: Config, now: dt.datetime) -> tuple[
     """
     article = read_source(path)
     if isinstance(article, SourceError):
-        return article, False
+        return Parsed(article)
     source_ref = path.relative_to(config.root).as_posix()
     try:
         old: bytes | None = config.template_path(article.slug).read_bytes()
     except FileNotFoundError:
-        return article, True
-    if is_current_template(old, template_version(article, source_ref)):
-        return article, False
-    return article, not same_content(old, template_bytes(article, source_ref, now))
+        changed = True
+    else:
+        current = is_current_template(old, template_version(article, source_ref))
+        changed = not current and not same_content(old, template_bytes(article, source_ref, now))
+    return Parsed(
+        replace(listing_article(article), warnings=article.warnings),
+        pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL),
+        tuple(str(e) for e in image_problems(article, config.root)),
+        changed,
+    )
 
 
 @dataclass(slots=True)
 class Sources:
-    """The newsroom's articles in order (those kept from the last run without their bodies)."""
+    """The newsroom's articles in order, without their bodies: those parsed wait pickled in
+    `bodies` (a temporary file) until their turn, those kept from the last run in their unit."""
 
     articles: list[Article]
     changed_templates: frozenset[str]  # slugs whose POT differs from the one on disk
     held: list[str]  # pages of sources that failed to parse: their last version stays
     reused: dict[str, Kept]  # slug → unchanged article's unit kept from a run
     read_as: dict[Path, tuple[int, int]]  # source → (size, mtime) before parsing
+    bodies: Any = None  # the temporary file of pickled articles
+    where: dict[str, tuple[int, int]] = field(default_factory=dict)  # slug → (offset, length) in it
+
+    def full(self, article: Article) -> Article:
+        """The article with its body (`article` itself when it was kept from the last run)."""
+        if article.slug not in self.where:
+            return article
+        offset, length = self.where[article.slug]
+        full: Article = pickle.loads(os.pread(self.bodies.fileno(), length, offset))
+        return full
+
+
+PARSE_CHUNK = 512  # sources parsed at a time: their pickled bodies are in flight, not the newsroom's
 
 
 def read_sources(
@@ -248,33 +282,46 @@ def read_sources(
         paths = source_files(config.sources_dir)
     matched = {path: unit for path in paths if (unit := unchanged_unit(config, path, units, run_key))}
     read_as = {path: stat_line(path) for path in paths if path not in matched}
-    fresh = iter(
-        mapper(partial(_source_and_template, config=config, now=now), [p for p in paths if p not in matched])
-    )
+    todo = [p for p in paths if p not in matched]
+    bodies = tempfile.TemporaryFile()
+    where: dict[int, tuple[int, int]] = {}
+    fresh: list[Parsed] = []
+    for start in range(0, len(todo), PARSE_CHUNK):
+        for done in mapper(
+            partial(_source_and_template, config=config, now=now), todo[start : start + PARSE_CHUNK]
+        ):
+            if done.body:
+                where[id(done.article)] = (bodies.seek(0, os.SEEK_END), len(done.body))
+                bodies.write(done.body)
+            fresh.append(replace(done, body=b""))
+    bodies.flush()  # read back with pread, past the buffer
+    parsed = iter(fresh)
     reused_ids: dict[int, Kept] = {}
-    parsed: list[tuple[Article | SourceError, bool]] = []
+    sources: list[Parsed] = []
     for path in paths:
         if path in matched:
-            article = matched[path].article
-            reused_ids[id(article)] = matched[path]
-            parsed.append((article, False))
+            reused_ids[id(matched[path].article)] = matched[path]
+            sources.append(Parsed(matched[path].article))
         else:
-            parsed.append(next(fresh))
-    articles, source_errors = collect_sources(article for article, _ in parsed)
+            sources.append(next(parsed))
+    articles, source_errors = collect_sources(done.article for done in sources)
     reused = {a.slug: reused_ids[id(a)] for a in articles if id(a) in reused_ids}
+    kept = set(map(id, articles))  # a duplicate slug's POT goes with the file that keeps the slug
     report.errors.extend(str(e) for e in source_errors)
     report.warnings.extend(w for a in articles for w in a.warnings)
-    report.errors.extend(
-        str(e) for a in articles if a.slug not in reused for e in image_problems(a, config.root)
+    report.errors.extend(e for done in sources if id(done.article) in kept for e in done.image_errors)
+    changed = frozenset(
+        done.article.slug
+        for done in sources
+        if done.template_changed and id(done.article) in kept and isinstance(done.article, Article)
     )
-    kept = set(map(id, articles))  # a duplicate slug's POT goes with the file that keeps the slug
-    changed = frozenset(a.slug for a, pot in parsed if pot and id(a) in kept and isinstance(a, Article))
     held = [
         article_path(locale, error.path.stem.lower())
         for error in source_errors
         for locale in config.site.locales
     ]
-    return Sources(articles, changed, held, reused, read_as)
+    where_by_slug = {a.slug: where[id(a)] for a in articles if id(a) in where}
+    return Sources(articles, changed, held, reused, read_as, bodies, where_by_slug)
 
 
 def held_pages(site: Path, held: list[str], produced: Collection[str]) -> dict[str, bytes]:
