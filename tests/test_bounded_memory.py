@@ -38,7 +38,11 @@ def most_catalogs_alive(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     return seen
 
 
-def test_a_cold_run_never_holds_every_catalog_at_once(tmp_path: Path, most_catalogs_alive: dict[str, int]):
+@pytest.mark.parametrize("spill_from", [0, 10_000])  # parsed articles wait on disk, or in memory
+def test_a_cold_run_never_holds_every_catalog_at_once(
+    tmp_path: Path, most_catalogs_alive: dict[str, int], monkeypatch: pytest.MonkeyPatch, spill_from: int
+):
+    monkeypatch.setattr("tilmash.pipeline.SPILL_FROM", spill_from)
     root = tmp_path / "newsroom"
     make_newsroom(root, ARTICLES)  # every catalog reviewed: all four locales publish every article
     report = run(load_config(root), RunOptions(jobs=1))

@@ -211,12 +211,13 @@ class Parsed:
     template_changed: bool = False
 
 
-def _source_and_template(path: Path, config: Config, now: dt.datetime) -> Parsed:
+def _source_and_template(path: Path, config: Config, now: dt.datetime, spill: bool = False) -> Parsed:
     """One source file parsed, and whether its POT differs from the one on disk.
 
     The unit of work spread over the cores. A POT whose version says it was made from
     the same units is not rendered again; others are rendered and compared here. A POT
-    that changed is rendered again when it is written, so no POT is held meanwhile.
+    that changed is rendered again when it is written, so no POT is held meanwhile. With
+    `spill`, the article comes back without its body, the body pickled.
     """
     article = read_source(path)
     if isinstance(article, SourceError):
@@ -229,12 +230,11 @@ def _source_and_template(path: Path, config: Config, now: dt.datetime) -> Parsed
     else:
         current = is_current_template(old, template_version(article, source_ref))
         changed = not current and not same_content(old, template_bytes(article, source_ref, now))
-    return Parsed(
-        replace(listing_article(article), warnings=article.warnings),
-        pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL),
-        tuple(str(e) for e in image_problems(article, config.root)),
-        changed,
-    )
+    problems = tuple(str(e) for e in image_problems(article, config.root))
+    if not spill:
+        return Parsed(article, b"", problems, changed)
+    listed = replace(listing_article(article), warnings=article.warnings)
+    return Parsed(listed, pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL), problems, changed)
 
 
 @dataclass(slots=True)
@@ -260,6 +260,7 @@ class Sources:
 
 
 PARSE_CHUNK = 512  # sources parsed at a time: their pickled bodies are in flight, not the newsroom's
+SPILL_FROM = 2000  # sources from which parsed articles wait on disk (below: in memory, ~15 MiB at most)
 
 
 def read_sources(
@@ -288,7 +289,8 @@ def read_sources(
     fresh: list[Parsed] = []
     for start in range(0, len(todo), PARSE_CHUNK):
         for done in mapper(
-            partial(_source_and_template, config=config, now=now), todo[start : start + PARSE_CHUNK]
+            partial(_source_and_template, config=config, now=now, spill=len(todo) > SPILL_FROM),
+            todo[start : start + PARSE_CHUNK],
         ):
             if done.body:
                 where[id(done.article)] = (bodies.seek(0, os.SEEK_END), len(done.body))
