@@ -15,7 +15,8 @@ from tilmash.cli import is_loopback
 from tilmash.config import load_config
 from tilmash.lock import LockBusy, newsroom_lock
 from tilmash.translate.argos import RuntimeOptions
-from tilmash.translate.ct2_multilingual import MultilingualModel, register_model, registry_path
+from tilmash.translate.ct2_multilingual import MultilingualModel, register_model
+from tilmash.translate.registry import registry_path
 
 
 def _edit(newsroom: Path, old: str, new: str) -> Path:

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from tilmash.render.settings import PublishPolicy, SiteSettings
-from tilmash.translate.argos import RuntimeOptions
-from tilmash.translate.ct2_multilingual import registry_path
+from tilmash.translate.engine import RuntimeOptions
 from tilmash.translate.memory import DEFAULT_CUTOFF
+from tilmash.translate.registry import registry_path
 
 CONFIG_NAME = "tilmash.toml"
 DEFAULT_SOURCE_LOCALE = "en"

@@ -16,8 +16,9 @@ def _packages_dir(args: argparse.Namespace) -> Path | None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from tilmash.translate.ct2_multilingual import ModelError, load_registry, registry_path
+    from tilmash.translate.ct2_multilingual import ModelError, load_registry
     from tilmash.translate.packages import PackageIndexError, available_packages, list_packages
+    from tilmash.translate.registry import registry_path
 
     packages = list_packages(_packages_dir(args))
     print(
@@ -88,7 +89,8 @@ def _languages(text: str) -> dict[str, str]:
 
 
 def cmd_add_ct2(args: argparse.Namespace) -> int:
-    from tilmash.translate.ct2_multilingual import ModelError, inspect_model, register_model, registry_path
+    from tilmash.translate.ct2_multilingual import ModelError, inspect_model, register_model
+    from tilmash.translate.registry import registry_path
 
     try:
         model = inspect_model(

@@ -8,8 +8,7 @@ is registered once (`tilmash models add-ct2`) in a small JSON registry and then 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -31,17 +30,6 @@ class MultilingualModel:
     languages: dict[str, str] = field(default_factory=dict)  # locale → target token (kk → kaz_Cyrl)
     source_token: str = ""  # e.g. eng_Latn (NLLB) or __en__ (M2M-100); empty for none
     version: str = ""
-
-
-def registry_path(environ: Mapping[str, str] | None = None) -> Path:
-    """`$TILMASH_HOME/models.json`, else `$XDG_DATA_HOME/tilmash/…`, else `~/.local/share/tilmash/…`."""
-    environ = os.environ if environ is None else environ
-    if environ.get("TILMASH_HOME"):
-        return Path(environ["TILMASH_HOME"]) / "models.json"
-    data_home = environ.get("XDG_DATA_HOME") or ""
-    if not Path(data_home).is_absolute():  # the XDG spec: a relative value is to be ignored
-        data_home = str(Path(environ.get("HOME") or Path.home()) / ".local" / "share")
-    return Path(data_home) / "tilmash" / "models.json"
 
 
 def load_registry(path: Path) -> list[MultilingualModel]:
