@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -20,8 +22,39 @@ from tilmash.render.markup import fill_template, unit_html
 from tilmash.render.policy import LocalizedArticle
 from tilmash.render.settings import SiteSettings
 
+COMPILED_TEMPLATES = Path(__file__).parent / "templates" / "__pycache__"
 
-def template_environment() -> jinja2.Environment:
+
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Templates compiled once, kept beside them as Python keeps a module's .pyc: compiling the
+    six templates cost each run 35-70 ms (5 % of a cold English run of 1,000 articles).
+
+    Jinja reuses a compiled template only for the same source (checksum) and Python version.
+    Like Python, nothing is written under PYTHONDONTWRITEBYTECODE, and a folder that cannot
+    be written (a system-wide install) only means compiling each time.
+    """
+
+    def __init__(self, directory: Path = COMPILED_TEMPLATES) -> None:
+        super().__init__(str(directory))
+        self.folder = directory
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # unreadable or damaged (a truncated pickle, say): compiled anew
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if sys.dont_write_bytecode:
+            return
+        try:
+            self.folder.mkdir(exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def template_environment(cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """One Environment for all locales: translations are passed per render, not installed."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("tilmash.render", "templates"),
@@ -29,6 +62,7 @@ def template_environment() -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True,
         auto_reload=False,  # a build is short-lived: no stat() of every template for every page
+        bytecode_cache=CompiledTemplates() if cache is None else cache,
     )
     env.filters["space_after"] = space_after
     return env
