@@ -29,10 +29,10 @@ def newest_first(editions: Sequence[LocalizedArticle]) -> list[LocalizedArticle]
     return sorted(editions, key=lambda e: (e.article.date, e.article.slug), reverse=True)
 
 
-Emit = Callable[[str, bytes], bool]  # (relative path, content) → whether it changed
+Emit = Callable[[str, bytes | Iterable[bytes]], bool]  # (relative path, content) → whether it changed
 
 
-def _run(job: Callable[[], dict[str, bytes]], emit: Emit) -> list[tuple[str, bool]]:
+def _run(job: Callable[[], Mapping[str, bytes | Iterable[bytes]]], emit: Emit) -> list[tuple[str, bool]]:
     return [(path, emit(path, data)) for path, data in job().items()]
 
 

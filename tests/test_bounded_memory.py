@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
+from lxml import etree
 
 from benchmarks.newsroom import LOCALES, make_newsroom
 from tilmash.config import load_config
@@ -92,3 +93,23 @@ def test_a_set_aside_article_takes_memory_from_an_article_streamed_after_it(tmp_
         assert len(taken) == 1 and taken[0].string and not taken[0].fuzzy
         assert taken[0].string == given[0].string
         assert (root / "public" / code / "story-00000.html").exists()  # every unit reviewed
+
+
+def test_the_sitemap_goes_to_disk_in_pieces_and_stays_when_unchanged(tmp_path: Path):
+    """More than one piece (256 articles each): written whole and valid; a run that changes no
+    URL keeps the published file (its mtime); one that removes an article rewrites it."""
+    root = tmp_path / "newsroom"
+    make_newsroom(root, 260)
+    assert run(load_config(root), RunOptions(jobs=1)).ok
+    sitemap = root / "public" / "sitemap.xml"
+    first = sitemap.read_bytes()
+    assert etree.fromstring(first).tag.endswith("urlset") and first.count(b"<url>") == 4 + 4 * 260
+    stamp = sitemap.stat().st_mtime_ns
+    story = root / "sources" / "story-00042.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nOne more plain sentence.\n", encoding="utf-8")
+    assert run(load_config(root), RunOptions(jobs=1)).ok
+    assert sitemap.stat().st_mtime_ns == stamp and sitemap.read_bytes() == first
+    story.unlink()
+    assert run(load_config(root), RunOptions(jobs=1)).ok
+    assert sitemap.read_bytes().count(b"<url>") == 4 + 4 * 259
+    assert b"story-00042" not in sitemap.read_bytes()

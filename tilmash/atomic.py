@@ -6,6 +6,7 @@ A leaf module (it imports only the standard library and `tilmash.linux`), so eve
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 from tilmash.linux import libc_function
 
@@ -262,8 +264,11 @@ class SiteStage:
                 tempfile.mkdtemp(prefix=f".{target.name}.new-{os.getpid()}-", dir=target.parent)
             )
 
-    def put(self, relative: str, data: bytes) -> bool:
-        """Stage one file; True when it differs from the published one."""
+    def put(self, relative: str, data: bytes | Iterable[bytes]) -> bool:
+        """Stage one file; True when it differs from the published one. `data` may come in
+        pieces (the sitemap of a large site), written and compared as they come."""
+        if not isinstance(data, bytes):
+            return self._put_pieces(relative, data)
         changed = not _unchanged(self.target, relative, data)
         if self.staging is not None:
             destination = self.staging / relative
@@ -273,6 +278,29 @@ class SiteStage:
             else:
                 os.link(self.target / relative, destination)
         return changed
+
+    def _put_pieces(self, relative: str, pieces: Iterable[bytes]) -> bool:
+        published = self.target / relative
+        destination = self.staging / relative if self.staging is not None else None
+        with contextlib.ExitStack() as files:
+            try:
+                old: BinaryIO | None = files.enter_context(published.open("rb"))
+            except OSError:
+                old = None
+            same = old is not None
+            new: BinaryIO | None = None
+            if destination is not None:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                new = files.enter_context(destination.open("wb"))
+            for piece in pieces:
+                if new is not None:
+                    new.write(piece)
+                same = same and old is not None and old.read(len(piece)) == piece
+            same = same and old is not None and old.read(1) == b""
+        if same and destination is not None:  # unchanged: the published file, its mtime kept
+            destination.unlink()
+            os.link(published, destination)
+        return not same
 
     def keep(self, relative: str) -> bool:
         """Stage the published file as it is, unread; False when there is none to keep."""
