@@ -96,7 +96,7 @@ def index_files(
         for locale in settings.locales
     }
     ordered = {locale: newest_first(listed.get(locale, ())) for locale in settings.locales}
-    jobs: list[Callable[[], dict[str, bytes]]] = [
+    jobs: list[Callable[[], Mapping[str, bytes | Iterable[bytes]]]] = [
         lambda: {
             "index.html": pages[settings.source_locale].home(settings.locales),
             "sitemap.xml": sitemap(settings, published),
