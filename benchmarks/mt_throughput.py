@@ -14,7 +14,14 @@ newsroom's units are scaled to PARAGRAPHS.
   given the same pysbd splitter Tilmash uses. Timed twice: with its default thread setting
   (ARGOS_INTRA_THREADS=0: CTranslate2 picks) and with ARGOS_INTRA_THREADS=1, its best on a
   small machine.
-* ctranslate2: the sentences Tilmash sent, tokenized and passed to one `translate_batch`.
+* ctranslate2: every `translate_batch` call Tilmash's engine made in its last timed run (the
+  same tokens, caps and options, its retries with repetition penalties included) replayed on
+  the bare Translator: the decoding work alone, so the difference is Tilmash's own cost.
+
+Tilmash checks every output: this never-ending model's sentences are all decoded to DECODE
+tokens, far longer than most sources, so Tilmash decodes those once more with repetition
+penalties (and then leaves them untranslated); the printout says how many. argostranslate
+decodes each sentence once and keeps whatever comes out.
 
     python -m benchmarks.mt_throughput [--paragraphs 500] [--repeat 3] [--beam 1]
 """
@@ -146,6 +153,15 @@ def main() -> None:
         )
         engine = ArgosEngine(find_package("en", "ru", packages), options)
         sent: list[str] = []
+        calls: list[tuple[list[list[str]], dict[str, Any]]] = []
+        bare = engine._translator
+
+        class RecordingTranslator:
+            def translate_batch(self, batch: list[list[str]], **decoding: Any) -> Any:
+                calls.append((batch, decoding))
+                return bare.translate_batch(batch, **decoding)
+
+        engine._translator = RecordingTranslator()
 
         class Recording:
             provenance = engine.provenance
@@ -162,6 +178,7 @@ def main() -> None:
                     catalog.add(text, context=f"paragraph-{start + index}")
                 catalogs.append(catalog)
             sent.clear()
+            calls.clear()
             pretranslate(catalogs, Recording(), PretranslateSettings("ru", dt.date.today()), segment)
 
         translation = argos_translate.get_translation_from_codes("en", "ru")
@@ -180,11 +197,8 @@ def main() -> None:
                 argos_translate.translate(text, "en", "ru")
 
         def direct() -> None:
-            # The engine's own tokenizer and Translator, so both paths translate exactly the same tokens.
-            tokens = [engine._package.tokenizer.encode(s) for s in sent]
-            engine._translator.translate_batch(
-                tokens, beam_size=args.beam, max_batch_size=32, max_decoding_length=args.decode
-            )
+            for batch, decoding in calls:
+                bare.translate_batch(batch, **decoding)
 
         results: dict[str, list[float]] = {
             "tilmash (batched)": [],
@@ -203,6 +217,12 @@ def main() -> None:
         f"{args.paragraphs} paragraphs ({len(set(texts))} distinct), "
         f"{len(sentences)} sentences by the splitter "
         f"({len(set(sentences))} distinct); Tilmash sent {len(sent)} sentences and fallback pieces"
+    )
+    retried = sum(len(batch) for batch, decoding in calls if "repetition_penalty" in decoding)
+    decoded = sum(len(batch) for batch, _ in calls)
+    print(
+        f"Tilmash decoded {decoded} inputs in {len(calls)} calls, {retried} of them a second time "
+        "(bad output: retried with repetition penalties)"
     )
     print(
         f"transformer-base model, {decoding}, {args.decode} tokens per sentence; median of {args.repeat} runs"
