@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,7 +116,21 @@ class RunState:
             "errors": self.errors,
             "summary": self.summary,
         }
-        write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+        write_atomic(path, _json_pieces(data))
+
+
+def _json_pieces(data: object, size: int = 1 << 16) -> Iterator[bytes]:
+    """`json.dumps(data, ensure_ascii=False, indent=1)` encoded, in pieces of about `size`
+    characters: a large newsroom's summary (every article's progress) is never one string."""
+    pieces: list[str] = []
+    length = 0
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(data):
+        pieces.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(pieces).encode("utf-8")
+            pieces, length = [], 0
+    yield "".join(pieces).encode("utf-8")
 
 
 def site_fingerprint(site: Path) -> str:
