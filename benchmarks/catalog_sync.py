@@ -29,11 +29,11 @@ from tilmash.sources import parse_article
 
 LOCALES = ("kk", "ru", "zh_Hans")
 MSGMERGE = ["msgmerge", "--quiet", "--update", "--backup=off", "--previous"]
-STARTUP_CALLS = 100  # per batch; the median of three batches is used
+STARTUP_CALLS = 100  # per batch; one batch per round, the fastest is used (load only slows it down)
 
 
 def startup_seconds(work: Path) -> float:
-    """Seconds one msgmerge call costs on a one-entry catalog: process start and exit, nearly all."""
+    """Seconds one msgmerge call costs on a one-entry catalog (a batch's mean): process start and exit."""
     work.mkdir(parents=True, exist_ok=True)
     entry = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a"\nmsgstr "%s"\n'
     (work / "one.pot").write_text(entry % "", encoding="utf-8")
@@ -44,7 +44,7 @@ def startup_seconds(work: Path) -> float:
         for _ in range(STARTUP_CALLS):
             subprocess.run(command, check=True)
 
-    return statistics.median(timed(batch) for _ in range(3)) / STARTUP_CALLS
+    return timed(batch) / STARTUP_CALLS
 
 
 def make_sources(count: int, rng: random.Random) -> dict[str, list[str]]:
@@ -140,6 +140,7 @@ def main() -> None:
     }
     results: dict[str, list[float]] = {name: [] for name in actions}
     fuzzy_lines: dict[str, int] = {}
+    startups: list[float] = []
     SCRATCH.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=SCRATCH) as scratch:
         pristine = Path(scratch) / "pristine"
@@ -152,7 +153,8 @@ def main() -> None:
                 shutil.copytree(pristine, work)
                 results[name].append(timed(partial(action, work)))
                 fuzzy_lines[name] = previous_lines(work, slugs)
-        startup = startup_seconds(Path(scratch) / "startup")
+            startups.append(startup_seconds(Path(scratch) / "startup"))
+    startup = min(startups)
     catalogs = args.articles * len(LOCALES)
     print(
         f"{catalogs} catalogs, {changed} of {args.articles * 10} paragraphs changed; median of {args.repeat}"
