@@ -269,3 +269,18 @@ def test_tbx_glossary_gives_each_locale_its_own_term(tmp_path):
 
     with pytest.raises(GlossaryError, match="glossary.tbx:1"):
         load_glossary(tmp_path, "en", "kk")
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_cpu_threads_decode_batches_side_by_side(argos_engine, threads):
+    """`[runtime] threads` on a CPU are that many batches at once, one thread each (faster
+    than one batch on several threads, see translate.engine); a batch of more than
+    max_batch_size sentences comes back whole, in order, as one thread translates it."""
+    from tilmash.translate.engine import RuntimeOptions
+
+    package = argos_engine._package
+    engine = ArgosEngine(package, RuntimeOptions(threads=threads, beam_size=1, max_batch_size=4))
+    assert engine._translator.num_translators == threads
+    alone = ArgosEngine(package, RuntimeOptions(threads=1, beam_size=1, max_batch_size=4))
+    sentences = synthetic_corpus(13, seed=5)
+    assert engine.translate_batch(sentences) == alone.translate_batch(sentences)

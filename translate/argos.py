@@ -11,7 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from tilmash.translate.decoding import Decoder, translate_checked
-from tilmash.translate.engine import EngineError, RuntimeOptions, Translation, default_threads
+from tilmash.translate.engine import (
+    EngineError,
+    RuntimeOptions,
+    Translation,
+    default_threads,
+    translator_threads,
+)
 from tilmash.translate.vocabulary import check_tokenizer
 
 __all__ = ["ArgosEngine", "RuntimeOptions", "default_threads", "find_package", "installed_packages"]
@@ -61,8 +67,7 @@ class ArgosEngine:
                 str(model_dir),
                 device=options.device,
                 compute_type=options.compute_type,
-                inter_threads=1,
-                intra_threads=options.threads,
+                **translator_threads(options),
             )
         except (RuntimeError, ValueError) as error:
             raise EngineError(f"{model_dir}: cannot load the CTranslate2 model ({error})") from None

