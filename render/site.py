@@ -18,7 +18,7 @@ from tilmash.render.feeds import atom_feed, json_feed, rss_feed
 from tilmash.render.pages import LocalePages, article_body, article_path, template_environment
 from tilmash.render.policy import LocalizedArticle
 from tilmash.render.settings import SiteSettings
-from tilmash.render.sitemap import sitemap
+from tilmash.render.sitemap import sitemap_files
 
 
 def stylesheet() -> bytes:
@@ -99,7 +99,7 @@ def index_files(
     jobs: list[Callable[[], Mapping[str, bytes | Iterable[bytes]]]] = [
         lambda: {
             "index.html": pages[settings.source_locale].home(settings.locales),
-            "sitemap.xml": sitemap(settings, published),
+            **sitemap_files(settings, published),
         }
     ]
     for locale in settings.locales:  # the long jobs first, so that no worker is left with all of them

@@ -12,7 +12,9 @@ import pytest
 from lxml import etree, html
 
 from tests.conftest import REPO, run_cli
+from tilmash.config import load_config
 from tilmash.i18n import read_catalog, render_catalog
+from tilmash.runner import RunOptions, run
 
 SITE = "https://news.alatau-university.example/"
 LANG = {"en": "en", "kk": "kk", "ru": "ru", "zh": "zh-Hans"}
@@ -204,6 +206,37 @@ def test_sitemap_is_valid_and_links_every_translation(newsroom):
     assert sorted(entry.xpath("x:link/@hreflang", namespaces=ns)) == ["en", "kk", "ru", "zh-Hans"]
     lonely = document.xpath(f"//s:url[s:loc='{SITE}en/library-night.html']", namespaces=ns)[0]
     assert not lonely.xpath("x:link", namespaces=ns)
+
+
+def test_a_sitemap_over_the_protocols_url_limit_becomes_an_index_of_files_within_it(newsroom, monkeypatch):
+    """sitemaps.org allows 50,000 URLs per file; with the limit at 8 the fixture's 19 URLs go to
+    three files listed by sitemap.xml, each valid, an article's translations kept together."""
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    schema = etree.XMLSchema(etree.parse(str(REPO / "tests" / "schemas" / "sitemap.xsd")))
+    public = newsroom / "public"
+    assert run_cli("run", newsroom).code == 0
+    whole = etree.parse(str(public / "sitemap.xml")).xpath("//s:loc/text()", namespaces=ns)
+    monkeypatch.setattr("tilmash.render.sitemap.MAX_URLS", 8)
+    (newsroom / ".tilmash" / "state.json").unlink()  # the inputs are the same: run anyway
+    assert run(load_config(newsroom), RunOptions(jobs=1)).ok
+    index = etree.parse(str(public / "sitemap.xml")).getroot()
+    assert index.tag == f"{{{ns['s']}}}sitemapindex"
+    listed = index.xpath("s:sitemap/s:loc/text()", namespaces=ns)
+    assert listed == [f"{SITE}sitemaps/{n}.xml" for n in range(1, len(listed) + 1)] and len(listed) >= 3
+    locs = []
+    for loc in listed:
+        part = etree.parse(str(public / loc.removeprefix(SITE)))
+        schema.assertValid(part)
+        own = part.xpath("//s:url/s:loc/text()", namespaces=ns)
+        assert 0 < len(own) <= 8
+        assert set(part.xpath("//x:link/@href", namespaces=ns)) <= set(own)  # translations together
+        locs += own
+    assert sorted(locs) == sorted(whole)
+    monkeypatch.undo()
+    (newsroom / ".tilmash" / "state.json").unlink()
+    assert run(load_config(newsroom), RunOptions(jobs=1)).ok
+    assert etree.parse(str(public / "sitemap.xml")).xpath("//s:loc/text()", namespaces=ns) == whole
+    assert not (public / "sitemaps").exists()  # the split files go with the split
 
 
 def test_pages_make_no_external_requests(newsroom):
