@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tilmash import exit_codes
 from tilmash.config import ConfigError, load_config
+from tilmash.jsontext import json_pieces
 from tilmash.lock import LockBusy
 from tilmash.models_cli import add_parsers as add_model_parsers
 from tilmash.report import RunReport
@@ -30,7 +31,8 @@ def is_loopback(host: str) -> bool:
 
 def _print_report(report: RunReport, as_json: bool, quiet: bool = False, by_article: bool = False) -> None:
     if as_json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        sys.stdout.writelines(json_pieces(report.as_dict(), indent=2, separators=(",", ": ")))
+        sys.stdout.write("\n")
     else:
         for note in report.notes:
             if not quiet:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tilmash import __version__
 from tilmash.atomic import write_atomic
+from tilmash.jsontext import json_pieces
 
 STATE_VERSION = 2
 
@@ -116,21 +117,8 @@ class RunState:
             "errors": self.errors,
             "summary": self.summary,
         }
-        write_atomic(path, _json_pieces(data))
-
-
-def _json_pieces(data: object, size: int = 1 << 16) -> Iterator[bytes]:
-    """`json.dumps(data, ensure_ascii=False, indent=1)` encoded, in pieces of about `size`
-    characters: a large newsroom's summary (every article's progress) is never one string."""
-    pieces: list[str] = []
-    length = 0
-    for piece in json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(data):
-        pieces.append(piece)
-        length += len(piece)
-        if length >= size:
-            yield "".join(pieces).encode("utf-8")
-            pieces, length = [], 0
-    yield "".join(pieces).encode("utf-8")
+        # Compact, in pieces: a large newsroom's summary (every article's progress) is never one string.
+        write_atomic(path, (piece.encode("utf-8") for piece in json_pieces(data)))
 
 
 def site_fingerprint(site: Path) -> str:

@@ -1,0 +1,92 @@
+"""JSON text exactly as `json.dumps(data, ensure_ascii=False, indent=…, separators=…)` writes it,
+in pieces, at the speed of the C encoder.
+
+The C encoder builds one string and knows no `indent` (Python 3.11); the pure-Python one is
+~5× slower: a 1,000-article report (every article's progress per locale) took 25–40 ms each
+time it was printed or saved. Here only the containers holding containers are walked in
+Python; each innermost dict or list (an article's progress, say) goes to the C encoder whole,
+with the indentation folded into its item separator.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from json.encoder import encode_basestring  # the C function under ensure_ascii=False
+
+_CONTAINERS = (dict, list, tuple)
+
+
+def _leaf(value: dict[object, object] | list[object] | tuple[object, ...]) -> bool:
+    items = value.values() if isinstance(value, dict) else value
+    return not any(isinstance(item, _CONTAINERS) for item in items)
+
+
+def json_pieces(
+    data: object,
+    indent: int | None = None,
+    separators: tuple[str, str] = (",", ":"),
+    size: int = 1 << 16,
+) -> Iterator[str]:
+    """`data` as JSON text in pieces of about `size` characters (a large newsroom's report is
+    never one string). `separators` as json.dumps takes them; with `indent`, pass (",", ": ")
+    for json.dumps' own default."""
+    item_sep, key_sep = separators
+    encoders: dict[int, Callable[[object], str]] = {}
+
+    def flat(value: object, level: int) -> str:
+        """One scalar or innermost container, by the C encoder, indented for `level`."""
+        if indent is None or not isinstance(value, _CONTAINERS) or not value:
+            encode = encoders.get(-1)
+            if encode is None:
+                encode = encoders[-1] = json.JSONEncoder(ensure_ascii=False, separators=separators).encode
+            return encode(value)
+        encode = encoders.get(level)
+        if encode is None:
+            inner = "\n" + " " * (indent * (level + 1))
+            encode = encoders[level] = json.JSONEncoder(
+                ensure_ascii=False, separators=(item_sep + inner, key_sep)
+            ).encode
+        text = encode(value)
+        return f"{text[0]}\n{' ' * (indent * (level + 1))}{text[1:-1]}\n{' ' * (indent * level)}{text[-1]}"
+
+    def key_text(key: object) -> str:
+        return encode_basestring(key if isinstance(key, str) else flat(key, 0))
+
+    def nested(value: object) -> bool:
+        return isinstance(value, _CONTAINERS) and bool(value) and not _leaf(value)  # type: ignore[arg-type]
+
+    def walk(value: dict[object, object] | list[object] | tuple[object, ...], level: int) -> Iterator[str]:
+        inner = "" if indent is None else "\n" + " " * (indent * (level + 1))
+        outer = "" if indent is None else "\n" + " " * (indent * level)
+        if isinstance(value, dict):
+            yield "{"
+            for number, (key, item) in enumerate(value.items()):
+                head = f"{item_sep if number else ''}{inner}{key_text(key)}{key_sep}"
+                if nested(item):
+                    yield head
+                    yield from walk(item, level + 1)  # type: ignore[arg-type]
+                else:
+                    yield head + flat(item, level + 1)
+            yield outer + "}"
+        else:
+            yield "["
+            for number, item in enumerate(value):
+                head = f"{item_sep if number else ''}{inner}"
+                if nested(item):
+                    yield head
+                    yield from walk(item, level + 1)  # type: ignore[arg-type]
+                else:
+                    yield head + flat(item, level + 1)
+            yield outer + "]"
+
+    pieces: list[str] = []
+    length = 0
+    for piece in walk(data, 0) if nested(data) else [flat(data, 0)]:  # type: ignore[arg-type]
+        pieces.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(pieces)
+            pieces, length = [], 0
+    if pieces:
+        yield "".join(pieces)
