@@ -9,6 +9,7 @@ is compiled, so the page shows that one string in English and everything else pu
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
 from collections.abc import Iterable
 from importlib import resources
@@ -85,10 +86,31 @@ def unusable(catalog: Catalog) -> list[tuple[Message, str]]:
 
 def compiled(catalog: Catalog, leave_out: Iterable[Message] = ()) -> Translations:
     """gettext translations from the reviewed entries of `catalog`, but for `leave_out`."""
+    return translations(compiled_mo(catalog, leave_out))
+
+
+def compiled_mo(catalog: Catalog, leave_out: Iterable[Message] = ()) -> bytes:
+    """The MO file of the reviewed entries of `catalog`, but for `leave_out` (what a run may keep)."""
     usable = copy.deepcopy(catalog)
     for message in [*leave_out, *(m for m in catalog if m.id and not is_translated(m))]:
         usable.delete(message.id, context=message.context)
     buffer = io.BytesIO()
     write_mo(buffer, usable, use_fuzzy=False)
-    buffer.seek(0)
-    return Translations(buffer, domain=UI_DOMAIN)
+    return buffer.getvalue()
+
+
+def translations(mo: bytes) -> Translations:
+    return Translations(io.BytesIO(mo), domain=UI_DOMAIN)
+
+
+def theme_digest(locale: str) -> bytes:
+    """The theme's templates and the UI translations shipped for `locale`: what `ui_template`
+    and `shipped_translations` are made of."""
+    package = resources.files("tilmash.render")
+    digest = hashlib.blake2b(digest_size=20)
+    templates = Path(str(package.joinpath("templates")))
+    for path in sorted(p for p in templates.rglob("*.html") if p.is_file()):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    shipped = package.joinpath(f"locale/{locale}/ui.po")
+    digest.update(shipped.read_bytes() if shipped.is_file() else b"")
+    return digest.digest()

@@ -7,6 +7,7 @@ is written; `status` uses the same steps and writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import pickle
 import tempfile
@@ -36,8 +37,16 @@ from tilmash.i18n import (
 from tilmash.parallel import Mapper
 from tilmash.render.pages import article_path
 from tilmash.render.policy import listing_article
-from tilmash.render.ui import compiled, shipped_translations, ui_template, unusable
+from tilmash.render.ui import (
+    compiled_mo,
+    shipped_translations,
+    theme_digest,
+    translations,
+    ui_template,
+    unusable,
+)
 from tilmash.report import RunReport
+from tilmash.shared import SharedCache
 from tilmash.sources import Article, SourceError, collect_sources, read_source, source_files
 from tilmash.sources.assets import image_problems
 from tilmash.sources.controls import control_warning, strip_controls
@@ -136,8 +145,32 @@ def taxonomy_names(
     report: RunReport,
     now: dt.datetime,
     writer: AtomicWriter | None,
+    shared: SharedCache | None = None,
+    run_key: str = "",
 ) -> dict[tuple[str, str], str]:
-    """Reviewed translations of the tags and bylines of `locale` (`_taxonomy.po`), after the gate."""
+    """Reviewed translations of the tags and bylines of `locale` (`_taxonomy.po`), after the gate.
+    With `shared`, the last run's names when nothing they are made from changed (`run_key`:
+    tilmash.toml, the glossary, …; the catalog; every article's tags, byline and file)."""
+    compute = partial(_taxonomy_names, config, locale, articles, now=now, writer=writer)
+    if shared is None or writer is None:
+        return compute(report)
+    used = pickle.dumps([(a.slug, os.fspath(a.source_path), a.tags, a.author) for a in articles])
+    parts = ("taxonomy", locale, hashlib.blake2b(used, digest_size=20).digest())
+    path = config.catalog_path(locale, TAXONOMY_CATALOG)
+    names: dict[tuple[str, str], str] = shared.reuse(
+        f"taxonomy:{locale}", run_key, parts, path, report, compute
+    )
+    return names
+
+
+def _taxonomy_names(
+    config: Config,
+    locale: str,
+    articles: list[Article],
+    report: RunReport,
+    now: dt.datetime,
+    writer: AtomicWriter | None,
+) -> dict[tuple[str, str], str]:
     from tilmash.i18n.gate import blocking_checks
     from tilmash.i18n.taxonomy import reviewed_names, taxonomy_template
     from tilmash.quality import check_context
@@ -182,10 +215,31 @@ def sync_shared(
 
 
 def ui_translations(
-    config: Config, locale: str, report: RunReport, now: dt.datetime, writer: AtomicWriter | None
+    config: Config,
+    locale: str,
+    report: RunReport,
+    now: dt.datetime,
+    writer: AtomicWriter | None,
+    shared: SharedCache | None = None,
+    run_key: str = "",
 ) -> Translations | None:
     """The theme's strings for `locale` (None: English). A translation that would break or
-    garble a page is an `error:` line with its file and line, and shows in English."""
+    garble a page is an `error:` line with its file and line, and shows in English. With
+    `shared`, the last run's when nothing they are made from changed (`run_key`, the catalog,
+    the theme)."""
+    compute = partial(_ui_mo, config, locale, now=now, writer=writer)
+    if shared is None or writer is None:
+        mo = compute(report)
+    else:
+        path = config.catalog_path(locale, UI_CATALOG)
+        parts = ("ui", locale, theme_digest(locale))
+        mo = shared.reuse(f"ui:{locale}", run_key, parts, path, report, compute)
+    return None if mo is None else translations(mo)
+
+
+def _ui_mo(
+    config: Config, locale: str, report: RunReport, now: dt.datetime, writer: AtomicWriter | None
+) -> bytes | None:
     catalog = sync_ui(config, locale, report, now, writer)
     if catalog is None:
         return None
@@ -197,7 +251,7 @@ def ui_translations(
             f"the English “{_entry_key(message)[1]}” is shown instead"
             for message, problem in broken
         ]
-    return compiled(catalog, [message for message, _ in broken])
+    return compiled_mo(catalog, [message for message, _ in broken])
 
 
 @dataclass(frozen=True, slots=True)

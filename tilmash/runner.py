@@ -163,6 +163,7 @@ def _full_run(
         units_run_key,
     )
     from tilmash.render.site import index_files, locale_pages
+    from tilmash.shared import SharedCache
     from tilmash.units import UnitStore, load_units, save_units
 
     now = options.now or dt.datetime.now(dt.UTC)
@@ -178,11 +179,15 @@ def _full_run(
         articles = sources.articles
         fields.update(articles=len(articles), reused=len(sources.reused), errors=len(report.errors))
     ui, names = {}, {}
+    shared_path = config.root / ".tilmash" / "shared.pickle"
+    shared = SharedCache.load(shared_path) if write else None
     for locale in config.target_locales:
-        translations = ui_translations(config, locale, report, now, writer if write else None)
+        translations = ui_translations(config, locale, report, now, writer if write else None, shared, key)
         if translations is not None:
             ui[locale] = translations
-        names[locale] = taxonomy_names(config, locale, articles, report, now, writer if write else None)
+        names[locale] = taxonomy_names(
+            config, locale, articles, report, now, writer if write else None, shared, key
+        )
     filled: dict[str, int] = {}
     failed: dict[str, int] = {}
 
@@ -277,6 +282,8 @@ def _full_run(
                     config, streamed, ctx, report, held, writer.written, sources.read_as, run_key
                 )
                 fields["units_kept"] = save_units(units_path, run_key, kept)
+                if shared is not None:
+                    shared.save(shared_path, run_key, writer.written)
         else:
             stale = site.stale(produced)
             report.files_written = len(changed_files)
