@@ -89,6 +89,55 @@ def _portion_with_directives(
     return bytes(out), bytes(overrides)
 
 
+# Plain text: ASCII letters, digits, spaces, and full stops and commas not right before a
+# letter or digit. The library breaks it only after a run of spaces, before a letter or
+# digit. Where UAX #14 releases and libunistring's tables disagree (`a.b` breaks here, LB29
+# says not; `x.5`, ` .5` and `1.5`: LB25 and Unicode 15.1's LB15c), text is left to the library.
+_PLAIN_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .,"
+_DISPUTED = re.compile(rb"[.,][0-9A-Za-z]")
+
+
+def _plain(data: bytes) -> bool:
+    """Plain text, not opening with a space (the library never breaks after leading spaces).
+    Checked on the bytes: a regular expression over the characters costs as much as the library."""
+    return not data.translate(None, _PLAIN_BYTES) and data[:1] != b" " and _DISPUTED.search(data) is None
+
+
+def _plain_cuts(text: str, room: int, column: int) -> list[int]:
+    """`_cuts` of plain text (`_plain`), without the library: u8_width_linebreaks is a greedy fill
+    that ends a line at its last break opportunity within `room` columns, or, when there is
+    none, at the first one after."""
+    end = len(text)
+    cut = [0]
+    start = 0
+    while column + end - start > room:
+        at = _last_opportunity(text, start, start + room - column)
+        if at < 0:
+            at = _first_opportunity(text, start)
+            if at < 0:
+                break
+        cut.append(at)
+        start, column = at, 0
+    cut.append(end)
+    return cut
+
+
+def _last_opportunity(text: str, start: int, limit: int) -> int:
+    """The last break opportunity of plain text in (start, limit]; -1 when there is none."""
+    space = text.rfind(" ", start, limit)
+    while space >= 0 and text[space + 1] in " .,":
+        space = text.rfind(" ", start, space)
+    return space + 1 if space >= 0 else -1
+
+
+def _first_opportunity(text: str, start: int) -> int:
+    """The first break opportunity of plain text after `start`; -1 when there is none."""
+    space = text.find(" ", start)
+    while space >= 0 and (space + 1 == len(text) or text[space + 1] in " .,"):
+        space = text.find(" ", space + 1)
+    return space + 1 if space >= 0 else -1
+
+
 def _cuts(
     linebreaks: Callable[..., int], data: bytes, overrides: bytes | None, text: str, room: int, column: int
 ) -> list[int]:
@@ -100,6 +149,8 @@ def _cuts(
     """
     if not data or column + len(data) <= room:
         return [0, len(data)]
+    if overrides is None and _plain(data):  # the library's answer, five times faster
+        return _plain_cuts(text, room, column)
     # A buffer of at least 1 KiB: one of exactly len(data) bytes made each call twice as slow
     # (measured, glibc), and `string_at` copies only the marks asked for.
     breaks = ctypes.create_string_buffer(max(len(data), 1024))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from tilmash.i18n.powriter import literal_lines, location_lines
+from tilmash.i18n.powriter import literal_lines
 from tilmash.sources import Article, Block
 
 if TYPE_CHECKING:
@@ -73,13 +74,20 @@ def _po_date(moment: dt.datetime) -> str:
     return f"{moment.year:04d}-{moment:%m-%d %H:%M%z}"  # Babel pads the year; strftime does not
 
 
-def template_bytes(article: Article, source_ref: str, now: dt.datetime) -> bytes:
-    """The POT file of `article` made and revised at `now`: the bytes `render_catalog` writes for
-    `article_template` dated `now`, made without a Babel catalog (a cold run writes one per article, and
-    building the catalog cost as much as writing it)."""
+@lru_cache(maxsize=4)
+def _dated_parts(now: dt.datetime) -> tuple[tuple[str, ...], str]:
+    """What every POT of a run dated `now` shares: its opening comments and the header's
+    fields after the version. Made once per run, not once per article."""
     year = now.strftime("%Y")
-    header = (
-        f"Project-Id-Version: {PROJECT} {template_version(article, source_ref)}\n"
+    comments = (
+        f"# Translations template for {PROJECT}.",
+        f"# Copyright (C) {year} ORGANIZATION",
+        f"# This file is distributed under the same license as the {PROJECT} project.",
+        f"# FIRST AUTHOR <EMAIL@ADDRESS>, {year}.",
+        "#",
+        'msgid ""',
+    )
+    rest = (
         "Report-Msgid-Bugs-To: EMAIL@ADDRESS\n"
         f"POT-Creation-Date: {_po_date(now)}\n"  # the run's clock, as tilmash.pipeline.dated
         f"PO-Revision-Date: {_po_date(now)}\n"
@@ -89,22 +97,23 @@ def template_bytes(article: Article, source_ref: str, now: dt.datetime) -> bytes
         "Content-Type: text/plain; charset=utf-8\n"
         "Content-Transfer-Encoding: 8bit\n"
     )
-    entries = [
-        [
-            f"# Translations template for {PROJECT}.",
-            f"# Copyright (C) {year} ORGANIZATION",
-            f"# This file is distributed under the same license as the {PROJECT} project.",
-            f"# FIRST AUTHOR <EMAIL@ADDRESS>, {year}.",
-            "#",
-            'msgid ""',
-            *literal_lines("", "msgstr", header),
-        ]
-    ]
+    return comments, rest
+
+
+def template_bytes(article: Article, source_ref: str, now: dt.datetime) -> bytes:
+    """The POT file of `article` made and revised at `now`: the bytes `render_catalog` writes for
+    `article_template` dated `now`, made without a Babel catalog (a cold run writes one per article, and
+    building the catalog cost as much as writing it)."""
+    comments, rest = _dated_parts(now)
+    header = f"Project-Id-Version: {PROJECT} {template_version(article, source_ref)}\n{rest}"
+    entries = [[*comments, *literal_lines("", "msgstr", header)]]
     for block in article.blocks:
         if block.translatable:
+            # One location: `location_lines` writes it on one line, however long.
+            where = f"#: {source_ref}:{block.line}" if block.line else f"#: {source_ref}"
             entries.append(
                 [f"#. {comment}" for comment in _comments(block)]
-                + list(location_lines([(source_ref, block.line)]))
+                + [where]
                 + literal_lines("", "msgctxt", block.id)
                 + literal_lines("", "msgid", block.text)
                 + ['msgstr ""']

@@ -64,6 +64,8 @@ class Block:
     @property
     def translatable(self) -> bool:
         """False for units made only of placeholders, numbers and punctuation."""
+        if self.text[:1].isalpha():  # most units: a letter, before any placeholder
+            return True
         return any(ch.isalpha() for ch in PLACEHOLDER_RE.sub("", self.text))
 
 

@@ -264,6 +264,43 @@ def test_writer_uses_gettexts_own_line_breaker_here():
     assert _msgcat(_written(text)) == _written(text)
 
 
+# Plain text, which the writer breaks without the library (gnuwrap._plain_cuts), and pieces
+# that make text the library must break (a full stop before a letter or digit, `1,200`).
+PLAIN_PIECES = ["news", "Almaty", "2026", "a", "I", "end.", "ok,", "x9", "Z", ",", ".", "...", "1", "b.c"]
+PLAIN_PIECES += ["1,200"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(PLAIN_PIECES), st.sampled_from([" ", " ", "", "  "])), max_size=60),
+    st.integers(1, 77),
+    st.integers(0, 77),
+)
+def test_plain_text_breaks_where_gettexts_line_breaker_breaks_it(pieces, room, column):
+    from tilmash.i18n import gnuwrap
+
+    text = "".join(piece + separator for piece, separator in pieces)
+    data, column = text.encode(), min(column, room)
+    library = gnuwrap._linebreaks()
+    asked = gnuwrap._cuts(library, data, gnuwrap._overrides(data, text), text, room, column)  # the library
+    assert gnuwrap._cuts(library, data, None, text, room, column) == asked  # plain text: without it
+
+
+def test_only_plain_text_is_broken_without_the_library():
+    from tilmash.i18n.gnuwrap import _plain
+
+    assert _plain(b"Students of 12 faculties met, and spoke. Then 7 left.")
+    for text in ["a.b", "x.5", "1.5", "1,200", "a .5", " leading", "six-week", "Tarlan’s", "a: b", "a\tb"]:
+        assert not _plain(text.encode()), text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(PLAIN_PIECES), st.sampled_from([" ", "", "  "])), min_size=1))
+def test_plain_strings_wrap_exactly_like_msgcat(pieces):
+    written = _written("".join(piece + separator for piece, separator in pieces).strip() or "x")
+    assert _msgcat(written) == written
+
+
 POEDIT_HEADER = (
     'msgid ""\nmsgstr ""\n"Project-Id-Version: Tilmash newsroom VERSION\\n"\n'
     '"Report-Msgid-Bugs-To: EMAIL@ADDRESS\\n"\n"POT-Creation-Date: 2026-11-24 12:14+0000\\n"\n'
