@@ -52,7 +52,7 @@ from tilmash.render.policy import LocalizedArticle, listing_article, listing_edi
 from tilmash.render.site import article_files
 from tilmash.report import LocaleReport, RunReport
 from tilmash.sources import Article
-from tilmash.units import ABSENT, Kept, Unit, UnitStore, read_or_absent, unit_key, unit_payload
+from tilmash.units import ABSENT, Kept, Record, Unit, UnitStore, read_or_absent, unit_key, unit_payload
 
 if TYPE_CHECKING:
     from tilmash.i18n.checks import CheckContext
@@ -222,22 +222,32 @@ def _own_names(article: Article, names: Mapping[tuple[str, str], str]) -> dict[t
 
 
 def _reuse(ctx: Context, kept: Kept, out: Outcome) -> None:
-    """An article unchanged since the last run: its unit as kept, its pages as published."""
+    """An article unchanged since the last run: its listing editions and progress as the units
+    file's index keeps them (`Streamed.take` takes them from `kept`), its pages as published.
+    The whole unit is read only for an edition the feeds may show or a page not online."""
+    key = (kept.article.date, kept.article.slug)
+    feed = [locale for locale in kept.listing if (after := ctx.feed_after.get(locale)) is None or key > after]
+    missing = []
+    if ctx.site is not None and ctx.pages is not None:
+        for locale in kept.listing:
+            path = article_path(locale, kept.article.slug)
+            if ctx.site.keep(path):  # the unit's pages are the published ones
+                out.pages.append((path, False))
+            else:
+                missing.append(locale)
+    if not feed and not missing:
+        return
     unit = ctx.units.load(kept)
     source = ctx.config.site.source_locale
     editions = {source: source_edition(unit.article, source)}
     editions |= {locale: e for locale, e in unit.editions.items() if e is not None}
-    out.progress = dict(unit.progress)
-    _publish(ctx, unit.article, editions, out, reused=True)
+    out.feed = {locale: editions[locale] for locale in feed}
+    if missing and ctx.site is not None and ctx.pages is not None:
+        files = article_files(ctx.config.site, ctx.pages, editions, missing)
+        out.pages += [(path, ctx.site.put(path, data)) for path, data in files.items()]
 
 
-def _publish(
-    ctx: Context,
-    article: Article,
-    editions: Mapping[str, LocalizedArticle],
-    out: Outcome,
-    reused: bool = False,
-) -> None:
+def _publish(ctx: Context, article: Article, editions: Mapping[str, LocalizedArticle], out: Outcome) -> None:
     key = (article.date, article.slug)
     listed = listing_article(article)
     for locale, edition in editions.items():
@@ -247,16 +257,8 @@ def _publish(
             out.feed[locale] = edition
     if ctx.site is None or ctx.pages is None:
         return
-    render = []
-    for locale in editions:
-        path = article_path(locale, article.slug)
-        if reused and ctx.site.keep(path):  # the unit's pages are the published ones
-            out.pages.append((path, False))
-        else:
-            render.append(locale)
-    if render:
-        files = article_files(ctx.config.site, ctx.pages, editions, render)
-        out.pages += [(path, ctx.site.put(path, data)) for path, data in files.items()]
+    files = article_files(ctx.config.site, ctx.pages, editions, list(editions))
+    out.pages += [(path, ctx.site.put(path, data)) for path, data in files.items()]
 
 
 @dataclass(slots=True)
@@ -286,7 +288,9 @@ class Streamed:
     def take(self, ctx: Context, out: Outcome, report: RunReport, writer: Any) -> Article:
         """Merge one article's outcome into the run, its unit into the spill file; returns the
         listing article (the body is no longer needed)."""
-        article = out.listing[ctx.config.site.source_locale].article
+        kept = ctx.reused.get(out.slug)
+        listing, progress = (kept.listing, kept.progress) if kept is not None else (out.listing, out.progress)
+        article = listing[ctx.config.site.source_locale].article
         report.errors += out.report.errors
         report.warnings += out.report.warnings
         report.notes += out.report.notes
@@ -295,9 +299,9 @@ class Streamed:
             writer.adopt(out.staged)
         self.pages += out.pages
         self.held += out.held
-        for locale, progress in out.progress.items():
-            self.progress.setdefault(locale, {})[out.slug] = progress
-        for locale, edition in out.listing.items():
+        for locale, counted in progress.items():
+            self.progress.setdefault(locale, {})[out.slug] = counted
+        for locale, edition in listing.items():
             self.listed.setdefault(locale, {})[out.slug] = edition
         for locale, edition in out.feed.items():
             heap = self.latest.setdefault(locale, [])
@@ -305,9 +309,9 @@ class Streamed:
             heapq.heappush(heap, ((edition.article.date, edition.article.slug), self.count, edition))
             if len(heap) > ctx.config.site.feed_items:
                 heapq.heappop(heap)
-            if len(heap) >= ctx.config.site.feed_items:
+            floor = ctx.feed_after.get(locale)
+            if len(heap) >= ctx.config.site.feed_items and (floor is None or heap[0][0] > floor):
                 ctx.feed_after[locale] = heap[0][0]
-        kept = ctx.reused.get(out.slug)
         if kept is not None:
             self.candidates.append(Candidate(article, {}, kept))
         elif out.unit is not None:
@@ -455,8 +459,8 @@ def kept_units(
     written: Mapping[Path, Any],
     read_as: Mapping[Path, tuple[int, int]],
     run_key: str,
-) -> Iterator[tuple[str, str, Article, bytes]]:
-    """(source, key, listing article, pickled Unit) of each unit this run leaves complete, for the next run.
+) -> Iterator[tuple[Record, bytes]]:
+    """(index record, pickled Unit) of each unit this run leaves complete, for the next run.
 
     Kept: reused units, and articles whose catalogs hold nothing for machine translation to
     fill, whose files are exactly what the run read or wrote, and about whose files the run
@@ -468,7 +472,8 @@ def kept_units(
         article = candidate.article
         source = _source_ref(config, article)
         if candidate.kept is not None:
-            yield source, candidate.kept.key, article, ctx.units.payload(candidate.kept)
+            kept = candidate.kept
+            yield Record(source, kept.key, article, kept.listing, kept.progress), ctx.units.payload(kept)
             continue
         catalogs = [config.catalog_path(locale, article.slug) for locale in config.target_locales]
         files = [article.source_path, config.template_path(article.slug), *catalogs]
@@ -489,12 +494,19 @@ def kept_units(
             key = unit_key(
                 run_key, source_bytes, read_or_absent(config.template_path(article.slug)), catalog_bytes
             )
-            yield (
-                source,
-                key,
-                article,
-                os.pread(streamed.spill.fileno(), candidate.length, candidate.offset),
-            )
+            slug = article.slug
+            listing = {
+                locale: streamed.listed[locale][slug]
+                for locale in config.site.locales
+                if slug in streamed.listed.get(locale, {})
+            }
+            progress = {
+                locale: streamed.progress[locale][slug]
+                for locale in config.target_locales
+                if slug in streamed.progress.get(locale, {})
+            }
+            payload = os.pread(streamed.spill.fileno(), candidate.length, candidate.offset)
+            yield Record(source, key, article, listing, progress), payload
 
 
 def context(
@@ -529,7 +541,20 @@ def context(
         sources.full,
         pages,
         site,
+        _feed_floor(sources.reused, config.site.feed_items),
     )
+
+
+def _feed_floor(reused: Mapping[str, Kept], items: int) -> dict[str, Key]:
+    """Per locale, the (`items`+1)-th newest of the kept articles published in it: no article
+    as old is in a feed (`items` kept ones are newer and stay), so its unit is not read for it."""
+    by_locale: dict[str, list[Key]] = {}
+    for kept in reused.values():
+        for locale in kept.listing:
+            by_locale.setdefault(locale, []).append((kept.article.date, kept.article.slug))
+    return {
+        locale: heapq.nlargest(items + 1, keys)[-1] for locale, keys in by_locale.items() if len(keys) > items
+    }
 
 
 def run_articles(

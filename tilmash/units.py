@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parse
     from tilmash.render.policy import LocalizedArticle
     from tilmash.sources import Article
 
-UNITS_VERSION = 4  # bump when what a Unit holds, or the file's layout, changes
+UNITS_VERSION = 5  # bump when what a Unit holds, or the file's layout, changes
 ABSENT = b"\0absent"  # stands for a file that does not exist
 _LENGTH = struct.Struct("<Q")
 
@@ -50,13 +50,16 @@ Pairs = dict[str, list[tuple[Any, str]]]  # locale → reviewed (memory key, tra
 
 @dataclass(frozen=True, slots=True)
 class Kept:
-    """Where a unit sits in the units file, the key deciding whether it still holds, and its
-    article as listings see it (no body: what a run reusing it needs before reading the unit)."""
+    """Where a unit sits in the units file, the key deciding whether it still holds, and what
+    listings and reports need of it: its article and editions as listings see them (no body),
+    its progress. A run reusing it reads the whole unit only for the feeds or a missing page."""
 
     key: str
     article: Article
     offset: int
     length: int
+    listing: dict[str, LocalizedArticle]  # locale → listing edition (`listing_edition`), where published
+    progress: dict[str, Progress]  # locale → progress of its catalog
 
 
 class UnitStore:
@@ -154,15 +157,15 @@ def unit_payload(unit: Unit, pairs: Pairs) -> bytes:
 
 def load_units(path: Path, key: str) -> UnitStore:
     """The index of the units file (source → where its unit is); empty when the run key changed
-    or the file is bad. Layout: the run key, then per unit (source, key, listing article) and
-    the pickled Unit, each length-prefixed: the index is read without unpickling a unit."""
+    or the file is bad. Layout: the run key, then per unit its `Record` and the pickled Unit,
+    each length-prefixed: the index is read without unpickling a unit."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
         return UnitStore()
     try:
         index = dict(_index(fd, key))
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, struct.error):
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, struct.error):
         index = {}
     if not index:
         os.close(fd)
@@ -187,24 +190,40 @@ def _index(fd: int, key: str) -> Iterator[tuple[str, Kept]]:
     if chunk() != key.encode():
         return
     while offset < size:
-        source, unit, article = pickle.loads(chunk())
+        record = pickle.loads(chunk())
+        if not isinstance(record, Record):
+            raise ValueError("not a units file of this version")
         (length,) = _LENGTH.unpack(os.pread(fd, _LENGTH.size, offset))
         if offset + _LENGTH.size + length > size:
             raise EOFError("truncated units file")
-        yield source, Kept(unit, article, offset + _LENGTH.size, length)
+        yield (
+            record.source,
+            Kept(record.key, record.article, offset + _LENGTH.size, length, record.listing, record.progress),
+        )
         offset += _LENGTH.size + length
 
 
-def save_units(path: Path, key: str, units: Iterable[tuple[str, str, Article, bytes]]) -> int:
-    """Write (source, key, listing article, pickled Unit) records one by one; returns how many."""
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A unit's entry in the index of the units file (`Kept` without its place in the file)."""
+
+    source: str
+    key: str
+    article: Article
+    listing: dict[str, LocalizedArticle]
+    progress: dict[str, Progress]
+
+
+def save_units(path: Path, key: str, units: Iterable[tuple[Record, bytes]]) -> int:
+    """Write (index record, pickled Unit) pairs one by one; returns how many."""
     count = 0
 
     def records() -> Iterator[bytes]:
         nonlocal count
         yield _record(key.encode())
-        for source, unit, article, payload in units:
+        for record, payload in units:
             count += 1
-            yield _record(pickle.dumps((source, unit, article), protocol=pickle.HIGHEST_PROTOCOL))
+            yield _record(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
             yield _record(payload)
 
     write_atomic(path, records())

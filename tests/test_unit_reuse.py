@@ -1,0 +1,127 @@
+"""An unchanged article is reused from the units file's index (its listing editions and
+progress); its whole unit is read only when the feeds may show it. A damaged or outdated
+units file only means a run that reads every source again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks.incremental_run import edit_one
+from benchmarks.newsroom import make_newsroom
+from tilmash.config import load_config
+from tilmash.pipeline import units_run_key
+from tilmash.render.policy import listing_article, listing_edition, source_edition
+from tilmash.runner import RunOptions, run
+from tilmash.units import Kept, Unit, UnitStore, load_units
+
+NOW = dt.datetime(2026, 12, 30, 12, 0, tzinfo=dt.UTC)
+FEED_ITEMS = 3
+
+
+def _newsroom(root: Path, count: int = 12) -> None:
+    """`count` reviewed stories; story N is dated month N+1 (mod 12): story 11 is the newest."""
+    make_newsroom(root, count)
+    config = root / "tilmash.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("[site]\n", f"[site]\nfeed_items = {FEED_ITEMS}\n"),
+        encoding="utf-8",
+    )
+
+
+def _run(root: Path, log: list[str] | None = None) -> list[str]:
+    return run(
+        load_config(root, {}), RunOptions(now=NOW, jobs=1), (log if log is not None else []).append
+    ).errors
+
+
+def _tree(directory: Path) -> dict[str, bytes]:
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
+
+
+def _reused(log: list[str]) -> int:
+    line = next(line for line in log if line.startswith("stage=sources"))
+    return int(line.split(" reused=")[1].split()[0])
+
+
+@pytest.fixture
+def loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Slugs whose whole unit a run reads."""
+    slugs: list[str] = []
+    original = UnitStore.load
+
+    def counted(self: UnitStore, kept: Kept) -> Unit:
+        slugs.append(kept.article.slug)
+        return original(self, kept)
+
+    monkeypatch.setattr(UnitStore, "load", counted)
+    return slugs
+
+
+def test_only_the_units_the_feeds_may_show_are_read_whole(tmp_path: Path, loaded: list[str]) -> None:
+    root = tmp_path / "live"
+    _newsroom(root)
+    assert _run(root) == []
+    edit_one(root, 5)
+    loaded.clear()
+    log: list[str] = []
+    assert _run(root, log) == []
+    assert _reused(log) == 11
+    # the newest three (stories 11, 10, 9) are in every locale's feed; no older one is read
+    assert sorted(loaded) == ["story-00009", "story-00010", "story-00011"]
+    cold = tmp_path / "cold"
+    cold.mkdir()
+    shutil.copy(root / "tilmash.toml", cold / "tilmash.toml")
+    for name in ("sources", "i18n", "public"):
+        shutil.copytree(root / name, cold / name)
+    assert _run(cold) == []
+    assert _tree(root / "public") == _tree(cold / "public")
+
+
+def test_the_index_holds_what_the_whole_unit_gives_listings(tmp_path: Path) -> None:
+    root = tmp_path / "live"
+    _newsroom(root, 5)
+    _run(root)
+    config = load_config(root, {})
+    store = load_units(root / ".tilmash" / "units.pickle", units_run_key(config))
+    assert len(store) == 5
+    for kept in store.index.values():
+        unit = store.load(kept)
+        listed = listing_article(unit.article)
+        editions = {"en": source_edition(unit.article, "en")}
+        editions |= {locale: e for locale, e in unit.editions.items() if e is not None}
+        assert sorted(kept.listing) == ["en", "kk", "ru", "zh"]
+        assert kept.listing == {locale: listing_edition(e, listed) for locale, e in editions.items()}
+        assert kept.progress == unit.progress
+        assert kept.article == listed
+    store.close()
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage record", "old layout"])
+def test_a_damaged_or_outdated_units_file_means_every_source_is_read(tmp_path: Path, damage: str) -> None:
+    root = tmp_path / "live"
+    _newsroom(root, 5)
+    _run(root)
+    path = root / ".tilmash" / "units.pickle"
+    data = path.read_bytes()
+    key_length = int.from_bytes(data[:8], "little")
+    head = data[: 8 + key_length]
+    if damage == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage record":
+        path.write_bytes(head + (5).to_bytes(8, "little") + b"\x80\x05junk")
+    else:  # an index record as UNITS_VERSION 4 wrote it, under this version's run key
+        record = pickle.dumps(("sources/story-00000.md", "0" * 40, None))
+        path.write_bytes(head + len(record).to_bytes(8, "little") + record + (0).to_bytes(8, "little"))
+    edit_one(root, 1)
+    log: list[str] = []
+    assert _run(root, log) == []
+    assert _reused(log) == 0
+    log.clear()
+    edit_one(root, 2)
+    assert _run(root, log) == []
+    assert _reused(log) == 4  # the units file was written again
