@@ -18,6 +18,7 @@ _HOMES = {
     "is_reviewed": "tilmash.i18n.entries",
     "is_translated": "tilmash.i18n.entries",
     "messages": "tilmash.i18n.entries",
+    "pending_messages": "tilmash.i18n.entries",
     "memory_key": "tilmash.i18n.sync",
     "memory_wanted": "tilmash.i18n.sync",
     "reviewed_pairs": "tilmash.i18n.sync",

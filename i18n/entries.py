@@ -31,6 +31,16 @@ def messages(catalog: Catalog) -> Iterator[Message]:
     return (message for message in catalog if message.id)
 
 
+def pending_messages(catalogs: Iterable[Catalog]) -> list[Message]:
+    """Entries with no translation at all: the only ones pretranslation may touch."""
+    return [
+        m
+        for catalog in catalogs
+        for m in messages(catalog)
+        if m.id and isinstance(m.id, str) and not m.string
+    ]
+
+
 def message_id(message: Message) -> str:
     """The English text of an entry (Tilmash writes no plural entries; for one, its singular)."""
     return message.id if isinstance(message.id, str) else message.id[0]

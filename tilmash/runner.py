@@ -193,28 +193,32 @@ def _full_run(
 
     def translate(catalogs: LocaleCatalogs, fields: dict[str, object]) -> None:
         """Machine translation (or, in a dry run, what it would be given) for one locale."""
-        from tilmash.machine import machine_translate
-        from tilmash.translate.pretranslate import pending_messages
+        from tilmash.i18n import pending_messages
 
         locale = catalogs.locale
-        if write:
-            outcome = machine_translate(config, catalogs, now.date(), report, client)
-            filled[locale] = outcome.from_engine + outcome.from_memory
-            failed[locale] = outcome.model_failed
-            fields.update(
-                memory=outcome.from_memory,
-                engine=outcome.from_engine,
-                flagged=outcome.flagged,
-                sentences=outcome.sentences,
-                model_failed=outcome.model_failed,
-            )
-        else:
-            pending = len(pending_messages(catalogs.catalogs.values()))
+        pending = len(pending_messages(catalogs.catalogs.values()))
+        if not write:
             fields["pending"] = pending
             if pending:
                 report.notes.append(
                     f"{locale}: would send {pending} untranslated entries to machine translation"
                 )
+            return
+        fields.update(memory=0, engine=0, flagged=0, sentences=0, model_failed=0)
+        if not pending:  # nothing to fill: an edit run never loads the engines' modules
+            return
+        from tilmash.machine import machine_translate
+
+        outcome = machine_translate(config, catalogs, now.date(), report, client)
+        filled[locale] = outcome.from_engine + outcome.from_memory
+        failed[locale] = outcome.model_failed
+        fields.update(
+            memory=outcome.from_memory,
+            engine=outcome.from_engine,
+            flagged=outcome.flagged,
+            sentences=outcome.sentences,
+            model_failed=outcome.model_failed,
+        )
 
     site = SiteStage(config.public_dir, dry_run=not write)
     try:

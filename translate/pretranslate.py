@@ -18,7 +18,7 @@ from tilmash.i18n.entries import (
     MACHINE_PREFIX,
     MEMORY_PREFIX,
     message_id,
-    messages,
+    pending_messages,
     without_provenance,
 )
 from tilmash.sources.placeholders import check_placeholders
@@ -63,16 +63,6 @@ class _Job:
     message: Message
     masked: Masked
     sentences: list[str] = field(default_factory=list)
-
-
-def pending_messages(catalogs: Iterable[Catalog]) -> list[Message]:
-    """Entries with no translation at all: the only ones pretranslation may touch."""
-    return [
-        m
-        for catalog in catalogs
-        for m in messages(catalog)
-        if m.id and isinstance(m.id, str) and not m.string
-    ]
 
 
 def _has_words(text: str) -> bool:
