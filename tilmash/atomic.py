@@ -50,19 +50,37 @@ def _umask() -> int:
     return 0o022
 
 
-def _temp_file(path: Path) -> tuple[int, str]:
-    """A temp file beside `path` with the mode `path` has (a new file: what the umask allows).
+def _temp_file(path: Path, new: bool = False) -> tuple[int, str]:
+    """A temp file beside `path` with the mode `path` has (a new file: what the umask allows;
+    `new`: `path` is known not to exist, not looked up). Its directory is made when missing.
 
     mkstemp creates files 0600; renamed over a shared catalog as they are, they would lock
     the newsroom's other users out.
     """
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    prefix = f".{path.name}.{os.getpid()}."
     try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        mode = 0o666 & ~_umask()
+        fd, temp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
+    except FileNotFoundError:  # asked only then: a directory per file would be a syscall per file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
+    mode = 0o666 & ~_umask()
+    if not new:
+        try:
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+        except OSError:
+            pass
     os.fchmod(fd, mode)
     return fd, temp
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """All of `data` to `fd`, which is closed: a file object would only add a buffer's copy."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def _alive(pid: int) -> bool:
@@ -153,11 +171,9 @@ class AtomicWriter:
 
     def write(self, path: Path, data: bytes, expected: bytes | None) -> None:
         """Stage `data` for `path`, which must still hold `expected` (None: not exist) at commit."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = _temp_file(path)
+        fd, temp = _temp_file(path, new=expected is None)  # a file found later is not replaced
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+            _write_all(fd, data)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
@@ -231,6 +247,21 @@ def remove_leftovers(root: Path, site: Path) -> int:
     return removed
 
 
+def _made(path: str) -> None:
+    """The directory of `path`, made when missing."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+
+
+def _created(path: str) -> int:
+    """A descriptor of `path`, created or emptied for writing (its directory made when missing)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+    try:
+        return os.open(path, flags, 0o666)
+    except FileNotFoundError:
+        _made(path)
+        return os.open(path, flags, 0o666)
+
+
 def _unchanged(current: Path, relative: str, data: bytes) -> bool:
     existing = current / relative
     try:
@@ -257,6 +288,7 @@ class SiteStage:
 
     def __init__(self, target: Path, dry_run: bool = False) -> None:
         self.target = target
+        self._published = target.exists()  # no site yet (a first run): nothing to compare with
         self.staging: Path | None = None
         if not dry_run:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -269,13 +301,13 @@ class SiteStage:
         pieces (the sitemap of a large site), written and compared as they come."""
         if not isinstance(data, bytes):
             return self._put_pieces(relative, data)
-        changed = not _unchanged(self.target, relative, data)
+        changed = not self._published or not _unchanged(self.target, relative, data)
         if self.staging is not None:
-            destination = self.staging / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination = os.path.join(self.staging, relative)
             if changed:
-                destination.write_bytes(data)
+                _write_all(_created(destination), data)
             else:
+                _made(destination)
                 os.link(self.target / relative, destination)
         return changed
 
