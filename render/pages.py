@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from markupsafe import Markup
 from tilmash.render.markup import fill_template, unit_html
 from tilmash.render.policy import LocalizedArticle
 from tilmash.render.settings import SiteSettings
+from tilmash.render.shells import Shells
 
 COMPILED_TEMPLATES = Path(__file__).parent / "templates" / "__pycache__"
 
@@ -146,6 +147,7 @@ class LocalePages:
     env: jinja2.Environment
     translations: NullTranslations
     published: Mapping[str, Mapping[str, str]]  # locale → slug → page path
+    shells: Shells = field(default_factory=Shells, compare=False, repr=False)  # kept by `replace`
 
     def _context(self) -> dict[str, Any]:
         t = self.translations
@@ -227,8 +229,9 @@ class LocalePages:
             title_lang=self.english_lang(edition, "title"),
             description_lang=self.english_lang(edition, "summary"),
         )
-        html = self.env.get_template("article.html").render(
-            self._context(),
+        context = self._context()
+        same = (self.translations, context["site_title"])
+        values = dict(
             page=page,
             title=edition.text("title"),
             summary=summary,
@@ -244,6 +247,7 @@ class LocalePages:
             updating_notice=edition.updating,
             partial_notice=bool(edition.untranslated_units) and not edition.updating,
         )
+        html = self.shells.render(self.env.get_template("article.html"), context, same, values)
         return {path: html.encode("utf-8")}
 
     def _entry(self, edition: LocalizedArticle, root: str) -> dict[str, Any]:

@@ -1,0 +1,113 @@
+"""Pages of one shape rendered by Jinja once; every other page of that shape is its text with the
+strings filled in.
+
+A locale's article pages run the same template code for every article: the same
+conditions hold, the same loops turn, only the strings differ. A page's *shape* is its
+values with each non-empty string taken out (what remains: which strings are empty, the
+length of each list, every flag and number). Jinja renders a shape once with a numbered
+marker in place of each string; a page of that shape is then that text with each marker
+replaced by its string, escaped as Jinja's autoescape does (a `Markup` string as it is).
+
+That holds for templates that only print a string or test whether it is empty (no
+filters, comparisons or lengths of strings). The first page of each shape is rendered
+both ways: if they differ, pages of that shape are always rendered by Jinja.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Iterator
+from itertools import count
+from typing import Any
+
+import jinja2
+
+_MARKER = re.compile("\x00([0-9]+)\x00")  # never in a page: control characters are stripped on input
+_SPECIAL = re.compile("[&<>'\"]")
+Shell = tuple[list[str], list[int]] | None  # texts between the markers, the string each marker stands for
+
+
+class _Unshaped(Exception):
+    """A value the shape does not model (a function, a date): the page is rendered by Jinja."""
+
+
+def _escaped(text: str) -> str:
+    """`text` as Jinja's autoescape prints it (markupsafe's escaping, without a Markup per string)."""
+    if not _SPECIAL.search(text):
+        return text
+    return (
+        text.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
+
+
+def _shape(value: Any, strings: list[str]) -> Hashable:
+    """`value` without its non-empty strings, which are added, escaped, to `strings`."""
+    if type(value) is str:  # most values
+        if value:
+            strings.append(_escaped(value))
+            return "s"
+        return ""
+    if isinstance(value, dict):
+        return type(value), tuple([(key, _shape(item, strings)) for key, item in value.items()])
+    if isinstance(value, list):
+        return list, tuple([_shape(item, strings) for item in value])
+    if isinstance(value, str):
+        html = getattr(value, "__html__", None)
+        if html is None:
+            raise _Unshaped(type(value).__name__)
+        if value:
+            strings.append(html())
+            return "m"
+        return ""
+    if value is None or isinstance(value, (bool, int, float)):
+        return type(value), value
+    raise _Unshaped(type(value).__name__)
+
+
+def _marked(value: Any, numbers: Iterator[int]) -> Any:
+    """`value` with each non-empty string replaced by the next marker (a `Markup` one by a `Markup`)."""
+    if isinstance(value, str):
+        return type(value)(f"\x00{next(numbers)}\x00") if value else value
+    if isinstance(value, dict):
+        return type(value)({key: _marked(item, numbers) for key, item in value.items()})
+    if isinstance(value, list):
+        return [_marked(item, numbers) for item in value]
+    return value
+
+
+def _filled(shell: tuple[list[str], list[int]], strings: list[str]) -> str:
+    texts, slots = shell
+    out = [texts[0]]
+    for slot, text in zip(slots, texts[1:], strict=True):
+        out += (strings[slot], text)
+    return "".join(out)
+
+
+class Shells:
+    """The shells of pages, by template, context and shape."""
+
+    def __init__(self) -> None:
+        self._shells: dict[Hashable, Shell] = {}
+
+    def render(
+        self, template: jinja2.Template, context: dict[str, Any], same: Hashable, values: dict[str, Any]
+    ) -> str:
+        """What `template.render(context, **values)` returns; `same` is equal only for equal contexts
+        (its functions — the locale's translations — and its strings)."""
+        strings: list[str] = []
+        try:
+            shape = (template.name, same, _shape(values, strings))
+        except _Unshaped:
+            return template.render(context, **values)
+        if shape not in self._shells:
+            marked = _MARKER.split(template.render(context, **_marked(values, count())))
+            shell = (marked[0::2], [int(number) for number in marked[1::2]])
+            direct = template.render(context, **values)
+            self._shells[shape] = shell if _filled(shell, strings) == direct else None
+            return direct
+        known = self._shells[shape]
+        return template.render(context, **values) if known is None else _filled(known, strings)
