@@ -13,13 +13,14 @@ _REMOTE_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 
 def image_problems(article: Article, root: Path) -> list[SourceError]:
     """An error for each image of `article` that is remote, outside `root/static/` or missing."""
-    static = (root / "static").resolve()
+    static: Path | None = None  # resolved at the first image: most articles have none
     problems = []
     for block in article.blocks:
         for placeholder in block.placeholders:
             src = dict(placeholder.attrs).get("src")
             if placeholder.tag != "img" or src is None:
                 continue
+            static = static or (root / "static").resolve()
             if _REMOTE_RE.match(src):
                 message = (
                     f"image {src} is not in static/ (pages load nothing from the network): copy it there"

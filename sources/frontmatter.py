@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 import yaml
@@ -46,6 +48,43 @@ def _refuse_aliases(text: str) -> None:
             )
 
 
+# Front matter as newsrooms mostly write it: `key: value` lines whose value is plain words, a
+# date, or plain words in brackets. `_simple` reads it as YAML does, without the YAML parser
+# (whose Python half costs as much as segmenting the story); anything else (quotes, colons,
+# numbers, comments, blank or continued lines, yes/no/null) is left to the parser.
+_WORDS = r"[A-Za-z][A-Za-z0-9]*(?: [A-Za-z0-9]+)*"
+_DATE = "([0-9]{4})-([0-9]{2})-([0-9]{2})"
+_SIMPLE_LINE = re.compile(rf"([A-Za-z_][A-Za-z0-9_]*): (?:({_WORDS})|{_DATE}|\[({_WORDS}(?:, {_WORDS})*)?\])")
+# Plain words YAML 1.1 reads as booleans or null, not as text.
+_KEYWORDS = frozenset("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF".split())
+_KEYWORDS |= {"null", "Null", "NULL"}
+
+
+def _simple(source: str) -> dict[str, Any] | None:
+    """What YAML reads from `source` when it is simple front matter; None when it is not."""
+    meta: dict[str, Any] = {}
+    for line in source.split("\n"):
+        match = _SIMPLE_LINE.fullmatch(line)
+        if match is None or match.group(1) in _KEYWORDS:
+            return None
+        key, words, year, month, day, items = match.groups()
+        if words is not None:
+            if words in _KEYWORDS:
+                return None
+            meta[key] = words
+        elif year is not None:
+            try:
+                meta[key] = dt.date(int(year), int(month), int(day))
+            except ValueError:  # not a date: YAML says so, with its line
+                return None
+        else:
+            listed = items.split(", ") if items else []
+            if any(item in _KEYWORDS for item in listed):
+                return None
+            meta[key] = listed
+    return meta
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     """Return (metadata, body, line number where the body starts)."""
     lines = text.split("\n")
@@ -58,6 +97,9 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     source = "\n".join(lines[1:end])
     if len(source) > MAX_FRONT_MATTER:
         raise FrontMatterError(f"front matter is longer than {MAX_FRONT_MATTER // 1024} KB", 2)
+    simple = _simple(source)
+    if simple is not None:
+        return simple, "\n".join(lines[end + 1 :]), end + 2
     try:
         _refuse_aliases(source)
         meta = yaml.load(source, Loader=_Loader)

@@ -1,0 +1,93 @@
+"""Simple front matter read without the YAML parser reads exactly as YAML reads it."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tilmash.sources.frontmatter import FrontMatterError, _Loader, _simple, split_front_matter
+
+# Values a newsroom writes, and look-alikes YAML reads otherwise (booleans, null, numbers,
+# impossible dates, quotes, comments, sexagesimal numbers, colons): each in lists too.
+PLAIN = ["Story number 1", "Press Office", "energy", "R2D2", "x", "Almaty", "yes", "No", "on", "OFF", "null"]
+PLAIN += ["Null", "true", "False", "y", "n", "2026-02-02", "2026-13-01", "2026-02-30", "0000-01-01", "[]"]
+ODD = [
+    "Ақпарат",
+    "1e3",
+    "0x1F",
+    "12",
+    "1:20",
+    "a: b",
+    "'quoted'",
+    "#tag",
+    "a  b",
+    "trailing ",
+    "",
+    "~",
+    ".inf",
+]
+ODD += [
+    "-",
+    "a, b",
+    "[x]",
+    "é",
+    "2026-2-2",
+    "2026-02-02t",
+    "|",
+    "> folded",
+    "&anchor x",
+    "!!str 12",
+    "[a, [b]]",
+]
+KEYS = ["title", "date", "tags", "author", "summary", "_x", "Title2"]
+ODD_KEYS = ["yes", "on", "a-b", "1", "No"]
+
+
+@st.composite
+def front_matter(draw: st.DrawFn) -> str:
+    """Mostly simple lines, now and then one that is not."""
+    lines = []
+    for _ in range(draw(st.integers(0, 6))):
+        odd = draw(st.integers(0, 9)) == 0
+        key = draw(st.sampled_from(KEYS + ODD_KEYS if odd else KEYS))
+        words = st.sampled_from(PLAIN + ODD if odd else PLAIN)
+        if draw(st.booleans()):
+            separator = draw(st.sampled_from([", ", ",", " ,"]) if odd else st.just(", "))
+            value = "[" + separator.join(draw(st.lists(words, max_size=4))) + "]"
+        else:
+            value = draw(words)
+        lines.append(f"{key}:{draw(st.sampled_from([' ', '  ', '']) if odd else st.just(' '))}{value}")
+    if lines and draw(st.integers(0, 9)) == 0:
+        lines.insert(draw(st.integers(0, len(lines))), draw(st.sampled_from(["", "# note", "  continued"])))
+    return "\n".join(lines)
+
+
+def _yaml(source: str) -> object:
+    try:
+        return yaml.load(source, Loader=_Loader)
+    except yaml.YAMLError as error:
+        return type(error)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(front_matter())
+def test_simple_front_matter_reads_as_yaml_reads_it(source):
+    simple = _simple(source)
+    if simple is not None:
+        assert simple == _yaml(source)
+        assert [type(v) for v in simple.values()] == [type(v) for v in _yaml(source).values()]
+
+
+def test_a_newsrooms_usual_front_matter_is_simple():
+    source = "title: Story number 7\ndate: 2026-02-02\nauthor: Press Office\ntags: [energy, water]"
+    assert _simple(source) == _yaml(source)
+    for other in ["title: 'quoted'", "published: yes", "tags: [on, off]", "date: 2026-02-30", "n: 12"]:
+        assert _simple(f"title: A\n{other}") is None, other
+
+
+def test_an_impossible_date_in_simple_front_matter_is_still_reported_with_its_line():
+    with pytest.raises(FrontMatterError) as raised:
+        split_front_matter("---\ntitle: A story\ndate: 2026-02-30\n---\nBody.\n")
+    assert raised.value.line == 3 and "not a valid date" in str(raised.value)
