@@ -117,6 +117,7 @@ def index_path(locale: str, number: int) -> str:
     return f"{locale}/index.html" if number == 1 else f"{locale}/page/{number}.html"
 
 
+@lru_cache(maxsize=4096)
 def tag_slug(tag: str) -> str:
     """File-safe, readable tag names: letters of any script are kept, the rest becomes '-'."""
     return re.sub(r"[^\w]+", "-", tag.lower(), flags=re.UNICODE).strip("-") or "tag"
@@ -266,40 +267,45 @@ class LocalePages:
             }
         )
 
-    def listing(self, editions: Sequence[LocalizedArticle], page_size: int) -> dict[str, bytes]:
-        """The index, newest first, split into pages of `page_size` articles."""
-        files: dict[str, bytes] = {}
+    def index_pages(
+        self, editions: Sequence[LocalizedArticle], page_size: int
+    ) -> list[tuple[str, int, Sequence[LocalizedArticle]]]:
+        """The index, newest first, split into pages of `page_size` articles: (path, number, entries)."""
         chunks = [editions[i : i + page_size] for i in range(0, len(editions), page_size)] or [[]]
-        babel_locale = self.settings.babel(self.locale)
-        for number, chunk in enumerate(chunks, start=1):
-            path = index_path(self.locale, number)
-            paths = {code: index_path(code, number) for code in self.settings.locales if number == 1} or {
-                self.locale: path
-            }
-            page = self.page(path, paths)
-            root = page["root"]
-            pager = Fields(
-                {
-                    "number": format_decimal(number, locale=babel_locale),
-                    "count": format_decimal(len(chunks), locale=babel_locale),
-                    "newer": root + index_path(self.locale, number - 1) if number > 1 else None,
-                    "older": root + index_path(self.locale, number + 1) if number < len(chunks) else None,
-                }
-            )
-            files[path] = (
-                self.env.get_template("index.html")
-                .render(
-                    self._context(),
-                    page=page,
-                    entries=[self._entry(e, root) for e in chunk],
-                    pager=pager if len(chunks) > 1 else None,
-                )
-                .encode("utf-8")
-            )
-        return files
+        return [(index_path(self.locale, number), number, chunk) for number, chunk in enumerate(chunks, 1)]
 
-    def tags(self, editions: Sequence[LocalizedArticle]) -> dict[str, bytes]:
-        """One page per tag listing its articles, newest first."""
+    def index_page(self, number: int, count: int, chunk: Sequence[LocalizedArticle]) -> bytes:
+        """Page `number` of the `count` pages of the index, listing `chunk`."""
+        path = index_path(self.locale, number)
+        babel_locale = self.settings.babel(self.locale)
+        paths = {code: index_path(code, number) for code in self.settings.locales if number == 1} or {
+            self.locale: path
+        }
+        page = self.page(path, paths)
+        root = page["root"]
+        pager = Fields(
+            {
+                "number": format_decimal(number, locale=babel_locale),
+                "count": format_decimal(count, locale=babel_locale),
+                "newer": root + index_path(self.locale, number - 1) if number > 1 else None,
+                "older": root + index_path(self.locale, number + 1) if number < count else None,
+            }
+        )
+        return (
+            self.env.get_template("index.html")
+            .render(
+                self._context(),
+                page=page,
+                entries=[self._entry(e, root) for e in chunk],
+                pager=pager if count > 1 else None,
+            )
+            .encode("utf-8")
+        )
+
+    def tag_pages(
+        self, editions: Sequence[LocalizedArticle]
+    ) -> list[tuple[str, str, list[LocalizedArticle]]]:
+        """One page per tag listing its articles, newest first: (path, tag, entries), by tag."""
         # Grouped by page name: "AI" and "ai" (or "R&D" and "R-D") share one page, which
         # then lists the articles of both, under the name met first.
         by_page: dict[str, tuple[str, list[LocalizedArticle]]] = {}
@@ -307,23 +313,27 @@ class LocalePages:
             for name in dict.fromkeys(tag_slug(tag) for tag in edition.article.tags):
                 tag = next(t for t in edition.article.tags if tag_slug(t) == name)
                 by_page.setdefault(name, (tag, []))[1].append(edition)
-        files = {}
-        for tag, tagged in sorted(by_page.values(), key=lambda item: item[0]):
-            path = tag_path(self.locale, tag)
-            page = self.page(path, {self.locale: path})
-            files[path] = (
-                self.env.get_template("tag.html")
-                .render(
-                    self._context(),
-                    page=page,
-                    tag=self.name(tagged[0], "tag", tag),
-                    entries=[self._entry(e, page["root"]) for e in tagged],
-                    count=len(tagged),
-                    count_shown=format_decimal(len(tagged), locale=self.settings.babel(self.locale)),
-                )
-                .encode("utf-8")
+        return [
+            (tag_path(self.locale, tag), tag, tagged)
+            for tag, tagged in sorted(by_page.values(), key=lambda item: item[0])
+        ]
+
+    def tag_page(self, tag: str, tagged: Sequence[LocalizedArticle]) -> bytes:
+        """The page of `tag` listing `tagged`."""
+        path = tag_path(self.locale, tag)
+        page = self.page(path, {self.locale: path})
+        return (
+            self.env.get_template("tag.html")
+            .render(
+                self._context(),
+                page=page,
+                tag=self.name(tagged[0], "tag", tag),
+                entries=[self._entry(e, page["root"]) for e in tagged],
+                count=len(tagged),
+                count_shown=format_decimal(len(tagged), locale=self.settings.babel(self.locale)),
             )
-        return files
+            .encode("utf-8")
+        )
 
     def home(self, locales: Sequence[str]) -> bytes:
         paths = {code: index_path(code, 1) for code in locales}

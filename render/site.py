@@ -15,6 +15,7 @@ from typing import Any
 from babel.support import NullTranslations
 
 from tilmash.render.feeds import atom_feed, json_feed, rss_feed
+from tilmash.render.page_keys import PageKeys, code_digest, digest, translations_plain
 from tilmash.render.pages import LocalePages, article_body, article_path, template_environment
 from tilmash.render.policy import LocalizedArticle
 from tilmash.render.settings import SiteSettings
@@ -29,6 +30,8 @@ def newest_first(editions: Sequence[LocalizedArticle]) -> list[LocalizedArticle]
     return sorted(editions, key=lambda e: (e.article.date, e.article.slug), reverse=True)
 
 
+IndexPages = Sequence[tuple[str, int, Sequence[LocalizedArticle]]]  # (path, number, entries)
+TagPages = Sequence[tuple[str, str, Sequence[LocalizedArticle]]]  # (path, tag, entries)
 Emit = Callable[[str, bytes | Iterable[bytes]], bool]  # (relative path, content) → whether it changed
 
 
@@ -36,16 +39,23 @@ def _run(job: Callable[[], Mapping[str, bytes | Iterable[bytes]]], emit: Emit) -
     return [(path, emit(path, data)) for path, data in job().items()]
 
 
-def _feeds(settings: SiteSettings, locale: str, latest: Sequence[LocalizedArticle]) -> dict[str, bytes]:
+def _feeds(
+    settings: SiteSettings,
+    locale: str,
+    latest: Sequence[LocalizedArticle],
+    wanted: Collection[str] | None = None,
+) -> dict[str, bytes]:
+    """The locale's feeds in `wanted` (default: all three)."""
     bodies = {e.article.slug: article_body(e, settings.base_url) for e in latest}  # absolute image URLs
 
     def body(edition: LocalizedArticle) -> str:  # one rendering shared by the three formats
         return bodies[edition.article.slug]
 
+    formats = zip(_feed_paths(locale), (atom_feed, rss_feed, json_feed), strict=True)
     return {
-        f"{locale}/atom.xml": atom_feed(settings, locale, latest, body),
-        f"{locale}/rss.xml": rss_feed(settings, locale, latest, body),
-        f"{locale}/feed.json": json_feed(settings, locale, latest, body),
+        path: feed(settings, locale, latest, body)
+        for path, feed in formats
+        if wanted is None or path in wanted
     }
 
 
@@ -77,6 +87,60 @@ def article_files(
     return files
 
 
+def _wanted(
+    settings: SiteSettings,
+    pages: Mapping[str, LocalePages],
+    listings: Mapping[str, tuple[Sequence[LocalizedArticle], IndexPages, TagPages]],
+    newest: Mapping[str, Sequence[LocalizedArticle]],
+    published: Mapping[str, Mapping[str, str]],
+    sitemaps: Collection[str],
+    keys: PageKeys,
+) -> set[str]:
+    """The files whose key changed (or that are not published): the others are kept as they are."""
+    code = code_digest()
+    source = settings.source_locale
+    environment = {
+        locale: digest(code, settings, locale, translations_plain(pages[locale].translations))
+        for locale in settings.locales
+    }
+    sitemap = digest(code, settings, "sitemap", published)  # sitemap.xml, and its parts past 50,000 URLs
+    candidates = [("index.html", digest(environment[source], "home"))]
+    candidates += [(path, digest(sitemap, path)) for path in sitemaps]
+    for locale in settings.locales:
+        environment_key = environment[locale]
+        ordered, index, tags = listings[locale]
+        entries = {id(e): digest(e) for e in ordered}  # listing editions: no body
+        candidates += [
+            (path, digest(environment_key, "index", number, len(index), [entries[id(e)] for e in chunk]))
+            for path, number, chunk in index
+        ]
+        candidates += [
+            (path, digest(environment_key, "tag", tag, [entries[id(e)] for e in tagged]))
+            for path, tag, tagged in tags
+        ]
+        feed = digest(environment_key, "feed", newest[locale])
+        candidates += [(path, digest(feed, path)) for path in _feed_paths(locale)]
+    return {path for path, key in candidates if keys.wanted(path, key)}
+
+
+def _feed_paths(locale: str) -> tuple[str, ...]:
+    return f"{locale}/atom.xml", f"{locale}/rss.xml", f"{locale}/feed.json"
+
+
+def _index(pages: LocalePages, index: IndexPages, wanted: Collection[str] | None) -> dict[str, bytes]:
+    return {
+        path: pages.index_page(number, len(index), chunk)
+        for path, number, chunk in index
+        if wanted is None or path in wanted
+    }
+
+
+def _tags(pages: LocalePages, tags: TagPages, wanted: Collection[str] | None) -> dict[str, bytes]:
+    return {
+        path: pages.tag_page(tag, tagged) for path, tag, tagged in tags if wanted is None or path in wanted
+    }
+
+
 def index_files(
     settings: SiteSettings,
     pages: Mapping[str, LocalePages],
@@ -85,27 +149,47 @@ def index_files(
     emit: Emit,
     assets: Mapping[str, bytes] | None = None,
     mapper: Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]] = map,
+    keys: PageKeys | None = None,
 ) -> list[tuple[str, bool]]:
     """Every file of the site but the article pages, passed to `emit`; (path, changed) for each.
 
     `listed[locale]` is what that locale publishes (listing editions suffice: title, summary,
     names), `latest[locale]` at least its newest `feed_items` editions in full (the feeds).
+    With `keys`, an index, tag, feed or sitemap file whose key (render.page_keys) is the one
+    it was published with is kept as it is, not rendered; (path, False) for each kept.
     """
     published = {
         locale: {e.article.slug: article_path(locale, e.article.slug) for e in listed.get(locale, ())}
         for locale in settings.locales
     }
-    ordered = {locale: newest_first(listed.get(locale, ())) for locale in settings.locales}
-    jobs: list[Callable[[], Mapping[str, bytes | Iterable[bytes]]]] = [
-        lambda: {
-            "index.html": pages[settings.source_locale].home(settings.locales),
-            **sitemap_files(settings, published),
-        }
-    ]
+    listings = {}
+    for locale in settings.locales:
+        ordered = newest_first(listed.get(locale, ()))
+        listings[locale] = (
+            ordered,
+            pages[locale].index_pages(ordered, settings.page_size),
+            pages[locale].tag_pages(ordered),
+        )
+    newest = {
+        locale: newest_first(latest.get(locale, ()))[: settings.feed_items] for locale in settings.locales
+    }
+    sitemaps = sitemap_files(settings, published)  # the files' contents are made as they are read
+    wanted = None if keys is None else _wanted(settings, pages, listings, newest, published, sitemaps, keys)
+
+    def home() -> dict[str, bytes | Iterable[bytes]]:
+        files: dict[str, bytes | Iterable[bytes]] = {}
+        if wanted is None or "index.html" in wanted:
+            files["index.html"] = pages[settings.source_locale].home(settings.locales)
+        files |= {path: data for path, data in sitemaps.items() if wanted is None or path in wanted}
+        return files
+
+    jobs: list[Callable[[], Mapping[str, bytes | Iterable[bytes]]]] = [home]
     for locale in settings.locales:  # the long jobs first, so that no worker is left with all of them
-        newest = newest_first(latest.get(locale, ()))[: settings.feed_items]
-        jobs.append(partial(pages[locale].listing, ordered[locale], settings.page_size))
-        jobs.append(partial(pages[locale].tags, ordered[locale]))
-        jobs.append(partial(_feeds, settings, locale, newest))
+        _, index, tags = listings[locale]
+        jobs.append(partial(_index, pages[locale], index, wanted))
+        jobs.append(partial(_tags, pages[locale], tags, wanted))
+        if wanted is None or not wanted.isdisjoint(_feed_paths(locale)):
+            jobs.append(partial(_feeds, settings, locale, newest[locale], wanted))
     jobs.append(lambda: dict(assets or {}) | {"style.css": stylesheet()})
-    return [produced for done in mapper(partial(_run, emit=emit), jobs) for produced in done]
+    kept = [(path, False) for path in keys.kept] if keys is not None else []
+    return kept + [produced for done in mapper(partial(_run, emit=emit), jobs) for produced in done]

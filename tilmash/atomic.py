@@ -342,7 +342,10 @@ class SiteStage:
         if self.staging is not None:
             destination = self.staging / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
-            os.link(published, destination)
+            try:
+                os.link(published, destination)
+            except FileExistsError:  # staged already (an article whose page has this path): render
+                return False
         return True
 
     def stale(self, produced: set[str]) -> list[str]:

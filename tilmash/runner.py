@@ -162,6 +162,7 @@ def _full_run(
         ui_translations,
         units_run_key,
     )
+    from tilmash.render.page_keys import PageKeys, load_page_keys, save_page_keys
     from tilmash.render.site import index_files, locale_pages
     from tilmash.shared import SharedCache
     from tilmash.units import UnitStore, load_units, save_units
@@ -171,6 +172,7 @@ def _full_run(
     report = RunReport()
     write = not options.dry_run
     units_path = config.root / ".tilmash" / "units.pickle"
+    keys_path = config.root / ".tilmash" / "pages.json"
     with stage(log, "sources") as fields:
         key = units_run_key(config) if write else ""  # a dry run reads everything
         # Kept editions assume the published pages the last run left (an article online stays online).
@@ -254,6 +256,11 @@ def _full_run(
         with stage(log, "render") as fields:
             listed = {locale: list(by_slug.values()) for locale, by_slug in streamed.listed.items()}
             latest = {locale: [e for _, _, e in heap] for locale, heap in streamed.latest.items()}
+            # Listing, tag, feed and sitemap files are kept unread when their key is the one
+            # they were published with, and the published site is the one the last run left.
+            page_keys = (
+                PageKeys(load_page_keys(keys_path) if site_intact else {}, site.keep) if write else None
+            )
             built = streamed.pages + index_files(
                 config.site,
                 pages,
@@ -262,7 +269,9 @@ def _full_run(
                 site.put,
                 static_assets(config.root / "static", report.errors),
                 mapper,
+                page_keys,
             )
+            fields["kept"] = len(page_keys.kept) if page_keys is not None else 0
             produced = {path for path, _ in built}
             held = sources.held + streamed.held
             built += [
@@ -280,6 +289,8 @@ def _full_run(
         if write:
             report.files_written = len(site.publish(produced, changed_files))
             fields["written"] = report.files_written
+            if page_keys is not None:  # only now: they describe the site just published
+                save_page_keys(keys_path, page_keys.current)
             if not report.deferred:  # what the next run may reuse (tilmash.units)
                 run_key = units_run_key(config)
                 kept = kept_units(

@@ -1,0 +1,314 @@
+"""Index, tag, feed and sitemap files are rendered again only when what they show changed
+(render.page_keys): the others are kept from the published site, unread."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import errno
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.newsroom import LOCALES, config, make_newsroom, translated
+from tilmash.atomic import SiteStage
+from tilmash.config import load_config
+from tilmash.i18n import read_catalog, render_catalog
+from tilmash.render.page_keys import code_digest, digest
+from tilmash.render.policy import LocalizedArticle
+from tilmash.runner import RunOptions, run
+from tilmash.sources import Article
+from tilmash.sources.model import Block, Placeholder
+
+NOW = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
+SITE_LOCALES = ("en", *sorted(LOCALES))
+FEEDS = ("atom.xml", "rss.xml", "feed.json")
+
+
+def _listing_file(path: str) -> bool:
+    """An index, tag, feed or sitemap file: what render.page_keys decides on."""
+    return (
+        path in ("index.html", "sitemap.xml")
+        or path.endswith(("/index.html", *FEEDS))
+        or "/page/" in path
+        or "/tags/" in path
+        or path.startswith("sitemaps/")
+    )
+
+
+def _tree(directory: Path) -> dict[str, bytes]:
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
+
+
+def _settings(title: str = "Newsroom") -> str:
+    """Four articles an index page, the three newest in the feeds."""
+    text = config(list(LOCALES)).replace('title = "Newsroom"', f'title = "{title}"')
+    return text.replace("[engines]", "page_size = 4\nfeed_items = 3\n[engines]")
+
+
+@pytest.fixture
+def newsroom(tmp_path: Path) -> Path:
+    """24 reviewed articles in four locales, published by a first (cold) run."""
+    root = tmp_path / "newsroom"
+    make_newsroom(root, 24)
+    (root / "tilmash.toml").write_text(_settings(), encoding="utf-8")
+    assert _run(root) == []
+    return root
+
+
+class Recorded:
+    """Which files a run rendered (`put`) and which it kept unread (`keep`)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.rendered: set[str] = set()
+        self.kept: set[str] = set()
+        put, keep = SiteStage.put, SiteStage.keep
+
+        def recorded_put(stage: SiteStage, relative: str, data: Any) -> bool:
+            self.rendered.add(relative)
+            return put(stage, relative, data)
+
+        def recorded_keep(stage: SiteStage, relative: str) -> bool:
+            kept = keep(stage, relative)
+            if kept:
+                self.kept.add(relative)
+            return kept
+
+        monkeypatch.setattr(SiteStage, "put", recorded_put)
+        monkeypatch.setattr(SiteStage, "keep", recorded_keep)
+
+    def listing_rendered(self) -> set[str]:
+        return {p for p in self.rendered if _listing_file(p)}
+
+    def listing_kept(self) -> set[str]:
+        return {p for p in self.kept if _listing_file(p)}
+
+
+def _run(root: Path) -> list[str]:
+    return run(load_config(root, {}), RunOptions(now=NOW, jobs=1)).errors
+
+
+def _retitle(root: Path, index: int) -> None:
+    path = root / "sources" / f"story-{index:05d}.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(f"title: Story number {index}\n", "title: A corrected headline\n"))
+
+
+def _changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {p for p in before.keys() | after.keys() if _listing_file(p) and before.get(p) != after.get(p)}
+
+
+@pytest.mark.parametrize(("index", "in_feeds"), [(0, False), (23, True)])  # the oldest, the newest story
+def test_a_retitled_article_re_renders_only_the_pages_that_list_it(
+    newsroom: Path, monkeypatch: pytest.MonkeyPatch, index: int, in_feeds: bool
+) -> None:
+    before = _tree(newsroom / "public")
+    _retitle(newsroom, index)
+    recorded = Recorded(monkeypatch)
+    assert _run(newsroom) == []
+    after = _tree(newsroom / "public")
+    changed = _changed(before, after)
+    # exactly the files that show the title were rendered; every other one was kept unread
+    assert recorded.listing_rendered() == changed
+    assert recorded.listing_kept() == {p for p in after if _listing_file(p)} - changed
+    source = (newsroom / "sources" / f"story-{index:05d}.md").read_text(encoding="utf-8")
+    tags = len(set(source.split("tags: [")[1].split("]")[0].split(", ")))
+    for locale in SITE_LOCALES:
+        mine = {p for p in changed if p.startswith(f"{locale}/")}
+        assert len([p for p in mine if p.endswith(".html") and "/tags/" not in p]) == 1  # one index page
+        assert len([p for p in mine if "/tags/" in p]) == tags
+        assert {p for p in mine if p.endswith(FEEDS)} == (
+            {f"{locale}/{f}" for f in FEEDS} if in_feeds else set()
+        )
+    assert "sitemap.xml" not in changed and "index.html" not in changed
+
+
+def test_a_changed_theme_translation_re_renders_that_locales_listing_pages(
+    newsroom: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = newsroom / "i18n" / "kk" / "_ui.po"
+    catalog = read_catalog(path, LOCALES["kk"])
+    catalog.get("Latest news").string = translated("Latest news", "kk") + " бүгін"
+    path.write_bytes(render_catalog(catalog))
+    recorded = Recorded(monkeypatch)
+    assert _run(newsroom) == []
+    published = {p for p in _tree(newsroom / "public") if _listing_file(p)}
+    kazakh = {p for p in published if p.startswith("kk/")}
+    assert {p for p in kazakh if not p.endswith(FEEDS)} <= recorded.listing_rendered()
+    assert recorded.listing_rendered() <= kazakh
+    assert len(kazakh) > 6  # several index and tag pages
+
+
+def test_changed_settings_re_render_every_listing_file(
+    newsroom: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (newsroom / "tilmash.toml").write_text(_settings("The Daily Newsroom"), encoding="utf-8")
+    recorded = Recorded(monkeypatch)
+    assert _run(newsroom) == []
+    assert recorded.listing_kept() == set()
+    assert recorded.listing_rendered() == {p for p in _tree(newsroom / "public") if _listing_file(p)}
+
+
+def test_a_run_that_fails_to_publish_leaves_the_keys_of_the_published_site(
+    newsroom: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    keys = (newsroom / ".tilmash" / "pages.json").read_bytes()
+    _retitle(newsroom, 5)
+
+    def full_disk(*_: object) -> list[str]:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(SiteStage, "publish", full_disk)
+        assert _run(newsroom) != []
+    assert (newsroom / ".tilmash" / "pages.json").read_bytes() == keys  # nothing claims the unpublished pages
+    assert _run(newsroom) == []
+    cold = tmp_path / "cold"
+    cold.mkdir()
+    for name in ("sources", "i18n", "public", "tilmash.toml"):
+        copy = shutil.copytree if (newsroom / name).is_dir() else shutil.copy
+        copy(newsroom / name, cold / name)
+    assert _run(cold) == []
+    assert _tree(newsroom / "public") == _tree(cold / "public")
+    assert any(
+        b"A corrected headline" in data
+        for path, data in _tree(newsroom / "public").items()
+        if "/page/" in path
+    )
+
+
+def test_damaged_keys_render_everything_and_a_dry_run_saves_none(
+    newsroom: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = newsroom / ".tilmash" / "pages.json"
+    _retitle(newsroom, 7)
+    saved = keys.read_bytes()
+    assert run(load_config(newsroom, {}), RunOptions(now=NOW, jobs=1, dry_run=True)).errors == []
+    assert keys.read_bytes() == saved
+    keys.write_bytes(saved[: len(saved) // 2])
+    recorded = Recorded(monkeypatch)
+    assert _run(newsroom) == []
+    assert recorded.listing_kept() == set()
+    assert recorded.listing_rendered() == {p for p in _tree(newsroom / "public") if _listing_file(p)}
+
+
+def _edition() -> LocalizedArticle:
+    placeholder = Placeholder(1, "a", (("href", "https://example.org/"),), None, None, None, True)
+    article = Article(
+        slug="water-prices",
+        title="Water prices rise",
+        summary="Tariffs change in June.",
+        date=dt.datetime(2026, 3, 4, 9, 30, tzinfo=dt.UTC),
+        author="Press Office",
+        tags=("water", "economy"),
+        source_path=Path("sources/water-prices.md"),
+        blocks=(
+            Block("title", "title", "Water prices rise", 2),
+            Block("p1", "paragraph", "See <1>the tariff</1>.", 7, (placeholder,)),
+        ),
+        body_template="<p>{p1}</p>",
+        updated=None,
+        warnings=(),
+    )
+    return LocalizedArticle(
+        article,
+        "kk",
+        {"title": "Су бағасы өсті", "p1": "<1>Тарифті</1> қараңыз."},
+        untranslated_units=frozenset(f"unit-{n}" for n in range(40)),
+        machine_units=frozenset(f"machine-{n}" for n in range(40)),
+        updating=False,
+        updated=None,
+        names={
+            ("tag", "water"): "су",
+            ("tag", "economy"): "экономика",
+            ("author", "Press Office"): "Баспасөз",
+        },
+        source=False,
+    )
+
+
+def test_an_editions_digest_is_the_same_in_every_process() -> None:
+    """Sets iterate in an order that changes with the hash seed; the digest must not."""
+    script = "from tests.test_page_keys import _edition; from tilmash.render.page_keys import digest; "
+    script += "print(digest(_edition()).hex())"
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env=os.environ | {"PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).parent.parent,
+        ).stdout.strip()
+        for seed in (0, 1, 2, 3)
+    }
+    assert digests == {digest(_edition()).hex()}
+
+
+def _other(value: Any) -> Any:
+    """A different value of the same kind, a field at a time for dataclasses."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, str):
+        return value + "!"
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, frozenset):
+        return value | {"another"}
+    if isinstance(value, dict):
+        return value | {("tag", "another"): "тағы"}
+    if isinstance(value, Path):
+        return value.with_name("other.md")
+    if value is None or isinstance(value, dt.datetime):
+        return dt.datetime(2026, 3, 5, tzinfo=dt.UTC)
+    if isinstance(value, tuple):
+        return (*value[:-1], _other(value[-1])) if value else ("another",)
+    raise AssertionError(f"no other value for {value!r}")
+
+
+def _variants(value: Any) -> list[Any]:
+    """`value` with one field changed, for every field of it and of the dataclasses it holds."""
+    if not dataclasses.is_dataclass(value):
+        return [_other(value)]
+    variants = []
+    for field in dataclasses.fields(value):
+        current = getattr(value, field.name)
+        inner = (
+            list(current)
+            if isinstance(current, tuple) and current and dataclasses.is_dataclass(current[0])
+            else None
+        )
+        if inner is not None:  # a tuple of dataclasses: change each field of its last one
+            variants += [replace_field(value, field.name, (*inner[:-1], v)) for v in _variants(inner[-1])]
+        else:
+            variants += [replace_field(value, field.name, v) for v in _variants(current)]
+    return variants
+
+
+def replace_field(value: Any, name: str, new: Any) -> Any:
+    return dataclasses.replace(value, **{name: new})
+
+
+def test_an_editions_digest_changes_with_any_field() -> None:
+    edition = _edition()
+    variants = _variants(edition)
+    assert len(variants) >= 29  # every field of the edition, its article, a block and a placeholder
+    digests = {digest(v) for v in variants}
+    assert digest(edition) not in digests
+    assert len(digests) == len(variants)
+    reordered = dataclasses.replace(edition, names=dict(reversed(edition.names.items())))
+    assert digest(reordered) == digest(edition)
+
+
+def test_a_template_edited_in_place_changes_the_code_digest(tmp_path: Path) -> None:
+    package = tmp_path / "render"
+    shutil.copytree(Path(code_digest.__code__.co_filename).parent, package)
+    before = code_digest(package)
+    template = package / "templates" / "index.html"
+    template.write_text(template.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
+    assert code_digest(package) != before
