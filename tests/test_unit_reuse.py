@@ -5,19 +5,22 @@ units file only means a run that reads every source again."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pickle
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from benchmarks.incremental_run import edit_one
 from benchmarks.newsroom import make_newsroom
+from tilmash import pipeline
 from tilmash.config import load_config
 from tilmash.pipeline import units_run_key
 from tilmash.render.policy import listing_article, listing_edition, source_edition
 from tilmash.runner import RunOptions, run
-from tilmash.units import Kept, Unit, UnitStore, load_units
+from tilmash.units import RACY_NS, Kept, Unit, UnitStore, load_units
 
 NOW = dt.datetime(2026, 12, 30, 12, 0, tzinfo=dt.UTC)
 FEED_ITEMS = 3
@@ -125,3 +128,56 @@ def test_a_damaged_or_outdated_units_file_means_every_source_is_read(tmp_path: P
     edit_one(root, 2)
     assert _run(root, log) == []
     assert _reused(log) == 4  # the units file was written again
+
+
+def _settle() -> None:
+    """Let the files written so far age past the racy window (tilmash.units.RACY_NS)."""
+    time.sleep(2 * RACY_NS / 1e9)
+
+
+def test_the_files_of_unchanged_articles_are_not_read_once_their_stamps_are_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "live"
+    _newsroom(root, 6)
+    _run(root)
+    _settle()
+    edit_one(root, 1)
+    _run(root)  # the catalogs of the first run were too fresh to trust: read, their stamps kept
+    _settle()
+    edit_one(root, 2)
+    read: list[str] = []
+    original = pipeline.read_or_absent
+
+    def counted(path: str | Path) -> bytes:
+        read.append(Path(path).name)
+        return original(path)
+
+    monkeypatch.setattr(pipeline, "read_or_absent", counted)
+    log: list[str] = []
+    assert _run(root, log) == []
+    assert _reused(log) == 5
+    stories = {name.split(".")[0] for name in read if name.startswith("story-")}
+    # edited now, or (if the last run kept it within RACY_NS of writing its catalogs) edited last time
+    assert "story-00002" in stories and stories <= {"story-00001", "story-00002"}
+
+
+def test_a_catalog_rewritten_with_its_size_and_mtime_is_read_again(tmp_path: Path) -> None:
+    root = tmp_path / "live"
+    _newsroom(root, 3)
+    _run(root)
+    _settle()
+    edit_one(root, 0)
+    _run(root)
+    _settle()
+    path = root / "i18n" / "ru" / "story-00001.po"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert 'msgstr "Новость номер 1"' in text
+    path.write_text(text.replace('msgstr "Новость номер 1"', 'msgstr "Новостя номер 1"'), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # as a copy keeping times would
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    log: list[str] = []
+    assert _run(root, log) == []
+    assert _reused(log) == 2
+    assert "Новостя номер 1" in (root / "public" / "ru" / "story-00001.html").read_text(encoding="utf-8")

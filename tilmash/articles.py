@@ -52,7 +52,17 @@ from tilmash.render.policy import LocalizedArticle, listing_article, listing_edi
 from tilmash.render.site import article_files
 from tilmash.report import LocaleReport, RunReport
 from tilmash.sources import Article
-from tilmash.units import ABSENT, Kept, Record, Unit, UnitStore, read_or_absent, unit_key, unit_payload
+from tilmash.units import (
+    ABSENT,
+    Kept,
+    Record,
+    Unit,
+    UnitStore,
+    files_stamp,
+    read_or_absent,
+    unit_key,
+    unit_payload,
+)
 
 if TYPE_CHECKING:
     from tilmash.i18n.checks import CheckContext
@@ -473,7 +483,8 @@ def kept_units(
         source = _source_ref(config, article)
         if candidate.kept is not None:
             kept = candidate.kept
-            yield Record(source, kept.key, article, kept.listing, kept.progress), ctx.units.payload(kept)
+            record = Record(source, kept.key, article, kept.listing, kept.progress, kept.stamp)
+            yield record, ctx.units.payload(kept)
             continue
         catalogs = [config.catalog_path(locale, article.slug) for locale in config.target_locales]
         files = [article.source_path, config.template_path(article.slug), *catalogs]
@@ -481,6 +492,7 @@ def kept_units(
             article_path(locale, article.slug) in held_pages for locale in config.site.locales
         ):
             continue
+        stamp = files_stamp([article.source_path, config.template_path(article.slug), *catalogs])
         source_bytes = read_or_absent(article.source_path)
         if stat_line(article.source_path) != read_as.get(article.source_path):
             continue  # edited while the run worked
@@ -506,7 +518,7 @@ def kept_units(
                 if slug in streamed.progress.get(locale, {})
             }
             payload = os.pread(streamed.spill.fileno(), candidate.length, candidate.offset)
-            yield Record(source, key, article, listing, progress), payload
+            yield Record(source, key, article, listing, progress, stamp), payload
 
 
 def context(

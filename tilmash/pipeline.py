@@ -50,7 +50,7 @@ from tilmash.shared import SharedCache
 from tilmash.sources import Article, SourceError, collect_sources, read_source, source_files
 from tilmash.sources.assets import image_problems
 from tilmash.sources.controls import control_warning, strip_controls
-from tilmash.units import Kept, UnitStore, read_or_absent, run_key, tree_digest, unit_key
+from tilmash.units import Kept, UnitStore, files_stamp, read_or_absent, run_key, tree_digest, unit_key
 
 if TYPE_CHECKING:
     from tilmash.i18n.checks import CheckContext
@@ -493,19 +493,27 @@ def stat_line(path: Path) -> tuple[int, int]:
 
 
 def unchanged_unit(config: Config, path: Path, units: UnitStore, run_key: str) -> Kept | None:
-    """The unit kept for source `path` if none of its files changed since, else None."""
+    """The unit kept for source `path` if none of its files changed since, else None. Files
+    whose stamp is the one their unit was kept with are not read (tilmash.units.files_stamp)."""
     unit = units.get(path.relative_to(config.root).as_posix())
     if unit is None:
         return None
     slug = unit.article.slug
     i18n = os.fspath(config.i18n_dir)  # plain strings: a Path per file costs more than reading it
+    files = [
+        os.fspath(path),
+        f"{i18n}/pot/{slug}.pot",
+        *(f"{i18n}/{locale}/{slug}.po" for locale in config.target_locales),
+    ]
+    stamp = files_stamp(files)  # before they are read: a write after it changes the next one
+    if stamp is not None and stamp == unit.stamp:
+        return unit
     key = unit_key(
-        run_key,
-        read_or_absent(path),
-        read_or_absent(f"{i18n}/pot/{slug}.pot"),
-        [read_or_absent(f"{i18n}/{locale}/{slug}.po") for locale in config.target_locales],
+        run_key, read_or_absent(files[0]), read_or_absent(files[1]), map(read_or_absent, files[2:])
     )
-    return unit if key == unit.key else None
+    if key != unit.key:
+        return None
+    return unit if stamp == unit.stamp else replace(unit, stamp=stamp)
 
 
 def units_run_key(config: Config) -> str:

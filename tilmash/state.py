@@ -13,11 +13,19 @@ from tilmash import __version__
 from tilmash.atomic import write_atomic
 from tilmash.jsontext import json_pieces
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 
-def _tree_entries(directory: Path, prefix: str = "") -> dict[str, str]:
-    """`name` → `size\0mtime` of every visible file below `directory` (os.scandir: one stat each)."""
+def _stat_text(stat: os.stat_result, exact: bool) -> str:
+    """`size\0mtime`; `exact` adds the inode and ctime: a file rewritten with its size and mtime
+    (a copy keeping times) still differs, as no tool sets a ctime back."""
+    if exact:
+        return f"{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\0{stat.st_ctime_ns}"
+    return f"{stat.st_size}\0{stat.st_mtime_ns}"
+
+
+def _tree_entries(directory: Path, prefix: str = "", exact: bool = False) -> dict[str, str]:
+    """`name` → `_stat_text` of every visible file below `directory` (os.scandir: one stat each)."""
     entries: dict[str, str] = {}
     pending = [(str(directory), prefix)]
     while pending:
@@ -33,8 +41,7 @@ def _tree_entries(directory: Path, prefix: str = "") -> dict[str, str]:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((entry.path, f"{base}{entry.name}/"))
                 elif entry.is_file():
-                    stat = entry.stat()
-                    entries[f"{base}{entry.name}"] = f"{stat.st_size}\0{stat.st_mtime_ns}"
+                    entries[f"{base}{entry.name}"] = _stat_text(entry.stat(), exact)
             except OSError:  # a symlink loop or a file gone meanwhile: the run reports it, if it matters
                 entries[f"{base}{entry.name}"] = "?"
     return entries
@@ -52,7 +59,7 @@ class Inputs:
     """
 
     header: bytes
-    files: dict[str, str]  # "sources/x.md" → "size\0mtime_ns"
+    files: dict[str, str]  # "sources/x.md" → "size\0mtime_ns\0inode\0ctime_ns"
 
     def fingerprint(self) -> str:
         digest = hashlib.sha256(self.header)
@@ -69,7 +76,7 @@ class Inputs:
             except ValueError:
                 continue
             if name.split("/", 1)[0] in INPUT_DIRS:
-                files[name] = f"{stat.st_size}\0{stat.st_mtime_ns}"
+                files[name] = _stat_text(stat, exact=True)
         return Inputs(self.header, files)
 
 
@@ -87,7 +94,7 @@ def scan_inputs(root: Path, packages_dir: Path | None) -> Inputs:
         ).encode()
     files: dict[str, str] = {}
     for name in INPUT_DIRS:
-        files |= _tree_entries(root / name, f"{name}/")
+        files |= _tree_entries(root / name, f"{name}/", exact=True)
     return Inputs(header, files)
 
 

@@ -18,6 +18,7 @@ import hashlib
 import os
 import pickle
 import struct
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,7 @@ if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parse
     from tilmash.render.policy import LocalizedArticle
     from tilmash.sources import Article
 
-UNITS_VERSION = 5  # bump when what a Unit holds, or the file's layout, changes
+UNITS_VERSION = 6  # bump when what a Unit holds, or the file's layout, changes
 ABSENT = b"\0absent"  # stands for a file that does not exist
 _LENGTH = struct.Struct("<Q")
 
@@ -60,6 +61,7 @@ class Kept:
     length: int
     listing: dict[str, LocalizedArticle]  # locale → listing edition (`listing_edition`), where published
     progress: dict[str, Progress]  # locale → progress of its catalog
+    stamp: bytes | None = None  # `files_stamp` of its files when its key was taken
 
 
 class UnitStore:
@@ -115,6 +117,31 @@ def read_or_absent(path: str | Path) -> bytes:
             return handle.read()
     except OSError:
         return ABSENT
+
+
+RACY_NS = 100_000_000  # a file changed this recently may change again within the same clock tick
+
+
+def files_stamp(paths: Iterable[str | Path]) -> bytes | None:
+    """Inode, size, mtime and ctime of each file (an absent one counts as such), hashed; taken
+    before the files are read for a unit's key, it stands for their bytes while it is the same:
+    a rewrite changes the ctime, which no tool can set back. None when a file changed within
+    RACY_NS of now (a second write in the same clock tick would leave the same times: the
+    files are read, as git treats a "racily clean" entry)."""
+    racy = time.time_ns() - RACY_NS
+    digest = hashlib.blake2b(digest_size=16)
+    for path in paths:
+        try:
+            stat = os.stat(path)
+        except FileNotFoundError:
+            digest.update(b"absent\0")
+            continue
+        except OSError:
+            return None
+        if stat.st_ctime_ns >= racy or stat.st_mtime_ns >= racy:
+            return None
+        digest.update(f"{stat.st_ino} {stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns}\0".encode())
+    return digest.digest()
 
 
 def unit_key(run_key: str, source: bytes, template: bytes, catalogs: Iterable[bytes]) -> str:
@@ -196,10 +223,9 @@ def _index(fd: int, key: str) -> Iterator[tuple[str, Kept]]:
         (length,) = _LENGTH.unpack(os.pread(fd, _LENGTH.size, offset))
         if offset + _LENGTH.size + length > size:
             raise EOFError("truncated units file")
-        yield (
-            record.source,
-            Kept(record.key, record.article, offset + _LENGTH.size, length, record.listing, record.progress),
-        )
+        place = offset + _LENGTH.size
+        kept = Kept(record.key, record.article, place, length, record.listing, record.progress, record.stamp)
+        yield record.source, kept
         offset += _LENGTH.size + length
 
 
@@ -212,6 +238,7 @@ class Record:
     article: Article
     listing: dict[str, LocalizedArticle]
     progress: dict[str, Progress]
+    stamp: bytes | None
 
 
 def save_units(path: Path, key: str, units: Iterable[tuple[Record, bytes]]) -> int:
