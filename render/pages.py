@@ -97,6 +97,18 @@ def _long_date(day: dt.date, locale: Locale) -> str:
 
 
 @lru_cache(maxsize=64)
+def _own_name(locale: Locale, code: str) -> str:
+    """A language's name in itself, as the language switcher shows it (on every page: made once)."""
+    return (locale.get_display_name(locale) or code).split(" (")[0].capitalize()
+
+
+@lru_cache(maxsize=64)
+def _direction(locale: Locale) -> str:
+    """`ltr` or `rtl`: Babel reads it from the locale's data each time it is asked."""
+    return locale.text_direction
+
+
+@lru_cache(maxsize=64)
 def og_locale(identifier: str) -> str:
     """Open Graph's `language_TERRITORY` (kk_KZ, ru_RU, zh_CN) from CLDR's likely subtags."""
     from babel.core import get_global
@@ -164,9 +176,7 @@ class LocalePages:
         return [
             Fields(
                 lang=settings.html_lang(code),
-                name=(settings.babel(code).get_display_name(settings.babel(code)) or code)
-                .split(" (")[0]
-                .capitalize(),
+                name=_own_name(settings.babel(code), code),
                 href=root + paths[code],
                 current=code == self.locale,
             )
@@ -186,7 +196,7 @@ class LocalePages:
         return Fields(
             {
                 "lang": settings.html_lang(self.locale),
-                "dir": settings.babel(self.locale).text_direction,
+                "dir": _direction(settings.babel(self.locale)),
                 "locale": self.locale,
                 "root": root,
                 "canonical": settings.url(path),

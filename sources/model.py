@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,10 +19,10 @@ def pickled_as_arguments(cls: Frozen) -> Frozen:
     The generic path for such classes (a state dict set back field by field) takes twice
     as long, and parallel runs send every parsed article from a worker to the main process.
     """
-    names = tuple(f.name for f in fields(cls))
+    arguments = attrgetter(*(f.name for f in fields(cls)))  # a tuple: every class here has several
 
     def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
-        return cls, tuple(getattr(self, name) for name in names)
+        return cls, arguments(self)
 
     setattr(cls, "__reduce__", __reduce__)  # noqa: B010 - mypy rejects assigning to a class's method
     return cls

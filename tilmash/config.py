@@ -192,10 +192,10 @@ class Config:
         return self.root / "public"
 
     def catalog_path(self, locale: str, slug: str) -> Path:
-        return self.i18n_dir / locale / f"{slug}.po"
+        return self.root.joinpath("i18n", locale, f"{slug}.po")  # one Path made, not three: asked per article
 
     def template_path(self, slug: str) -> Path:
-        return self.i18n_dir / "pot" / f"{slug}.pot"
+        return self.root.joinpath("i18n", "pot", f"{slug}.pot")
 
     def babel_locale(self, locale: str) -> str:
         return self.site.babel_locales.get(locale, locale)
