@@ -15,7 +15,7 @@ import pytest
 
 from benchmarks.incremental_run import edit_one
 from benchmarks.newsroom import make_newsroom
-from tilmash import pipeline
+from tilmash import pipeline, units
 from tilmash.config import load_config
 from tilmash.pipeline import units_run_key
 from tilmash.render.policy import listing_article, listing_edition, source_edition
@@ -181,3 +181,73 @@ def test_a_catalog_rewritten_with_its_size_and_mtime_is_read_again(tmp_path: Pat
     assert _run(root, log) == []
     assert _reused(log) == 2
     assert "Новостя номер 1" in (root / "public" / "ru" / "story-00001.html").read_text(encoding="utf-8")
+
+
+def _data_files(root: Path) -> list[Path]:
+    return sorted((root / ".tilmash").glob("units-*.data"))
+
+
+def _store(root: Path) -> UnitStore:
+    return load_units(root / ".tilmash" / "units.pickle", units_run_key(load_config(root, {})))
+
+
+def test_an_edit_run_appends_only_the_unit_it_made(tmp_path: Path) -> None:
+    root = tmp_path / "live"
+    _newsroom(root, 6)
+    _run(root)
+    [data] = _data_files(root)
+    size = data.stat().st_size
+    before = _store(root)
+    edit_one(root, 2)
+    log: list[str] = []
+    assert _run(root, log) == [] and _reused(log) == 5
+    assert _data_files(root) == [data]
+    after = _store(root)
+    edited = after.index["sources/story-00002.md"]
+    assert data.stat().st_size == size + edited.length and edited.offset == size
+    for source, kept in before.index.items():
+        if source != "sources/story-00002.md":
+            assert (after.index[source].offset, after.index[source].length) == (kept.offset, kept.length)
+            assert after.load(after.index[source]) == before.load(kept)
+    before.close()
+    after.close()
+
+
+def test_a_data_file_mostly_of_old_units_is_written_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(units, "COMPACT_SLACK", 0)
+    root = tmp_path / "live"
+    _newsroom(root, 2)
+    _run(root)
+    [first] = _data_files(root)
+    for round_ in range(5):
+        edit_one(root, round_ % 2)
+        _run(root)
+    [data] = _data_files(root)  # the old one is gone
+    assert data != first
+    store = _store(root)
+    assert data.stat().st_size <= 2 * sum(kept.length for kept in store.index.values())
+    store.close()
+    edit_one(root, 0)
+    log: list[str] = []
+    assert _run(root, log) == [] and _reused(log) == 1
+
+
+@pytest.mark.parametrize("damage", ["missing", "truncated"])
+def test_a_missing_or_truncated_data_file_means_every_source_is_read(tmp_path: Path, damage: str) -> None:
+    root = tmp_path / "live"
+    _newsroom(root, 4)
+    _run(root)
+    [data] = _data_files(root)
+    if damage == "missing":
+        data.unlink()
+    else:
+        os.truncate(data, data.stat().st_size // 2)
+    edit_one(root, 1)
+    log: list[str] = []
+    assert _run(root, log) == [] and _reused(log) == 0
+    edit_one(root, 2)
+    log.clear()
+    assert _run(root, log) == [] and _reused(log) == 3
+    assert len(_data_files(root)) == 1

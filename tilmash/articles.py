@@ -469,8 +469,8 @@ def kept_units(
     written: Mapping[Path, Any],
     read_as: Mapping[Path, tuple[int, int]],
     run_key: str,
-) -> Iterator[tuple[Record, bytes]]:
-    """(index record, pickled Unit) of each unit this run leaves complete, for the next run.
+) -> Iterator[tuple[Record, bytes | Kept]]:
+    """(index record, pickled Unit or the Kept one) of each unit this run leaves complete, for the next run.
 
     Kept: reused units, and articles whose catalogs hold nothing for machine translation to
     fill, whose files are exactly what the run read or wrote, and about whose files the run
@@ -483,8 +483,7 @@ def kept_units(
         source = _source_ref(config, article)
         if candidate.kept is not None:
             kept = candidate.kept
-            record = Record(source, kept.key, article, kept.listing, kept.progress, kept.stamp)
-            yield record, ctx.units.payload(kept)
+            yield Record(source, kept.key, article, kept.listing, kept.progress, kept.stamp), kept
             continue
         catalogs = [config.catalog_path(locale, article.slug) for locale in config.target_locales]
         files = [article.source_path, config.template_path(article.slug), *catalogs]

@@ -296,7 +296,7 @@ def _full_run(
                 kept = kept_units(
                     config, streamed, ctx, report, held, writer.written, sources.read_as, run_key
                 )
-                fields["units_kept"] = save_units(units_path, run_key, kept)
+                fields["units_kept"] = save_units(units_path, run_key, kept, units)
                 if shared is not None:
                     shared.save(shared_path, run_key, writer.written)
         else:

@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tilmash import __version__
 from tilmash.atomic import write_atomic
@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parse
     from tilmash.render.policy import LocalizedArticle
     from tilmash.sources import Article
 
-UNITS_VERSION = 6  # bump when what a Unit holds, or the file's layout, changes
+UNITS_VERSION = 7  # bump when what a Unit holds, or the file's layout, changes
 ABSENT = b"\0absent"  # stands for a file that does not exist
 _LENGTH = struct.Struct("<Q")
 
@@ -67,12 +67,20 @@ class Kept:
 class UnitStore:
     """The units of the last run by source path; each is read from the file only when asked for.
 
-    The file is held open: a run that replaces it still reads the units it started from.
+    The data file is held open: a run that replaces it still reads the units it started from.
     """
 
-    def __init__(self, fd: int | None = None, index: dict[str, Kept] | None = None) -> None:
+    def __init__(
+        self,
+        fd: int | None = None,
+        index: dict[str, Kept] | None = None,
+        data: Path | None = None,
+        size: int = 0,
+    ) -> None:
         self._fd = fd
         self.index = index or {}
+        self.data = data  # the data file the units are in, `size` bytes when it was opened
+        self.size = size
 
     def get(self, source: str) -> Kept | None:
         return self.index.get(source)
@@ -182,51 +190,65 @@ def unit_payload(unit: Unit, pairs: Pairs) -> bytes:
     )
 
 
+COMPACT_SLACK = 8 << 20  # bytes of units no longer indexed that the data file may hold beyond its live ones
+DATA_GLOB = "units-*.data"
+
+
 def load_units(path: Path, key: str) -> UnitStore:
-    """The index of the units file (source → where its unit is); empty when the run key changed
-    or the file is bad. Layout: the run key, then per unit its `Record` and the pickled Unit,
-    each length-prefixed: the index is read without unpickling a unit."""
+    """The index of the units (source → where its unit is); empty when the run key changed or a
+    file is bad. `path` holds the run key, the name of the data file beside it, then each unit's
+    `Record` and its place in the data file, each length-prefixed. The data file holds the
+    pickled units, appended run after run (`save_units`): an index is read without unpickling
+    a unit, and an edit run writes only the units it made."""
     try:
-        fd = os.open(path, os.O_RDONLY)
+        handle = open(path, "rb")  # noqa: SIM115  # read record by record below
     except OSError:
         return UnitStore()
+    with handle:
+        return _load(handle, path, key)
+
+
+def _load(handle: BinaryIO, path: Path, key: str) -> UnitStore:
     try:
-        index = dict(_index(fd, key))
+        records = _records(handle)
+        if next(records) != key.encode():
+            return UnitStore()
+        data = path.parent / next(records).decode()
+        if (
+            data.parent != path.parent
+            or not data.name.startswith("units-")
+            or not data.name.endswith(".data")
+        ):
+            return UnitStore()
+        fd = os.open(data, os.O_RDONLY)
+    except (OSError, StopIteration, EOFError, ValueError, struct.error):
+        return UnitStore()
+    size = os.fstat(fd).st_size
+    index = {}
+    try:
+        for chunk in records:
+            record, offset, length = pickle.loads(chunk)
+            if not isinstance(record, Record) or offset < 0 or offset + length > size:
+                raise ValueError("not a units index of this version")
+            index[record.source] = Kept(
+                record.key, record.article, offset, length, record.listing, record.progress, record.stamp
+            )
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, struct.error):
         index = {}
     if not index:
         os.close(fd)
         return UnitStore()
-    return UnitStore(fd, index)
+    return UnitStore(fd, index, data, size)
 
 
-def _index(fd: int, key: str) -> Iterator[tuple[str, Kept]]:
-    size = os.fstat(fd).st_size
-    offset = 0
-
-    def chunk() -> bytes:
-        nonlocal offset
-        (length,) = _LENGTH.unpack(os.pread(fd, _LENGTH.size, offset))
-        offset += _LENGTH.size
-        if offset + length > size:
-            raise EOFError("truncated units file")
-        data = os.pread(fd, length, offset)
-        offset += length
-        return data
-
-    if chunk() != key.encode():
-        return
-    while offset < size:
-        record = pickle.loads(chunk())
-        if not isinstance(record, Record):
-            raise ValueError("not a units file of this version")
-        (length,) = _LENGTH.unpack(os.pread(fd, _LENGTH.size, offset))
-        if offset + _LENGTH.size + length > size:
-            raise EOFError("truncated units file")
-        place = offset + _LENGTH.size
-        kept = Kept(record.key, record.article, place, length, record.listing, record.progress, record.stamp)
-        yield record.source, kept
-        offset += _LENGTH.size + length
+def _records(handle: BinaryIO) -> Iterator[bytes]:
+    """The length-prefixed records of an index file, one at a time."""
+    while head := handle.read(_LENGTH.size):
+        (length,) = _LENGTH.unpack(head)
+        record = handle.read(length)
+        if len(record) != length:
+            raise EOFError("truncated units index")
+        yield record
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,17 +263,49 @@ class Record:
     stamp: bytes | None
 
 
-def save_units(path: Path, key: str, units: Iterable[tuple[Record, bytes]]) -> int:
-    """Write (index record, pickled Unit) pairs one by one; returns how many."""
+def save_units(path: Path, key: str, units: Iterable[tuple[Record, bytes | Kept]], store: UnitStore) -> int:
+    """Write the index of (record, pickled Unit, or the Kept unit of `store`) one by one; returns how many.
+
+    Units made by this run are appended to the data file `store` was read from, kept ones stay
+    where they are. Once that file holds more than COMPACT_SLACK bytes beyond twice its live
+    units, or there is none, every unit goes to a new data file instead. The data is on disk
+    before the index replaces the old one (atomically): a crash leaves the old index, whose
+    units are still where it says.
+    """
+    directory = path.parent
+    live = sum(kept.length for kept in store.index.values())
+    append = store.data is not None and store.size <= 2 * live + COMPACT_SLACK
+    data = store.data if append and store.data is not None else directory / f"units-{time.time_ns():x}.data"
+    directory.mkdir(parents=True, exist_ok=True)
     count = 0
+    fd = os.open(data, os.O_WRONLY | os.O_APPEND | (0 if append else os.O_CREAT | os.O_EXCL), 0o644)
 
-    def records() -> Iterator[bytes]:
+    def index() -> Iterator[bytes]:
         nonlocal count
+        end = os.fstat(fd).st_size
         yield _record(key.encode())
-        for record, payload in units:
+        yield _record(data.name.encode())
+        for record, unit in units:
             count += 1
-            yield _record(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
-            yield _record(payload)
+            if isinstance(unit, Kept) and append:
+                offset, length = unit.offset, unit.length
+            else:
+                payload = store.payload(unit) if isinstance(unit, Kept) else unit
+                os.write(fd, payload)  # O_APPEND: at the end, as `end` says
+                offset, length = end, len(payload)
+                end += length
+            yield _record(pickle.dumps((record, offset, length), protocol=pickle.HIGHEST_PROTOCOL))
+        os.fsync(fd)  # the units before the index naming them
 
-    write_atomic(path, records())
+    try:
+        write_atomic(path, index())
+    except BaseException:
+        if not append:
+            data.unlink(missing_ok=True)
+        raise
+    finally:
+        os.close(fd)
+    for stale in directory.glob(DATA_GLOB):  # the data files no index names any more
+        if stale.name != data.name:
+            stale.unlink(missing_ok=True)
     return count
