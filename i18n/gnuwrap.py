@@ -15,7 +15,7 @@ import ctypes
 import ctypes.util
 import re
 from collections.abc import Callable, Sequence
-from functools import cache
+from functools import cache, partial
 
 PAGE_WIDTH = 79
 _UNDEFINED, _PROHIBITED, _POSSIBLE = 0, 1, 2
@@ -149,8 +149,6 @@ def _cuts(
     """
     if not data or column + len(data) <= room:
         return [0, len(data)]
-    if overrides is None and _plain(data):  # the library's answer, five times faster
-        return _plain_cuts(text, room, column)
     # A buffer of at least 1 KiB: one of exactly len(data) bytes made each call twice as slow
     # (measured, glibc), and `string_at` copies only the marks asked for.
     breaks = ctypes.create_string_buffer(max(len(data), 1024))
@@ -166,6 +164,15 @@ def _cuts(
     return cut
 
 
+def _keyword_alone(keyword: str, room: int, cut: list[int], cuts_from: Callable[[int], list[int]]) -> bool:
+    """Whether msgcat writes `keyword ""` on a line of its own: the first portion, broken at `cut`
+    from column 0, does not fit after the keyword. The fill is greedy: text that needs a break
+    from column 0 needs one further right too, so `cuts_from` the keyword's end is asked only
+    when it might fit there."""
+    after_keyword = len(keyword) + 1
+    return after_keyword > room or len(cut) > 2 or len(cuts_from(after_keyword)) > 2
+
+
 def wrap_po_string(
     prefix: str, keyword: str, value: str, directives: Sequence[tuple[int, int]] = (), width: int = PAGE_WIDTH
 ) -> list[str] | None:
@@ -177,12 +184,21 @@ def wrap_po_string(
     linebreaks = _linebreaks()
     if linebreaks is None:
         return None
+    room = width - 2 - len(prefix)
+    if not directives and value.isascii() and _plain(value.encode("ascii")):
+        # Most paragraphs: one portion, nothing escaped, broken where the library would break it.
+        cut = _plain_cuts(value, room, 0)
+        if not value or not _keyword_alone(
+            keyword, room, cut, lambda column: _plain_cuts(value, room, column)
+        ):
+            return [f'{prefix}{keyword} "{value}"']
+        return [f'{prefix}{keyword} ""'] + [
+            f'{prefix}"{value[a:b]}"' for a, b in zip(cut, cut[1:], strict=False)
+        ]
     pieces = value.split("\n")
     portions = [piece + "\n" for piece in pieces[:-1]] + (
         [pieces[-1]] if pieces[-1] or len(pieces) == 1 else []
     )
-    after_break = len(prefix) + 1
-    room = width - 1 - after_break
     lines: list[str] = []
     first = True
     start = 0
@@ -194,18 +210,16 @@ def wrap_po_string(
             data, overrides = _escaped(text), None
         start += len(text)
         cut = _cuts(linebreaks, data, overrides, text, room, 0)  # from a continuation line's first column
-        if first and data:
-            after_keyword = len(keyword) + 1
-            # The fill is greedy: text that needs a break from column 0 needs one further right
-            # too, so the library is asked about the keyword's line only when it might fit there.
-            if (
+        if (
+            first
+            and data
+            and (
                 more
-                or after_keyword > room
-                or len(cut) > 2
-                or len(_cuts(linebreaks, data, overrides, text, room, after_keyword)) > 2
-            ):
-                lines.append(f'{prefix}{keyword} ""')
-                first = False
+                or _keyword_alone(keyword, room, cut, partial(_cuts, linebreaks, data, overrides, text, room))
+            )
+        ):
+            lines.append(f'{prefix}{keyword} ""')
+            first = False
         head = f"{prefix}{keyword} " if first else prefix
         first = False
         chunks = [data[a:b].decode("utf-8") for a, b in zip(cut, cut[1:], strict=False)]

@@ -28,6 +28,21 @@ def pickled_as_arguments(cls: Frozen) -> Frozen:
     return cls
 
 
+def unguarded_repr(cls: Frozen) -> Frozen:
+    """The dataclass's repr, made without its guard against an object containing itself (these
+    never do), which costs as much as the formatting: a POT's version hashes its units' repr."""
+    shown = [f.name for f in fields(cls) if f.repr]
+    layout = cls.__qualname__ + "(" + ", ".join(f"{name}={{!r}}" for name in shown) + ")"
+    values = attrgetter(*shown)
+
+    def __repr__(self: Any) -> str:
+        return layout.format(*values(self))
+
+    setattr(cls, "__repr__", __repr__)  # noqa: B010 - as in pickled_as_arguments
+    return cls
+
+
+@unguarded_repr
 @pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class Placeholder:
@@ -51,6 +66,7 @@ class Placeholder:
         return f"{shown} {self.tag}{' ' + detail if detail else ''}"
 
 
+@unguarded_repr
 @pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class Block:
