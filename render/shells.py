@@ -24,7 +24,7 @@ import jinja2
 
 _MARKER = re.compile("\x00([0-9]+)\x00")  # never in a page: control characters are stripped on input
 _SPECIAL = re.compile("[&<>'\"]")
-Shell = tuple[list[str], list[int]] | None  # texts between the markers, the string each marker stands for
+Shell = tuple[str, list[int]]  # the page as a format string, the string each of its fields stands for
 
 
 class _Unshaped(Exception):
@@ -46,15 +46,23 @@ def _escaped(text: str) -> str:
 
 def _shape(value: Any, strings: list[str]) -> Hashable:
     """`value` without its non-empty strings, which are added, escaped, to `strings`."""
-    if type(value) is str:  # most values
+    if type(value) is str:
         if value:
             strings.append(_escaped(value))
             return "s"
         return ""
-    if isinstance(value, dict):
-        return type(value), tuple([(key, _shape(item, strings)) for key, item in value.items()])
-    if isinstance(value, list):
-        return list, tuple([_shape(item, strings) for item in value])
+    if isinstance(value, (dict, list)):
+        shapes: list[Hashable] = []
+        for item in value.values() if isinstance(value, dict) else value:
+            if type(item) is str:  # most items: no call for them
+                if item:
+                    strings.append(_escaped(item))
+                    shapes.append("s")
+                else:
+                    shapes.append("")
+            else:
+                shapes.append(_shape(item, strings))
+        return type(value), tuple(value) if isinstance(value, dict) else len(value), tuple(shapes)
     if isinstance(value, str):
         html = getattr(value, "__html__", None)
         if html is None:
@@ -79,19 +87,18 @@ def _marked(value: Any, numbers: Iterator[int]) -> Any:
     return value
 
 
-def _filled(shell: tuple[list[str], list[int]], strings: list[str]) -> str:
-    texts, slots = shell
-    out = [texts[0]]
-    for slot, text in zip(slots, texts[1:], strict=True):
-        out += (strings[slot], text)
-    return "".join(out)
+def _layout(marked: str) -> Shell:
+    """The shell of a page rendered with markers: a format string, and the string of each field."""
+    pieces = _MARKER.split(marked)
+    texts = [text.replace("{", "{{").replace("}", "}}") for text in pieces[0::2]]
+    return "{}".join(texts), [int(number) for number in pieces[1::2]]
 
 
 class Shells:
     """The shells of pages, by template, context and shape."""
 
     def __init__(self) -> None:
-        self._shells: dict[Hashable, Shell] = {}
+        self._shells: dict[Hashable, Shell | None] = {}
 
     def render(
         self, template: jinja2.Template, context: dict[str, Any], same: Hashable, values: dict[str, Any]
@@ -104,10 +111,16 @@ class Shells:
         except _Unshaped:
             return template.render(context, **values)
         if shape not in self._shells:
-            marked = _MARKER.split(template.render(context, **_marked(values, count())))
-            shell = (marked[0::2], [int(number) for number in marked[1::2]])
+            shell: Shell | None = _layout(template.render(context, **_marked(values, count())))
             direct = template.render(context, **values)
-            self._shells[shape] = shell if _filled(shell, strings) == direct else None
+            if shell is not None and _filled(shell, strings) != direct:
+                shell = None
+            self._shells[shape] = shell
             return direct
         known = self._shells[shape]
         return template.render(context, **values) if known is None else _filled(known, strings)
+
+
+def _filled(shell: Shell, strings: list[str]) -> str:
+    layout, fields = shell
+    return layout.format(*[strings[field] for field in fields])

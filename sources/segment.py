@@ -80,6 +80,8 @@ class _Units:
 
 def _inline_to_unit(children: Sequence[Token], line: int, units: _Units) -> tuple[str, list[Placeholder]]:
     """Flatten inline tokens to text with `<n>…</n>` / `<n/>` placeholders."""
+    if len(children) == 1 and children[0].type == "text" and "<" not in children[0].content:
+        return " ".join(children[0].content.split()), []  # most units: text that holds no `<n>`
     parts: list[str] = []
     placeholders: list[Placeholder] = []
     open_numbers: list[int] = []
@@ -182,24 +184,22 @@ def segment(body: str, first_line: int) -> tuple[list[Block], str]:
     if tokens is None:
         tokens = md.parse(body)
     units = _Units()
-    enclosing: list[str] = []
+    kinds = ["paragraph"]  # the kind each open block gives its units: its own, or its parent's
     for token in tokens:
         if token.nesting == 1:
-            enclosing.append(token.type)
-        elif token.nesting == -1 and enclosing:
-            enclosing.pop()
+            kinds.append(_KIND_BY_OPEN_TOKEN.get(token.type, kinds[-1]))
+        elif token.nesting == -1 and len(kinds) > 1:
+            kinds.pop()
         if token.type != "inline" or not token.children:
             continue
-        kind = next(
-            (_KIND_BY_OPEN_TOKEN[t] for t in reversed(enclosing) if t in _KIND_BY_OPEN_TOKEN), "paragraph"
-        )
         line = first_line + (token.map[0] if token.map else 0)
         position = len(units.blocks)  # the unit goes before the alt texts of its images
         text, placeholders = _inline_to_unit(token.children, line, units)
         if not text:
             token.children = []
             continue
-        ident = units.add(kind, text, line, placeholders)
-        units.blocks.insert(position, units.blocks.pop())
+        ident = units.add(kinds[-1], text, line, placeholders)
+        if len(units.blocks) > position + 1:
+            units.blocks.insert(position, units.blocks.pop())
         token.children = [_slot(ident)]
     return units.blocks, md.renderer.render(tokens, md.options, {})
