@@ -16,6 +16,7 @@ import pytest
 from benchmarks.incremental_run import edit_one
 from benchmarks.newsroom import make_newsroom
 from tilmash import pipeline, units
+from tilmash.atomic import SiteStage
 from tilmash.config import load_config
 from tilmash.pipeline import units_run_key
 from tilmash.render.policy import listing_article, listing_edition, source_edition
@@ -251,3 +252,21 @@ def test_a_missing_or_truncated_data_file_means_every_source_is_read(tmp_path: P
     log.clear()
     assert _run(root, log) == [] and _reused(log) == 3
     assert len(_data_files(root)) == 1
+
+
+def test_the_site_stage_keeps_a_published_file_by_a_hard_link(tmp_path: Path) -> None:
+    target = tmp_path / "public"
+    (target / "ru").mkdir(parents=True)
+    (target / "ru" / "story.html").write_text("<p>Новость</p>", encoding="utf-8")
+    stage = SiteStage(target)
+    assert stage.keep("ru/story.html")  # its directory made on the way
+    assert stage.staging is not None
+    staged = stage.staging / "ru" / "story.html"
+    assert staged.stat().st_ino == (target / "ru" / "story.html").stat().st_ino
+    assert not stage.keep("ru/story.html")  # staged already: the caller renders it
+    assert not stage.keep("ru/gone.html")
+    assert not stage.keep("ru")  # a directory is not a page
+    assert not (stage.staging / "ru" / "gone.html").exists()
+    stage.discard()
+    dry = SiteStage(target, dry_run=True)
+    assert dry.keep("ru/story.html") and not dry.keep("ru/gone.html")
