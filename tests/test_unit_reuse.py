@@ -210,6 +210,10 @@ def test_an_edit_run_appends_only_the_unit_it_made(tmp_path: Path) -> None:
         if source != "sources/story-00002.md":
             assert (after.index[source].offset, after.index[source].length) == (kept.offset, kept.length)
             assert after.load(after.index[source]) == before.load(kept)
+            assert (after.index[source].listing, after.index[source].progress) == (
+                kept.listing,
+                kept.progress,
+            )
     before.close()
     after.close()
 

@@ -62,6 +62,7 @@ class Kept:
     listing: dict[str, LocalizedArticle]  # locale → listing edition (`listing_edition`), where published
     progress: dict[str, Progress]  # locale → progress of its catalog
     stamp: bytes | None = None  # `files_stamp` of its files when its key was taken
+    entry: tuple[int, int] = (0, 0)  # where its record is in the index file (start, length)
 
 
 class UnitStore:
@@ -81,6 +82,7 @@ class UnitStore:
         self.index = index or {}
         self.data = data  # the data file the units are in, `size` bytes when it was opened
         self.size = size
+        self.index_fd: int | None = None  # the index file the units were read from
 
     def get(self, source: str) -> Kept | None:
         return self.index.get(source)
@@ -114,9 +116,10 @@ class UnitStore:
         return pairs
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        for fd in (self._fd, self.index_fd):
+            if fd is not None:
+                os.close(fd)
+        self._fd = self.index_fd = None
 
 
 def read_or_absent(path: str | Path) -> bytes:
@@ -201,19 +204,24 @@ def load_units(path: Path, key: str) -> UnitStore:
     pickled units, appended run after run (`save_units`): an index is read without unpickling
     a unit, and an edit run writes only the units it made."""
     try:
-        handle = open(path, "rb")  # noqa: SIM115  # read record by record below
+        index_fd = os.open(path, os.O_RDONLY)
     except OSError:
         return UnitStore()
-    with handle:
-        return _load(handle, path, key)
+    with open(index_fd, "rb", closefd=False) as handle:
+        store = _load(handle, path, key)
+    if store.index:
+        store.index_fd = index_fd  # kept open: `save_units` copies the records of unchanged units
+    else:
+        os.close(index_fd)
+    return store
 
 
 def _load(handle: BinaryIO, path: Path, key: str) -> UnitStore:
     try:
         records = _records(handle)
-        if next(records) != key.encode():
+        if next(records)[1] != key.encode():
             return UnitStore()
-        data = path.parent / next(records).decode()
+        data = path.parent / next(records)[1].decode()
         if (
             data.parent != path.parent
             or not data.name.startswith("units-")
@@ -226,12 +234,19 @@ def _load(handle: BinaryIO, path: Path, key: str) -> UnitStore:
     size = os.fstat(fd).st_size
     index = {}
     try:
-        for chunk in records:
+        for entry, chunk in records:
             record, offset, length = pickle.loads(chunk)
             if not isinstance(record, Record) or offset < 0 or offset + length > size:
                 raise ValueError("not a units index of this version")
             index[record.source] = Kept(
-                record.key, record.article, offset, length, record.listing, record.progress, record.stamp
+                record.key,
+                record.article,
+                offset,
+                length,
+                record.listing,
+                record.progress,
+                record.stamp,
+                (entry, len(chunk)),
             )
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, struct.error):
         index = {}
@@ -241,14 +256,15 @@ def _load(handle: BinaryIO, path: Path, key: str) -> UnitStore:
     return UnitStore(fd, index, data, size)
 
 
-def _records(handle: BinaryIO) -> Iterator[bytes]:
-    """The length-prefixed records of an index file, one at a time."""
+def _records(handle: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """The length-prefixed records of an index file, one at a time, with where each starts."""
     while head := handle.read(_LENGTH.size):
         (length,) = _LENGTH.unpack(head)
+        start = handle.tell()
         record = handle.read(length)
         if len(record) != length:
             raise EOFError("truncated units index")
-        yield record
+        yield start, record
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +304,10 @@ def save_units(path: Path, key: str, units: Iterable[tuple[Record, bytes | Kept]
         for record, unit in units:
             count += 1
             if isinstance(unit, Kept) and append:
+                if store.index_fd is not None and store.index.get(record.source) is unit:  # as it was read
+                    start, size = unit.entry
+                    yield _record(os.pread(store.index_fd, size, start))
+                    continue
                 offset, length = unit.offset, unit.length
             else:
                 payload = store.payload(unit) if isinstance(unit, Kept) else unit
