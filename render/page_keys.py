@@ -9,6 +9,7 @@ page's own data (its entries as digests of their editions, its number, the tag).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import marshal
@@ -36,20 +37,6 @@ def _in_order(items: Iterable[Any]) -> tuple[Any, ...]:
 
 
 _AS_IS = frozenset({str, int, float, bool, bytes, type(None)})
-_FIELDS: dict[type, tuple[str, Callable[[Any], tuple[Any, ...]]] | None] = {}
-
-
-def _fields_of(kind: type) -> tuple[str, Callable[[Any], tuple[Any, ...]]] | None:
-    """A dataclass's name and a getter of all its fields (None: not a dataclass), made once per class."""
-    try:
-        return _FIELDS[kind]
-    except KeyError:
-        names = [f.name for f in fields(kind)] if is_dataclass(kind) else None
-        found = None
-        if names is not None:
-            getter = attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
-            found = (f"{kind.__module__}.{kind.__qualname__}", getter)
-        return _FIELDS.setdefault(kind, found)
 
 
 def _plain(value: Any) -> Any:
@@ -59,23 +46,63 @@ def _plain(value: Any) -> Any:
     kind = type(value)
     if kind in _AS_IS:
         return value
-    if kind is tuple or kind is list:
-        return tuple([v if type(v) in _AS_IS else _plain(v) for v in value])
-    dataclass_fields = _fields_of(kind)
-    if dataclass_fields is not None:
-        name, getter = dataclass_fields
-        return (name, tuple([v if type(v) in _AS_IS else _plain(v) for v in getter(value)]))
-    if kind is dt.datetime:
-        return ("datetime", value.isoformat(), str(value.tzinfo))
-    if isinstance(value, (set, frozenset)):
-        return ("set", _in_order(map(_plain, value)))
-    if isinstance(value, Mapping):
-        return ("map", _in_order((_plain(k), _plain(v)) for k, v in value.items()))
-    if isinstance(value, (tuple, list)):
-        return tuple(map(_plain, value))
-    if isinstance(value, PurePath):
-        return ("path", str(value))
+    try:
+        convert = _CONVERTERS[kind]
+    except KeyError:
+        convert = _CONVERTERS.setdefault(kind, _converter(kind))
+    return convert(value)
+
+
+def _sequence(values: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple([v if type(v) in _AS_IS else _plain(v) for v in values])
+
+
+def _set(values: Iterable[Any]) -> tuple[Any, ...]:
+    return ("set", _in_order(_sequence(values)))
+
+
+def _mapping(mapping: Mapping[Any, Any]) -> tuple[Any, ...]:
+    return ("map", _in_order(zip(_sequence(mapping.keys()), _sequence(mapping.values()), strict=True)))
+
+
+def _moment(moment: dt.datetime) -> tuple[Any, ...]:
+    return ("datetime", moment.isoformat(), str(moment.tzinfo))
+
+
+def _pickled(value: Any) -> tuple[Any, ...]:
     return ("pickle", pickle.dumps(value, protocol=_PROTOCOL))
+
+
+def _converter(kind: type) -> Callable[[Any], Any]:
+    """How `_plain` turns a value of `kind` into plain values, chosen once per class."""
+    if is_dataclass(kind):
+        name = f"{kind.__module__}.{kind.__qualname__}"
+        names = [f.name for f in fields(kind)]
+        getter = attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
+
+        def dataclass_plain(obj: Any) -> tuple[Any, ...]:
+            if _shared is None:
+                return (name, _sequence(getter(obj)))
+            seen = _shared.get(id(obj))
+            if seen is None:
+                seen = _shared[id(obj)] = (obj, (name, _sequence(getter(obj))))
+            return seen[1]
+
+        return dataclass_plain
+    for base, convert in _CONVERTERS_BY_BASE:
+        if issubclass(kind, base):
+            return convert
+    return _pickled
+
+
+_CONVERTERS: dict[type, Callable[[Any], Any]] = {}
+_CONVERTERS_BY_BASE: tuple[tuple[type | tuple[type, ...], Callable[[Any], Any]], ...] = (
+    ((tuple, list), _sequence),
+    ((set, frozenset), _set),
+    (Mapping, _mapping),
+    (dt.datetime, _moment),
+    (PurePath, lambda path: ("path", str(path))),
+)
 
 
 def digest(*parts: Any) -> bytes:
@@ -85,6 +112,24 @@ def digest(*parts: Any) -> bytes:
     does, which would depend on how the objects happen to be shared).
     """
     return hashlib.blake2b(marshal.dumps(_plain(parts), 2), digest_size=16).digest()
+
+
+_shared: dict[int, tuple[Any, Any]] | None = None  # in `digests`: id → (dataclass object, its plain form)
+
+
+def digests(values: Iterable[Any]) -> list[bytes]:
+    """`digest` of each value; a dataclass object several of them hold (an article shared by its
+    editions in every locale) is made plain once."""
+    global _shared
+    _shared = {}
+    collecting = gc.isenabled()
+    gc.disable()  # the tuples made here hold no cycles: the collector would only walk the run's heap
+    try:
+        return [digest(value) for value in values]
+    finally:
+        _shared = None
+        if collecting:
+            gc.enable()
 
 
 def translations_plain(translations: Any) -> tuple[Any, ...]:

@@ -15,7 +15,7 @@ from typing import Any
 from babel.support import NullTranslations
 
 from tilmash.render.feeds import atom_feed, json_feed, rss_feed
-from tilmash.render.page_keys import PageKeys, code_digest, digest, translations_plain
+from tilmash.render.page_keys import PageKeys, code_digest, digest, digests, translations_plain
 from tilmash.render.pages import LocalePages, article_body, article_path, template_environment
 from tilmash.render.policy import LocalizedArticle
 from tilmash.render.settings import SiteSettings
@@ -106,10 +106,12 @@ def _wanted(
     sitemap = digest(code, settings, "sitemap", published)  # sitemap.xml, and its parts past 50,000 URLs
     candidates = [("index.html", digest(environment[source], "home"))]
     candidates += [(path, digest(sitemap, path)) for path in sitemaps]
+    listed = [e for ordered, _, _ in listings.values() for e in ordered]  # listing editions: no body
+    entries = dict(zip(map(id, listed), digests(listed), strict=True))
+    feeds = dict(zip(settings.locales, digests(newest[locale] for locale in settings.locales), strict=True))
     for locale in settings.locales:
         environment_key = environment[locale]
-        ordered, index, tags = listings[locale]
-        entries = {id(e): digest(e) for e in ordered}  # listing editions: no body
+        _, index, tags = listings[locale]
         candidates += [
             (path, digest(environment_key, "index", number, len(index), [entries[id(e)] for e in chunk]))
             for path, number, chunk in index
@@ -118,7 +120,7 @@ def _wanted(
             (path, digest(environment_key, "tag", tag, [entries[id(e)] for e in tagged]))
             for path, tag, tagged in tags
         ]
-        feed = digest(environment_key, "feed", newest[locale])
+        feed = digest(environment_key, "feed", feeds[locale])  # the full editions of the newest articles
         candidates += [(path, digest(feed, path)) for path in _feed_paths(locale)]
     return {path for path, key in candidates if keys.wanted(path, key)}
 
