@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 from typing import Any
-
-import yaml
 
 FENCE = "---"
 MAX_FRONT_MATTER = 64 * 1024  # characters: a title, a summary and a few tags need a few hundred
-_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10× faster
 
 
 class FrontMatterError(ValueError):
@@ -21,27 +19,35 @@ class FrontMatterError(ValueError):
         self.line = line
 
 
-class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]  # a base chosen at run time (libyaml or not)
-    """Safe loading where an impossible date is a YAML error with its position, not a crash."""
+@cache
+def _loader() -> Any:
+    """YAML's safe loader (libyaml's when available: 10× faster) where an impossible date is a
+    YAML error with its position, not a crash. Made for the first front matter that is not
+    simple (`_simple`): a run whose front matter all is never imports yaml (~8 ms)."""
+    import yaml
 
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml or not
+        pass
 
-def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    try:
-        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except (ValueError, OverflowError):
-        raise yaml.constructor.ConstructorError(
-            None, None, f"{node.value!r} is not a valid date", node.start_mark
-        ) from None
+    def timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+        except (ValueError, OverflowError):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a valid date", node.start_mark
+            ) from None
 
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+    return Loader
 
 
 def _refuse_aliases(text: str) -> None:
     """Aliases (`*name`) can make 300 bytes expand to gigabytes; front matter never needs them."""
     if "*" not in text:  # no alias without an asterisk: skip the extra parse
         return
-    for event in yaml.parse(text, Loader=_BASE_LOADER):
+    import yaml
+
+    for event in yaml.parse(text, Loader=_loader()):  # the parser only: events, nothing constructed
         if isinstance(event, yaml.AliasEvent):
             raise FrontMatterError(
                 "front matter must not use YAML aliases (*name)", event.start_mark.line + 2
@@ -100,9 +106,11 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     simple = _simple(source)
     if simple is not None:
         return simple, "\n".join(lines[end + 1 :]), end + 2
+    import yaml
+
     try:
         _refuse_aliases(source)
-        meta = yaml.load(source, Loader=_Loader)
+        meta = yaml.load(source, Loader=_loader())
     except FrontMatterError:
         raise
     except yaml.YAMLError as error:

@@ -7,7 +7,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tilmash.sources.frontmatter import FrontMatterError, _Loader, _simple, split_front_matter
+from tilmash.sources.frontmatter import FrontMatterError, _loader, _simple, split_front_matter
 
 # Values a newsroom writes, and look-alikes YAML reads otherwise (booleans, null, numbers,
 # impossible dates, quotes, comments, sexagesimal numbers, colons): each in lists too.
@@ -66,7 +66,7 @@ def front_matter(draw: st.DrawFn) -> str:
 
 def _yaml(source: str) -> object:
     try:
-        return yaml.load(source, Loader=_Loader)
+        return yaml.load(source, Loader=_loader())
     except yaml.YAMLError as error:
         return type(error)
 
