@@ -113,6 +113,9 @@ def _digest(data: bytes | None) -> bytes:
 
 
 def _source_ref(config: Config, article: Article) -> str:
+    path, root = str(article.source_path), str(config.root)
+    if path.startswith(root + os.sep) and os.sep == "/":  # what relative_to says, without its two Paths
+        return path[len(root) + 1 :]
     return article.source_path.relative_to(config.root).as_posix()
 
 
@@ -487,7 +490,7 @@ def kept_units(
             continue
         catalogs = [config.catalog_path(locale, article.slug) for locale in config.target_locales]
         files = [article.source_path, config.template_path(article.slug), *catalogs]
-        if any(str(p.relative_to(config.root)) in said for p in files) or any(
+        if (said and any(str(p.relative_to(config.root)) in said for p in files)) or any(
             article_path(locale, article.slug) in held_pages for locale in config.site.locales
         ):
             continue
