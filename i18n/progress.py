@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 
 @dataclass(slots=True)
@@ -21,8 +21,32 @@ class Progress:
         return self.reviewed + self.machine + self.fuzzy + self.untranslated
 
     def add(self, other: Progress) -> None:
-        for field in fields(self):
-            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
+        self.reviewed += other.reviewed
+        self.machine += other.machine
+        self.fuzzy += other.fuzzy
+        self.untranslated += other.untranslated
+        self.words_reviewed += other.words_reviewed
+        self.words_total += other.words_total
 
     def as_dict(self) -> dict[str, int]:
-        return {field.name: getattr(self, field.name) for field in fields(self)} | {"total": self.total}
+        """Its counts by field name, then `total` (a run's report has one per article and locale)."""
+        return {
+            "reviewed": self.reviewed,
+            "machine": self.machine,
+            "fuzzy": self.fuzzy,
+            "untranslated": self.untranslated,
+            "words_reviewed": self.words_reviewed,
+            "words_total": self.words_total,
+            "total": self.total,
+        }
+
+    def __reduce__(self) -> tuple[type[Progress], tuple[int, ...]]:
+        """Pickled as its constructor's arguments: the units index holds one per article and locale."""
+        return Progress, (
+            self.reviewed,
+            self.machine,
+            self.fuzzy,
+            self.untranslated,
+            self.words_reviewed,
+            self.words_total,
+        )

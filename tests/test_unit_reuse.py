@@ -4,6 +4,7 @@ units file only means a run that reads every source again."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import pickle
@@ -18,6 +19,7 @@ from benchmarks.newsroom import make_newsroom
 from tilmash import pipeline, units
 from tilmash.atomic import SiteStage
 from tilmash.config import load_config
+from tilmash.i18n import Progress
 from tilmash.pipeline import units_run_key
 from tilmash.render.policy import listing_article, listing_edition, source_edition
 from tilmash.runner import RunOptions, run
@@ -274,3 +276,17 @@ def test_the_site_stage_keeps_a_published_file_by_a_hard_link(tmp_path: Path) ->
     stage.discard()
     dry = SiteStage(target, dry_run=True)
     assert dry.keep("ru/story.html") and not dry.keep("ru/gone.html")
+
+
+def test_progress_keeps_its_counts_through_pickling_adding_and_as_dict() -> None:
+    counts = {f.name: n + 1 for n, f in enumerate(dataclasses.fields(Progress))}
+    progress = Progress(**counts)
+    assert pickle.loads(pickle.dumps(progress)) == progress
+    assert progress.as_dict() == counts | {"total": progress.total}
+    assert list(progress.as_dict()) == [*counts, "total"]
+    total = Progress()
+    total.add(progress)
+    total.add(progress)
+    assert total.as_dict() == {name: 2 * value for name, value in counts.items()} | {
+        "total": 2 * progress.total
+    }
