@@ -345,12 +345,17 @@ def stream(
     writer: AtomicWriter | None,
     mapper: Mapper = map,
 ) -> tuple[Streamed, list[tuple[Article, Outcome]]]:
-    """Every article through `work`, CHUNK at a time; returns what is kept and the articles set aside."""
+    """Every article through `work`, CHUNK at a time; returns what is kept and the articles set aside.
+
+    Articles reused from the last run are done here, not by the workers: linking their pages
+    costs less than sending their outcomes back (an edit run forks no worker at all)."""
     streamed = Streamed({}, {})
     aside = []
     for start in range(0, len(articles), CHUNK):
         chunk = articles[start : start + CHUNK]
-        for index, (article, out) in enumerate(zip(chunk, mapper(partial(work, ctx), chunk), strict=True)):
+        fresh = iter(mapper(partial(work, ctx), [a for a in chunk if a.slug not in ctx.reused]))
+        outcomes = (work(ctx, a) if a.slug in ctx.reused else next(fresh) for a in chunk)
+        for index, (article, out) in enumerate(zip(chunk, outcomes, strict=True)):
             if out.wanted is not None:
                 if writer is not None:
                     writer.adopt(out.staged)
