@@ -13,6 +13,7 @@ import gc
 import hashlib
 import json
 import marshal
+import os
 import pickle
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -70,7 +71,10 @@ def _moment(moment: dt.datetime) -> tuple[Any, ...]:
 
 
 def _pickled(value: Any) -> tuple[Any, ...]:
-    return ("pickle", pickle.dumps(value, protocol=_PROTOCOL))
+    try:
+        return ("pickle", pickle.dumps(value, protocol=_PROTOCOL))
+    except Exception:  # a value pickle cannot write: a key no run will match, so always rendered
+        return ("unknown", os.urandom(16))
 
 
 def _converter(kind: type) -> Callable[[Any], Any]:
@@ -106,7 +110,7 @@ _CONVERTERS_BY_BASE: tuple[tuple[type | tuple[type, ...], Callable[[Any], Any]],
 
 
 def digest(*parts: Any) -> bytes:
-    """The same bytes for equal values in every process, ~10 µs for a listing edition.
+    """The same bytes for equal values in every process (~10 µs for a listing edition).
 
     marshal's version 2 writes values, never references to objects seen before (version 3
     does, which would depend on how the objects happen to be shared).

@@ -312,3 +312,9 @@ def test_a_template_edited_in_place_changes_the_code_digest(tmp_path: Path) -> N
     template = package / "templates" / "index.html"
     template.write_text(template.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
     assert code_digest(package) != before
+
+
+def test_a_value_that_cannot_be_written_gives_a_key_that_never_matches() -> None:
+    """Rather than a key that hides a change, one that renders the page every time."""
+    edition = dataclasses.replace(_edition(), names={("tag", "water"): lambda: "су"})  # type: ignore[dict-item]
+    assert digest(edition) != digest(edition)
