@@ -16,7 +16,7 @@ import marshal
 import os
 import pickle
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from operator import attrgetter
 from pathlib import Path, PurePath
@@ -58,11 +58,13 @@ def _sequence(values: Iterable[Any]) -> tuple[Any, ...]:
     return tuple([v if type(v) in _AS_IS else _plain(v) for v in values])
 
 
-def _set(values: Iterable[Any]) -> tuple[Any, ...]:
-    return ("set", _in_order(_sequence(values)))
+def _set(values: Collection[Any]) -> tuple[Any, ...]:
+    return ("set", _in_order(_sequence(values)) if values else ())
 
 
 def _mapping(mapping: Mapping[Any, Any]) -> tuple[Any, ...]:
+    if not mapping:
+        return ("map", ())
     return ("map", _in_order(zip(_sequence(mapping.keys()), _sequence(mapping.values()), strict=True)))
 
 
