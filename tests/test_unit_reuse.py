@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks.incremental_run import edit_one
-from benchmarks.newsroom import make_newsroom
+from benchmarks.newsroom import make_newsroom, story_name
 from tilmash import pipeline, units
 from tilmash.atomic import SiteStage
 from tilmash.config import load_config
-from tilmash.i18n import Progress
+from tilmash.i18n import Progress, read_catalog
 from tilmash.pipeline import units_run_key
 from tilmash.render.policy import listing_article, listing_edition, source_edition
 from tilmash.runner import RunOptions, run
@@ -290,3 +290,52 @@ def test_progress_keeps_its_counts_through_pickling_adding_and_as_dict() -> None
     assert total.as_dict() == {name: 2 * value for name, value in counts.items()} | {
         "total": 2 * progress.total
     }
+
+
+@pytest.fixture
+def pairs_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Slugs whose reviewed pairs a run reads from the units file (translation memory)."""
+    slugs: list[str] = []
+    original = UnitStore.pairs
+
+    def counted(self: UnitStore, kept: Kept) -> units.Pairs:
+        slugs.append(kept.article.slug)
+        return original(self, kept)
+
+    monkeypatch.setattr(UnitStore, "pairs", counted)
+    return slugs
+
+
+def _paragraph(root: Path, index: int) -> str:
+    """The first paragraph of story `index`'s body."""
+    text = (root / "sources" / story_name(index)).read_text(encoding="utf-8")
+    return text.split("\n---\n", 1)[1].strip().split("\n\n")[0]
+
+
+def test_memory_reads_only_the_kept_units_holding_a_sentence_asked_for(
+    tmp_path: Path, pairs_read: list[str]
+) -> None:
+    root = tmp_path / "live"
+    _newsroom(root, 5)
+    _run(root)
+    edit_one(root, 1)  # a sentence no article has: no kept unit holds it
+    pairs_read.clear()
+    assert _run(root) == []
+    assert pairs_read == []
+    borrowed = _paragraph(root, 3)  # reviewed in every locale in story 3
+    source = root / "sources" / story_name(1)
+    source.write_text(source.read_text(encoding="utf-8").rstrip() + f"\n\n{borrowed}\n", encoding="utf-8")
+    pairs_read.clear()
+    assert _run(root) == []
+    assert "story-00003" in pairs_read and len(pairs_read) < 4
+    catalog = read_catalog(root / "i18n" / "ru" / "story-00001.po", "ru")
+    [entry] = [m for m in catalog if m.id == borrowed]
+    assert entry.string and not entry.fuzzy  # taken from story 3 as reviewed
+    cold = tmp_path / "cold"
+    cold.mkdir()
+    shutil.copy(root / "tilmash.toml", cold / "tilmash.toml")
+    for name in ("sources", "i18n", "public"):
+        shutil.copytree(root / name, cold / name)
+    assert _run(cold) == []
+    assert _tree(root / "public") == _tree(cold / "public")
+    assert _tree(root / "i18n") == _tree(cold / "i18n")

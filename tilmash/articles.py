@@ -59,6 +59,9 @@ from tilmash.units import (
     Unit,
     UnitStore,
     files_stamp,
+    holds_any,
+    memory_digest,
+    memory_digests,
     read_or_absent,
     unit_key,
     unit_payload,
@@ -105,6 +108,7 @@ class Outcome:
     held: list[str] = field(default_factory=list)  # pages of its unreadable catalogs
     wanted: dict[str, set[tuple[str, Any]]] | None = None  # set aside: memory keys its sync may use
     unit: bytes | None = None  # pickled Unit when nothing is left for machine translation to fill
+    memory: bytes = b""  # with it, `memory_digests` of its reviewed pairs
     on_disk: dict[str, bytes] = field(default_factory=dict)  # locale → digest of the catalog read
 
 
@@ -224,6 +228,7 @@ def finish(
         targets = config.target_locales
         unit = Unit(article, {code: editions.get(code) for code in targets}, dict(out.progress))
         out.unit = unit_payload(unit, pairs)
+        out.memory = memory_digests(pairs)
     _publish(ctx, article, editions, out)
 
 
@@ -283,6 +288,7 @@ class Candidate:
     kept: Kept | None = None  # reused: the unit as the last run kept it
     offset: int = 0  # else: where its pickled unit is in the spill file
     length: int = 0
+    memory: bytes = b""  # `memory_digests` of its reviewed pairs
 
 
 @dataclass(slots=True)
@@ -333,7 +339,7 @@ class Streamed:
             offset = self.spill.seek(0, os.SEEK_END)
             self.spill.write(out.unit)
             self.spill.flush()  # read back with pread, past the buffer
-            self.candidates.append(Candidate(article, out.on_disk, None, offset, len(out.unit)))
+            self.candidates.append(Candidate(article, out.on_disk, None, offset, len(out.unit), out.memory))
             out.unit = None
         return article
 
@@ -376,9 +382,12 @@ def locale_memories(
     order, the first one winning: catalogs in `read[locale]` as they are, the others read again,
     kept units' pairs. One pass over the newsroom for every locale asked for."""
     memories: dict[str, dict[tuple[str, Any], str]] = {locale: {} for locale in keys}
+    # Only a kept unit holding one of the keys asked for is read (all of them for a whole memory).
+    digests = None if None in keys.values() else {memory_digest(k) for w in keys.values() if w for k in w}
     for article in order:
         kept = ctx.reused.get(article.slug)
-        kept_pairs = ctx.units.pairs(kept) if kept is not None and keys else {}
+        holds = kept is not None and (digests is None or holds_any(kept.memory, digests))
+        kept_pairs = ctx.units.pairs(kept) if kept is not None and holds and keys else {}
         for locale, wanted in keys.items():
             if kept is not None:
                 pairs = kept_pairs.get(locale, [])
@@ -491,7 +500,10 @@ def kept_units(
         source = _source_ref(config, article)
         if candidate.kept is not None:
             kept = candidate.kept
-            yield Record(source, kept.key, article, kept.listing, kept.progress, kept.stamp), kept
+            yield (
+                Record(source, kept.key, article, kept.listing, kept.progress, kept.stamp, kept.memory),
+                kept,
+            )
             continue
         catalogs = [config.catalog_path(locale, article.slug) for locale in config.target_locales]
         files = [article.source_path, config.template_path(article.slug), *catalogs]
@@ -525,7 +537,7 @@ def kept_units(
                 if slug in streamed.progress.get(locale, {})
             }
             payload = os.pread(streamed.spill.fileno(), candidate.length, candidate.offset)
-            yield Record(source, key, article, listing, progress, stamp), payload
+            yield Record(source, key, article, listing, progress, stamp, candidate.memory), payload
 
 
 def context(

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parse
     from tilmash.render.policy import LocalizedArticle
     from tilmash.sources import Article
 
-UNITS_VERSION = 8  # bump when what a Unit holds, or the file's layout, changes
+UNITS_VERSION = 9  # bump when what a Unit holds, or the file's layout, changes
 ABSENT = b"\0absent"  # stands for a file that does not exist
 _LENGTH = struct.Struct("<Q")
 
@@ -63,6 +63,7 @@ class Kept:
     progress: dict[str, Progress]  # locale → progress of its catalog
     stamp: bytes | None = None  # `files_stamp` of its files when its key was taken
     entry: tuple[int, int] = (0, 0)  # where its record is in the index file (start, length)
+    memory: bytes = b""  # `memory_digests` of its reviewed pairs
 
 
 class UnitStore:
@@ -186,6 +187,30 @@ def _record(value: bytes) -> bytes:
     return _LENGTH.pack(len(value)) + value
 
 
+_MEMORY_DIGEST = 8  # bytes per memory key: a collision only costs reading a unit's pairs
+
+
+def memory_digest(key: Any) -> bytes:
+    return hashlib.blake2b(repr(key).encode(), digest_size=_MEMORY_DIGEST).digest()
+
+
+def memory_digests(pairs: Pairs) -> bytes:
+    """The memory keys of a unit's reviewed pairs in every locale, hashed: the index keeps
+    them so that a run looking for a few keys reads only the pairs of units holding one."""
+    return b"".join(sorted({memory_digest(key) for locale in pairs.values() for key, _ in locale}))
+
+
+def holds_any(digests: bytes, wanted: Iterable[bytes]) -> bool:
+    """Whether `digests` (from `memory_digests`) holds any of `wanted` (from `memory_digest`)."""
+    for digest in wanted:
+        at = digests.find(digest)
+        while at >= 0:
+            if at % _MEMORY_DIGEST == 0:
+                return True
+            at = digests.find(digest, at + 1)
+    return False
+
+
 def unit_payload(unit: Unit, pairs: Pairs) -> bytes:
     """A unit as the file holds it: the unit, then its reviewed pairs apart (memory reads only those)."""
     return _record(pickle.dumps(unit, protocol=pickle.HIGHEST_PROTOCOL)) + _record(
@@ -247,6 +272,7 @@ def _load(handle: BinaryIO, path: Path, key: str) -> UnitStore:
                 record.progress,
                 record.stamp,
                 (entry, len(chunk)),
+                record.memory,
             )
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, struct.error):
         index = {}
@@ -277,6 +303,7 @@ class Record:
     listing: dict[str, LocalizedArticle]
     progress: dict[str, Progress]
     stamp: bytes | None
+    memory: bytes
 
 
 def save_units(path: Path, key: str, units: Iterable[tuple[Record, bytes | Kept]], store: UnitStore) -> int:
