@@ -22,10 +22,11 @@ _NEEDS_ESCAPE = re.compile(r'[\\"\n\t\r]')
 
 def literal_lines(prefix: str, keyword: str, text: str, python_format: bool = False) -> list[str]:
     """`keyword "text"` as msgcat lays it out (`prefix` is `#~ ` or `#| ` where needed)."""
-    if "\n" not in text[:-1]:
-        single = f'{prefix}{keyword} "{_escaped(text)}"'
-        if len(single) <= PAGE_WIDTH and single.isascii() and single.isprintable():
-            return [single]  # fits as it is: no line breaker needed
+    if text.find("\n", 0, len(text) - 1) < 0:  # one line, or one that ends the text
+        if len(prefix) + len(keyword) + len(text) + 3 <= PAGE_WIDTH:  # escaping only lengthens it
+            single = f'{prefix}{keyword} "{_escaped(text)}"'
+            if len(single) <= PAGE_WIDTH and single.isascii() and single.isprintable():
+                return [single]  # fits as it is: no line breaker needed
     elif not python_format:
         lines = _short_lines(prefix, keyword, text)  # a header: no escaping of the whole text
         if lines is not None:
