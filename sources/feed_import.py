@@ -26,7 +26,7 @@ from lxml import etree, html
 from tilmash.sources.controls import CONTROL_RE
 from tilmash.sources.frontmatter import FrontMatterError, split_front_matter
 from tilmash.sources.html_source import clean_html, html_to_markdown
-from tilmash.sources.loader import MAX_TAGS, SLUG_RE, SourceProblem, parse_article
+from tilmash.sources.loader import MAX_TAGS, RESERVED_SLUGS, SLUG_RE, SourceProblem, parse_article
 
 FEED_ROOTS = {"rss", "feed", "RDF"}
 # A character reference to a C0 control (`&#x8;`): not allowed in XML 1.0, yet common in feeds.
@@ -86,6 +86,8 @@ class FeedPlan:
 
 def slugify(title: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-")
+    if slug in RESERVED_SLUGS:
+        return f"{slug}-story"
     return slug if slug and SLUG_RE.match(slug) else "entry-" + hashlib.sha1(title.encode()).hexdigest()[:8]
 
 

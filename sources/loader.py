@@ -15,6 +15,7 @@ from tilmash.sources.model import Article, Block, SourceError
 from tilmash.sources.segment import segment
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+RESERVED_SLUGS = frozenset({"index"})  # {locale}/index.html is the locale's index page
 HTML_SUFFIXES = (".html", ".htm")
 SOURCE_SUFFIXES = (".md", *HTML_SUFFIXES)
 # Limits that keep one article's cost near its size (README: "Bad input"); past them the
@@ -150,6 +151,12 @@ def _article(
     if not SLUG_RE.match(slug):
         raise SourceProblem(
             f"slug {slug!r} must be lowercase letters, digits and '-' (it becomes a file name)",
+            _key_line(text, "slug") or 1,
+        )
+    if slug in RESERVED_SLUGS:
+        raise SourceProblem(
+            f"slug {slug!r} is the name of each language's index page: give the article another "
+            "(`slug:` in its front matter)",
             _key_line(text, "slug") or 1,
         )
     tags = _tags(meta.get("tags"), _key_line(text, "tags") or 1)

@@ -28,6 +28,11 @@ CASES = {
         "bad-slug.md:4",
         "slug",
     ),
+    "index-slug": (  # would overwrite every locale's index page
+        "---\ntitle: Our index\ndate: 2026-05-01\nslug: index\n---\nBody.\n",
+        "index-slug.md:4",
+        "index page",
+    ),
 }
 
 

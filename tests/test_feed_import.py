@@ -303,3 +303,14 @@ def test_an_entry_with_very_many_categories_is_imported_with_the_first_ones(news
     assert run_cli("import", feed, newsroom).code == 0
     assert run_cli("run", newsroom).code == 0
     assert (newsroom / "public" / "en" / "many-topics.html").exists()
+
+
+def test_an_entry_titled_index_does_not_take_the_index_pages_name(newsroom, tmp_path):
+    feed = tmp_path / "feed.xml"
+    feed.write_text(RSS.format(count=3).replace("Robots at school", "Index"), encoding="utf-8")
+    assert run_cli("import", feed, newsroom).code == 0
+    assert (newsroom / "sources" / "index-story.md").exists()
+    assert run_cli("run", newsroom).code == 0
+    assert (newsroom / "public" / "en" / "index-story.html").exists()
+    index = html.parse(str(newsroom / "public" / "en" / "index.html")).getroot()
+    assert "index-story.html" in " ".join(index.xpath("//a/@href"))  # still the listing, linking to it
