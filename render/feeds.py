@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from html import escape
-
-from feedgen.feed import FeedGenerator
+from typing import TYPE_CHECKING
 
 from tilmash.render.pages import article_path
 from tilmash.render.policy import LocalizedArticle
 from tilmash.render.settings import SiteSettings
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
 
 Body = Callable[[LocalizedArticle], str]
 EPOCH = "1970-01-01T00:00:00+00:00"
@@ -31,6 +33,8 @@ def _generator(
 ) -> FeedGenerator:
     """`self_link` is the feed's own file and type; `text_as_html` turns plain text into what a
     field readers decode as HTML must hold (RSS)."""
+    from feedgen.feed import FeedGenerator  # here: a run whose feeds are kept unread never loads it
+
     feed = FeedGenerator()
     feed.id(settings.url(f"{locale}/"))
     feed.title(settings.site_title(locale))
