@@ -6,7 +6,7 @@ pages, its feeds) renders a few files and passes them to `emit`, which writes th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from importlib import resources
@@ -33,10 +33,11 @@ def newest_first(editions: Sequence[LocalizedArticle]) -> list[LocalizedArticle]
 IndexPages = Sequence[tuple[str, int, Sequence[LocalizedArticle]]]  # (path, number, entries)
 TagPages = Sequence[tuple[str, str, Sequence[LocalizedArticle]]]  # (path, tag, entries)
 Emit = Callable[[str, bytes | Iterable[bytes]], bool]  # (relative path, content) → whether it changed
+Job = Callable[[], Iterable[tuple[str, bytes | Iterable[bytes]]]]  # its files, each made as it is emitted
 
 
-def _run(job: Callable[[], Mapping[str, bytes | Iterable[bytes]]], emit: Emit) -> list[tuple[str, bool]]:
-    return [(path, emit(path, data)) for path, data in job().items()]
+def _run(job: Job, emit: Emit) -> list[tuple[str, bool]]:
+    return [(path, emit(path, data)) for path, data in job()]
 
 
 def _feeds(
@@ -44,19 +45,16 @@ def _feeds(
     locale: str,
     latest: Sequence[LocalizedArticle],
     wanted: Collection[str] | None = None,
-) -> dict[str, bytes]:
+) -> Iterator[tuple[str, bytes]]:
     """The locale's feeds in `wanted` (default: all three)."""
     bodies = {e.article.slug: article_body(e, settings.base_url) for e in latest}  # absolute image URLs
 
     def body(edition: LocalizedArticle) -> str:  # one rendering shared by the three formats
         return bodies[edition.article.slug]
 
-    formats = zip(_feed_paths(locale), (atom_feed, rss_feed, json_feed), strict=True)
-    return {
-        path: feed(settings, locale, latest, body)
-        for path, feed in formats
-        if wanted is None or path in wanted
-    }
+    for path, feed in zip(_feed_paths(locale), (atom_feed, rss_feed, json_feed), strict=True):
+        if wanted is None or path in wanted:
+            yield path, feed(settings, locale, latest, body)
 
 
 def locale_pages(settings: SiteSettings, ui: Mapping[str, NullTranslations]) -> dict[str, LocalePages]:
@@ -129,18 +127,19 @@ def _feed_paths(locale: str) -> tuple[str, ...]:
     return f"{locale}/atom.xml", f"{locale}/rss.xml", f"{locale}/feed.json"
 
 
-def _index(pages: LocalePages, index: IndexPages, wanted: Collection[str] | None) -> dict[str, bytes]:
-    return {
-        path: pages.index_page(number, len(index), chunk)
-        for path, number, chunk in index
-        if wanted is None or path in wanted
-    }
+def _index(
+    pages: LocalePages, index: IndexPages, wanted: Collection[str] | None
+) -> Iterator[tuple[str, bytes]]:
+    """A locale's index pages one by one: written as they come, never held together."""
+    for path, number, chunk in index:
+        if wanted is None or path in wanted:
+            yield path, pages.index_page(number, len(index), chunk)
 
 
-def _tags(pages: LocalePages, tags: TagPages, wanted: Collection[str] | None) -> dict[str, bytes]:
-    return {
-        path: pages.tag_page(tag, tagged) for path, tag, tagged in tags if wanted is None or path in wanted
-    }
+def _tags(pages: LocalePages, tags: TagPages, wanted: Collection[str] | None) -> Iterator[tuple[str, bytes]]:
+    for path, tag, tagged in tags:
+        if wanted is None or path in wanted:
+            yield path, pages.tag_page(tag, tagged)
 
 
 def index_files(
@@ -178,20 +177,18 @@ def index_files(
     sitemaps = sitemap_files(settings, published)  # the files' contents are made as they are read
     wanted = None if keys is None else _wanted(settings, pages, listings, newest, published, sitemaps, keys)
 
-    def home() -> dict[str, bytes | Iterable[bytes]]:
-        files: dict[str, bytes | Iterable[bytes]] = {}
+    def home() -> Iterator[tuple[str, bytes | Iterable[bytes]]]:
         if wanted is None or "index.html" in wanted:
-            files["index.html"] = pages[settings.source_locale].home(settings.locales)
-        files |= {path: data for path, data in sitemaps.items() if wanted is None or path in wanted}
-        return files
+            yield "index.html", pages[settings.source_locale].home(settings.locales)
+        yield from ((path, data) for path, data in sitemaps.items() if wanted is None or path in wanted)
 
-    jobs: list[Callable[[], Mapping[str, bytes | Iterable[bytes]]]] = [home]
+    jobs: list[Job] = [home]
     for locale in settings.locales:  # the long jobs first, so that no worker is left with all of them
         _, index, tags = listings[locale]
         jobs.append(partial(_index, pages[locale], index, wanted))
         jobs.append(partial(_tags, pages[locale], tags, wanted))
         if wanted is None or not wanted.isdisjoint(_feed_paths(locale)):
             jobs.append(partial(_feeds, settings, locale, newest[locale], wanted))
-    jobs.append(lambda: dict(assets or {}) | {"style.css": stylesheet()})
+    jobs.append(lambda: (dict(assets or {}) | {"style.css": stylesheet()}).items())
     kept = [(path, False) for path in keys.kept] if keys is not None else []
     return kept + [produced for done in mapper(partial(_run, emit=emit), jobs) for produced in done]

@@ -113,3 +113,42 @@ def test_the_sitemap_goes_to_disk_in_pieces_and_stays_when_unchanged(tmp_path: P
     assert run(load_config(root), RunOptions(jobs=1)).ok
     assert sitemap.read_bytes().count(b"<url>") == 4 + 4 * 259
     assert b"story-00042" not in sitemap.read_bytes()
+
+
+def test_index_and_tag_pages_are_written_one_by_one_not_held_per_locale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A locale's index and tag pages grow with the newsroom (a tag page lists all its
+    articles): each goes to disk before the next is rendered."""
+    from tilmash.atomic import SiteStage
+    from tilmash.render.pages import LocalePages
+
+    root = tmp_path / "newsroom"
+    make_newsroom(root, 60)  # 6 index pages and several tag pages per locale
+    waiting: list[str] = []
+    most = {"waiting": 0}
+
+    def counted(name: str) -> None:
+        original = getattr(LocalePages, name)
+
+        def render(self: LocalePages, *args: object) -> bytes:
+            page = original(self, *args)
+            waiting.append(name)
+            most["waiting"] = max(most["waiting"], len(waiting))
+            return page
+
+        monkeypatch.setattr(LocalePages, name, render)
+
+    counted("index_page")
+    counted("tag_page")
+    put = SiteStage.put
+
+    def written(self: SiteStage, relative: str, data: object) -> bool:
+        if "/page/" in relative or relative.endswith("/index.html") or "/tags/" in relative:
+            waiting.pop()
+        return put(self, relative, data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SiteStage, "put", written)
+    assert run(load_config(root), RunOptions(jobs=1)).ok
+    assert len(list((root / "public" / "ru" / "page").glob("*.html"))) == 5
+    assert not waiting and most["waiting"] == 1
