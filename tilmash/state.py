@@ -24,9 +24,10 @@ def _stat_text(stat: os.stat_result, exact: bool) -> str:
     return f"{stat.st_size}\0{stat.st_mtime_ns}"
 
 
-def _tree_entries(directory: Path, prefix: str = "", exact: bool = False) -> dict[str, str]:
-    """`name` → `_stat_text` of every visible file below `directory` (os.scandir: one stat each)."""
-    entries: dict[str, str] = {}
+def _tree_lines(directory: Path, prefix: str = "", exact: bool = False) -> list[str]:
+    """`name\0stat text` (`_stat_text`) of every visible file below `directory`, unsorted
+    (os.scandir: one stat each)."""
+    lines: list[str] = []
     pending = [(str(directory), prefix)]
     while pending:
         folder, base = pending.pop()
@@ -35,16 +36,22 @@ def _tree_entries(directory: Path, prefix: str = "", exact: bool = False) -> dic
         except OSError:
             continue
         for entry in scanned:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name[0] == ".":
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    pending.append((entry.path, f"{base}{entry.name}/"))
+                    pending.append((entry.path, f"{base}{name}/"))
                 elif entry.is_file():
-                    entries[f"{base}{entry.name}"] = _stat_text(entry.stat(), exact)
+                    lines.append(f"{base}{name}\0{_stat_text(entry.stat(), exact)}")
             except OSError:  # a symlink loop or a file gone meanwhile: the run reports it, if it matters
-                entries[f"{base}{entry.name}"] = "?"
-    return entries
+                lines.append(f"{base}{name}\0?")
+    return lines
+
+
+def _tree_entries(directory: Path, prefix: str = "", exact: bool = False) -> dict[str, str]:
+    """`name` → `_stat_text` of every visible file below `directory`."""
+    return dict(line.split("\0", 1) for line in _tree_lines(directory, prefix, exact))  # type: ignore[misc]
 
 
 INPUT_DIRS = ("sources", "i18n", "static")
@@ -130,5 +137,6 @@ class RunState:
 
 def site_fingerprint(site: Path) -> str:
     """Names, sizes and mtimes of the published site: someone editing public/ forces a rebuild."""
-    entries = _tree_entries(site)
-    return hashlib.sha256("\n".join(f"{k}\0{v}" for k, v in sorted(entries.items())).encode()).hexdigest()
+    lines = _tree_lines(site)
+    lines.sort()  # the order of their names: "\0" sorts before any character of a name
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
