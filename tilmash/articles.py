@@ -44,6 +44,7 @@ from tilmash.pipeline import (
     gated,
     published_pages,
     read_catalog,
+    relative_ref,
     stat_line,
     write_if_changed,
 )
@@ -117,10 +118,7 @@ def _digest(data: bytes | None) -> bytes:
 
 
 def _source_ref(config: Config, article: Article) -> str:
-    path, root = str(article.source_path), str(config.root)
-    if path.startswith(root + os.sep) and os.sep == "/":  # what relative_to says, without its two Paths
-        return path[len(root) + 1 :]
-    return article.source_path.relative_to(config.root).as_posix()
+    return relative_ref(config.root, article.source_path)
 
 
 def _open(catalog: Catalog) -> bool:

@@ -335,7 +335,8 @@ def read_sources(
         paths = []
     else:
         paths = source_files(config.sources_dir)
-    matched = {path: unit for path in paths if (unit := unchanged_unit(config, path, units, run_key))}
+    i18n = os.fspath(config.i18n_dir)
+    matched = {path: unit for path in paths if (unit := unchanged_unit(config, path, units, run_key, i18n))}
     read_as = {path: stat_line(path) for path in paths if path not in matched}
     todo = [p for p in paths if p not in matched]
     bodies = tempfile.TemporaryFile()
@@ -492,14 +493,26 @@ def stat_line(path: Path) -> tuple[int, int]:
     return (stat.st_size, stat.st_mtime_ns)
 
 
-def unchanged_unit(config: Config, path: Path, units: UnitStore, run_key: str) -> Kept | None:
+def relative_ref(root: Path, path: Path) -> str:
+    """`path` relative to `root` as a POSIX string, by slicing (relative_to makes two Paths)."""
+    text, base = os.fspath(path), os.fspath(root)
+    if os.sep == "/" and text.startswith(base + "/"):
+        return text[len(base) + 1 :]
+    return path.relative_to(root).as_posix()
+
+
+def unchanged_unit(
+    config: Config, path: Path, units: UnitStore, run_key: str, i18n: str | None = None
+) -> Kept | None:
     """The unit kept for source `path` if none of its files changed since, else None. Files
-    whose stamp is the one their unit was kept with are not read (tilmash.units.files_stamp)."""
-    unit = units.get(path.relative_to(config.root).as_posix())
+    whose stamp is the one their unit was kept with are not read (tilmash.units.files_stamp).
+    `i18n`: the catalogs' directory as a string (plain strings: a Path per file costs more
+    than reading it)."""
+    unit = units.get(relative_ref(config.root, path))
     if unit is None:
         return None
     slug = unit.article.slug
-    i18n = os.fspath(config.i18n_dir)  # plain strings: a Path per file costs more than reading it
+    i18n = i18n or os.fspath(config.i18n_dir)
     files = [
         os.fspath(path),
         f"{i18n}/pot/{slug}.pot",
