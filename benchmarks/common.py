@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import compileall
 import random
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -33,3 +35,21 @@ def timed(action: Callable[[], object]) -> float:
     started = time.perf_counter()
     action()
     return time.perf_counter() - started
+
+
+def compile_tilmash() -> None:
+    """Bytecode for Tilmash's modules and templates, as `pip install` and a first run write it
+    (pip wrote it for Pelican's modules): an editable checkout run with PYTHONDONTWRITEBYTECODE
+    would otherwise compile everything on every run, which no installed Tilmash does. Not
+    state of the newsroom: runs stay cold."""
+    for folder in ("tilmash", "sources", "i18n", "translate", "render"):
+        compileall.compile_dir(REPO / folder, quiet=1)
+    dont_write, sys.dont_write_bytecode = sys.dont_write_bytecode, False
+    try:
+        from tilmash.render.pages import template_environment
+
+        env = template_environment()
+        for name in env.list_templates(extensions=["html"]):
+            env.get_template(name)
+    finally:
+        sys.dont_write_bytecode = dont_write

@@ -16,7 +16,6 @@ Needs `pip install pelican markdown` (benchmarks/run does it).
 from __future__ import annotations
 
 import argparse
-import compileall
 import random
 import shutil
 import statistics
@@ -25,10 +24,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.common import REPO, SCRATCH, timed
+from benchmarks.common import REPO, SCRATCH, compile_tilmash, timed
 from benchmarks.newsroom import LOCALES, article_markdown, config, reviewed_catalogs, story_name, story_source
 from tilmash.parallel import available_cores
-from tilmash.render.pages import template_environment
 
 PELICAN_COMMON = """\
 AUTHOR = "Press Office"
@@ -124,22 +122,6 @@ def cold_pelican(root: Path, settings: str, output: str) -> float:
     shutil.rmtree(root / "cache", ignore_errors=True)
     command = [sys.executable, "-m", "pelican", "content", "-o", output, "-s", settings, "-q"]
     return timed(lambda: run_quietly(command, root))
-
-
-def compile_tilmash() -> None:
-    """Bytecode for Tilmash's modules and templates, as `pip install` and a first run write it
-    (pip wrote it for Pelican's modules): an editable checkout run with PYTHONDONTWRITEBYTECODE
-    would otherwise compile everything on every run, which no installed Tilmash does. Not
-    state of the newsroom: runs stay cold."""
-    for folder in ("tilmash", "sources", "i18n", "translate", "render"):
-        compileall.compile_dir(REPO / folder, quiet=1)
-    dont_write, sys.dont_write_bytecode = sys.dont_write_bytecode, False
-    try:
-        env = template_environment()
-        for name in env.list_templates(extensions=["html"]):
-            env.get_template(name)
-    finally:
-        sys.dont_write_bytecode = dont_write
 
 
 def main() -> None:
