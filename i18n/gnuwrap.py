@@ -12,9 +12,8 @@ back to the pure-Python approximation in `powrap`.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache, partial
 
 PAGE_WIDTH = 79
@@ -24,13 +23,20 @@ _UTF8 = b"UTF-8"
 _POSSIBLE_BYTE = bytes([_POSSIBLE])
 
 
+def _library_names() -> Iterator[str]:
+    """The usual names first: `find_library` runs `ldconfig -p` in a subprocess (3-10 ms a run)."""
+    yield from ("libunistring.so.2", "libunistring.so.5", "libunistring.dylib")
+    import ctypes.util  # imports subprocess: only when the usual names are missing
+
+    found = ctypes.util.find_library("unistring")
+    if found:
+        yield found
+
+
 @cache
 def _linebreaks() -> Callable[..., int] | None:
     """libunistring's u8_width_linebreaks (the `_v2` gettext 0.21 links to, when present)."""
-    names = ["libunistring.so.2", "libunistring.so.5", "libunistring.dylib"]
-    for name in [*names, ctypes.util.find_library("unistring")]:
-        if not name:
-            continue
+    for name in _library_names():
         try:
             library = ctypes.CDLL(name)
         except OSError:
