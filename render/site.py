@@ -93,6 +93,7 @@ def _wanted(
     published: Mapping[str, Mapping[str, str]],
     sitemaps: Collection[str],
     keys: PageKeys,
+    listed_digests: Mapping[str, Mapping[str, bytes]],
 ) -> set[str]:
     """The files whose key changed (or that are not published): the others are kept as they are."""
     code = code_digest()
@@ -104,8 +105,16 @@ def _wanted(
     sitemap = digest(code, settings, "sitemap", published)  # sitemap.xml, and its parts past 50,000 URLs
     candidates = [("index.html", digest(environment[source], "home"))]
     candidates += [(path, digest(sitemap, path)) for path in sitemaps]
-    listed = [e for ordered, _, _ in listings.values() for e in ordered]  # listing editions: no body
-    entries = dict(zip(map(id, listed), digests(listed), strict=True))
+    entries: dict[int, bytes] = {}  # id of a listing edition → its digest
+    undigested = []
+    for locale, (ordered, _, _) in listings.items():
+        given = listed_digests.get(locale, {})
+        for edition in ordered:
+            if (known := given.get(edition.article.slug)) is not None:
+                entries[id(edition)] = known
+            else:
+                undigested.append(edition)
+    entries |= zip(map(id, undigested), digests(undigested), strict=True)
     feeds = dict(zip(settings.locales, digests(newest[locale] for locale in settings.locales), strict=True))
     for locale in settings.locales:
         environment_key = environment[locale]
@@ -151,6 +160,7 @@ def index_files(
     assets: Mapping[str, bytes] | None = None,
     mapper: Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]] = map,
     keys: PageKeys | None = None,
+    listed_digests: Mapping[str, Mapping[str, bytes]] | None = None,
 ) -> list[tuple[str, bool]]:
     """Every file of the site but the article pages, passed to `emit`; (path, changed) for each.
 
@@ -158,6 +168,8 @@ def index_files(
     names), `latest[locale]` at least its newest `feed_items` editions in full (the feeds).
     With `keys`, an index, tag, feed or sitemap file whose key (render.page_keys) is the one
     it was published with is kept as it is, not rendered; (path, False) for each kept.
+    `listed_digests[locale][slug]`, where given, is `page_keys.digests` of that listing
+    edition, made with its unit: a run digests only the editions of the articles it processed.
     """
     published = {
         locale: {e.article.slug: article_path(locale, e.article.slug) for e in listed.get(locale, ())}
@@ -175,7 +187,11 @@ def index_files(
         locale: newest_first(latest.get(locale, ()))[: settings.feed_items] for locale in settings.locales
     }
     sitemaps = sitemap_files(settings, published)  # the files' contents are made as they are read
-    wanted = None if keys is None else _wanted(settings, pages, listings, newest, published, sitemaps, keys)
+    wanted = (
+        None
+        if keys is None
+        else _wanted(settings, pages, listings, newest, published, sitemaps, keys, listed_digests or {})
+    )
 
     def home() -> Iterator[tuple[str, bytes | Iterable[bytes]]]:
         if wanted is None or "index.html" in wanted:

@@ -19,11 +19,14 @@ from benchmarks.newsroom import LOCALES, config, make_newsroom, translated
 from tilmash.atomic import SiteStage
 from tilmash.config import load_config
 from tilmash.i18n import read_catalog, render_catalog
-from tilmash.render.page_keys import code_digest, digest
+from tilmash.pipeline import units_run_key
+from tilmash.render import page_keys
+from tilmash.render.page_keys import code_digest, digest, digests
 from tilmash.render.policy import LocalizedArticle
 from tilmash.runner import RunOptions, run
 from tilmash.sources import Article
 from tilmash.sources.model import Block, Placeholder
+from tilmash.units import load_units
 
 NOW = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
 SITE_LOCALES = ("en", *sorted(LOCALES))
@@ -99,6 +102,17 @@ def _retitle(root: Path, index: int) -> None:
     path.write_text(text.replace(f"title: Story number {index}\n", "title: A corrected headline\n"))
 
 
+def _cold(newsroom: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The site a cold run (no units, no page keys) publishes from the newsroom's files."""
+    cold = tmp_path / "cold"
+    cold.mkdir()
+    for name in ("sources", "i18n", "public", "tilmash.toml"):
+        copy = shutil.copytree if (newsroom / name).is_dir() else shutil.copy
+        copy(newsroom / name, cold / name)
+    assert _run(cold) == []
+    return _tree(cold / "public")
+
+
 def _changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
     return {p for p in before.keys() | after.keys() if _listing_file(p) and before.get(p) != after.get(p)}
 
@@ -168,13 +182,7 @@ def test_a_run_that_fails_to_publish_leaves_the_keys_of_the_published_site(
         assert _run(newsroom) != []
     assert (newsroom / ".tilmash" / "pages.json").read_bytes() == keys  # nothing claims the unpublished pages
     assert _run(newsroom) == []
-    cold = tmp_path / "cold"
-    cold.mkdir()
-    for name in ("sources", "i18n", "public", "tilmash.toml"):
-        copy = shutil.copytree if (newsroom / name).is_dir() else shutil.copy
-        copy(newsroom / name, cold / name)
-    assert _run(cold) == []
-    assert _tree(newsroom / "public") == _tree(cold / "public")
+    assert _tree(newsroom / "public") == _cold(newsroom, tmp_path)
     assert any(
         b"A corrected headline" in data
         for path, data in _tree(newsroom / "public").items()
@@ -195,6 +203,85 @@ def test_damaged_keys_render_everything_and_a_dry_run_saves_none(
     assert _run(newsroom) == []
     assert recorded.listing_kept() == set()
     assert recorded.listing_rendered() == {p for p in _tree(newsroom / "public") if _listing_file(p)}
+
+
+def _review_title(newsroom: Path, index: int, title: str) -> None:
+    """A translator's reviewed Kazakh title for story `index`: its catalog, not its source, changes."""
+    path = newsroom / "i18n" / "kk" / f"story-{index:05d}.po"
+    catalog = read_catalog(path, LOCALES["kk"])
+    catalog.get(f"Story number {index}", context="title").string = title
+    path.write_bytes(render_catalog(catalog))
+
+
+def _stored_digests(newsroom: Path) -> dict[str, dict[str, bytes]]:
+    """Slug → locale → the digest of its listing edition the units index holds, checked
+    against that very edition."""
+    store = load_units(newsroom / ".tilmash" / "units.pickle", units_run_key(load_config(newsroom, {})))
+    try:
+        stored = {}
+        for kept in store.index.values():
+            assert kept.listing_digests == {locale: digests([e])[0] for locale, e in kept.listing.items()}
+            stored[kept.article.slug] = kept.listing_digests
+        return stored
+    finally:
+        store.close()
+
+
+def test_the_units_index_holds_the_digest_of_every_listing_edition(newsroom: Path) -> None:
+    cold = _stored_digests(newsroom)
+    assert len(cold) == 24
+    assert all(sorted(by_locale) == sorted(SITE_LOCALES) for by_locale in cold.values())
+    _review_title(newsroom, 9, "Түзетілген 9-жаңалық")
+    assert _run(newsroom) == []
+    edited = _stored_digests(newsroom)  # the edited unit made anew, the others carried over
+    assert edited.keys() == cold.keys()
+    changed = {
+        (slug, locale)
+        for slug in cold
+        for locale in SITE_LOCALES
+        if cold[slug][locale] != edited[slug][locale]
+    }
+    assert changed == {("story-00009", "kk")}
+
+
+def test_an_edit_run_digests_the_listing_editions_of_the_edited_article_only(
+    newsroom: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The others' digests come with their units: 4,000 digests were most of an edit run's keys."""
+    digested: list[str] = []
+    original = page_keys.digest
+
+    def counted(*parts: Any) -> bytes:
+        value = parts[0] if len(parts) == 1 else None
+        if isinstance(value, LocalizedArticle) and not value.article.body_template:  # a listing edition
+            digested.append(value.article.slug)
+        return original(*parts)
+
+    monkeypatch.setattr(page_keys, "digest", counted)
+    _retitle(newsroom, 5)
+    assert _run(newsroom) == []
+    assert sorted(digested) == ["story-00005"] * len(SITE_LOCALES)
+    monkeypatch.undo()
+    assert _tree(newsroom / "public") == _cold(newsroom, tmp_path)
+
+
+def test_a_reviewed_title_translation_re_renders_the_kazakh_pages_listing_it(
+    newsroom: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A catalog edit makes the article's unit anew, and with it the digest of its listing edition."""
+    title = "Түзетілген 6-жаңалықтың тақырыбы"
+    _review_title(newsroom, 6, title)
+    before = _tree(newsroom / "public")
+    recorded = Recorded(monkeypatch)
+    assert _run(newsroom) == []
+    after = _tree(newsroom / "public")
+    showing = {p for p, data in after.items() if _listing_file(p) and title.encode() in data}
+    assert any(p.startswith("kk/page/") or p == "kk/index.html" for p in showing)  # its index page
+    assert any("/tags/" in p for p in showing)
+    assert showing <= {p for p in recorded.listing_rendered() if p.startswith("kk/")}
+    assert recorded.listing_rendered() == _changed(before, after)
+    monkeypatch.undo()
+    assert after == _cold(newsroom, tmp_path)
 
 
 def _edition() -> LocalizedArticle:

@@ -48,6 +48,7 @@ from tilmash.pipeline import (
     stat_line,
     write_if_changed,
 )
+from tilmash.render.page_keys import digests
 from tilmash.render.pages import LocalePages, article_path
 from tilmash.render.policy import LocalizedArticle, listing_article, listing_edition, localize, source_edition
 from tilmash.render.site import article_files
@@ -103,6 +104,7 @@ class Outcome:
     report: RunReport = field(default_factory=RunReport)
     staged: list[tuple[Path, Path, bytes | None]] = field(default_factory=list)
     listing: dict[str, LocalizedArticle] = field(default_factory=dict)  # locale → listing edition
+    listing_digests: dict[str, bytes] = field(default_factory=dict)  # locale → its digest, when rendering
     feed: dict[str, LocalizedArticle] = field(default_factory=dict)  # full editions the feeds may show
     progress: dict[str, Progress] = field(default_factory=dict)
     pages: list[tuple[str, bool]] = field(default_factory=list)
@@ -273,6 +275,8 @@ def _publish(ctx: Context, article: Article, editions: Mapping[str, LocalizedArt
             out.feed[locale] = edition
     if ctx.site is None or ctx.pages is None:
         return
+    # the page keys of the listings (render.site) take them from here and from kept units' records
+    out.listing_digests = dict(zip(out.listing, digests(out.listing.values()), strict=True))
     files = article_files(ctx.config.site, ctx.pages, editions, list(editions))
     out.pages += [(path, ctx.site.put(path, data)) for path, data in files.items()]
 
@@ -295,6 +299,7 @@ class Streamed:
 
     listed: dict[str, dict[str, LocalizedArticle]]  # locale → slug → listing edition
     latest: dict[str, list[tuple[Key, int, LocalizedArticle]]]  # locale → heap of the newest
+    listed_digests: dict[str, dict[str, bytes]] = field(default_factory=dict)  # locale → slug → its digest
     progress: dict[str, dict[str, Progress]] = field(default_factory=dict)  # locale → slug → progress
     pages: list[tuple[str, bool]] = field(default_factory=list)
     held: list[str] = field(default_factory=list)
@@ -306,7 +311,11 @@ class Streamed:
         """Merge one article's outcome into the run, its unit into the spill file; returns the
         listing article (the body is no longer needed)."""
         kept = ctx.reused.get(out.slug)
-        listing, progress = (kept.listing, kept.progress) if kept is not None else (out.listing, out.progress)
+        listing, digested, progress = (
+            (kept.listing, kept.listing_digests, kept.progress)
+            if kept is not None
+            else (out.listing, out.listing_digests, out.progress)
+        )
         article = listing[ctx.config.site.source_locale].article
         report.errors += out.report.errors
         report.warnings += out.report.warnings
@@ -320,6 +329,8 @@ class Streamed:
             self.progress.setdefault(locale, {})[out.slug] = counted
         for locale, edition in listing.items():
             self.listed.setdefault(locale, {})[out.slug] = edition
+        for locale, listing_digest in digested.items():
+            self.listed_digests.setdefault(locale, {})[out.slug] = listing_digest
         for locale, edition in out.feed.items():
             heap = self.latest.setdefault(locale, [])
             self.count += 1
@@ -499,7 +510,16 @@ def kept_units(
         if candidate.kept is not None:
             kept = candidate.kept
             yield (
-                Record(source, kept.key, article, kept.listing, kept.progress, kept.stamp, kept.memory),
+                Record(
+                    source,
+                    kept.key,
+                    article,
+                    kept.listing,
+                    kept.listing_digests,
+                    kept.progress,
+                    kept.stamp,
+                    kept.memory,
+                ),
                 kept,
             )
             continue
@@ -529,13 +549,18 @@ def kept_units(
                 for locale in config.site.locales
                 if slug in streamed.listed.get(locale, {})
             }
+            digested = {
+                locale: streamed.listed_digests[locale][slug]
+                for locale in listing
+                if slug in streamed.listed_digests.get(locale, {})
+            }
             progress = {
                 locale: streamed.progress[locale][slug]
                 for locale in config.target_locales
                 if slug in streamed.progress.get(locale, {})
             }
             payload = os.pread(streamed.spill.fileno(), candidate.length, candidate.offset)
-            yield Record(source, key, article, listing, progress, stamp, candidate.memory), payload
+            yield Record(source, key, article, listing, digested, progress, stamp, candidate.memory), payload
 
 
 def context(

@@ -296,6 +296,7 @@ def _full_run(
                 static_assets(config.root / "static", report.errors),
                 mapper,
                 page_keys,
+                streamed.listed_digests,
             )
             fields["kept"] = len(page_keys.kept) if page_keys is not None else 0
             produced = {path for path, _ in built}

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parse
     from tilmash.render.policy import LocalizedArticle
     from tilmash.sources import Article
 
-UNITS_VERSION = 9  # bump when what a Unit holds, or the file's layout, changes
+UNITS_VERSION = 10  # bump when what a Unit holds, or the file's layout, changes
 ABSENT = b"\0absent"  # stands for a file that does not exist
 _LENGTH = struct.Struct("<Q")
 
@@ -52,14 +52,16 @@ Pairs = dict[str, list[tuple[Any, str]]]  # locale → reviewed (memory key, tra
 @dataclass(frozen=True, slots=True)
 class Kept:
     """Where a unit sits in the units file, the key deciding whether it still holds, and what
-    listings and reports need of it: its article and editions as listings see them (no body),
-    its progress. A run reusing it reads the whole unit only for the feeds or a missing page."""
+    listings and reports need of it: its article and editions as listings see them (no body)
+    with their digests (what the keys of the pages listing them are made of), its progress. A
+    run reusing it reads the whole unit only for the feeds or a missing page."""
 
     key: str
     article: Article
     offset: int
     length: int
     listing: dict[str, LocalizedArticle]  # locale → listing edition (`listing_edition`), where published
+    listing_digests: dict[str, bytes]  # locale → `page_keys.digests` of its listing edition
     progress: dict[str, Progress]  # locale → progress of its catalog
     stamp: bytes | None = None  # `files_stamp` of its files when its key was taken
     entry: tuple[int, int] = (0, 0)  # where its record is in the index file (start, length)
@@ -269,6 +271,7 @@ def _load(handle: BinaryIO, path: Path, key: str) -> UnitStore:
                 offset,
                 length,
                 record.listing,
+                record.listing_digests,
                 record.progress,
                 record.stamp,
                 (entry, len(chunk)),
@@ -301,6 +304,7 @@ class Record:
     key: str
     article: Article
     listing: dict[str, LocalizedArticle]
+    listing_digests: dict[str, bytes]  # made with the unit: a run reusing it digests none of its editions
     progress: dict[str, Progress]
     stamp: bytes | None
     memory: bytes
