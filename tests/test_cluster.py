@@ -167,3 +167,19 @@ def test_an_unreachable_cluster_is_an_error_and_nothing_is_written(newsroom, mod
     assert _catalogs(newsroom) == before
     assert not (newsroom / "public").exists()
     assert not (newsroom / ".tilmash" / "state.json").exists()
+
+
+def test_cluster_mode_without_dask_installed_is_an_error_line_not_a_traceback(newsroom, models, tmp_path):
+    """Dask is the `cluster` extra: a newsroom configured for a cluster on a machine without it."""
+    hidden = tmp_path / "no-dask"
+    (hidden / "distributed").mkdir(parents=True)
+    (hidden / "distributed" / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'distributed'\", name='distributed')\n", encoding="utf-8"
+    )
+    env = dict(models, PYTHONPATH=os.pathsep.join(filter(None, [str(hidden), models.get("PYTHONPATH")])))
+    before = _catalogs(newsroom)
+    result = run_cli("run", "--cluster", "tcp://127.0.0.1:9", newsroom, env=env)
+    assert result.code == 1
+    assert "error: cluster tcp://127.0.0.1:9: cluster mode needs Dask: pip install" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _catalogs(newsroom) == before

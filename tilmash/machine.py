@@ -69,8 +69,10 @@ def engine_for(config: Config, locale: str, report: RunReport, client: Any = Non
     if spec is None:
         return None
     if client is not None:
-        from tilmash.translate.cluster import ClusterEngine
-
+        try:
+            from tilmash.translate.cluster import ClusterEngine
+        except ImportError:  # Dask is an extra: an error line, not a traceback
+            raise client.dask_missing() from None
         return ClusterEngine(client, spec)
     try:
         return spec.load()

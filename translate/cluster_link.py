@@ -29,11 +29,14 @@ class ClusterLink:
             try:
                 from tilmash.translate.cluster import connect
             except ImportError:
-                raise ClusterError(
-                    f"cluster {self.address}: cluster mode needs Dask: pip install 'tilmash[cluster]'"
-                ) from None
+                raise self.dask_missing() from None
             self._client = connect(self.address)
         return self._client.submit(*args, **kwargs)
+
+    def dask_missing(self) -> ClusterError:
+        return ClusterError(
+            f"cluster {self.address}: cluster mode needs Dask: pip install 'tilmash[cluster]'"
+        )
 
     def cancel(self, futures: Any) -> None:
         if self._client is not None:
