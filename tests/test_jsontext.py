@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tilmash.jsontext import json_pieces
+from tilmash.jsontext import SLICE, json_pieces
 
 SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
 KEYS = st.text() | st.integers() | st.booleans() | st.none()
@@ -24,7 +25,8 @@ def test_same_text_as_json_dumps(data: object, indent: int | None, separators: t
     assert "".join(json_pieces(data, indent, separators)) == expected
 
 
-def test_a_large_report_comes_in_bounded_pieces() -> None:
+@pytest.mark.parametrize("indent", [2, None])
+def test_a_large_report_comes_in_bounded_pieces(indent: int | None) -> None:
     report = {
         "ok": True,
         "locales": [
@@ -35,7 +37,19 @@ def test_a_large_report_comes_in_bounded_pieces() -> None:
             for locale in ("kk", "ru", "zh")
         ],
     }
-    pieces = list(json_pieces(report, 2, (",", ": "), size=4096))
+    pieces = list(json_pieces(report, indent, (",", ": "), size=4096))
     assert len(pieces) > 50
     assert max(map(len, pieces)) < 8192
-    assert "".join(pieces) == json.dumps(report, ensure_ascii=False, indent=2)
+    assert "".join(pieces) == json.dumps(report, ensure_ascii=False, indent=indent, separators=(",", ": "))
+
+
+LEAVES = SCALARS | st.lists(SCALARS, max_size=3) | st.dictionaries(st.text(), SCALARS, max_size=3)
+
+
+@given(st.lists(LEAVES, min_size=SLICE - 2, max_size=2 * SLICE + 3))
+def test_compact_slices_join_as_json_dumps(values: list[object]) -> None:
+    """Containers longer than a slice, compact: the slices' seams are json.dumps' separators."""
+    data = {(n if n % 2 else f"{n}-ключ"): value for n, value in enumerate(values)}
+    for container in (data, list(data.values()), {"outer": data}, [list(data.items())]):
+        expected = json.dumps(container, ensure_ascii=False, separators=(",", ":"))
+        assert "".join(json_pieces(container, None, (",", ":"), size=64)) == expected

@@ -5,7 +5,8 @@ The C encoder builds one string and knows no `indent` (Python 3.11); the pure-Py
 ~5× slower: a 1,000-article report (every article's progress per locale) took 25–40 ms each
 time it was printed or saved. Here only the containers holding containers are walked in
 Python; each innermost dict or list (an article's progress, say) goes to the C encoder whole,
-with the indentation folded into its item separator.
+with the indentation folded into its item separator. Without indentation, a container of
+innermost ones (every article's progress in a locale) goes to it a slice of items at a time.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring  # the C function under ensure_ascii=False
+from typing import Any
 
 _CONTAINERS = (dict, list, tuple)
+SLICE = 64  # items of a compact container encoded at a time: its pieces stay small
 
 
 def _leaf(value: dict[object, object] | list[object] | tuple[object, ...]) -> bool:
@@ -32,15 +35,13 @@ def json_pieces(
     never one string). `separators` as json.dumps takes them; with `indent`, pass (",", ": ")
     for json.dumps' own default."""
     item_sep, key_sep = separators
+    compact = json.JSONEncoder(ensure_ascii=False, separators=separators).encode
     encoders: dict[int, Callable[[object], str]] = {}
 
     def flat(value: object, level: int) -> str:
         """One scalar or innermost container, by the C encoder, indented for `level`."""
         if indent is None or not isinstance(value, _CONTAINERS) or not value:
-            encode = encoders.get(-1)
-            if encode is None:
-                encode = encoders[-1] = json.JSONEncoder(ensure_ascii=False, separators=separators).encode
-            return encode(value)
+            return compact(value)
         encode = encoders.get(level)
         if encode is None:
             inner = "\n" + " " * (indent * (level + 1))
@@ -56,7 +57,21 @@ def json_pieces(
     def nested(value: object) -> bool:
         return isinstance(value, _CONTAINERS) and bool(value) and not _leaf(value)  # type: ignore[arg-type]
 
+    def slices(value: dict[object, object] | list[object] | tuple[object, ...]) -> Iterator[str]:
+        """A container of innermost containers and scalars, compact: `SLICE` items at a time by
+        the C encoder, which has no indentation to add."""
+        items: list[Any] = list(value.items()) if isinstance(value, dict) else list(value)
+        for start in range(0, len(items), SLICE):
+            part = items[start : start + SLICE]
+            text = compact(dict(part) if isinstance(value, dict) else part)
+            yield f"{item_sep if start else ''}{text[1:-1]}"
+
     def walk(value: dict[object, object] | list[object] | tuple[object, ...], level: int) -> Iterator[str]:
+        if indent is None and not any(map(nested, value.values() if isinstance(value, dict) else value)):
+            yield "{" if isinstance(value, dict) else "["
+            yield from slices(value)
+            yield "}" if isinstance(value, dict) else "]"
+            return
         inner = "" if indent is None else "\n" + " " * (indent * (level + 1))
         outer = "" if indent is None else "\n" + " " * (indent * level)
         if isinstance(value, dict):
