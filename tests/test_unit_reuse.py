@@ -49,6 +49,15 @@ def _tree(directory: Path) -> dict[str, bytes]:
     return {p.relative_to(directory).as_posix(): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
 
 
+def _cold_copy(root: Path, cold: Path) -> Path:
+    """The newsroom's files and site without its .tilmash/ state: its next run starts cold."""
+    cold.mkdir()
+    shutil.copy(root / "tilmash.toml", cold / "tilmash.toml")
+    for name in ("sources", "i18n", "public"):
+        shutil.copytree(root / name, cold / name)
+    return cold
+
+
 def _reused(log: list[str]) -> int:
     line = next(line for line in log if line.startswith("stage=sources"))
     return int(line.split(" reused=")[1].split()[0])
@@ -79,11 +88,7 @@ def test_only_the_units_the_feeds_may_show_are_read_whole(tmp_path: Path, loaded
     assert _reused(log) == 11
     # the newest three (stories 11, 10, 9) are in every locale's feed; no older one is read
     assert sorted(loaded) == ["story-00009", "story-00010", "story-00011"]
-    cold = tmp_path / "cold"
-    cold.mkdir()
-    shutil.copy(root / "tilmash.toml", cold / "tilmash.toml")
-    for name in ("sources", "i18n", "public"):
-        shutil.copytree(root / name, cold / name)
+    cold = _cold_copy(root, tmp_path / "cold")
     assert _run(cold) == []
     assert _tree(root / "public") == _tree(cold / "public")
 
@@ -331,11 +336,7 @@ def test_memory_reads_only_the_kept_units_holding_a_sentence_asked_for(
     catalog = read_catalog(root / "i18n" / "ru" / "story-00001.po", "ru")
     [entry] = [m for m in catalog if m.id == borrowed]
     assert entry.string and not entry.fuzzy  # taken from story 3 as reviewed
-    cold = tmp_path / "cold"
-    cold.mkdir()
-    shutil.copy(root / "tilmash.toml", cold / "tilmash.toml")
-    for name in ("sources", "i18n", "public"):
-        shutil.copytree(root / name, cold / name)
+    cold = _cold_copy(root, tmp_path / "cold")
     assert _run(cold) == []
     assert _tree(root / "public") == _tree(cold / "public")
     assert _tree(root / "i18n") == _tree(cold / "i18n")

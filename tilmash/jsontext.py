@@ -74,26 +74,21 @@ def json_pieces(
             return
         inner = "" if indent is None else "\n" + " " * (indent * (level + 1))
         outer = "" if indent is None else "\n" + " " * (indent * level)
-        if isinstance(value, dict):
-            yield "{"
-            for number, (key, item) in enumerate(value.items()):
-                head = f"{item_sep if number else ''}{inner}{key_text(key)}{key_sep}"
-                if nested(item):
-                    yield head
-                    yield from walk(item, level + 1)  # type: ignore[arg-type]
-                else:
-                    yield head + flat(item, level + 1)
-            yield outer + "}"
-        else:
-            yield "["
-            for number, item in enumerate(value):
-                head = f"{item_sep if number else ''}{inner}"
-                if nested(item):
-                    yield head
-                    yield from walk(item, level + 1)  # type: ignore[arg-type]
-                else:
-                    yield head + flat(item, level + 1)
-            yield outer + "]"
+        is_dict = isinstance(value, dict)
+        entries = (
+            ((f"{key_text(key)}{key_sep}", item) for key, item in value.items())  # type: ignore[union-attr]
+            if is_dict
+            else (("", item) for item in value)
+        )
+        yield "{" if is_dict else "["
+        for number, (key, item) in enumerate(entries):
+            head = f"{item_sep if number else ''}{inner}{key}"
+            if nested(item):
+                yield head
+                yield from walk(item, level + 1)  # type: ignore[arg-type]
+            else:
+                yield head + flat(item, level + 1)
+        yield outer + ("}" if is_dict else "]")
 
     pieces: list[str] = []
     length = 0
