@@ -94,6 +94,7 @@ def _wanted(
     sitemaps: Collection[str],
     keys: PageKeys,
     listed_digests: Mapping[str, Mapping[str, bytes]],
+    feed_digests: Mapping[str, Mapping[str, bytes]],
 ) -> set[str]:
     """The files whose key changed (or that are not published): the others are kept as they are."""
     code = code_digest()
@@ -105,17 +106,10 @@ def _wanted(
     sitemap = digest(code, settings, "sitemap", published)  # sitemap.xml, and its parts past 50,000 URLs
     candidates = [("index.html", digest(environment[source], "home"))]
     candidates += [(path, digest(sitemap, path)) for path in sitemaps]
-    entries: dict[int, bytes] = {}  # id of a listing edition → its digest
-    undigested = []
-    for locale, (ordered, _, _) in listings.items():
-        given = listed_digests.get(locale, {})
-        for edition in ordered:
-            if (known := given.get(edition.article.slug)) is not None:
-                entries[id(edition)] = known
-            else:
-                undigested.append(edition)
-    entries |= zip(map(id, undigested), digests(undigested), strict=True)
-    feeds = dict(zip(settings.locales, digests(newest[locale] for locale in settings.locales), strict=True))
+    entries = _digested(
+        [(ordered, listed_digests.get(locale, {})) for locale, (ordered, _, _) in listings.items()]
+    )
+    full = _digested([(newest[locale], feed_digests.get(locale, {})) for locale in settings.locales])
     for locale in settings.locales:
         environment_key = environment[locale]
         _, index, tags = listings[locale]
@@ -127,9 +121,23 @@ def _wanted(
             (path, digest(environment_key, "tag", tag, [entries[id(e)] for e in tagged]))
             for path, tag, tagged in tags
         ]
-        feed = digest(environment_key, "feed", feeds[locale])  # the full editions of the newest articles
+        feed = digest(environment_key, "feed", [full[id(e)] for e in newest[locale]])  # their full editions
         candidates += [(path, digest(feed, path)) for path in _feed_paths(locale)]
     return {path for path, key in candidates if keys.wanted(path, key)}
+
+
+def _digested(editions: Iterable[tuple[Sequence[LocalizedArticle], Mapping[str, bytes]]]) -> dict[int, bytes]:
+    """id of each edition → its `page_keys.digests`: the one given by slug, else made here."""
+    made: dict[int, bytes] = {}
+    undigested = []
+    for group, given in editions:
+        for edition in group:
+            if (known := given.get(edition.article.slug)) is not None:
+                made[id(edition)] = known
+            else:
+                undigested.append(edition)
+    made |= zip(map(id, undigested), digests(undigested), strict=True)
+    return made
 
 
 def _feed_paths(locale: str) -> tuple[str, ...]:
@@ -161,6 +169,7 @@ def index_files(
     mapper: Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]] = map,
     keys: PageKeys | None = None,
     listed_digests: Mapping[str, Mapping[str, bytes]] | None = None,
+    feed_digests: Mapping[str, Mapping[str, bytes]] | None = None,
 ) -> list[tuple[str, bool]]:
     """Every file of the site but the article pages, passed to `emit`; (path, changed) for each.
 
@@ -170,6 +179,7 @@ def index_files(
     it was published with is kept as it is, not rendered; (path, False) for each kept.
     `listed_digests[locale][slug]`, where given, is `page_keys.digests` of that listing
     edition, made with its unit: a run digests only the editions of the articles it processed.
+    `feed_digests[locale][slug]` likewise of the full editions in `latest`.
     """
     published = {
         locale: {e.article.slug: article_path(locale, e.article.slug) for e in listed.get(locale, ())}
@@ -190,7 +200,17 @@ def index_files(
     wanted = (
         None
         if keys is None
-        else _wanted(settings, pages, listings, newest, published, sitemaps, keys, listed_digests or {})
+        else _wanted(
+            settings,
+            pages,
+            listings,
+            newest,
+            published,
+            sitemaps,
+            keys,
+            listed_digests or {},
+            feed_digests or {},
+        )
     )
 
     def home() -> Iterator[tuple[str, bytes | Iterable[bytes]]]:

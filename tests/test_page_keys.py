@@ -265,6 +265,54 @@ def test_an_edit_run_digests_the_listing_editions_of_the_edited_article_only(
     assert _tree(newsroom / "public") == _cold(newsroom, tmp_path)
 
 
+def _full_editions_digested(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The slugs of the full editions (with a body) that runs digest from now on, one per digest,
+    whether digested alone or within a list."""
+    digested: list[str] = []
+    original = page_keys.digest
+
+    def counted(*parts: Any) -> bytes:
+        values = parts[0] if len(parts) == 1 and isinstance(parts[0], list) else parts
+        digested.extend(
+            v.article.slug for v in values if isinstance(v, LocalizedArticle) and v.article.body_template
+        )
+        return original(*parts)
+
+    monkeypatch.setattr(page_keys, "digest", counted)
+    return digested
+
+
+def test_an_edit_run_digests_the_full_editions_of_the_edited_article_only(
+    newsroom: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The feeds' keys are made of their full editions' digests, kept with the units: an edit
+    run digests none of the unchanged articles the feeds show (400 full editions a run)."""
+    digested = _full_editions_digested(monkeypatch)
+    _retitle(newsroom, 5)  # not in the feeds (the three newest)
+    assert _run(newsroom) == []
+    assert digested == []
+    _retitle(newsroom, 22)  # in the feeds: only its own editions are digested again
+    assert _run(newsroom) == []
+    assert sorted(digested) == ["story-00022"] * len(SITE_LOCALES)
+    monkeypatch.undo()
+    assert _tree(newsroom / "public") == _cold(newsroom, tmp_path)
+
+
+def test_the_units_index_holds_the_digests_of_the_full_editions_in_the_feeds(newsroom: Path) -> None:
+    store = load_units(newsroom / ".tilmash" / "units.pickle", units_run_key(load_config(newsroom, {})))
+    try:
+        fed = {kept.article.slug: kept for kept in store.index.values() if kept.feed_digests}
+        newest = sorted(store.index.values(), key=lambda k: (k.article.date, k.article.slug))[-3:]
+        assert sorted(fed) == sorted(kept.article.slug for kept in newest)  # the feeds' three
+        for kept in fed.values():
+            unit = store.load(kept)
+            assert sorted(kept.feed_digests) == sorted(SITE_LOCALES)
+            for locale in LOCALES:
+                assert kept.feed_digests[locale] == digests([unit.editions[locale]])[0]
+    finally:
+        store.close()
+
+
 def test_a_reviewed_title_translation_re_renders_the_kazakh_pages_listing_it(
     newsroom: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -14,9 +14,9 @@ import hashlib
 import heapq
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -300,6 +300,7 @@ class Streamed:
     listed: dict[str, dict[str, LocalizedArticle]]  # locale → slug → listing edition
     latest: dict[str, list[tuple[Key, int, LocalizedArticle]]]  # locale → heap of the newest
     listed_digests: dict[str, dict[str, bytes]] = field(default_factory=dict)  # locale → slug → its digest
+    feed_digests: dict[str, dict[str, bytes]] = field(default_factory=dict)  # locale → slug → full edition's
     progress: dict[str, dict[str, Progress]] = field(default_factory=dict)  # locale → slug → progress
     pages: list[tuple[str, bool]] = field(default_factory=list)
     held: list[str] = field(default_factory=list)
@@ -332,6 +333,8 @@ class Streamed:
         for locale, listing_digest in digested.items():
             self.listed_digests.setdefault(locale, {})[out.slug] = listing_digest
         for locale, edition in out.feed.items():
+            if kept is not None and locale in kept.feed_digests:
+                self.feed_digests.setdefault(locale, {})[out.slug] = kept.feed_digests[locale]
             heap = self.latest.setdefault(locale, [])
             self.count += 1
             heapq.heappush(heap, ((edition.article.date, edition.article.slug), self.count, edition))
@@ -351,6 +354,20 @@ class Streamed:
             self.candidates.append(Candidate(article, out.on_disk, None, offset, len(out.unit), out.memory))
             out.unit = None
         return article
+
+    def digest_feeds(self) -> dict[str, dict[str, bytes]]:
+        """`feed_digests`, made for every edition the feeds show whose unit did not bring its
+        own (the feeds' page keys are made of them; the next run reuses them with the unit)."""
+        missing = [
+            (locale, edition)
+            for locale, heap in self.latest.items()
+            for _, _, edition in heap
+            if edition.article.slug not in self.feed_digests.get(locale, {})
+        ]
+        made = digests(edition for _, edition in missing)
+        for (locale, edition), made_digest in zip(missing, made, strict=True):
+            self.feed_digests.setdefault(locale, {})[edition.article.slug] = made_digest
+        return self.feed_digests
 
 
 def stream(
@@ -509,6 +526,9 @@ def kept_units(
         source = _source_ref(config, article)
         if candidate.kept is not None:
             kept = candidate.kept
+            fed = kept.feed_digests | _feed_digests(streamed, article.slug, kept.listing)
+            if fed != kept.feed_digests:  # its record is written anew, with them
+                kept = replace(kept, feed_digests=fed)
             yield (
                 Record(
                     source,
@@ -519,6 +539,7 @@ def kept_units(
                     kept.progress,
                     kept.stamp,
                     kept.memory,
+                    fed,
                 ),
                 kept,
             )
@@ -560,7 +581,19 @@ def kept_units(
                 if slug in streamed.progress.get(locale, {})
             }
             payload = os.pread(streamed.spill.fileno(), candidate.length, candidate.offset)
-            yield Record(source, key, article, listing, digested, progress, stamp, candidate.memory), payload
+            fed = _feed_digests(streamed, slug, listing)
+            yield (
+                Record(source, key, article, listing, digested, progress, stamp, candidate.memory, fed),
+                payload,
+            )
+
+
+def _feed_digests(streamed: Streamed, slug: str, locales: Iterable[str]) -> dict[str, bytes]:
+    return {
+        locale: streamed.feed_digests[locale][slug]
+        for locale in locales
+        if slug in streamed.feed_digests.get(locale, {})
+    }
 
 
 def context(

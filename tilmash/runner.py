@@ -297,6 +297,7 @@ def _full_run(
                 mapper,
                 page_keys,
                 streamed.listed_digests,
+                streamed.digest_feeds() if page_keys is not None else None,
             )
             fields["kept"] = len(page_keys.kept) if page_keys is not None else 0
             produced = {path for path, _ in built}

@@ -20,7 +20,7 @@ import pickle
 import struct
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parse
     from tilmash.render.policy import LocalizedArticle
     from tilmash.sources import Article
 
-UNITS_VERSION = 10  # bump when what a Unit holds, or the file's layout, changes
+UNITS_VERSION = 11  # bump when what a Unit holds, or the file's layout, changes
 ABSENT = b"\0absent"  # stands for a file that does not exist
 _LENGTH = struct.Struct("<Q")
 
@@ -66,6 +66,7 @@ class Kept:
     stamp: bytes | None = None  # `files_stamp` of its files when its key was taken
     entry: tuple[int, int] = (0, 0)  # where its record is in the index file (start, length)
     memory: bytes = b""  # `memory_digests` of its reviewed pairs
+    feed_digests: dict[str, bytes] = field(default_factory=dict)  # locale → digest of its full edition
 
 
 class UnitStore:
@@ -276,6 +277,7 @@ def _load(handle: BinaryIO, path: Path, key: str) -> UnitStore:
                 record.stamp,
                 (entry, len(chunk)),
                 record.memory,
+                record.feed_digests,
             )
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, struct.error):
         index = {}
@@ -308,6 +310,9 @@ class Record:
     progress: dict[str, Progress]
     stamp: bytes | None
     memory: bytes
+    # locale → `page_keys.digests` of its full edition, once a run had it in a feed: a run
+    # reusing the unit keys the feeds without digesting it again
+    feed_digests: dict[str, bytes] = field(default_factory=dict)
 
 
 def save_units(path: Path, key: str, units: Iterable[tuple[Record, bytes | Kept]], store: UnitStore) -> int:
