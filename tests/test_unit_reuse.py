@@ -11,6 +11,7 @@ import pickle
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,7 @@ from tilmash.i18n import Progress, read_catalog
 from tilmash.pipeline import units_run_key
 from tilmash.render.policy import listing_article, listing_edition, source_edition
 from tilmash.runner import RunOptions, run
+from tilmash.state import scan_inputs
 from tilmash.units import RACY_NS, Kept, Unit, UnitStore, load_units
 
 NOW = dt.datetime(2026, 12, 30, 12, 0, tzinfo=dt.UTC)
@@ -168,6 +170,64 @@ def test_the_files_of_unchanged_articles_are_not_read_once_their_stamps_are_kept
     stories = {name.split(".")[0] for name in read if name.startswith("story-")}
     # edited now, or (if the last run kept it within RACY_NS of writing its catalogs) edited last time
     assert "story-00002" in stories and stories <= {"story-00001", "story-00002"}
+
+
+class _CountedStats:
+    """The os module as tilmash.units sees it, counting the files it stats."""
+
+    def __init__(self) -> None:
+        self.stated: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(os, name)
+
+    def stat(self, path: str | Path) -> os.stat_result:
+        self.stated.append(os.fspath(path))
+        return os.stat(path)
+
+
+def test_an_edit_run_takes_the_stamps_of_unchanged_articles_from_its_scan_of_the_inputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run stat-ed every input file at its start (state.scan_inputs): the stamps of the
+    unchanged articles' files are made of those stats, not of 5 more stats per article."""
+    root = tmp_path / "live"
+    _newsroom(root, 6)
+    _run(root)
+    _settle()
+    edit_one(root, 1)
+    _run(root)
+    _settle()
+    edit_one(root, 2)
+    _settle()
+    counted = _CountedStats()
+    monkeypatch.setattr(units, "os", counted)
+    log: list[str] = []
+    assert _run(root, log) == []
+    assert _reused(log) == 5
+    # only the edited article's files, stamped again when its new unit is kept
+    assert {Path(p).name.split(".")[0] for p in counted.stated} == {"story-00002"}
+
+
+def test_a_stamp_from_the_scan_is_the_stamp_of_the_files_and_a_fresh_scan_is_not_used(tmp_path: Path) -> None:
+    root = tmp_path / "live"
+    _newsroom(root, 2)
+    _run(root)
+    _settle()
+    config = load_config(root, {})
+    inputs = scan_inputs(root, None)
+    assert inputs.calm
+    base = f"{os.fspath(root)}/"
+    slug = "story-00001"
+    files = [
+        os.fspath(root / "sources" / story_name(1)),
+        os.fspath(config.i18n_dir / "pot" / f"{slug}.pot"),
+        *(os.fspath(config.catalog_path(locale, slug)) for locale in config.target_locales),
+        os.fspath(root / "sources" / "no-such-story.md"),
+    ]
+    assert units.files_stamp(files, inputs.files, base) == units.files_stamp(files) is not None
+    edit_one(root, 0)  # a file changed within RACY_NS of the scan: no stat of it may be trusted
+    assert not scan_inputs(root, None).calm
 
 
 def test_a_catalog_rewritten_with_its_size_and_mtime_is_read_again(tmp_path: Path) -> None:

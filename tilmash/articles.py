@@ -550,7 +550,9 @@ def kept_units(
             article_path(locale, article.slug) in held_pages for locale in config.site.locales
         ):
             continue
-        stamp = files_stamp([article.source_path, config.template_path(article.slug), *catalogs])
+        stamp = files_stamp(
+            map(os.fspath, [article.source_path, config.template_path(article.slug), *catalogs])
+        )
         source_bytes = read_or_absent(article.source_path)
         if stat_line(article.source_path) != read_as.get(article.source_path):
             continue  # edited while the run worked

@@ -324,10 +324,12 @@ def read_sources(
     mapper: Mapper = map,
     units: UnitStore | None = None,
     run_key: str = "",
+    seen: Mapping[str, str] | None = None,
 ) -> Sources:
     """Parse the sources and find whose POT changed (nothing written).
 
-    A source whose unit in `units` still matches its files is not read again (tilmash.units).
+    A source whose unit in `units` still matches its files is not read again (tilmash.units);
+    `seen`: the stats of the run's calm scan by path below the root (state.Inputs), not taken again.
     """
     units = units or UnitStore()
     if not config.sources_dir.is_dir():
@@ -336,7 +338,9 @@ def read_sources(
     else:
         paths = source_files(config.sources_dir)
     i18n = os.fspath(config.i18n_dir)
-    matched = {path: unit for path in paths if (unit := unchanged_unit(config, path, units, run_key, i18n))}
+    matched = {
+        path: unit for path in paths if (unit := unchanged_unit(config, path, units, run_key, i18n, seen))
+    }
     read_as = {path: stat_line(path) for path in paths if path not in matched}
     todo = [p for p in paths if p not in matched]
     bodies = tempfile.TemporaryFile()
@@ -502,12 +506,17 @@ def relative_ref(root: Path, path: Path) -> str:
 
 
 def unchanged_unit(
-    config: Config, path: Path, units: UnitStore, run_key: str, i18n: str | None = None
+    config: Config,
+    path: Path,
+    units: UnitStore,
+    run_key: str,
+    i18n: str | None = None,
+    seen: Mapping[str, str] | None = None,
 ) -> Kept | None:
     """The unit kept for source `path` if none of its files changed since, else None. Files
     whose stamp is the one their unit was kept with are not read (tilmash.units.files_stamp).
     `i18n`: the catalogs' directory as a string (plain strings: a Path per file costs more
-    than reading it)."""
+    than reading it). `seen`: as `read_sources` takes it."""
     unit = units.get(relative_ref(config.root, path))
     if unit is None:
         return None
@@ -518,7 +527,9 @@ def unchanged_unit(
         f"{i18n}/pot/{slug}.pot",
         *(f"{i18n}/{locale}/{slug}.po" for locale in config.target_locales),
     ]
-    stamp = files_stamp(files)  # before they are read: a write after it changes the next one
+    stamp = files_stamp(
+        files, seen, f"{os.fspath(config.root)}/"
+    )  # before they are read: a write after it changes the next one
     if stamp is not None and stamp == unit.stamp:
         return unit
     key = unit_key(

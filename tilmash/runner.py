@@ -16,7 +16,7 @@ from tilmash.atomic import AtomicWriter, SiteStage, remove_leftovers
 from tilmash.config import Config
 from tilmash.lock import catalog_write_lock, newsroom_lock
 from tilmash.report import RunReport
-from tilmash.state import RunState, scan_inputs, site_fingerprint
+from tilmash.state import Inputs, RunState, scan_inputs, site_fingerprint
 from tilmash.translate.cluster_link import ClusterError, ClusterLink
 
 Log = Callable[[str], None]
@@ -92,7 +92,7 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
         link = _cluster_link(config, options)  # connects when the first chunk is sent, if ever
         try:
             with _few_collections():
-                report = _full_run(config, options, log, writer, link, site_intact)
+                report = _full_run(config, options, log, writer, link, site_intact, inputs)
         except (OSError, WorkerFailed, ClusterError) as error:
             writer.discard()
             report = RunReport(errors=[_failure(error)])
@@ -170,10 +170,12 @@ def _full_run(
     writer: AtomicWriter,
     client: Any = None,
     site_intact: bool = False,
+    inputs: Inputs | None = None,
 ) -> RunReport:
     """Everything a run does after the no-op check. Unchanged articles are reused from
     `.tilmash/units.pickle` (tilmash.units); their pages too when the published site is
-    the one the last run left (`site_intact`). Articles stream through tilmash.articles:
+    the one the last run left (`site_intact`). `inputs`: the run's scan, whose stats stand
+    for its input files' when it was calm. Articles stream through tilmash.articles:
     the run holds listings and reports, not the newsroom."""
     # The stages are imported here, not at the top: a no-op run (the common case under
     # cron) then never loads Jinja2, the Markdown parser or the MT engine.
@@ -203,7 +205,15 @@ def _full_run(
         key = units_run_key(config) if write else ""  # a dry run reads everything
         # Kept editions assume the published pages the last run left (an article online stays online).
         units = load_units(units_path, key) if write and site_intact else UnitStore()
-        sources = read_sources(config, report, now, mapper, units, key)
+        sources = read_sources(
+            config,
+            report,
+            now,
+            mapper,
+            units,
+            key,
+            inputs.files if inputs is not None and inputs.calm else None,
+        )
         articles = sources.articles
         fields.update(articles=len(articles), reused=len(sources.reused), errors=len(report.errors))
     ui, names = {}, {}

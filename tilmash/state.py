@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,10 @@ from tilmash.jsontext import json_pieces
 STATE_VERSION = 3
 
 
-def _stat_text(stat: os.stat_result, exact: bool) -> str:
+RACY_NS = 100_000_000  # a file changed this recently may change again within the same clock tick
+
+
+def stat_text(stat: os.stat_result, exact: bool = True) -> str:
     """`size\0mtime`; `exact` adds the inode and ctime: a file rewritten with its size and mtime
     (a copy keeping times) still differs, as no tool sets a ctime back."""
     if exact:
@@ -24,10 +28,11 @@ def _stat_text(stat: os.stat_result, exact: bool) -> str:
     return f"{stat.st_size}\0{stat.st_mtime_ns}"
 
 
-def _tree_lines(directory: Path, prefix: str = "", exact: bool = False) -> list[str]:
-    """`name\0stat text` (`_stat_text`) of every visible file below `directory`, unsorted
-    (os.scandir: one stat each)."""
+def _tree_lines(directory: Path, prefix: str = "", exact: bool = False) -> tuple[list[str], int]:
+    """`name\0stat text` (`stat_text`) of every visible file below `directory`, unsorted
+    (os.scandir: one stat each); with `exact`, also the newest mtime or ctime among them."""
     lines: list[str] = []
+    newest = 0
     pending = [(str(directory), prefix)]
     while pending:
         folder, base = pending.pop()
@@ -43,15 +48,13 @@ def _tree_lines(directory: Path, prefix: str = "", exact: bool = False) -> list[
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((entry.path, f"{base}{name}/"))
                 elif entry.is_file():
-                    lines.append(f"{base}{name}\0{_stat_text(entry.stat(), exact)}")
+                    stat = entry.stat()
+                    if exact:
+                        newest = max(newest, stat.st_mtime_ns, stat.st_ctime_ns)
+                    lines.append(f"{base}{name}\0{stat_text(stat, exact)}")
             except OSError:  # a symlink loop or a file gone meanwhile: the run reports it, if it matters
                 lines.append(f"{base}{name}\0?")
-    return lines
-
-
-def _tree_entries(directory: Path, prefix: str = "", exact: bool = False) -> dict[str, str]:
-    """`name` → `_stat_text` of every visible file below `directory`."""
-    return dict(line.split("\0", 1) for line in _tree_lines(directory, prefix, exact))  # type: ignore[misc]
+    return lines, newest
 
 
 INPUT_DIRS = ("sources", "i18n", "static")
@@ -66,7 +69,10 @@ class Inputs:
     """
 
     header: bytes
-    files: dict[str, str]  # "sources/x.md" → "size\0mtime_ns\0inode\0ctime_ns"
+    files: dict[str, str]  # "sources/x.md" → "size\0mtime_ns\0inode\0ctime_ns" ("?": unreadable)
+    # No file changed within RACY_NS of the scan: `files` stand for the files' stats until they
+    # change (tilmash.units.files_stamp), as a stat taken then would.
+    calm: bool = False
 
     def fingerprint(self) -> str:
         digest = hashlib.sha256(self.header)
@@ -83,7 +89,7 @@ class Inputs:
             except ValueError:
                 continue
             if name.split("/", 1)[0] in INPUT_DIRS:
-                files[name] = _stat_text(stat, exact=True)
+                files[name] = stat_text(stat)
         return Inputs(self.header, files)
 
 
@@ -100,9 +106,13 @@ def scan_inputs(root: Path, packages_dir: Path | None) -> Inputs:
             sorted(f"{p.name}\0{p.stat().st_mtime_ns}" for p in packages_dir.iterdir())
         ).encode()
     files: dict[str, str] = {}
+    racy = time.time_ns() - RACY_NS
+    calm = True
     for name in INPUT_DIRS:
-        files |= _tree_entries(root / name, f"{name}/", exact=True)
-    return Inputs(header, files)
+        lines, newest = _tree_lines(root / name, f"{name}/", exact=True)
+        files |= (line.split("\0", 1) for line in lines)  # type: ignore[misc]
+        calm = calm and newest < racy
+    return Inputs(header, files, calm)
 
 
 @dataclass(slots=True)
@@ -137,6 +147,6 @@ class RunState:
 
 def site_fingerprint(site: Path) -> str:
     """Names, sizes and mtimes of the published site: someone editing public/ forces a rebuild."""
-    lines = _tree_lines(site)
+    lines, _ = _tree_lines(site)
     lines.sort()  # the order of their names: "\0" sorts before any character of a name
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tilmash import __version__
 from tilmash.atomic import write_atomic
+from tilmash.state import RACY_NS, stat_text
 
 if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parser or Babel
     from tilmash.i18n import Progress
@@ -134,28 +135,30 @@ def read_or_absent(path: str | Path) -> bytes:
         return ABSENT
 
 
-RACY_NS = 100_000_000  # a file changed this recently may change again within the same clock tick
-
-
-def files_stamp(paths: Iterable[str | Path]) -> bytes | None:
+def files_stamp(paths: Iterable[str], seen: Mapping[str, str] | None = None, base: str = "") -> bytes | None:
     """Inode, size, mtime and ctime of each file (an absent one counts as such), hashed; taken
     before the files are read for a unit's key, it stands for their bytes while it is the same:
     a rewrite changes the ctime, which no tool can set back. None when a file changed within
     RACY_NS of now (a second write in the same clock tick would leave the same times: the
-    files are read, as git treats a "racily clean" entry)."""
+    files are read, as git treats a "racily clean" entry). `seen`: `stat_text` of files by
+    path below `base`, from a scan taken earlier when none was racy (state.Inputs.calm); the
+    files it lacks are stat-ed here."""
     racy = time.time_ns() - RACY_NS
     digest = hashlib.blake2b(digest_size=16)
     for path in paths:
-        try:
-            stat = os.stat(path)
-        except FileNotFoundError:
-            digest.update(b"absent\0")
-            continue
-        except OSError:
-            return None
-        if stat.st_ctime_ns >= racy or stat.st_mtime_ns >= racy:
-            return None
-        digest.update(f"{stat.st_ino} {stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns}\0".encode())
+        text = seen.get(path[len(base) :], "?") if seen is not None and path.startswith(base) else "?"
+        if text == "?":
+            try:
+                stat = os.stat(path)
+            except FileNotFoundError:
+                digest.update(b"absent\0")
+                continue
+            except OSError:
+                return None
+            if stat.st_ctime_ns >= racy or stat.st_mtime_ns >= racy:
+                return None
+            text = stat_text(stat)
+        digest.update(f"{text}\n".encode())
     return digest.digest()
 
 
