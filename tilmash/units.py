@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tilmash import __version__
 from tilmash.atomic import write_atomic
+from tilmash.sources.model import pickled_as_arguments
 from tilmash.state import RACY_NS, stat_text
 
 if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parser or Babel
@@ -33,7 +34,7 @@ if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parse
     from tilmash.render.policy import LocalizedArticle
     from tilmash.sources import Article
 
-UNITS_VERSION = 11  # bump when what a Unit holds, or the file's layout, changes
+UNITS_VERSION = 12  # bump when what a Unit holds, or the file's layout, changes
 ABSENT = b"\0absent"  # stands for a file that does not exist
 _LENGTH = struct.Struct("<Q")
 
@@ -301,6 +302,7 @@ def _records(handle: BinaryIO) -> Iterator[tuple[int, bytes]]:
         yield start, record
 
 
+@pickled_as_arguments  # a run reads 1,000 of them for 1,000 articles
 @dataclass(frozen=True, slots=True)
 class Record:
     """A unit's entry in the index of the units file (`Kept` without its place in the file)."""
