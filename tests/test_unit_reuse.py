@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import os
 import pickle
 import pickletools
@@ -18,7 +19,7 @@ import pytest
 
 from benchmarks.incremental_run import edit_one
 from benchmarks.newsroom import make_newsroom, story_name
-from tilmash import pipeline, units
+from tilmash import pipeline, state, units
 from tilmash.atomic import SiteStage
 from tilmash.config import load_config
 from tilmash.i18n import Progress, read_catalog
@@ -249,6 +250,37 @@ def test_a_stamp_from_the_scan_is_the_stamp_of_the_files_and_a_fresh_scan_is_not
     assert units.files_stamp(files, inputs.files, base) == units.files_stamp(files) is not None
     edit_one(root, 0)  # a file changed within RACY_NS of the scan: no stat of it may be trusted
     assert not scan_inputs(root, None).calm
+
+
+def test_a_run_walks_the_published_site_once_and_records_its_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fingerprint saved for the next run is made from the walk at the run's start and
+    the files it wrote (state.published_fingerprint): the same as a walk of the new site."""
+    root = tmp_path / "live"
+    _newsroom(root, 6)
+    walked: list[Path] = []
+    original = state._tree_lines
+
+    def counted(directory: Path, *args: Any, **kwargs: Any) -> tuple[list[str], int]:
+        walked.append(Path(directory))
+        return original(directory, *args, **kwargs)
+
+    monkeypatch.setattr(state, "_tree_lines", counted)
+    for step in range(3):
+        if step:
+            edit_one(root, step)
+        walked.clear()
+        assert _run(root) == []
+        assert walked.count(root / "public") == (1 if step else 0)  # none before the first run
+        saved = json.loads((root / ".tilmash" / "state.json").read_text(encoding="utf-8"))
+        assert saved["site_fingerprint"] == state.site_fingerprint(root / "public")
+    (root / "public" / "kk" / "index.html").write_text("edited by hand", encoding="utf-8")
+    edit_one(root, 4)
+    assert _run(root) == []  # the site changed since: rebuilt whole, the edit undone
+    assert "edited by hand" not in (root / "public" / "kk" / "index.html").read_text(encoding="utf-8")
+    saved = json.loads((root / ".tilmash" / "state.json").read_text(encoding="utf-8"))
+    assert saved["site_fingerprint"] == state.site_fingerprint(root / "public")
 
 
 def test_a_catalog_rewritten_with_its_size_and_mtime_is_read_again(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import atexit
 import datetime as dt
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -16,7 +16,15 @@ from tilmash.atomic import AtomicWriter, SiteStage, remove_leftovers
 from tilmash.config import Config
 from tilmash.lock import catalog_write_lock, newsroom_lock
 from tilmash.report import RunReport
-from tilmash.state import Inputs, RunState, scan_inputs, site_fingerprint
+from tilmash.state import (
+    Inputs,
+    RunState,
+    entries_fingerprint,
+    published_fingerprint,
+    scan_inputs,
+    site_entries,
+    site_fingerprint,
+)
 from tilmash.translate.cluster_link import ClusterError, ClusterLink
 
 Log = Callable[[str], None]
@@ -77,8 +85,9 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
         state_path = state_dir / "state.json"
         previous = RunState.load(state_path)
         inputs = scan_inputs(config.root, config.packages_dir)  # before anything is read
-        site_intact = config.public_dir.is_dir() and previous.site_fingerprint == site_fingerprint(
-            config.public_dir
+        site_before = site_entries(config.public_dir) if config.public_dir.is_dir() else None
+        site_intact = site_before is not None and previous.site_fingerprint == entries_fingerprint(
+            site_before
         )
         if not options.dry_run and previous.fingerprint == inputs.fingerprint() and site_intact:
             log("stage=noop reason=inputs-unchanged")
@@ -92,7 +101,9 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
         link = _cluster_link(config, options)  # connects when the first chunk is sent, if ever
         try:
             with _few_collections():
-                report = _full_run(config, options, log, writer, link, site_intact, inputs)
+                report, published = _full_run(
+                    config, options, log, writer, link, site_intact, inputs, site_before
+                )
         except (OSError, WorkerFailed, ClusterError) as error:
             writer.discard()
             report = RunReport(errors=[_failure(error)])
@@ -108,7 +119,7 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
             # kept: every run imports again and reports its own.
             RunState(
                 inputs.with_written(config.root, writer.written).fingerprint(),
-                site_fingerprint(config.public_dir),
+                published if published is not None else site_fingerprint(config.public_dir),
                 list(report.errors),
                 report.as_dict(),
             ).save(state_path)
@@ -171,12 +182,15 @@ def _full_run(
     client: Any = None,
     site_intact: bool = False,
     inputs: Inputs | None = None,
-) -> RunReport:
+    site_before: Mapping[str, str] | None = None,
+) -> tuple[RunReport, str | None]:
     """Everything a run does after the no-op check. Unchanged articles are reused from
     `.tilmash/units.pickle` (tilmash.units); their pages too when the published site is
-    the one the last run left (`site_intact`). `inputs`: the run's scan, whose stats stand
-    for its input files' when it was calm. Articles stream through tilmash.articles:
-    the run holds listings and reports, not the newsroom."""
+    the one the last run left (`site_intact`). Articles stream through tilmash.articles:
+    the run holds listings and reports, not the newsroom. `inputs`: the run's scan, whose
+    stats stand for its input files' when it was calm. Returns the report and the published
+    site's fingerprint (state.published_fingerprint, from `site_before`), None if it published
+    nothing."""
     # The stages are imported here, not at the top: a no-op run (the common case under
     # cron) then never loads Jinja2, the Markdown parser or the MT engine.
     from tilmash.articles import context, kept_units, locale_reports, run_articles
@@ -323,10 +337,12 @@ def _full_run(
         site.discard()
         raise
     report.locales = locale_reports(config, sources.articles, streamed)
+    published: str | None = None
     with stage(log, "publish") as fields:
         if write:
             report.files_written = len(site.publish(produced, changed_files))
             fields["written"] = report.files_written
+            published = published_fingerprint(config.public_dir, site_before or {}, produced, changed_files)
             if page_keys is not None:  # only now: they describe the site just published
                 save_page_keys(keys_path, page_keys.current)
             if not report.deferred:  # what the next run may reuse (tilmash.units)
@@ -347,4 +363,4 @@ def _full_run(
     for line in report.locales:
         line.machine_filled = filled.get(line.locale, 0)
         line.model_failed = failed.get(line.locale, 0)
-    return report
+    return report, published

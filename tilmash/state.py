@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,8 +148,42 @@ class RunState:
         write_atomic(path, (piece.encode("utf-8") for piece in json_pieces(data)))
 
 
-def site_fingerprint(site: Path) -> str:
-    """Names, sizes and mtimes of the published site: someone editing public/ forces a rebuild."""
+def site_entries(site: Path) -> dict[str, str]:
+    """Name → size and mtime (`stat_text`) of every visible file of the published site."""
     lines, _ = _tree_lines(site)
-    lines.sort()  # the order of their names: "\0" sorts before any character of a name
+    return dict(line.split("\0", 1) for line in lines)  # type: ignore[misc]
+
+
+def entries_fingerprint(entries: Mapping[str, str]) -> str:
+    """Names, sizes and mtimes of the published site: someone editing public/ forces a rebuild."""
+    lines = sorted(
+        f"{name}\0{text}" for name, text in entries.items()
+    )  # "\0" sorts before a name's characters
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def site_fingerprint(site: Path) -> str:
+    return entries_fingerprint(site_entries(site))
+
+
+def published_fingerprint(
+    site: Path, before: Mapping[str, str], produced: Iterable[str], changed: Collection[str]
+) -> str:
+    """`site_fingerprint(site)` of the site a run just published, without walking it: the
+    files it wrote (`changed`) stat-ed, the others as `before` (`site_entries` at the run's
+    start) has them, for they are hard links to those files. A published file edited during
+    the run keeps its old entry here, so the next run finds the site changed and rebuilds it."""
+    entries = {}
+    for name in produced:
+        if any(part.startswith(".") for part in name.split("/")):
+            continue  # not in a walk of the site either
+        text = None if name in changed else before.get(name)
+        if text is None or text == "?":
+            try:
+                text = stat_text(os.stat(site / name), exact=False)
+            except FileNotFoundError:
+                continue
+            except OSError:
+                text = "?"
+        entries[name] = text
+    return entries_fingerprint(entries)
