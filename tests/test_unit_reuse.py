@@ -260,13 +260,13 @@ def test_a_run_walks_the_published_site_once_and_records_its_fingerprint(
     root = tmp_path / "live"
     _newsroom(root, 6)
     walked: list[Path] = []
-    original = state._tree_lines
+    original = state._tree_entries
 
-    def counted(directory: Path, *args: Any, **kwargs: Any) -> tuple[list[str], int]:
+    def counted(directory: Path, *args: Any, **kwargs: Any) -> tuple[dict[str, str], int]:
         walked.append(Path(directory))
         return original(directory, *args, **kwargs)
 
-    monkeypatch.setattr(state, "_tree_lines", counted)
+    monkeypatch.setattr(state, "_tree_entries", counted)
     for step in range(3):
         if step:
             edit_one(root, step)

@@ -28,10 +28,10 @@ def stat_text(stat: os.stat_result, exact: bool = True) -> str:
     return f"{stat.st_size}\0{stat.st_mtime_ns}"
 
 
-def _tree_lines(directory: Path, prefix: str = "", exact: bool = False) -> tuple[list[str], int]:
-    """`name\0stat text` (`stat_text`) of every visible file below `directory`, unsorted
-    (os.scandir: one stat each); with `exact`, also the newest mtime or ctime among them."""
-    lines: list[str] = []
+def _tree_entries(directory: Path, prefix: str = "", exact: bool = False) -> tuple[dict[str, str], int]:
+    """Name → `stat_text` of every visible file below `directory` (os.scandir: one stat
+    each); with `exact`, also the newest mtime or ctime among them."""
+    entries: dict[str, str] = {}
     newest = 0
     pending = [(str(directory), prefix)]
     while pending:
@@ -50,14 +50,14 @@ def _tree_lines(directory: Path, prefix: str = "", exact: bool = False) -> tuple
                 elif entry.is_file():
                     stat = entry.stat()
                     if not exact:  # `stat_text`, inlined: a site has thousands of files
-                        lines.append(f"{base}{name}\0{stat.st_size}\0{stat.st_mtime_ns}")
+                        entries[f"{base}{name}"] = f"{stat.st_size}\0{stat.st_mtime_ns}"
                         continue
                     mtime, ctime = stat.st_mtime_ns, stat.st_ctime_ns
                     newest = max(newest, mtime, ctime)
-                    lines.append(f"{base}{name}\0{stat.st_size}\0{mtime}\0{stat.st_ino}\0{ctime}")
+                    entries[f"{base}{name}"] = f"{stat.st_size}\0{mtime}\0{stat.st_ino}\0{ctime}"
             except OSError:  # a symlink loop or a file gone meanwhile: the run reports it, if it matters
-                lines.append(f"{base}{name}\0?")
-    return lines, newest
+                entries[f"{base}{name}"] = "?"
+    return entries, newest
 
 
 INPUT_DIRS = ("sources", "i18n", "static")
@@ -112,8 +112,8 @@ def scan_inputs(root: Path, packages_dir: Path | None) -> Inputs:
     racy = time.time_ns() - RACY_NS
     calm = True
     for name in INPUT_DIRS:
-        lines, newest = _tree_lines(root / name, f"{name}/", exact=True)
-        files |= (line.split("\0", 1) for line in lines)  # type: ignore[misc]
+        entries, newest = _tree_entries(root / name, f"{name}/", exact=True)
+        files |= entries
         calm = calm and newest < racy
     return Inputs(header, files, calm)
 
@@ -150,15 +150,12 @@ class RunState:
 
 def site_entries(site: Path) -> dict[str, str]:
     """Name → size and mtime (`stat_text`) of every visible file of the published site."""
-    lines, _ = _tree_lines(site)
-    return dict(line.split("\0", 1) for line in lines)  # type: ignore[misc]
+    return _tree_entries(site)[0]
 
 
 def entries_fingerprint(entries: Mapping[str, str]) -> str:
     """Names, sizes and mtimes of the published site: someone editing public/ forces a rebuild."""
-    lines = sorted(
-        f"{name}\0{text}" for name, text in entries.items()
-    )  # "\0" sorts before a name's characters
+    lines = [f"{name}\0{entries[name]}" for name in sorted(entries)]  # as the lines sort: "\0" first
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
