@@ -453,3 +453,40 @@ def test_memory_reads_only_the_kept_units_holding_a_sentence_asked_for(
     assert _run(cold) == []
     assert _tree(root / "public") == _tree(cold / "public")
     assert _tree(root / "i18n") == _tree(cold / "i18n")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "length"])
+def test_a_damaged_unit_in_the_data_file_means_a_run_that_redoes_every_article(
+    tmp_path: Path, damage: str
+) -> None:
+    """The index is sound but a unit's bytes are not (a disk error): the run meets it while
+    reading the newest story for the feeds, starts again without the units, publishes what a
+    cold run publishes, warns, and keeps sound units for the next run."""
+    root = tmp_path / "live"
+    _newsroom(root)
+    assert _run(root) == []
+    store = load_units(root / ".tilmash" / "units.pickle", units_run_key(load_config(root, {})))
+    kept = store.get(f"sources/{story_name(11)}")
+    assert kept is not None and store.data is not None
+    store.close()
+    with open(store.data, "r+b") as data:
+        if damage == "garbage":
+            data.seek(kept.offset + 8)
+            data.write(b"\0" * (kept.length - 8))
+        else:  # the unit's length prefix points past it
+            data.seek(kept.offset)
+            data.write((kept.length * 4).to_bytes(8, "little"))
+    edit_one(root, 5)
+    log: list[str] = []
+    report = run(load_config(root, {}), RunOptions(now=NOW, jobs=1), log.append)
+    assert report.errors == []
+    assert "stage=recover units=damaged" in log
+    assert any(
+        story_name(11).removesuffix(".md") in w and "redid every article" in w for w in report.warnings
+    )
+    cold = _cold_copy(root, tmp_path / "cold")
+    assert _run(cold) == []
+    assert _tree(root / "public") == _tree(cold / "public")
+    edit_one(root, 6)
+    log.clear()
+    assert _run(root, log) == [] and _reused(log) == 11

@@ -96,14 +96,24 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
             replayed.warnings += import_warnings
             return replayed
         from tilmash.parallel import WorkerFailed  # here: a no-op run never loads multiprocessing
+        from tilmash.units import UnitsDamaged
 
         writer = AtomicWriter()
         link = _cluster_link(config, options)  # connects when the first chunk is sent, if ever
         try:
             with _few_collections():
-                report, published = _full_run(
-                    config, options, log, writer, link, site_intact, inputs, site_before
-                )
+                try:
+                    report, published = _full_run(
+                        config, options, log, writer, link, site_intact, inputs, site_before
+                    )
+                except UnitsDamaged as damaged:  # met before the commit stage: nothing written yet
+                    writer.discard()
+                    writer = AtomicWriter()
+                    log("stage=recover units=damaged")
+                    report, published = _full_run(
+                        config, options, log, writer, link, False, inputs, site_before
+                    )
+                    report.warnings.append(f"{damaged}: this run redid every article and kept them anew")
         except (OSError, WorkerFailed, ClusterError) as error:
             writer.discard()
             report = RunReport(errors=[_failure(error)])

@@ -71,6 +71,11 @@ class Kept:
     feed_digests: dict[str, bytes] = field(default_factory=dict)  # locale → digest of its full edition
 
 
+class UnitsDamaged(Exception):
+    """A kept unit's bytes in the data file are not what was saved (a disk error, a stray write):
+    the run starts again without the units, which it then saves anew."""
+
+
 class UnitStore:
     """The units of the last run by source path; each is read from the file only when asked for.
 
@@ -102,23 +107,37 @@ class UnitStore:
             raise KeyError(kept.article.slug)
         return os.pread(self._fd, kept.length, kept.offset)
 
-    def _part(self, kept: Kept, pairs: bool) -> bytes:
+    def _part(self, kept: Kept, pairs: bool) -> Any:
+        """The unit (or its pairs) unpickled; UnitsDamaged when its bytes are not what was saved."""
         if self._fd is None:
             raise KeyError(kept.article.slug)
-        (length,) = _LENGTH.unpack(os.pread(self._fd, _LENGTH.size, kept.offset))
-        if not pairs:
-            return os.pread(self._fd, length, kept.offset + _LENGTH.size)
-        start = kept.offset + _LENGTH.size + length
-        (length,) = _LENGTH.unpack(os.pread(self._fd, _LENGTH.size, start))
-        return os.pread(self._fd, length, start + _LENGTH.size)
+        end = kept.offset + kept.length
+        try:
+            (length,) = _LENGTH.unpack(os.pread(self._fd, _LENGTH.size, kept.offset))
+            start = kept.offset + _LENGTH.size
+            if pairs:
+                start += length
+                (length,) = _LENGTH.unpack(os.pread(self._fd, _LENGTH.size, start))
+                start += _LENGTH.size
+            if start + length > end:
+                raise ValueError("a length beyond the unit")
+            return pickle.loads(os.pread(self._fd, length, start))
+        except Exception as error:  # our own cache: whatever its bytes fail with, they are damaged
+            raise UnitsDamaged(
+                f"{self.data}: the kept unit of {kept.article.slug!r} is unreadable ({error})"
+            ) from None
 
     def load(self, kept: Kept) -> Unit:
-        unit: Unit = pickle.loads(self._part(kept, pairs=False))
+        unit = self._part(kept, pairs=False)
+        if not isinstance(unit, Unit):
+            raise UnitsDamaged(f"{self.data}: the kept unit of {kept.article.slug!r} is not a unit")
         return unit
 
     def pairs(self, kept: Kept) -> Pairs:
         """Only the unit's reviewed pairs: what translation memory reads of every kept unit."""
-        pairs: Pairs = pickle.loads(self._part(kept, pairs=True))
+        pairs = self._part(kept, pairs=True)
+        if not isinstance(pairs, dict):
+            raise UnitsDamaged(f"{self.data}: the reviewed pairs of {kept.article.slug!r} are unreadable")
         return pairs
 
     def close(self) -> None:
