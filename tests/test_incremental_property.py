@@ -11,9 +11,10 @@ import datetime as dt
 import random
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -75,27 +76,17 @@ def _config(page_size: int, feed_items: int, title: str = "Newsroom") -> str:
     return text.replace("[engines]", f"page_size = {page_size}\nfeed_items = {feed_items}\n[engines]")
 
 
-def _review_names(root: Path, locale: str, n: int) -> None:
-    """A translator names (or renames) the tags and the author in `locale`."""
-    path = root / "i18n" / locale / "_taxonomy.po"
+def _retranslate(
+    root: Path, locale: str, catalog_name: str, n: int, chosen: Callable[[Message], bool]
+) -> None:
+    """A translator changes the `chosen` translations of a shared catalog (`_taxonomy`: tag and
+    author names; `_ui`: the theme's strings), if the locale has it yet."""
+    path = root / "i18n" / locale / f"{catalog_name}.po"
     if not path.exists():
         return
     catalog: Catalog = read_catalog(path, LOCALES[locale])
     for message in catalog:
-        if message.id and n % 2 == len(str(message.id)) % 2:
-            message.string = f"{translated(str(message.id), locale)} {n}"
-            message.flags.discard("fuzzy")
-    path.write_bytes(render_catalog(catalog))
-
-
-def _change_ui(root: Path, locale: str, n: int) -> None:
-    """A translator changes the theme's translation of the index's heading."""
-    path = root / "i18n" / locale / "_ui.po"
-    if not path.exists():
-        return
-    catalog: Catalog = read_catalog(path, LOCALES[locale])
-    for message in catalog:
-        if message.id in ("Latest news", "Older articles"):
+        if message.id and chosen(message):
             message.string = f"{translated(str(message.id), locale)} {n}"
             message.flags.discard("fuzzy")
     path.write_bytes(render_catalog(catalog))
@@ -103,11 +94,11 @@ def _change_ui(root: Path, locale: str, n: int) -> None:
 
 def _apply(root: Path, op: str, n: int, next_index: list[int]) -> None:
     locale = sorted(LOCALES)[n % len(LOCALES)]
-    if op == "names":
-        _review_names(root, locale, n)
+    if op == "names":  # names (or renames) the tags and the author
+        _retranslate(root, locale, "_taxonomy", n, lambda m: n % 2 == len(str(m.id)) % 2)
         return
-    if op == "ui":
-        _change_ui(root, locale, n)
+    if op == "ui":  # the index's heading
+        _retranslate(root, locale, "_ui", n, lambda m: m.id in ("Latest news", "Older articles"))
         return
     if op == "settings":
         (root / "tilmash.toml").write_text(
