@@ -175,7 +175,7 @@ def _taxonomy_names(
     from tilmash.i18n.taxonomy import reviewed_names, taxonomy_template
     from tilmash.quality import check_context
 
-    refs = {a.slug: a.source_path.relative_to(config.root).as_posix() for a in articles}
+    refs = {a.slug: relative_ref(config.root, a.source_path) for a in articles}
     template = partial(taxonomy_template, articles, refs)
     catalog = sync_shared(config, locale, TAXONOMY_CATALOG, template, {}, report, now, writer)
     if catalog is None:
@@ -276,7 +276,7 @@ def _source_and_template(path: Path, config: Config, now: dt.datetime, spill: bo
     article = read_source(path)
     if isinstance(article, SourceError):
         return Parsed(article)
-    source_ref = path.relative_to(config.root).as_posix()
+    source_ref = relative_ref(config.root, path)
     try:
         old: bytes | None = config.template_path(article.slug).read_bytes()
     except FileNotFoundError:
