@@ -318,10 +318,7 @@ class Streamed:
             else (out.listing, out.listing_digests, out.progress)
         )
         article = listing[ctx.config.site.source_locale].article
-        report.errors += out.report.errors
-        report.warnings += out.report.warnings
-        report.notes += out.report.notes
-        report.catalogs_written += out.report.catalogs_written
+        report.absorb(out.report)
         if writer is not None:
             writer.adopt(out.staged)
         self.pages += out.pages
@@ -550,9 +547,7 @@ def kept_units(
             article_path(locale, article.slug) in held_pages for locale in config.site.locales
         ):
             continue
-        stamp = files_stamp(
-            map(os.fspath, [article.source_path, config.template_path(article.slug), *catalogs])
-        )
+        stamp = files_stamp(map(os.fspath, files))
         source_bytes = read_or_absent(article.source_path)
         if stat_line(article.source_path) != read_as.get(article.source_path):
             continue  # edited while the run worked

@@ -54,6 +54,13 @@ class RunReport:
     def ok(self) -> bool:
         return not self.errors
 
+    def absorb(self, part: RunReport) -> None:
+        """Add the lines and catalog writes of `part` (one article's, one shared catalog's) to this report."""
+        self.errors += part.errors
+        self.warnings += part.warnings
+        self.notes += part.notes
+        self.catalogs_written += part.catalogs_written
+
     def as_dict(self) -> dict[str, object]:
         return {
             "ok": self.ok,

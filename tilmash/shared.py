@@ -96,10 +96,7 @@ class SharedCache:
             return found.value
         part = RunReport()
         value = compute(part)
-        report.errors += part.errors
-        report.warnings += part.warnings
-        report.notes += part.notes
-        report.catalogs_written += part.catalogs_written
+        report.absorb(part)
         # A warning about the catalog read (a control character removed) is not said again
         # once the repaired catalog is written; notes are not kept.
         if before is not None and not part.notes and not (part.catalogs_written and part.warnings):
