@@ -140,8 +140,7 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
 
     `data` may come in pieces, written as they come: a large file is never whole in memory.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = _temp_file(path)
+    fd, temp = _temp_file(path)  # makes the directory when it is missing
     try:
         with os.fdopen(fd, "wb") as handle:
             if isinstance(data, bytes):
