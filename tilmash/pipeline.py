@@ -152,15 +152,35 @@ def taxonomy_names(
     With `shared`, the last run's names when nothing they are made from changed (`run_key`:
     tilmash.toml, the glossary, …; the catalog; every article's tags, byline and file)."""
     compute = partial(_taxonomy_names, config, locale, articles, now=now, writer=writer)
-    if shared is None or writer is None:
-        return compute(report)
-    used = pickle.dumps([(a.slug, os.fspath(a.source_path), a.tags, a.author) for a in articles])
-    parts = ("taxonomy", locale, hashlib.blake2b(used, digest_size=20).digest())
-    path = config.catalog_path(locale, TAXONOMY_CATALOG)
-    names: dict[tuple[str, str], str] = shared.reuse(
-        f"taxonomy:{locale}", run_key, parts, path, report, compute
+
+    def made_of() -> bytes:
+        used = pickle.dumps([(a.slug, os.fspath(a.source_path), a.tags, a.author) for a in articles])
+        return hashlib.blake2b(used, digest_size=20).digest()
+
+    names: dict[tuple[str, str], str] = _shared_outcome(
+        config, locale, TAXONOMY_CATALOG, "taxonomy", made_of, report, compute, shared, run_key
     )
     return names
+
+
+def _shared_outcome(
+    config: Config,
+    locale: str,
+    catalog_name: str,
+    kind: str,
+    made_of: Callable[[], bytes | str],
+    report: RunReport,
+    compute: Callable[[RunReport], Any],
+    shared: SharedCache | None,
+    run_key: str,
+) -> Any:
+    """`compute(report)`, or with `shared` the last run's outcome of kind `kind` for `locale` when
+    its catalog, `run_key` and `made_of()` (what else it is made from) are unchanged."""
+    if shared is None:  # a dry run
+        return compute(report)
+    parts = (kind, locale, made_of())
+    path = config.catalog_path(locale, catalog_name)
+    return shared.reuse(f"{kind}:{locale}", run_key, parts, path, report, compute)
 
 
 def _taxonomy_names(
@@ -228,12 +248,8 @@ def ui_translations(
     `shared`, the last run's when nothing they are made from changed (`run_key`, the catalog,
     the theme)."""
     compute = partial(_ui_mo, config, locale, now=now, writer=writer)
-    if shared is None or writer is None:
-        mo = compute(report)
-    else:
-        path = config.catalog_path(locale, UI_CATALOG)
-        parts = ("ui", locale, theme_digest(locale))
-        mo = shared.reuse(f"ui:{locale}", run_key, parts, path, report, compute)
+    made_of = partial(theme_digest, locale)
+    mo = _shared_outcome(config, locale, UI_CATALOG, "ui", made_of, report, compute, shared, run_key)
     return None if mo is None else translations(mo)
 
 
