@@ -35,6 +35,7 @@ from tilmash.i18n import (
     template_version,
 )
 from tilmash.parallel import Mapper
+from tilmash.render.page_keys import code_digest
 from tilmash.render.pages import article_path
 from tilmash.render.policy import listing_article
 from tilmash.render.ui import (
@@ -558,11 +559,12 @@ def unchanged_unit(
 
 def units_run_key(config: Config) -> str:
     """What every page depends on besides its own article: tilmash.toml, UI and taxonomy catalogs,
-    glossaries, static files."""
+    glossaries, static files, the rendering code and templates (edited in an editable install)."""
     # The root too: kept articles hold absolute paths, so a copied newsroom starts cold.
     parts = {
         "root": os.fsencode(config.root.resolve()),
         "config": read_or_absent(config.root / "tilmash.toml"),
+        "code": code_digest(),
     }
     for locale in config.target_locales:
         parts[f"ui:{locale}"] = read_or_absent(config.catalog_path(locale, UI_CATALOG))

@@ -26,6 +26,7 @@ from tilmash.state import (
     site_fingerprint,
 )
 from tilmash.translate.cluster_link import ClusterError, ClusterLink
+from tilmash.translate.registry import argos_packages_dir
 
 Log = Callable[[str], None]
 
@@ -84,7 +85,8 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
         import_errors, import_warnings = _import(config, options, log)
         state_path = state_dir / "state.json"
         previous = RunState.load(state_path)
-        inputs = scan_inputs(config.root, config.packages_dir)  # before anything is read
+        # before anything is read; the models where `tilmash models install` and `add-ct2` put them
+        inputs = scan_inputs(config.root, config.packages_dir or argos_packages_dir(), config.models_registry)
         site_before = site_entries(config.public_dir) if config.public_dir.is_dir() else None
         site_intact = site_before is not None and previous.site_fingerprint == entries_fingerprint(
             site_before

@@ -60,7 +60,7 @@ def _tree_entries(directory: Path, prefix: str = "", exact: bool = False) -> tup
     return entries, newest
 
 
-INPUT_DIRS = ("sources", "i18n", "static")
+INPUT_DIRS = ("sources", "i18n", "static", "glossary")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,18 +96,32 @@ class Inputs:
         return Inputs(self.header, files)
 
 
-def scan_inputs(root: Path, packages_dir: Path | None) -> Inputs:
+def _code_stamp() -> str:
+    """Stats of Tilmash's rendering code and templates (what render.page_keys.code_digest hashes),
+    without reading them: a template edited in an editable install makes the next run no no-op."""
+    import tilmash.render
+
+    entries: dict[str, str] = {}
+    for folder in tilmash.render.__path__:
+        entries |= _tree_entries(Path(folder), f"{folder}/", exact=True)[0]
+    return "\n".join(f"{name}\0{entries[name]}" for name in sorted(entries) if "__pycache__" not in name)
+
+
+def scan_inputs(root: Path, packages_dir: Path | None, models_registry: Path | None = None) -> Inputs:
     """Names, sizes and mtimes of everything a run reads, plus the config's bytes and Tilmash's version.
 
-    Any edit to a source, catalog, static file, the config or the installed models changes it.
+    Any edit to a source, catalog, static file, glossary, the config, the installed models or
+    (in an editable install) the rendering code and templates changes it.
     """
     config = root / "tilmash.toml"
-    header = f"{STATE_VERSION}\0{__version__}\n".encode()
+    header = f"{STATE_VERSION}\0{__version__}\n{_code_stamp()}\n".encode()
     header += config.read_bytes() if config.is_file() else b""
     if packages_dir is not None and packages_dir.is_dir():
         header += "\n".join(
             sorted(f"{p.name}\0{p.stat().st_mtime_ns}" for p in packages_dir.iterdir())
         ).encode()
+    if models_registry is not None and models_registry.is_file():
+        header += f"\n{stat_text(models_registry.stat())}".encode()
     files: dict[str, str] = {}
     racy = time.time_ns() - RACY_NS
     calm = True

@@ -17,3 +17,14 @@ def registry_path(environ: Mapping[str, str] | None = None) -> Path:
     if not Path(data_home).is_absolute():  # the XDG spec: a relative value is to be ignored
         data_home = str(Path(environ.get("HOME") or Path.home()) / ".local" / "share")
     return Path(data_home) / "tilmash" / "models.json"
+
+
+def argos_packages_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where argostranslate keeps its packages unless told otherwise: `$ARGOS_PACKAGES_DIR`, else
+    `$XDG_DATA_HOME/argos-translate/packages`, else `~/.local/share/…` (its settings module's
+    defaults, found without importing it: a no-op run stats this folder)."""
+    environ = os.environ if environ is None else environ
+    if environ.get("ARGOS_PACKAGES_DIR"):
+        return Path(environ["ARGOS_PACKAGES_DIR"])
+    home = Path(environ["SNAP_USER_DATA"]) if "SNAP" in environ else Path.home()
+    return Path(environ.get("XDG_DATA_HOME") or home / ".local" / "share") / "argos-translate" / "packages"

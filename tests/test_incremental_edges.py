@@ -1,0 +1,137 @@
+"""Edits the random property test (test_incremental_property.py) does not make: after each, a
+run that reuses what earlier runs kept (the no-op check, units, page keys, shared catalogs)
+publishes exactly the site a cold run makes from the same files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.newsroom import make_newsroom
+from tests.conftest import run_cli
+from tilmash.config import load_config
+from tilmash.runner import RunOptions, run
+from tilmash.state import scan_inputs
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
+COPIED = ("tilmash.toml", "sources", "i18n", "static", "glossary", "public")
+
+
+def _tree(directory: Path) -> dict[str, bytes]:
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
+
+
+def _run(root: Path) -> tuple[list[str], list[str]]:
+    """The errors (the newsroom's path left out) and the run's stage lines."""
+    log: list[str] = []
+    report = run(load_config(root, {}), RunOptions(now=NOW, jobs=1), log.append)
+    return sorted(e.replace(str(root), "ROOT") for e in report.errors), log
+
+
+def _cold_copy(live: Path, cold: Path) -> Path:
+    """The newsroom's files and published site, without what runs kept (.tilmash/)."""
+    cold.mkdir()
+    for name in COPIED:
+        source = live / name
+        if source.is_dir():
+            shutil.copytree(source, cold / name)
+        elif source.exists():
+            shutil.copy2(source, cold / name)
+    return cold
+
+
+def _newsroom(root: Path, publish: str = "") -> Path:
+    make_newsroom(root, 4)
+    settings = root / "tilmash.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + publish, encoding="utf-8")
+    _run(root)
+    return root
+
+
+def test_a_glossary_edit_is_no_no_op_when_the_glossary_gates_publication(tmp_path: Path) -> None:
+    """The glossary decides what publishes under `block_on = ["glossary"]`: a run after a glossary
+    edit replayed the last one (glossary/ was not among the inputs the no-op check stats)."""
+    live = _newsroom(tmp_path / "live", '[publish]\nblock_on = ["glossary"]\n')
+    _run(live)
+    (live / "glossary").mkdir()
+    (live / "glossary" / "ru.csv").write_text("term,translation\nuniversity,вуз\n", encoding="utf-8")
+    cold = _cold_copy(live, tmp_path / "cold")
+    errors, log = _run(live)
+    assert "stage=noop reason=inputs-unchanged" not in log
+    assert any("[glossary]" in e for e in errors)
+    assert (errors, _tree(live / "public")) == (_run(cold)[0], _tree(cold / "public"))
+
+
+def _checkout(target: Path) -> Path:
+    """A copy of Tilmash laid out as installed (tilmash/render, …): a stand-in for an editable
+    install whose templates can be edited without touching the repository's."""
+    compiled = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(REPO / "tilmash", target / "tilmash", ignore=compiled)
+    for stage in ("sources", "i18n", "translate", "render"):
+        shutil.copytree(REPO / stage, target / "tilmash" / stage, ignore=compiled)
+    return target
+
+
+def _run_with(code: Path, root: Path) -> None:
+    """A run in a process that imports Tilmash from `code` (before the installed one)."""
+    script = (
+        "import datetime as dt, sys; from pathlib import Path; from tilmash.config import load_config; "
+        "from tilmash.runner import RunOptions, run; "
+        "import tilmash; assert tilmash.__file__.startswith(sys.argv[2]), tilmash.__file__; "
+        "run(load_config(Path(sys.argv[1]), {}), RunOptions(now=dt.datetime(2026, 5, 1, 12, tzinfo=dt.UTC)))"
+    )
+    environ = os.environ | {"PYTHONPATH": str(code)}
+    subprocess.run([sys.executable, "-c", script, str(root), str(code)], cwd=code, env=environ, check=True)
+
+
+def test_a_template_edited_in_an_editable_install_shows_on_every_page(tmp_path: Path) -> None:
+    """Reused articles' pages were hard-linked from the last run (units_run_key did not cover
+    the templates), and a run with no other change was a no-op (nor did the no-op check)."""
+    code = _checkout(tmp_path / "code")
+    live = tmp_path / "live"
+    make_newsroom(live, 3)
+    _run_with(code, live)
+    template = code / "tilmash" / "render" / "templates" / "article.html"
+    text = template.read_text(encoding="utf-8")
+    assert "</article>" in text
+    template.write_text(text.replace("</article>", "<p>An edited theme</p></article>", 1), encoding="utf-8")
+    cold = _cold_copy(live, tmp_path / "cold")
+    _run_with(code, live)
+    _run_with(code, cold)
+    pages = _tree(live / "public")
+    assert pages == _tree(cold / "public")
+    articles = [data for path, data in pages.items() if "/story-" in path]
+    assert len(articles) == 12 and all(b"An edited theme" in data for data in articles)
+
+
+def test_a_model_installed_where_argos_keeps_them_by_default_is_used_by_the_next_run(
+    newsroom: Path, en_ru_package: Path, tmp_path: Path
+) -> None:
+    """With no ARGOS_PACKAGES_DIR, `tilmash models install` puts the package in argostranslate's
+    own folder, which the no-op check did not look at: every later run replayed the last one
+    and left the untranslated entries a cold run machine-translates."""
+    drop = ("ARGOS_PACKAGES_DIR", "XDG_DATA_HOME", "TILMASH_HOME", "SNAP")
+    environ = {k: v for k, v in os.environ.items() if k not in drop} | {"HOME": str(tmp_path / "home")}
+    assert run_cli("run", newsroom, env=environ).code == 0
+    assert "stage=noop" in run_cli("run", newsroom, env=environ).stderr
+    assert run_cli("models", "install", en_ru_package, env=environ).code == 0
+    assert (tmp_path / "home" / ".local" / "share" / "argos-translate" / "packages").is_dir()
+    result = run_cli("run", "--json", newsroom, env=environ)
+    assert result.code == 0 and "stage=noop" not in result.stderr
+    filled = {line["locale"]: line["machine_filled"] for line in json.loads(result.stdout)["locales"]}
+    assert filled["ru"] > 0
+
+
+def test_a_registered_multilingual_model_changes_the_inputs(tmp_path: Path) -> None:
+    """`tilmash models add-ct2` writes the registry: a run after it is no no-op."""
+    registry = tmp_path / "models.json"
+    registry.write_text("{}", encoding="utf-8")
+    before = scan_inputs(tmp_path, None, registry).fingerprint()
+    registry.write_text('{"nllb": {}}', encoding="utf-8")
+    assert scan_inputs(tmp_path, None, registry).fingerprint() != before
