@@ -84,11 +84,6 @@ def unusable(catalog: Catalog) -> list[tuple[Message, str]]:
     return found
 
 
-def compiled(catalog: Catalog, leave_out: Iterable[Message] = ()) -> Translations:
-    """gettext translations from the reviewed entries of `catalog`, but for `leave_out`."""
-    return translations(compiled_mo(catalog, leave_out))
-
-
 def compiled_mo(catalog: Catalog, leave_out: Iterable[Message] = ()) -> bytes:
     """The MO file of the reviewed entries of `catalog`, but for `leave_out` (what a run may keep)."""
     usable = copy.deepcopy(catalog)

@@ -15,7 +15,7 @@ from tilmash.render.policy import LocalizedArticle
 from tilmash.render.settings import SiteSettings
 from tilmash.render.shells import Shells
 from tilmash.render.site import locale_pages
-from tilmash.render.ui import compiled
+from tilmash.render.ui import compiled_mo, translations
 from tilmash.sources import parse_article
 
 LOCALES = ("en", "kk", "ru", "zh")
@@ -26,7 +26,7 @@ SETTINGS = SiteSettings(
 
 def _ui(locale: str):  # noqa: ANN202 - Babel's Translations
     path = Path(tilmash.render.__file__).parent / "locale" / locale / "ui.po"
-    return compiled(parse_catalog(path.read_bytes(), path, locale))
+    return translations(compiled_mo(parse_catalog(path.read_bytes(), path, locale)))
 
 
 PAGES = locale_pages(SETTINGS, {code: _ui(code) for code in LOCALES[1:]})  # shells kept across examples

@@ -11,7 +11,7 @@ from lxml import html
 from tests.conftest import run_cli
 from tests.helpers import msgfmt_check
 from tilmash.i18n import parse_catalog, read_catalog, render_catalog, sync_catalog
-from tilmash.render.ui import compiled, format_problem
+from tilmash.render.ui import compiled_mo, format_problem, translations
 
 TAGGED = "Articles tagged “%(tag)s”"
 
@@ -119,11 +119,9 @@ def test_plural_theme_strings_in_every_locale(newsroom):
     for locale, expected in PLURALS.items():
         path = newsroom / "i18n" / locale / "_ui.po"
         assert msgfmt_check(path).returncode == 0, msgfmt_check(path).stderr
-        translations = compiled(read_catalog(path, "zh_Hans" if locale == "zh" else locale))
+        theme = translations(compiled_mo(read_catalog(path, "zh_Hans" if locale == "zh" else locale)))
         for count, text in expected.items():
-            assert (
-                translations.ngettext("%(num)s article", "%(num)s articles", count) % {"num": count} == text
-            )
+            assert theme.ngettext("%(num)s article", "%(num)s articles", count) % {"num": count} == text
     assert (
         html.parse(str(newsroom / "public" / "en" / "tags" / "space.html"))
         .getroot()
