@@ -2,33 +2,78 @@
 
 Parsing the body is most of the cost of reading an article, and markdown-it-py parses ten
 times slower than pulldown-cmark. Both follow the CommonMark spec, so for what both read
-the same way this module turns pulldown-cmark's events into the very tokens markdown-it
-makes (`segment` then works on them and markdown-it's renderer writes the template).
+the same way this module turns pulldown-cmark's events into the tokens markdown-it makes
+(`segment` then works on them) and writes the template markdown-it's renderer writes.
 Where they may differ it gives up and returns None, and markdown-it parses the body:
 raw HTML (Tilmash shows it as text, which pulldown-cmark cannot be told to do), tables,
-and any text it cannot match to the source exactly (an image's alt text is its raw label).
+tabs, and any text it cannot match to the source exactly (an image's alt text is its raw label).
+
+The tokens are `Tok`s, not markdown-it's own: the same fields in a plain slotted class,
+made in half the time, and markdown-it itself is imported only for what is rare in news
+(code blocks, autolinks, URLs that may need escaping), not for every run.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 import pyromark
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 Event = tuple[Any, Any]  # (pyromark's event, its byte range {"start", "end"})
 Attrs = dict[str, str | int | float]
+Markdown = Callable[[], "MarkdownIt"]  # the configured markdown-it, made when first needed
 _OPTIONS = pyromark.Options.ENABLE_TABLES  # a table is seen (and left to markdown-it), never misread
 _NEWLINE = re.compile(rb"\n")
+# URLs markdown-it's normalizeLink returns unchanged (nothing to percent-encode or punycode):
+# most links and image sources. Others are normalized by markdown-it itself.
+_PLAIN_URL = re.compile(r"(?:https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*)?[A-Za-z0-9._~/=&?#+-]*\Z")
 
 
-def _pair(kind: str, tag: str, hidden: bool = False) -> tuple[Token, Token]:
+class Tok:
+    """The fields of markdown-it's `Token` that segmenting and rendering read."""
+
+    __slots__ = (
+        *("type", "tag", "nesting", "attrs", "map", "children"),
+        *("content", "markup", "info", "block", "hidden"),
+    )
+
+    def __init__(
+        self,
+        type: str,  # noqa: A002 - markdown-it's name
+        tag: str,
+        nesting: int,
+        attrs: Attrs | None = None,
+        content: str = "",
+        markup: str = "",
+        block: bool = False,
+        hidden: bool = False,
+    ) -> None:
+        self.type = type
+        self.tag = tag
+        self.nesting = nesting
+        self.attrs = {} if attrs is None else attrs
+        self.map: list[int] | None = None
+        self.children: list[Tok] | None = None
+        self.content = content
+        self.markup = markup
+        self.info = ""
+        self.block = block
+        self.hidden = hidden
+
+    def __repr__(self) -> str:
+        return f"Tok({self.type!r}, {self.tag!r}, {self.nesting}, content={self.content!r})"
+
+
+def _pair(kind: str, tag: str, hidden: bool = False) -> tuple[Tok, Tok]:
     return (
-        Token(f"{kind}_open", tag, 1, block=True, hidden=hidden),
-        Token(f"{kind}_close", tag, -1, block=True, hidden=hidden),
+        Tok(f"{kind}_open", tag, 1, block=True, hidden=hidden),
+        Tok(f"{kind}_close", tag, -1, block=True, hidden=hidden),
     )
 
 
@@ -39,8 +84,10 @@ _BLOCKS |= {"BlockQuote": _pair("blockquote", "blockquote"), "List": _pair("bull
 _LIST_ITEM = _BLOCKS["Item"][1]
 _HIDDEN_PARAGRAPH = _pair("paragraph", "p", hidden=True)
 _HEADINGS = {f"H{level}": _pair("heading", f"h{level}") for level in range(1, 7)}
-_RULE = Token("hr", "hr", 0, block=True, markup="---")
+_RULE = Tok("hr", "hr", 0, block=True, markup="---")
 _INLINE = {"Emphasis": ("em", "em"), "Strong": ("strong", "strong"), "Link": ("link", "a")}
+_INLINE_CLOSE = {name: Tok(f"{kind}_close", tag, -1) for name, (kind, tag) in _INLINE.items()}
+_BREAKS = {"SoftBreak": Tok("softbreak", "br", 0), "HardBreak": Tok("hardbreak", "br", 0)}
 
 
 class _Unsupported(Exception):
@@ -50,26 +97,33 @@ class _Unsupported(Exception):
 class _Builder:
     """markdown-it's block tokens, and the children of the inline token being filled."""
 
-    def __init__(self, md: MarkdownIt, data: bytes) -> None:
-        self.md = md
+    def __init__(self, markdown: Markdown, data: bytes) -> None:
+        self.markdown = markdown
         self.data = data
-        self.newlines = [m.start() for m in _NEWLINE.finditer(data)]
-        self.tokens: list[Token] = []
-        self.children: list[Token] | None = None  # the open inline token's
-        self.closing: list[Token] = []  # the close token of each open block
+        self._newlines: list[int] | None = None  # offsets of the body's line ends, found when first asked
+        self.tokens: list[Tok] = []
+        self.children: list[Tok] | None = None  # the open inline token's
+        self.closing: list[Tok] = []  # the close token of each open block
         self.hidden = False  # the open inline content is a tight list item's paragraph
 
-    def block(self, pair: tuple[Token, Token], offset: int, inline: bool = False) -> None:
+    def line(self, offset: int) -> int:
+        """The 0-based line of the body holding byte `offset`."""
+        if self._newlines is None:
+            self._newlines = [m.start() for m in _NEWLINE.finditer(self.data)]
+        return bisect_left(self._newlines, offset)
+
+    def block(self, pair: tuple[Tok, Tok], offset: int, inline: bool = False) -> None:
         if self.hidden:
             self.end_hidden()
         self.tokens.append(pair[0])
         self.closing.append(pair[1])
         if inline:
             self.children = []
-            line = bisect_left(self.newlines, offset)
-            self.tokens.append(
-                Token("inline", "", 0, map=[line, line + 1], block=True, children=self.children)
-            )
+            line = self.line(offset)
+            token = Tok("inline", "", 0, block=True)
+            token.map = [line, line + 1]
+            token.children = self.children
+            self.tokens.append(token)
 
     def close(self) -> None:
         if self.hidden:
@@ -79,7 +133,7 @@ class _Builder:
         self.children = None
         self.tokens.append(self.closing.pop())
 
-    def inline(self, offset: int) -> list[Token]:
+    def inline(self, offset: int) -> list[Tok]:
         """The children to add to; inline content right in a list item is a hidden paragraph."""
         if self.children is None:
             self.block(_HIDDEN_PARAGRAPH, offset, inline=True)
@@ -91,9 +145,13 @@ class _Builder:
         self.hidden = False
         self.close()
 
+    def url(self, url: str) -> str:
+        """The URL as markdown-it's normalizeLink writes it."""
+        return url if _PLAIN_URL.match(url) else self.markdown().normalizeLink(url)
+
 
 def _event(event: Any) -> tuple[str, Any]:
-    if isinstance(event, str):
+    if event.__class__ is str:
         return event, None
     ((kind, value),) = event.items()
     return kind, value
@@ -114,40 +172,43 @@ def _label(data: bytes, start: int, inner: list[Event]) -> str:
     return data[first:last].decode("utf-8")
 
 
-def _link(md: MarkdownIt, link: dict[str, Any]) -> Token:
+def _link(built: _Builder, link: dict[str, Any]) -> Tok:
     kind = link["link_type"]
     if kind in ("Autolink", "Email"):
         url = ("mailto:" if kind == "Email" else "") + link["dest_url"]
-        return Token(
-            "link_open", "a", 1, attrs={"href": md.normalizeLink(url)}, markup="autolink", info="auto"
-        )
-    attrs: Attrs = {"href": md.normalizeLink(link["dest_url"])}
+        token = Tok("link_open", "a", 1, {"href": built.markdown().normalizeLink(url)}, markup="autolink")
+        token.info = "auto"
+        return token
+    attrs: Attrs = {"href": built.url(link["dest_url"])}
     if link["title"]:
         attrs["title"] = link["title"]
-    return Token("link_open", "a", 1, attrs=attrs)
+    return Tok("link_open", "a", 1, attrs)
 
 
-def tokens(md: MarkdownIt, body: str) -> list[Token] | None:
-    """The tokens `md.parse(body)` makes (only what `segment` and the renderer use), or None
-    when the body holds something this module leaves to markdown-it."""
+def tokens(markdown: Markdown, body: str) -> list[Tok] | None:
+    """The tokens `markdown().parse(body)` makes (only what `segment` and `render` use), or
+    None when the body holds something this module leaves to markdown-it."""
     if "]:" in body:  # a link reference definition: the lines after it may not be read alike
         return None
+    if "\t" in body:  # tabs stop at columns the parsers count alike only in simple cases
+        return None  # (`> > - \ttab`: a list item's text for one, code for the other)
     data = body.encode("utf-8")
     try:
         events: list[Event] = list(pyromark.events_with_range(body, options=_OPTIONS))
-        return _tokens(md, data, events)
+        return _tokens(markdown, data, events)
     except _Unsupported:
         return None
 
 
-def _tokens(md: MarkdownIt, data: bytes, events: list[Event]) -> list[Token]:
-    built = _Builder(md, data)
+def _tokens(markdown: Markdown, data: bytes, events: Sequence[Event]) -> list[Tok]:
+    built = _Builder(markdown, data)
     position = 0
-    while position < len(events):
+    count = len(events)
+    while position < count:
         event, span = events[position]
         position += 1
         value: Any = None
-        if isinstance(event, str):
+        if event.__class__ is str:
             kind = event
         else:
             ((kind, value),) = event.items()
@@ -156,13 +217,12 @@ def _tokens(md: MarkdownIt, data: bytes, events: list[Event]) -> list[Token]:
             if children and children[-1].type == "text":  # markdown-it joins adjacent text
                 children[-1].content += value
             else:
-                children.append(Token("text", "", 0, content=value))
+                children.append(Tok("text", "", 0, None, value))
         elif kind == "End":
-            name = value if isinstance(value, str) else next(iter(value))
-            if name in _INLINE:
+            if value.__class__ is str and value in _INLINE_CLOSE:
                 if built.children is None:
                     raise _Unsupported("inline end outside inline content")
-                built.children.append(Token(f"{_INLINE[name][0]}_close", _INLINE[name][1], -1))
+                built.children.append(_INLINE_CLOSE[value])
             else:
                 built.close()
         elif kind == "Start":
@@ -171,10 +231,9 @@ def _tokens(md: MarkdownIt, data: bytes, events: list[Event]) -> list[Token]:
             # Across lines, the parsers keep different parts of the next line's indent.
             if b"\n" in data[span["start"] : span["end"]]:
                 raise _Unsupported("code span across lines")
-            built.inline(span["start"]).append(Token("code_inline", "code", 0, content=value, markup="`"))
-        elif kind in ("SoftBreak", "HardBreak"):
-            name = "softbreak" if kind == "SoftBreak" else "hardbreak"
-            built.inline(span["start"]).append(Token(name, "br", 0))
+            built.inline(span["start"]).append(Tok("code_inline", "code", 0, None, value, "`"))
+        elif kind in _BREAKS:
+            built.inline(span["start"]).append(_BREAKS[kind])
         elif kind == "Rule":
             if built.hidden:
                 built.end_hidden()
@@ -186,23 +245,24 @@ def _tokens(md: MarkdownIt, data: bytes, events: list[Event]) -> list[Token]:
     return built.tokens
 
 
-def _start(built: _Builder, tag: Any, offset: int, events: list[Event], position: int) -> int:
+def _start(built: _Builder, tag: Any, offset: int, events: Sequence[Event], position: int) -> int:
     """Open what `tag` starts; returns the position of the next event to read."""
     name, value = _event(tag)
     if name in _BLOCKS and value is None:
         built.block(_BLOCKS[name], offset, inline=name == "Paragraph")
     elif name in ("Emphasis", "Strong"):
         kind, html = _INLINE[name]
-        built.inline(offset).append(Token(f"{kind}_open", html, 1))
+        built.inline(offset).append(Tok(f"{kind}_open", html, 1))
     elif name == "Link":
-        link = _link(built.md, value)
+        link = _link(built, value)
         built.inline(offset).append(link)
         if link.markup == "autolink":  # its text is markdown-it's rendering of the URL
             url = value["dest_url"]
-            built.inline(offset).append(Token("text", "", 0, content=built.md.normalizeLinkText(url)))
+            shown = built.markdown().normalizeLinkText(url)
+            built.inline(offset).append(Tok("text", "", 0, None, shown))
             while _event(events[position][0]) != ("End", "Link"):
                 position += 1
-            built.inline(offset).append(Token("link_close", "a", -1))
+            built.inline(offset).append(_INLINE_CLOSE["Link"])
             position += 1
     elif name == "Image":
         depth, inner = 1, []
@@ -216,19 +276,21 @@ def _start(built: _Builder, tag: Any, offset: int, events: list[Event], position
                 depth -= 1
             if depth:
                 inner.append((event, span))
-        attrs: Attrs = {"src": built.md.normalizeLink(value["dest_url"]), "alt": ""}
+        attrs: Attrs = {"src": built.url(value["dest_url"]), "alt": ""}
         if value["title"]:
             attrs["title"] = value["title"]
         label = _label(built.data, offset, inner)
-        built.inline(offset).append(Token("image", "img", 0, attrs=attrs, content=label, children=[]))
+        image = Tok("image", "img", 0, attrs, label)
+        image.children = []
+        built.inline(offset).append(image)
     elif name == "Heading":
         built.block(_HEADINGS[value["level"]], offset, inline=True)
     elif name == "List":  # an ordered one: a bullet list has no value
         start: Attrs = {"start": value} if value != 1 else {}
         built.block(
             (
-                Token("ordered_list_open", "ol", 1, attrs=start, block=True),
-                Token("ordered_list_close", "ol", -1, block=True),
+                Tok("ordered_list_open", "ol", 1, start, block=True),
+                Tok("ordered_list_close", "ol", -1, block=True),
             ),
             offset,
         )
@@ -246,12 +308,66 @@ def _start(built: _Builder, tag: Any, offset: int, events: list[Event], position
             position += 1
         position += 1
         if value == "Indented":
-            built.tokens.append(Token("code_block", "code", 0, content="".join(text), block=True))
+            built.tokens.append(Tok("code_block", "code", 0, None, "".join(text), block=True))
         else:
             info = value["Fenced"]
             if "\\" in info or "&" in info:  # markdown-it unescapes it once more when rendering
                 raise _Unsupported("fence info")
-            built.tokens.append(Token("fence", "code", 0, content="".join(text), info=info, block=True))
+            fence = Tok("fence", "code", 0, None, "".join(text), block=True)
+            fence.info = info
+            built.tokens.append(fence)
     else:
         raise _Unsupported(name)
     return position
+
+
+def render(markdown: Markdown, tokens: Sequence[Tok]) -> str:
+    """What markdown-it's renderer writes for `segment`'s block tokens (every inline token's
+    children are a slot or nothing). Code is rendered by markdown-it's own rules."""
+    out: list[str] = []
+    previous_hidden = False
+    last = len(tokens) - 1
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind == "inline":
+            if token.children:
+                out.append("".join(child.content for child in token.children))
+        elif kind == "code_block" or kind == "fence":
+            out.append(_code(markdown, token))
+        elif not token.hidden:
+            nesting = token.nesting
+            if nesting == -1:
+                out.append(f"</{token.tag}>\n")
+            else:
+                html = "\n<" if previous_hidden else "<"
+                html += token.tag + "".join(
+                    f' {key}="{_escape(str(value))}"' for key, value in token.attrs.items()
+                )
+                if nesting == 1 and index < last:
+                    following = tokens[index + 1]
+                    joined = (
+                        following.type == "inline"
+                        or following.hidden
+                        or (following.nesting == -1 and following.tag == token.tag)
+                    )
+                    html += ">" if joined else ">\n"
+                else:
+                    html += ">\n"
+                out.append(html)
+        previous_hidden = token.hidden
+    return "".join(out)
+
+
+def _escape(text: str) -> str:
+    """markdown-it's escapeHtml."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _code(markdown: Markdown, token: Tok) -> str:
+    """A code block or fence, by markdown-it's rule for it."""
+    from markdown_it.renderer import RendererHTML
+    from markdown_it.token import Token
+
+    md = markdown()
+    copy = Token(token.type, token.tag, 0, content=token.content, info=token.info, block=True)
+    return cast(RendererHTML, md.renderer).rules[token.type]([copy], 0, md.options, {})

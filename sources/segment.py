@@ -11,13 +11,15 @@ import hashlib
 import re
 from collections.abc import Sequence
 from functools import cache
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, cast
 
 from tilmash.sources import pulldown
 from tilmash.sources.model import Block, Placeholder
 from tilmash.sources.placeholders import PLACEHOLDER_RE
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 SLOT_TAG = "tilmash-unit"
 
@@ -37,8 +39,11 @@ def commonmark() -> MarkdownIt:
     """CommonMark with tables; raw HTML in sources is shown as text, never passed through.
 
     Built once per process (setting up the rule chains costs as much as parsing a story);
-    parsing and rendering keep no state in the instance.
+    parsing and rendering keep no state in the instance. Imported when first needed: most
+    articles are read by pulldown-cmark alone.
     """
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": False}).enable("table")
     # Every link is parsed; `_inline_to_unit` drops unsafe ones to text. Replacing the method is
     # markdown-it-py's documented way to change link validation.
@@ -78,7 +83,9 @@ class _Units:
         return ident
 
 
-def _inline_to_unit(children: Sequence[Token], line: int, units: _Units) -> tuple[str, list[Placeholder]]:
+def _inline_to_unit(
+    children: Sequence[Token | pulldown.Tok], line: int, units: _Units
+) -> tuple[str, list[Placeholder]]:
     """Flatten inline tokens to text with `<n>…</n>` / `<n/>` placeholders."""
     if len(children) == 1 and children[0].type == "text" and "<" not in children[0].content:
         return " ".join(children[0].content.split()), []  # most units: text that holds no `<n>`
@@ -160,7 +167,7 @@ def _literal_text(text: str, parts: list[str], placeholders: list[Placeholder]) 
     parts.append(text[position:])
 
 
-def _autolink_text(link_open: Token, following: Sequence[Token]) -> str:
+def _autolink_text(link_open: Token | pulldown.Tok, following: Sequence[Token | pulldown.Tok]) -> str:
     """The visible text of an autolink: its text tokens up to the link's close."""
     shown = []
     for token in following:
@@ -171,18 +178,15 @@ def _autolink_text(link_open: Token, following: Sequence[Token]) -> str:
     return "".join(shown)[:2048] or str(link_open.attrs.get("href", ""))
 
 
-def _slot(unit: str) -> Token:
-    token = Token("html_inline", "", 0)
-    token.content = f'<{SLOT_TAG} id="{unit}"></{SLOT_TAG}>'
-    return token
+def _slot(unit: str) -> pulldown.Tok:
+    """The unit's slot, rendered as it is (markdown-it's rule for html_inline reads only `content`)."""
+    return pulldown.Tok("html_inline", "", 0, None, f'<{SLOT_TAG} id="{unit}"></{SLOT_TAG}>')
 
 
 def segment(body: str, first_line: int) -> tuple[list[Block], str]:
     """Split a CommonMark body into units; `first_line` is the body's line in the file."""
-    md = commonmark()
-    tokens = pulldown.tokens(md, body)  # ten times faster; None where only markdown-it reads it right
-    if tokens is None:
-        tokens = md.parse(body)
+    fast = pulldown.tokens(commonmark, body)  # ten times faster; None where only markdown-it reads it right
+    tokens: Sequence[Token | pulldown.Tok] = fast if fast is not None else commonmark().parse(body)
     units = _Units()
     kinds = ["paragraph"]  # the kind each open block gives its units: its own, or its parent's
     for token in tokens:
@@ -202,4 +206,7 @@ def segment(body: str, first_line: int) -> tuple[list[Block], str]:
         if len(units.blocks) > position + 1:
             units.blocks.insert(position, units.blocks.pop())
         token.children = [_slot(ident)]
-    return units.blocks, md.renderer.render(tokens, md.options, {})
+    if fast is not None:
+        return units.blocks, pulldown.render(commonmark, fast)
+    md = commonmark()  # its tokens, holding slots it renders as it renders raw HTML
+    return units.blocks, md.renderer.render(cast("list[Token]", tokens), md.options, {})

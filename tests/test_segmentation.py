@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import fields
 from pathlib import Path
 from unittest import mock
@@ -170,6 +172,9 @@ INLINE = [
     "[x](javascript:alert(1))",
     "[a](<b c>)",
     '[q](/p?a=1&amp;b=2 "t\\"q")',
+    "[u](HTTP://Ex.ORG/%41)",
+    "[p](https://a.org/x_y?q=1&r=2#f)",
+    "![i](dir/a_b~c.png)",
     "**bold *nested* x**",
     "*a **b** c*",
     "**a*b**",
@@ -249,6 +254,43 @@ def test_pulldown_cmark_segments_exactly_as_markdown_it(body):
         assert segment(body, 3) == fast
 
 
+def test_tabs_are_left_to_markdown_it_which_reads_this_one_as_code():
+    from tilmash.sources import pulldown
+    from tilmash.sources.segment import segment
+
+    body = "> > - \ttab\n"  # pulldown-cmark read a list item's text here, markdown-it a code block
+    fast = segment(body, 3)
+    with mock.patch.object(pulldown, "tokens", return_value=None):
+        assert segment(body, 3) == fast
+    assert fast[0] == [] and "<pre><code>tab" in fast[1]
+
+
+@given(
+    st.sampled_from(["", "http://", "https://"]),
+    st.lists(st.text("abcxyz019-", min_size=1, max_size=6), min_size=1, max_size=3).map(".".join),
+    st.text("AZaz09._~/=&?#+-:%ü ", max_size=30),
+)
+@settings(max_examples=500, deadline=None)
+def test_urls_taken_as_plain_are_those_markdown_it_normalizes_to_themselves(scheme, host, path):
+    from tilmash.sources import pulldown
+    from tilmash.sources.segment import commonmark
+
+    url = scheme + host + path if scheme else path
+    if pulldown._PLAIN_URL.match(url):
+        assert commonmark().normalizeLink(url) == url
+
+
+def test_a_plain_article_is_read_without_importing_markdown_it():
+    code = (
+        "import sys; from tests.helpers import article; "
+        "article('# Head\\n\\nSee [the report](https://example.org/r?a=1) and ![x](a.png).\\n- *one*\\n'); "
+        "assert 'markdown_it' not in sys.modules, 'imported'; "
+        "article('Raw <b>html</b> goes to markdown-it.\\n'); assert 'markdown_it' in sys.modules"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+
+
 def test_pulldown_cmark_reads_plain_articles_and_leaves_html_and_tables_to_markdown_it():
     from tilmash.sources import pulldown
     from tilmash.sources.segment import commonmark
@@ -256,9 +298,9 @@ def test_pulldown_cmark_reads_plain_articles_and_leaves_html_and_tables_to_markd
     plain = (
         "# Title\n\nText with **bold**, [a link](https://example.org) and ![alt](a.png).\n\n- one\n- two\n"
     )
-    assert pulldown.tokens(commonmark(), plain) is not None
+    assert pulldown.tokens(commonmark, plain) is not None
     for body in ("<div>\n*x*\n</div>\n", "Some <b>raw</b> HTML.\n", "| a | b |\n|---|---|\n| 1 | 2 |\n"):
-        assert pulldown.tokens(commonmark(), body) is None
+        assert pulldown.tokens(commonmark, body) is None
 
 
 @settings(max_examples=200, deadline=None)
