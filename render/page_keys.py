@@ -18,6 +18,7 @@ import pickle
 import sys
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cache
 from operator import attrgetter
 from pathlib import Path, PurePath
 from typing import Any
@@ -148,6 +149,25 @@ def translations_plain(translations: Any) -> tuple[Any, ...]:
     return tuple(chain)
 
 
+def _tree_digest(hashed: Any, directory: Path, skip: Path | None = None) -> None:
+    """Every file below `directory` (but `skip`'s), by relative path and contents, into `hashed`."""
+    for path in sorted(p for p in directory.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        if skip is not None and path.is_relative_to(skip):
+            continue
+        data = path.read_bytes()
+        hashed.update(path.relative_to(directory).as_posix().encode() + b"\0")
+        hashed.update(len(data).to_bytes(8, "little") + data)
+
+
+@cache
+def templates_digest(package: Path = Path(__file__).parent) -> bytes:
+    """The theme's files (templates, style sheet), read once per process: the page keys and the
+    UI catalog's reuse (render.ui.theme_digest, once per locale) are both made of them."""
+    hashed = hashlib.blake2b(digest_size=16)
+    _tree_digest(hashed, package / "templates")
+    return hashed.digest()
+
+
 def code_digest(package: Path = Path(__file__).parent) -> bytes:
     """Tilmash's rendering code and templates, and the libraries that shape their output: an
     editable install re-renders the pages after a template is edited."""
@@ -161,10 +181,8 @@ def code_digest(package: Path = Path(__file__).parent) -> bytes:
         f"{feedgen.version.version_str}\0{etree.__version__}\0".encode(),
         digest_size=16,
     )
-    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        data = path.read_bytes()
-        hashed.update(path.relative_to(package).as_posix().encode() + b"\0")
-        hashed.update(len(data).to_bytes(8, "little") + data)
+    hashed.update(templates_digest(package))
+    _tree_digest(hashed, package, skip=package / "templates")
     return hashed.digest()
 
 

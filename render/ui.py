@@ -23,6 +23,7 @@ from babel.support import Translations
 
 from tilmash.i18n import is_reviewed, is_translated, memory_key, parse_catalog
 from tilmash.i18n.pyformat import python_format_errors, python_format_placeholders
+from tilmash.render.page_keys import templates_digest
 
 UI_DOMAIN = "ui"
 
@@ -100,12 +101,9 @@ def translations(mo: bytes) -> Translations:
 
 def theme_digest(locale: str) -> bytes:
     """The theme's templates and the UI translations shipped for `locale`: what `ui_template`
-    and `shipped_translations` are made of."""
-    package = resources.files("tilmash.render")
-    digest = hashlib.blake2b(digest_size=20)
-    templates = Path(str(package.joinpath("templates")))
-    for path in sorted(p for p in templates.rglob("*.html") if p.is_file()):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    shipped = package.joinpath(f"locale/{locale}/ui.po")
+    and `shipped_translations` are made of (the templates hashed once per run, for every locale
+    and the page keys)."""
+    shipped = resources.files("tilmash.render").joinpath(f"locale/{locale}/ui.po")
+    digest = hashlib.blake2b(templates_digest(), digest_size=20)
     digest.update(shipped.read_bytes() if shipped.is_file() else b"")
     return digest.digest()

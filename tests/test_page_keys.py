@@ -21,7 +21,7 @@ from tilmash.config import load_config
 from tilmash.i18n import read_catalog, render_catalog
 from tilmash.pipeline import units_run_key
 from tilmash.render import page_keys
-from tilmash.render.page_keys import code_digest, digest, digests
+from tilmash.render.page_keys import code_digest, digest, digests, templates_digest
 from tilmash.render.policy import LocalizedArticle
 from tilmash.runner import RunOptions, run
 from tilmash.sources import Article
@@ -446,7 +446,11 @@ def test_a_template_edited_in_place_changes_the_code_digest(tmp_path: Path) -> N
     before = code_digest(package)
     template = package / "templates" / "index.html"
     template.write_text(template.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
-    assert code_digest(package) != before
+    templates_digest.cache_clear()  # read once per process: the next run is a new one
+    edited = code_digest(package)
+    assert edited != before
+    (package / "site.py").write_text("# edited\n", encoding="utf-8")  # the code beside the templates too
+    assert code_digest(package) != edited
 
 
 def test_a_value_that_cannot_be_written_gives_a_key_that_never_matches() -> None:
