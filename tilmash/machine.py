@@ -17,7 +17,6 @@ from tilmash.translate.memory import TranslationMemory
 from tilmash.translate.pretranslate import (
     PretranslateResult,
     PretranslateSettings,
-    pending_messages,
     pretranslate,
 )
 from tilmash.translate.segments import english_segmenter
@@ -84,10 +83,11 @@ def engine_for(config: Config, locale: str, report: RunReport, client: Any = Non
 def machine_translate(
     config: Config, synced: LocaleCatalogs, today: dt.date, report: RunReport, client: Any = None
 ) -> PretranslateResult:
-    """Translation memory, then the engine, for every untranslated entry of one locale."""
+    """Translation memory, then the engine, for every untranslated entry of one locale.
+
+    Called only when the locale has such entries (the runner counts them first): with none,
+    it would still load the glossary, the memory and the engine."""
     locale = synced.locale
-    if not pending_messages(synced.catalogs.values()):
-        return PretranslateResult()
     try:
         glossary = load_glossary(config.root / "glossary", config.site.source_locale, locale)
     except GlossaryError as error:
