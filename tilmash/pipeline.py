@@ -148,20 +148,27 @@ def taxonomy_names(
     writer: AtomicWriter | None,
     shared: SharedCache | None = None,
     run_key: str = "",
+    used: bytes | None = None,
 ) -> dict[tuple[str, str], str]:
     """Reviewed translations of the tags and bylines of `locale` (`_taxonomy.po`), after the gate.
     With `shared`, the last run's names when nothing they are made from changed (`run_key`:
-    tilmash.toml, the glossary, …; the catalog; every article's tags, byline and file)."""
+    tilmash.toml, the glossary, …; the catalog; `used`: `taxonomy_used(articles)`, made once
+    for every locale)."""
     compute = partial(_taxonomy_names, config, locale, articles, now=now, writer=writer)
 
     def made_of() -> bytes:
-        used = pickle.dumps([(a.slug, os.fspath(a.source_path), a.tags, a.author) for a in articles])
-        return hashlib.blake2b(used, digest_size=20).digest()
+        return used if used is not None else taxonomy_used(articles)
 
     names: dict[tuple[str, str], str] = _shared_outcome(
         config, locale, TAXONOMY_CATALOG, "taxonomy", made_of, report, compute, shared, run_key
     )
     return names
+
+
+def taxonomy_used(articles: list[Article]) -> bytes:
+    """Digest of what the taxonomy catalogs are made of: every article's tags, byline and file."""
+    used = pickle.dumps([(a.slug, os.fspath(a.source_path), a.tags, a.author) for a in articles])
+    return hashlib.blake2b(used, digest_size=20).digest()
 
 
 def _shared_outcome(
@@ -360,7 +367,7 @@ def read_sources(
     }
     read_as = {path: stat_line(path) for path in paths if path not in matched}
     todo = [p for p in paths if p not in matched]
-    bodies = tempfile.TemporaryFile()
+    bodies = None  # opened for the first body spilled: an edit run spills none
     where: dict[int, tuple[int, int]] = {}
     fresh: list[Parsed] = []
     for start in range(0, len(todo), PARSE_CHUNK):
@@ -369,10 +376,12 @@ def read_sources(
             todo[start : start + PARSE_CHUNK],
         ):
             if done.body:
+                bodies = bodies or tempfile.TemporaryFile()
                 where[id(done.article)] = (bodies.seek(0, os.SEEK_END), len(done.body))
                 bodies.write(done.body)
             fresh.append(replace(done, body=b""))
-    bodies.flush()  # read back with pread, past the buffer
+    if bodies is not None:
+        bodies.flush()  # read back with pread, past the buffer
     parsed = iter(fresh)
     reused_ids: dict[int, Kept] = {}
     sources: list[Parsed] = []

@@ -213,6 +213,7 @@ def _full_run(
         read_sources,
         static_assets,
         taxonomy_names,
+        taxonomy_used,
         ui_translations,
         units_run_key,
     )
@@ -245,12 +246,13 @@ def _full_run(
     ui, names = {}, {}
     shared_path = config.root / ".tilmash" / "shared.pickle"
     shared = SharedCache.load(shared_path) if write else None
+    used = taxonomy_used(articles) if shared is not None and config.target_locales else None
     for locale in config.target_locales:
         translations = ui_translations(config, locale, report, now, writer if write else None, shared, key)
         if translations is not None:
             ui[locale] = translations
         names[locale] = taxonomy_names(
-            config, locale, articles, report, now, writer if write else None, shared, key
+            config, locale, articles, report, now, writer if write else None, shared, key, used
         )
     filled: dict[str, int] = {}
     failed: dict[str, int] = {}
