@@ -42,6 +42,20 @@ def test_leftover_cleanup_spares_files_a_live_process_is_writing(newsroom):
     assert not dead.exists() and not unowned.exists() and not dead_site.exists()
 
 
+def test_leftover_cleanup_reaches_nested_folders_and_leaves_a_folder_named_like_a_temp_file(newsroom):
+    """Temp files are looked for below every folder; a folder whose name looks like one is not
+    a leftover (removing it as a file stopped the run with a traceback)."""
+    folder = newsroom / "i18n" / ".odd-name.tmp"
+    (folder / "notes").mkdir(parents=True)
+    nested = folder / "notes" / f".draft.po.{_dead_pid()}.b7.tmp"
+    nested.write_bytes(b"half a catalog")
+
+    result = run_cli("run", newsroom)
+
+    assert result.code == 0, result.stderr
+    assert folder.is_dir() and not nested.exists()
+
+
 def test_rewritten_files_keep_their_mode_and_new_ones_follow_the_umask(newsroom):
     catalog = newsroom / "i18n" / "ru" / "solar-lab-opens.po"
     catalog.chmod(0o664)

@@ -13,7 +13,7 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO
@@ -256,12 +256,31 @@ def remove_leftovers(root: Path, site: Path) -> int:
             remove_tree(leftover)
             removed += 1
     for directory in (root / "i18n", root / "sources", root / ".tilmash"):
-        if directory.is_dir():
-            for temp in directory.rglob(".*.tmp"):
-                if _orphaned(temp.name, _OWNED_TEMP):
-                    temp.unlink(missing_ok=True)
-                    removed += 1
+        for temp in _temp_files(os.fspath(directory)):
+            if _orphaned(os.path.basename(temp), _OWNED_TEMP):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temp)
+                removed += 1
     return removed
+
+
+def _temp_files(directory: str) -> Iterator[str]:
+    """Paths of the `.*.tmp` files below `directory` (os.scandir: the run's every start walks
+    the newsroom's thousands of catalogs, which `Path.rglob` took three times as long for)."""
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:  # missing, or not a directory
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _temp_files(entry.path)
+                continue
+        except OSError:
+            continue
+        name = entry.name
+        if name[0] == "." and name.endswith(".tmp") and len(name) > 4:  # as the glob `.*.tmp` matches
+            yield entry.path
 
 
 def _made(path: str) -> None:
@@ -312,6 +331,7 @@ class SiteStage:
             self.staging = Path(
                 tempfile.mkdtemp(prefix=f".{target.name}.new-{os.getpid()}-", dir=target.parent)
             )
+        self._target, self._staging = os.fspath(target), os.fspath(self.staging or "")  # for `keep`
 
     def put(self, relative: str, data: bytes | Iterable[bytes]) -> bool:
         """Stage one file; True when it differs from the published one. `data` may come in
@@ -355,10 +375,10 @@ class SiteStage:
         """Stage the published file as it is, unread; False when there is none to keep.
 
         One link call per file in the common case (plain strings: an edit run keeps thousands)."""
-        published = f"{os.fspath(self.target)}/{relative}"
+        published = f"{self._target}/{relative}"
         if self.staging is None:
             return os.path.isfile(published)
-        destination = f"{os.fspath(self.staging)}/{relative}"
+        destination = f"{self._staging}/{relative}"
         try:
             os.link(published, destination)
         except FileExistsError:  # staged already (an article whose page has this path): render

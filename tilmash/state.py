@@ -186,8 +186,8 @@ def published_fingerprint(
     the run keeps its old entry here, so the next run finds the site changed and rebuilds it."""
     entries = {}
     for name in produced:
-        if any(part.startswith(".") for part in name.split("/")):
-            continue  # not in a walk of the site either
+        if name[:1] == "." or "/." in name:
+            continue  # a hidden file or folder: not in a walk of the site either
         text = None if name in changed else before.get(name)
         if text is None or text == "?":
             try:
