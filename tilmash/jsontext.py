@@ -33,8 +33,13 @@ def _container_encoder(item_sep: str, key_sep: str) -> Callable[[object], str]:
     return lambda value: "".join(encoder(value, 0))
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _leaf(value: dict[object, object] | list[object] | tuple[object, ...]) -> bool:
     items = value.values() if isinstance(value, dict) else value
+    if _SCALARS.issuperset(map(type, items)):  # the common case, in C: 4,000 progresses a report
+        return True
     return not any(isinstance(item, _CONTAINERS) for item in items)
 
 
