@@ -168,9 +168,11 @@ def templates_digest(package: Path = Path(__file__).parent) -> bytes:
     return hashed.digest()
 
 
+@cache
 def code_digest(package: Path = Path(__file__).parent) -> bytes:
     """Tilmash's rendering code and templates, and the libraries that shape their output: an
-    editable install re-renders the pages after a template is edited."""
+    editable install re-renders the pages after a template is edited. Read once per process
+    (the units' run key, taken twice a run, and the page keys are made of it)."""
     import babel
     import feedgen.version
     import jinja2
