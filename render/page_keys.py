@@ -210,13 +210,15 @@ class PageKeys:
         return True
 
 
-def load_page_keys(path: Path) -> dict[str, str]:
-    """The keys the last run saved; none when the file is missing or damaged (all is rendered)."""
+def load_page_keys(path: Path, site: str) -> dict[str, str]:
+    """The keys the last run saved; none when the file is missing or damaged, or describes
+    another site than `site` (state.site_fingerprint of the published one: a pages.json
+    restored from a backup or copied from elsewhere), so all is rendered."""
     try:
         saved = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return {}
-    if not isinstance(saved, dict) or saved.get("version") != KEYS_VERSION:
+    if not isinstance(saved, dict) or saved.get("version") != KEYS_VERSION or saved.get("site") != site:
         return {}
     keys = saved.get("keys")
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
@@ -224,6 +226,7 @@ def load_page_keys(path: Path) -> dict[str, str]:
     return keys
 
 
-def save_page_keys(path: Path, keys: Mapping[str, str]) -> None:
-    """Called only once the site they describe is published."""
-    write_atomic(path, json.dumps({"version": KEYS_VERSION, "keys": dict(sorted(keys.items()))}).encode())
+def save_page_keys(path: Path, keys: Mapping[str, str], site: str) -> None:
+    """Called only once the site they describe is published; `site` is its fingerprint."""
+    saved = {"version": KEYS_VERSION, "site": site, "keys": dict(sorted(keys.items()))}
+    write_atomic(path, json.dumps(saved).encode())

@@ -135,3 +135,23 @@ def test_a_registered_multilingual_model_changes_the_inputs(tmp_path: Path) -> N
     before = scan_inputs(tmp_path, None, registry).fingerprint()
     registry.write_text('{"nllb": {}}', encoding="utf-8")
     assert scan_inputs(tmp_path, None, registry).fingerprint() != before
+
+
+def test_page_keys_of_another_site_render_every_listing_again(tmp_path: Path) -> None:
+    """A pages.json put back from a backup (or copied from another newsroom) names keys the
+    published files were not rendered with: a title changed and changed back kept the index
+    and tag pages showing the title in between."""
+    live = _newsroom(tmp_path / "live")
+    backup = (live / ".tilmash" / "pages.json").read_bytes()
+    source = live / "sources" / "story-00001.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("Story number 1", "A title in between"), encoding="utf-8")
+    _run(live)
+    source.write_text(text, encoding="utf-8")
+    (live / ".tilmash" / "pages.json").write_bytes(backup)
+    cold = _cold_copy(live, tmp_path / "cold")
+    _run(live)
+    _run(cold)
+    pages = _tree(live / "public")
+    assert not [path for path, data in pages.items() if b"A title in between" in data]
+    assert pages == _tree(cold / "public")

@@ -88,9 +88,8 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
         # before anything is read; the models where `tilmash models install` and `add-ct2` put them
         inputs = scan_inputs(config.root, config.packages_dir or argos_packages_dir(), config.models_registry)
         site_before = site_entries(config.public_dir) if config.public_dir.is_dir() else None
-        site_intact = site_before is not None and previous.site_fingerprint == entries_fingerprint(
-            site_before
-        )
+        site_now = entries_fingerprint(site_before) if site_before is not None else ""
+        site_intact = site_before is not None and previous.site_fingerprint == site_now
         if not options.dry_run and previous.fingerprint == inputs.fingerprint() and site_intact:
             log("stage=noop reason=inputs-unchanged")
             replayed = RunReport.replay(previous.summary, previous.errors)
@@ -106,7 +105,7 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
             with _few_collections():
                 try:
                     report, published = _full_run(
-                        config, options, log, writer, link, site_intact, inputs, site_before
+                        config, options, log, writer, link, site_intact, inputs, site_before, site_now
                     )
                 except UnitsDamaged as damaged:  # met before the commit stage: nothing written yet
                     writer.discard()
@@ -195,12 +194,14 @@ def _full_run(
     site_intact: bool = False,
     inputs: Inputs | None = None,
     site_before: Mapping[str, str] | None = None,
+    site_now: str = "",
 ) -> tuple[RunReport, str | None]:
     """Everything a run does after the no-op check. Unchanged articles are reused from
     `.tilmash/units.pickle` (tilmash.units); their pages too when the published site is
     the one the last run left (`site_intact`). Articles stream through tilmash.articles:
     the run holds listings and reports, not the newsroom. `inputs`: the run's scan, whose
-    stats stand for its input files' when it was calm. Returns the report and the published
+    stats stand for its input files' when it was calm; `site_now`: the fingerprint of
+    `site_before`, the site the saved page keys must describe. Returns the report and the published
     site's fingerprint (state.published_fingerprint, from `site_before`), None if it published
     nothing."""
     # The stages are imported here, not at the top: a no-op run (the common case under
@@ -322,9 +323,8 @@ def _full_run(
             latest = {locale: [e for _, _, e in heap] for locale, heap in streamed.latest.items()}
             # Listing, tag, feed and sitemap files are kept unread when their key is the one
             # they were published with, and the published site is the one the last run left.
-            page_keys = (
-                PageKeys(load_page_keys(keys_path) if site_intact else {}, site.keep) if write else None
-            )
+            previous_keys = load_page_keys(keys_path, site_now) if write and site_intact else {}
+            page_keys = PageKeys(previous_keys, site.keep) if write else None
             built = streamed.pages + index_files(
                 config.site,
                 pages,
@@ -358,7 +358,7 @@ def _full_run(
             fields["written"] = report.files_written
             published = published_fingerprint(config.public_dir, site_before or {}, produced, changed_files)
             if page_keys is not None:  # only now: they describe the site just published
-                save_page_keys(keys_path, page_keys.current)
+                save_page_keys(keys_path, page_keys.current, published)
             if not report.deferred:  # what the next run may reuse (tilmash.units)
                 run_key = units_run_key(config)
                 kept = kept_units(
