@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from tilmash.i18n.powriter import literal_lines
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 PROJECT = "Tilmash newsroom"
 
 
+@cache
 def _release() -> str:
     from tilmash import __version__
 
@@ -74,20 +75,25 @@ def _po_date(moment: dt.datetime) -> str:
     return f"{moment.year:04d}-{moment:%m-%d %H:%M%z}"  # Babel pads the year; strftime does not
 
 
+_VERSION_SLOT = "0" * 16  # stands for a POT's version (16 hex digits) in the header made once per run
+
+
 @lru_cache(maxsize=4)
-def _dated_parts(now: dt.datetime) -> tuple[tuple[str, ...], str]:
-    """What every POT of a run dated `now` shares: its opening comments and the header's
-    fields after the version. Made once per run, not once per article."""
+def _dated_head(now: dt.datetime) -> str:
+    """What every POT of a run dated `now` shares: its opening comments and header, with
+    `_VERSION_SLOT` where each POT's version goes (it never changes how a line breaks: a
+    header line of fixed length). Made once per run, not once per article."""
     year = now.strftime("%Y")
-    comments = (
+    comments = [
         f"# Translations template for {PROJECT}.",
         f"# Copyright (C) {year} ORGANIZATION",
         f"# This file is distributed under the same license as the {PROJECT} project.",
         f"# FIRST AUTHOR <EMAIL@ADDRESS>, {year}.",
         "#",
         'msgid ""',
-    )
-    rest = (
+    ]
+    header = (
+        f"Project-Id-Version: {PROJECT} {_VERSION_SLOT}\n"
         "Report-Msgid-Bugs-To: EMAIL@ADDRESS\n"
         f"POT-Creation-Date: {_po_date(now)}\n"  # the run's clock, as tilmash.pipeline.dated
         f"PO-Revision-Date: {_po_date(now)}\n"
@@ -97,25 +103,26 @@ def _dated_parts(now: dt.datetime) -> tuple[tuple[str, ...], str]:
         "Content-Type: text/plain; charset=utf-8\n"
         "Content-Transfer-Encoding: 8bit\n"
     )
-    return comments, rest
+    return "\n".join(comments + literal_lines("", "msgstr", header))
 
 
 def template_bytes(article: Article, source_ref: str, now: dt.datetime) -> bytes:
     """The POT file of `article` made and revised at `now`: the bytes `render_catalog` writes for
     `article_template` dated `now`, made without a Babel catalog (a cold run writes one per article, and
     building the catalog cost as much as writing it)."""
-    comments, rest = _dated_parts(now)
-    header = f"Project-Id-Version: {PROJECT} {template_version(article, source_ref)}\n{rest}"
-    entries = [[*comments, *literal_lines("", "msgstr", header)]]
+    head = _dated_head(now).replace(_VERSION_SLOT, template_version(article, source_ref), 1)
+    entries = [head]
     for block in article.blocks:
         if block.translatable:
             # One location: `location_lines` writes it on one line, however long.
             where = f"#: {source_ref}:{block.line}" if block.line else f"#: {source_ref}"
             entries.append(
-                [f"#. {comment}" for comment in _comments(block)]
-                + [where]
-                + literal_lines("", "msgctxt", block.id)
-                + literal_lines("", "msgid", block.text)
-                + ['msgstr ""']
+                "\n".join(
+                    [f"#. {comment}" for comment in _comments(block)]
+                    + [where]
+                    + literal_lines("", "msgctxt", block.id)
+                    + literal_lines("", "msgid", block.text)
+                    + ['msgstr ""']
+                )
             )
-    return ("\n\n".join("\n".join(lines) for lines in entries) + "\n").encode("utf-8")
+    return ("\n\n".join(entries) + "\n").encode("utf-8")
