@@ -2,6 +2,12 @@
 
 Text is only ever text: tags a translator or a model wrote are escaped, and the only
 elements produced are the source's own placeholders with the source's own attributes.
+
+The HTML is what lxml's HTML serializer writes for those elements. Most units hold only
+text and inline tags with plain attributes, and are written here directly as lxml would
+write them (a tree and its serialization cost 15 µs a unit); anything lxml writes its own
+way (URLs it percent-encodes, quotes that change the attribute quoting, carriage returns,
+tags other than the usual inline ones) is left to lxml.
 """
 
 from __future__ import annotations
@@ -9,15 +15,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from html import escape as html_escape
-
-from lxml import etree
+from typing import TYPE_CHECKING, Protocol
 
 from tilmash.sources import Block, Placeholder
 from tilmash.sources.controls import strip_controls
 from tilmash.sources.placeholders import PLACEHOLDER_RE, check_placeholders
 from tilmash.sources.segment import SLOT_TAG
 
+if TYPE_CHECKING:
+    from lxml import etree
+
 SLOT_RE = re.compile(rf'<{SLOT_TAG} id="([^"]+)"></{SLOT_TAG}>')
+Attributes = list[tuple[str, str]]
 
 
 def resolve_asset(url: str, asset_root: str) -> str:
@@ -27,26 +36,127 @@ def resolve_asset(url: str, asset_root: str) -> str:
     return asset_root + url
 
 
-def _element(
+def _attributes(
     placeholder: Placeholder,
     alt_text: Callable[[str], str],
     asset_root: str,
     in_english: Callable[[str], bool],
-) -> etree._Element:
-    element = etree.Element(placeholder.tag)
-    for name, value in placeholder.attrs:
-        element.set(name, resolve_asset(value, asset_root) if name == "src" else value)
+) -> Attributes:
+    attributes = [
+        (name, resolve_asset(value, asset_root) if name == "src" else value)
+        for name, value in placeholder.attrs
+    ]
     if placeholder.tag == "img":
-        element.set("alt", alt_text(placeholder.alt_unit) if placeholder.alt_unit else "")
+        attributes.append(("alt", alt_text(placeholder.alt_unit) if placeholder.alt_unit else ""))
         if placeholder.title_unit:
-            element.set("title", alt_text(placeholder.title_unit))
+            attributes.append(("title", alt_text(placeholder.title_unit)))
         described_by = placeholder.alt_unit or placeholder.title_unit
         if described_by and in_english(described_by):
-            element.set("lang", "en")  # its alt text (or title) is still the English one
-        element.set("loading", "lazy")
-    elif placeholder.content is not None:
-        element.text = placeholder.content
-    return element
+            attributes.append(("lang", "en"))  # its alt text (or title) is still the English one
+        attributes.append(("loading", "lazy"))
+    return attributes
+
+
+class _Writer(Protocol):
+    def start(self, tag: str, attributes: Attributes, content: str | None) -> None: ...
+    def end(self) -> None: ...
+    def text(self, fragment: str) -> None: ...
+    def html(self) -> str: ...
+
+
+class _Unsafe(Exception):
+    """Something lxml writes its own way: the unit is written by lxml."""
+
+
+# libxml2 percent-encodes the URL attributes it knows (href, src, action, a's name) except for
+# these characters, and quotes an attribute holding `"` with `'`.
+_URL_ATTRIBUTES = {"href", "src", "action", "name"}
+_PLAIN_URL = re.compile(r"[A-Za-z0-9\-_.!~*()@/:=?;#%&,+]*\Z")
+_PLAIN_TEXT = re.compile(r"[^\"\r]*\Z")
+_TAGS = {"a", "em", "strong", "s", "code", "span", "b", "i", "u", "sub", "sup", "mark", "small"}
+_EMPTY = {"br", "img"}  # written without an end tag
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+class _Direct:
+    """The HTML lxml writes for the elements, as strings."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.open: list[str] = []
+
+    def start(self, tag: str, attributes: Attributes, content: str | None) -> None:
+        if tag not in _TAGS and tag not in _EMPTY:
+            raise _Unsafe(tag)
+        if len({name for name, _ in attributes}) < len(attributes):
+            raise _Unsafe("an attribute set twice")  # lxml keeps its first place, with the last value
+        out = self.out
+        out.append(f"<{tag}")
+        for name, value in attributes:
+            if not (_PLAIN_URL if name in _URL_ATTRIBUTES else _PLAIN_TEXT).match(value):
+                raise _Unsafe(name)
+            out.append(f' {name}="{value.translate(_TEXT_ESCAPES)}"')
+        out.append(">")
+        if tag in _EMPTY:
+            if content:
+                raise _Unsafe(tag)
+            self.open.append("")
+            return
+        if content:
+            self.text(content)
+        self.open.append(f"</{tag}>")
+
+    def end(self) -> None:
+        self.out.append(self.open.pop())
+
+    def text(self, fragment: str) -> None:
+        if "\r" in fragment:
+            raise _Unsafe("carriage return")
+        self.out.append(html_escape(fragment, quote=False))
+
+    def html(self) -> str:
+        while self.open:
+            self.end()
+        return "".join(self.out)
+
+
+class _Tree:
+    """The elements as an lxml tree, serialized by lxml."""
+
+    def __init__(self) -> None:
+        from lxml import etree
+
+        self.etree = etree
+        self.root = etree.Element("span")
+        self.stack = [self.root]
+        self.last: list[etree._Element | None] = [
+            None
+        ]  # each open element's last child (lxml's len() walks them)
+
+    def start(self, tag: str, attributes: Attributes, content: str | None) -> None:
+        element = self.etree.SubElement(self.stack[-1], tag)
+        for name, value in attributes:
+            element.set(name, value)
+        if content is not None:
+            element.text = content
+        self.last[-1] = element
+        self.stack.append(element)
+        self.last.append(None)
+
+    def end(self) -> None:
+        self.stack.pop()
+        self.last.pop()
+
+    def text(self, fragment: str) -> None:
+        child = self.last[-1]
+        if child is not None:
+            child.tail = (child.tail or "") + fragment
+        else:
+            self.stack[-1].text = (self.stack[-1].text or "") + fragment
+
+    def html(self) -> str:
+        rendered = self.etree.tostring(self.root, encoding="unicode", method="html")
+        return rendered[len("<span>") : -len("</span>")]
 
 
 def unit_html(
@@ -62,41 +172,41 @@ def unit_html(
     text = strip_controls(text)[0]  # removed on input already; a review preview may still hold some
     if not block.placeholders:  # most units: plain text, whatever tags a translation may hold
         return html_escape(text, quote=False)
-    if check_placeholders(block.text, text):
+    if text != block.text and check_placeholders(block.text, text):  # the source's own is sound
         # Render the words without any markup rather than guess at broken structure.
         text = PLACEHOLDER_RE.sub("", text)
+    try:
+        return _write(_Direct(), block, text, alt_text, asset_root, in_english)
+    except _Unsafe:
+        return _write(_Tree(), block, text, alt_text, asset_root, in_english)
+
+
+def _write(
+    writer: _Writer,
+    block: Block,
+    text: str,
+    alt_text: Callable[[str], str],
+    asset_root: str,
+    in_english: Callable[[str], bool],
+) -> str:
+    """`text` with each placeholder made its element, through `writer`."""
     known = {p.number: p for p in block.placeholders}
-    root = etree.Element("span")
-    stack = [root]
-    last: list[etree._Element | None] = [None]  # each open element's last child (lxml's len() walks them)
     position = 0
-
-    def add_text(fragment: str) -> None:
-        if not fragment:
-            return
-        child = last[-1]
-        if child is not None:
-            child.tail = (child.tail or "") + fragment
-        else:
-            stack[-1].text = (stack[-1].text or "") + fragment
-
     for match in PLACEHOLDER_RE.finditer(text):
-        add_text(text[position : match.start()])
+        if match.start() > position:
+            writer.text(text[position : match.start()])
         position = match.end()
-        number = int(match.group(2))
         if match.group(1):
-            stack.pop()
-            last.pop()
+            writer.end()
         else:
-            element = _element(known[number], alt_text, asset_root, in_english)
-            stack[-1].append(element)
-            last[-1] = element
-            if known[number].paired:
-                stack.append(element)
-                last.append(None)
-    add_text(text[position:])
-    rendered = etree.tostring(root, encoding="unicode", method="html")
-    return rendered[len("<span>") : -len("</span>")]
+            placeholder = known[int(match.group(2))]
+            content = None if placeholder.tag == "img" else placeholder.content
+            writer.start(placeholder.tag, _attributes(placeholder, alt_text, asset_root, in_english), content)
+            if not placeholder.paired:
+                writer.end()
+    if position < len(text):
+        writer.text(text[position:])
+    return writer.html()
 
 
 def fill_template(template: str, html_for_unit: Mapping[str, str]) -> str:

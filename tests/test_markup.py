@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from lxml import html
 
 from tilmash.render.markup import unit_html
-from tilmash.sources import Block, parse_article
+from tilmash.sources import Block, Placeholder, parse_article
 from tilmash.sources.placeholders import PLACEHOLDER_RE
 
 ARTICLE = (
@@ -142,3 +142,44 @@ def test_any_translation_renders_only_source_tags_and_keeps_its_words(translatio
     words = PLACEHOLDER_RE.sub("", translation)
     # Every character written outside placeholders is shown as text; <3/> shows the source's code.
     assert shown == words or shown.replace("make check", "") == words
+
+
+ATTRIBUTE_VALUE = st.text(alphabet="aZ09 -_.~/:?#=&%;,+@!*()'\"<>{}\r\n\tжé\xa0[]$", max_size=10)
+UNIT_TEXT = st.text(alphabet="aZ ж中&<>\"'\r\n\t\xa0{}", max_size=8)
+
+
+@st.composite
+def units_and_translations(draw: st.DrawFn) -> tuple[Block, str]:
+    placeholders = []
+    for number in range(1, draw(st.integers(1, 4)) + 1):
+        tag = draw(st.sampled_from(["a", "em", "strong", "code", "span", "br", "img", "q", "script"]))
+        names = draw(st.lists(st.sampled_from(["href", "src", "title", "name", "class", "alt"]), max_size=3))
+        attrs = tuple((name, draw(ATTRIBUTE_VALUE)) for name in names)
+        paired = tag not in ("br", "img") and draw(st.booleans())
+        content = None if paired or tag in ("br", "img") else draw(st.none() | UNIT_TEXT)
+        alt = draw(st.none() | st.just("alt-text-1")) if tag == "img" else None
+        placeholders.append(Placeholder(number, tag, attrs, content, alt, paired=paired))
+    source = " ".join(f"<{p.number}>x</{p.number}>" if p.paired else f"<{p.number}/>" for p in placeholders)
+    order = draw(st.permutations(placeholders))
+    pieces = [draw(UNIT_TEXT)]
+    for p in order:
+        pieces += [
+            f"<{p.number}>{draw(UNIT_TEXT)}</{p.number}>" if p.paired else f"<{p.number}/>",
+            draw(UNIT_TEXT),
+        ]
+    return Block("paragraph-1", "paragraph", source, 1, tuple(placeholders)), "".join(pieces)
+
+
+@settings(max_examples=500, deadline=None)
+@given(units_and_translations(), st.sampled_from(["", "../"]), st.booleans(), UNIT_TEXT)
+def test_units_written_directly_are_what_lxml_writes(case, root, english, alt):
+    from tilmash.render import markup
+
+    block, translation = case
+    arguments = (block, translation, lambda unit: alt, root, lambda unit: english)
+    try:
+        direct = markup._write(markup._Direct(), *arguments)
+    except markup._Unsafe:
+        direct = None
+    assert direct in (None, markup._write(markup._Tree(), *arguments))
+    assert unit_html(*arguments) == markup._write(markup._Tree(), *arguments)
