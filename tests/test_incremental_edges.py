@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from benchmarks.newsroom import make_newsroom
 from tests.conftest import run_cli
 from tilmash.config import load_config
@@ -46,10 +48,15 @@ def _cold_copy(live: Path, cold: Path) -> Path:
     return cold
 
 
-def _newsroom(root: Path, publish: str = "") -> Path:
-    make_newsroom(root, 4)
+def _newsroom(
+    root: Path, publish: str = "", articles: int = 4, page_size: int = 10, feed_items: int = 10
+) -> Path:
+    """`articles` reviewed in every locale, published by a first run."""
+    make_newsroom(root, articles)
     settings = root / "tilmash.toml"
-    settings.write_text(settings.read_text(encoding="utf-8") + publish, encoding="utf-8")
+    text = settings.read_text(encoding="utf-8")
+    text = text.replace("[engines]", f"page_size = {page_size}\nfeed_items = {feed_items}\n[engines]")
+    settings.write_text(text + publish, encoding="utf-8")
     _run(root)
     return root
 
@@ -154,4 +161,37 @@ def test_page_keys_of_another_site_render_every_listing_again(tmp_path: Path) ->
     _run(cold)
     pages = _tree(live / "public")
     assert not [path for path, data in pages.items() if b"A title in between" in data]
+    assert pages == _tree(cold / "public")
+
+
+def _listed(root: Path, index: int, title: str) -> None:
+    source = root / "sources" / f"story-{index:05d}.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(f"Story number {index}", title))
+
+
+@pytest.mark.parametrize(
+    ("kept", "found", "stray"),
+    [
+        ("units.pickle", "Story number 5", "Story numbeX 5"),  # a listing edition in the index
+        ("units-*.data", "Story number 10", "Story numbeX 10"),  # a full edition the feeds show
+        ("shared.pickle", "Последние", "Последнии"),  # the compiled UI strings of ru
+    ],
+)
+def test_a_stray_write_that_leaves_a_kept_file_readable_is_not_published(
+    tmp_path: Path, kept: str, found: str, stray: str
+) -> None:
+    """A letter changed inside .tilmash/ (a disk error, a stray write) kept the pickle readable:
+    the next run that rendered the index page, feed or locale's listings showed it."""
+    live = _newsroom(tmp_path / "live", articles=12, page_size=3, feed_items=3)
+    path = next((live / ".tilmash").glob(kept))
+    data = path.read_bytes()
+    assert data.count(found.encode()) >= 1
+    path.write_bytes(data.replace(found.encode(), stray.encode()))
+    _listed(live, 4, "Story number four")  # on story 5's index page (three a page, newest first)
+    _listed(live, 11, "Story number eleven")  # the newest: every feed, the first page of each locale
+    cold = _cold_copy(live, tmp_path / "cold")
+    _run(live)
+    _run(cold)
+    pages = _tree(live / "public")
+    assert not [path for path, data in pages.items() if stray.encode() in data]
     assert pages == _tree(cold / "public")

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import struct
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,7 +24,8 @@ from tilmash.atomic import write_atomic
 from tilmash.report import RunReport
 from tilmash.units import ABSENT, read_or_absent
 
-SHARED_VERSION = 1  # bump when what an outcome holds changes
+SHARED_VERSION = 2  # bump when what an outcome holds changes
+_CHECK = struct.Struct("<I")  # the file's CRC-32 leads it: a stray write that leaves the pickle readable
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +72,13 @@ class SharedCache:
     @classmethod
     def load(cls, path: Path) -> SharedCache:
         try:
-            version, outcomes = pickle.loads(path.read_bytes())
-        except Exception:  # missing, truncated, written by another version: computed again
+            data = path.read_bytes()
+            (check,) = _CHECK.unpack_from(data)
+            body = memoryview(data)[_CHECK.size :]
+            if zlib.crc32(body) != check:
+                return cls()
+            version, outcomes = pickle.loads(body)
+        except Exception:  # missing, truncated, damaged, written by another version: computed again
             return cls()
         if version != SHARED_VERSION or not isinstance(outcomes, dict):
             return cls()
@@ -123,4 +131,5 @@ class SharedCache:
             elif now != done.read:
                 continue
             kept[name] = replace(done.outcome, key=outcome_key(run_key, *done.parts, now))
-        write_atomic(path, pickle.dumps((SHARED_VERSION, kept), protocol=pickle.HIGHEST_PROTOCOL))
+        body = pickle.dumps((SHARED_VERSION, kept), protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomic(path, _CHECK.pack(zlib.crc32(body)) + body)

@@ -19,6 +19,7 @@ import os
 import pickle
 import struct
 import time
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,9 +35,11 @@ if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parse
     from tilmash.render.policy import LocalizedArticle
     from tilmash.sources import Article
 
-UNITS_VERSION = 12  # bump when what a Unit holds, or the file's layout, changes
+UNITS_VERSION = 13  # bump when what a Unit holds, or the file's layout, changes
 ABSENT = b"\0absent"  # stands for a file that does not exist
-_LENGTH = struct.Struct("<Q")
+# Each record of both files: its length and CRC-32, then its bytes. A stray write that keeps
+# the pickle readable (a title's letter changed) would otherwise be published as it is.
+_HEAD = struct.Struct("<QI")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,15 +116,18 @@ class UnitStore:
             raise KeyError(kept.article.slug)
         end = kept.offset + kept.length
         try:
-            (length,) = _LENGTH.unpack(os.pread(self._fd, _LENGTH.size, kept.offset))
-            start = kept.offset + _LENGTH.size
+            length, check = _HEAD.unpack(os.pread(self._fd, _HEAD.size, kept.offset))
+            start = kept.offset + _HEAD.size
             if pairs:
                 start += length
-                (length,) = _LENGTH.unpack(os.pread(self._fd, _LENGTH.size, start))
-                start += _LENGTH.size
+                length, check = _HEAD.unpack(os.pread(self._fd, _HEAD.size, start))
+                start += _HEAD.size
             if start + length > end:
                 raise ValueError("a length beyond the unit")
-            return pickle.loads(os.pread(self._fd, length, start))
+            data = os.pread(self._fd, length, start)
+            if zlib.crc32(data) != check:
+                raise ValueError("its checksum differs")
+            return pickle.loads(data)
         except Exception as error:  # our own cache: whatever its bytes fail with, they are damaged
             raise UnitsDamaged(
                 f"{self.data}: the kept unit of {kept.article.slug!r} is unreadable ({error})"
@@ -210,7 +216,7 @@ def run_key(parts: Mapping[str, bytes]) -> str:
 
 
 def _record(value: bytes) -> bytes:
-    return _LENGTH.pack(len(value)) + value
+    return _HEAD.pack(len(value), zlib.crc32(value)) + value
 
 
 _MEMORY_DIGEST = 8  # bytes per memory key: a collision only costs reading a unit's pairs
@@ -311,13 +317,15 @@ def _load(handle: BinaryIO, path: Path, key: str) -> UnitStore:
 
 
 def _records(handle: BinaryIO) -> Iterator[tuple[int, bytes]]:
-    """The length-prefixed records of an index file, one at a time, with where each starts."""
-    while head := handle.read(_LENGTH.size):
-        (length,) = _LENGTH.unpack(head)
+    """The records of an index file (`_record`), one at a time, with where each starts."""
+    while head := handle.read(_HEAD.size):
+        length, check = _HEAD.unpack(head)
         start = handle.tell()
         record = handle.read(length)
         if len(record) != length:
             raise EOFError("truncated units index")
+        if zlib.crc32(record) != check:
+            raise ValueError("a units index record whose checksum differs")
         yield start, record
 
 
