@@ -152,3 +152,21 @@ def test_index_and_tag_pages_are_written_one_by_one_not_held_per_locale(
     assert run(load_config(root), RunOptions(jobs=1)).ok
     assert len(list((root / "public" / "ru" / "page").glob("*.html"))) == 5
     assert not waiting and most["waiting"] == 1
+
+
+def test_a_file_in_pieces_is_staged_in_new_folders_and_kept_when_unchanged(tmp_path):
+    from tilmash.atomic import SiteStage
+
+    target = tmp_path / "public"
+    first = SiteStage(target)  # a first run: nothing published to compare with
+    assert first.put("sitemaps/deep/1.xml", iter([b"<a>", b"</a>"])) is True
+    first.publish({"sitemaps/deep/1.xml"}, ["sitemaps/deep/1.xml"])
+    assert (target / "sitemaps/deep/1.xml").read_bytes() == b"<a></a>"
+    inode = (target / "sitemaps/deep/1.xml").stat().st_ino
+    again = SiteStage(target)
+    assert again.put("sitemaps/deep/1.xml", iter([b"<a>", b"</a>"])) is False
+    assert again.put("sitemaps/deep/2.xml", iter([b"<b/>"])) is True
+    assert again.put("sitemaps/3.xml", iter([b"<a>", b"</a>", b"x"])) is True
+    again.publish({"sitemaps/deep/1.xml", "sitemaps/deep/2.xml", "sitemaps/3.xml"}, ["sitemaps/deep/2.xml"])
+    assert (target / "sitemaps/deep/1.xml").stat().st_ino == inode  # linked, not rewritten
+    assert (target / "sitemaps/deep/2.xml").read_bytes() == b"<b/>"

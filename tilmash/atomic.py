@@ -349,25 +349,28 @@ class SiteStage:
         return changed
 
     def _put_pieces(self, relative: str, pieces: Iterable[bytes]) -> bool:
-        published = self.target / relative
-        destination = self.staging / relative if self.staging is not None else None
+        """`put` of data in pieces, with its shortcuts: nothing to compare with on a first run,
+        the directory made only when missing."""
+        published = f"{self._target}/{relative}"
         with contextlib.ExitStack() as files:
-            try:
-                old: BinaryIO | None = files.enter_context(published.open("rb"))
-            except OSError:
-                old = None
+            old: BinaryIO | None = None
+            if self._published:
+                try:
+                    old = files.enter_context(open(published, "rb"))  # closed by the stack
+                except OSError:
+                    pass
             same = old is not None
+            destination = f"{self._staging}/{relative}" if self.staging is not None else None
             new: BinaryIO | None = None
             if destination is not None:
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                new = files.enter_context(destination.open("wb"))
+                new = files.enter_context(open(_created(destination), "wb"))
             for piece in pieces:
                 if new is not None:
                     new.write(piece)
                 same = same and old is not None and old.read(len(piece)) == piece
             same = same and old is not None and old.read(1) == b""
         if same and destination is not None:  # unchanged: the published file, its mtime kept
-            destination.unlink()
+            os.unlink(destination)
             os.link(published, destination)
         return not same
 
