@@ -210,20 +210,24 @@ class PageKeys:
         return True
 
 
-def load_page_keys(path: Path, site: str) -> dict[str, str]:
-    """The keys the last run saved; none when the file is missing or damaged, or describes
-    another site than `site` (state.site_fingerprint of the published one: a pages.json
-    restored from a backup or copied from elsewhere), so all is rendered."""
+def load_page_keys(path: Path, site: str, warn: Callable[[str], None] = lambda _: None) -> dict[str, str]:
+    """The keys the last run saved; none when the file is missing or damaged (`warn` told), or
+    describes another site than `site` (state.site_fingerprint of the published one: a
+    pages.json restored from a backup or copied from elsewhere), so all is rendered."""
     try:
         saved = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return {}
-    if not isinstance(saved, dict) or saved.get("version") != KEYS_VERSION or saved.get("site") != site:
+    except (OSError, ValueError) as error:
+        saved = error
+    if isinstance(saved, dict) and saved.get("version") != KEYS_VERSION:
         return {}
-    keys = saved.get("keys")
+    keys = saved.get("keys") if isinstance(saved, dict) else None
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
+        reason = f" ({saved})" if isinstance(saved, Exception) else ""
+        warn(f"{path}: damaged{reason}: this run rendered every listing, tag, feed and sitemap file")
         return {}
-    return keys
+    return keys if saved.get("site") == site else {}
 
 
 def save_page_keys(path: Path, keys: Mapping[str, str], site: str) -> None:

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,37 @@ def test_a_stray_write_that_leaves_a_kept_file_readable_is_not_published(
     pages = _tree(live / "public")
     assert not [path for path, data in pages.items() if stray.encode() in data]
     assert pages == _tree(cold / "public")
+
+
+def _damaged_middle(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 8] = bytes(b ^ 0x5A for b in data[middle : middle + 8])
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("kept", "damage"),
+    [
+        ("units.pickle", _damaged_middle),
+        ("units.pickle", lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])),
+        ("pages.json", lambda path: path.write_bytes(path.read_bytes()[:100])),
+        ("pages.json", lambda path: path.write_text('{"version": 1, "keys": [1]}', encoding="utf-8")),
+    ],
+)
+def test_a_damaged_kept_file_is_a_warning_and_the_run_publishes_what_a_cold_run_does(
+    tmp_path: Path, kept: str, damage: Callable[[Path], None]
+) -> None:
+    """The run took no shortcut from a damaged units index or page keys file, but said nothing:
+    a disk going bad went unnoticed."""
+    live = _newsroom(tmp_path / "live", articles=6, page_size=2, feed_items=2)
+    damage(live / ".tilmash" / kept)
+    _listed(live, 3, "Story number three")
+    cold = _cold_copy(live, tmp_path / "cold")
+    report = run(load_config(live, {}), RunOptions(now=NOW, jobs=1))
+    assert [w for w in report.warnings if w.startswith(f"{live / '.tilmash' / kept}: damaged")]
+    _run(cold)
+    assert _tree(live / "public") == _tree(cold / "public")
+    _listed(live, 2, "Story number two")
+    report = run(load_config(live, {}), RunOptions(now=NOW, jobs=1))
+    assert not report.warnings  # the file was saved anew

@@ -232,7 +232,7 @@ def _full_run(
     with stage(log, "sources") as fields:
         key = units_run_key(config) if write else ""  # a dry run reads everything
         # Kept editions assume the published pages the last run left (an article online stays online).
-        units = load_units(units_path, key) if write and site_intact else UnitStore()
+        units = load_units(units_path, key, report.warnings.append) if write and site_intact else UnitStore()
         sources = read_sources(
             config,
             report,
@@ -323,7 +323,9 @@ def _full_run(
             latest = {locale: [e for _, _, e in heap] for locale, heap in streamed.latest.items()}
             # Listing, tag, feed and sitemap files are kept unread when their key is the one
             # they were published with, and the published site is the one the last run left.
-            previous_keys = load_page_keys(keys_path, site_now) if write and site_intact else {}
+            previous_keys = (
+                load_page_keys(keys_path, site_now, report.warnings.append) if write and site_intact else {}
+            )
             page_keys = PageKeys(previous_keys, site.keep) if write else None
             built = streamed.pages + index_files(
                 config.site,

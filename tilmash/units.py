@@ -20,7 +20,7 @@ import pickle
 import struct
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -254,18 +254,19 @@ COMPACT_SLACK = 8 << 20  # bytes of units no longer indexed that the data file m
 DATA_GLOB = "units-*.data"
 
 
-def load_units(path: Path, key: str) -> UnitStore:
+def load_units(path: Path, key: str, warn: Callable[[str], None] = lambda _: None) -> UnitStore:
     """The index of the units (source → where its unit is); empty when the run key changed or a
-    file is bad. `path` holds the run key, the name of the data file beside it, then each unit's
-    `Record` and its place in the data file, each length-prefixed. The data file holds the
-    pickled units, appended run after run (`save_units`): an index is read without unpickling
-    a unit, and an edit run writes only the units it made."""
+    file is bad (`warn` told when it is damaged past the run key, which only this version
+    reads). `path` holds the run key, the name of the data file beside it, then each unit's
+    `Record` and its place in the data file, each with its length and CRC-32. The data file
+    holds the pickled units, appended run after run (`save_units`): an index is read without
+    unpickling a unit, and an edit run writes only the units it made."""
     try:
         index_fd = os.open(path, os.O_RDONLY)
     except OSError:
         return UnitStore()
     with open(index_fd, "rb", closefd=False) as handle:
-        store = _load(handle, path, key)
+        store = _load(handle, path, key, warn)
     if store.index:
         store.index_fd = index_fd  # kept open: `save_units` copies the records of unchanged units
     else:
@@ -273,20 +274,28 @@ def load_units(path: Path, key: str) -> UnitStore:
     return store
 
 
-def _load(handle: BinaryIO, path: Path, key: str) -> UnitStore:
+def _load(handle: BinaryIO, path: Path, key: str, warn: Callable[[str], None]) -> UnitStore:
     try:
         records = _records(handle)
         if next(records)[1] != key.encode():
             return UnitStore()
+    except (OSError, StopIteration, EOFError, ValueError, struct.error):
+        return UnitStore()  # empty, or another version's layout
+
+    def damaged(error: Exception) -> str:
+        return f"{path}: damaged ({error}): this run redid every article and kept them anew"
+
+    try:
         data = path.parent / next(records)[1].decode()
         if (
             data.parent != path.parent
             or not data.name.startswith("units-")
             or not data.name.endswith(".data")
         ):
-            return UnitStore()
+            raise ValueError(f"no units data file is named {data.name!r}")
         fd = os.open(data, os.O_RDONLY)
-    except (OSError, StopIteration, EOFError, ValueError, struct.error):
+    except (OSError, StopIteration, EOFError, ValueError, struct.error) as error:
+        warn(damaged(error))
         return UnitStore()
     size = os.fstat(fd).st_size
     index = {}
@@ -308,7 +317,16 @@ def _load(handle: BinaryIO, path: Path, key: str) -> UnitStore:
                 record.memory,
                 record.feed_digests,
             )
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, struct.error):
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        struct.error,
+    ) as error:
+        warn(damaged(error))
         index = {}
     if not index:
         os.close(fd)
