@@ -18,6 +18,7 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations
 from markupsafe import Markup
 
+from tilmash.render.babel_answers import BabelAnswers
 from tilmash.render.markup import fill_template, unit_html
 from tilmash.render.policy import LocalizedArticle
 from tilmash.render.settings import SiteSettings
@@ -90,25 +91,42 @@ def space_after(text: str) -> str:
     return text if text.endswith(FULL_WIDTH_END) else text + " "
 
 
+# Babel is asked through `answers` (render.babel_answers: kept between runs), each question
+# once per process.
+
+
 @lru_cache(maxsize=4096)
-def _long_date(day: dt.date, locale: Locale) -> str:
+def _long_date(day: dt.date, locale: Locale, answers: BabelAnswers) -> str:
     """A story's date appears on its page, the index and its tag pages: format it once."""
-    return format_date(day, "long", locale=locale)
+    question = ("date", str(locale), day.isoformat())
+    return answers.get(question, lambda: format_date(day, "long", locale=locale))
+
+
+@lru_cache(maxsize=4096)
+def _decimal(number: int, locale: Locale, answers: BabelAnswers) -> str:
+    return answers.get(("decimal", str(locale), number), lambda: format_decimal(number, locale=locale))
 
 
 @lru_cache(maxsize=64)
-def _own_name(locale: Locale, code: str) -> str:
+def _own_name(locale: Locale, code: str, answers: BabelAnswers) -> str:
     """A language's name in itself, as the language switcher shows it (on every page: made once)."""
-    return (locale.get_display_name(locale) or code).split(" (")[0].capitalize()
+    return answers.get(
+        ("name", str(locale), code),
+        lambda: (locale.get_display_name(locale) or code).split(" (")[0].capitalize(),
+    )
 
 
 @lru_cache(maxsize=64)
-def _direction(locale: Locale) -> str:
+def _direction(locale: Locale, answers: BabelAnswers) -> str:
     """`ltr` or `rtl`: Babel reads it from the locale's data each time it is asked."""
-    return locale.text_direction
+    return answers.get(("direction", str(locale)), lambda: locale.text_direction)
 
 
 @lru_cache(maxsize=64)
+def _og_locale(identifier: str, answers: BabelAnswers) -> str:
+    return answers.get(("og_locale", identifier), lambda: og_locale(identifier))
+
+
 def og_locale(identifier: str) -> str:
     """Open Graph's `language_TERRITORY` (kk_KZ, ru_RU, zh_CN) from CLDR's likely subtags."""
     from babel.core import get_global
@@ -161,6 +179,7 @@ class LocalePages:
     translations: NullTranslations
     published: Mapping[str, Mapping[str, str]]  # locale → slug → page path
     shells: Shells = field(default_factory=Shells, compare=False, repr=False)  # kept by `replace`
+    answers: BabelAnswers = field(default_factory=BabelAnswers, compare=False, repr=False)  # likewise
 
     def _context(self) -> dict[str, Any]:
         t = self.translations
@@ -176,7 +195,7 @@ class LocalePages:
         return [
             Fields(
                 lang=settings.html_lang(code),
-                name=_own_name(settings.babel(code), code),
+                name=_own_name(settings.babel(code), code, self.answers),
                 href=root + paths[code],
                 current=code == self.locale,
             )
@@ -196,13 +215,13 @@ class LocalePages:
         return Fields(
             {
                 "lang": settings.html_lang(self.locale),
-                "dir": _direction(settings.babel(self.locale)),
+                "dir": _direction(settings.babel(self.locale), self.answers),
                 "locale": self.locale,
                 "root": root,
                 "canonical": settings.url(path),
                 "alternates": alternates if len(paths) > 1 else [],
                 "languages": self._language_links(paths, root),
-                "og_locale": og_locale(settings.babel_locales.get(self.locale, self.locale)),
+                "og_locale": _og_locale(settings.babel_locales.get(self.locale, self.locale), self.answers),
                 "og_type": "website",
                 "description": "",
                 "noindex": False,
@@ -224,7 +243,8 @@ class LocalePages:
         )
 
     def date(self, edition: LocalizedArticle) -> str:
-        return _long_date(self.settings.day(edition.article.date), self.settings.babel(self.locale))
+        day = self.settings.day(edition.article.date)
+        return _long_date(day, self.settings.babel(self.locale), self.answers)
 
     def article(self, edition: LocalizedArticle) -> dict[str, bytes]:
         article = edition.article
@@ -295,8 +315,8 @@ class LocalePages:
         root = page["root"]
         pager = Fields(
             {
-                "number": format_decimal(number, locale=babel_locale),
-                "count": format_decimal(count, locale=babel_locale),
+                "number": _decimal(number, babel_locale, self.answers),
+                "count": _decimal(count, babel_locale, self.answers),
                 "newer": root + index_path(self.locale, number - 1) if number > 1 else None,
                 "older": root + index_path(self.locale, number + 1) if number < count else None,
             }
@@ -340,7 +360,7 @@ class LocalePages:
                 tag=self.name(tagged[0], "tag", tag),
                 entries=[self._entry(e, page["root"]) for e in tagged],
                 count=len(tagged),
-                count_shown=format_decimal(len(tagged), locale=self.settings.babel(self.locale)),
+                count_shown=_decimal(len(tagged), self.settings.babel(self.locale), self.answers),
             )
             .encode("utf-8")
         )

@@ -14,6 +14,7 @@ from typing import Any
 
 from babel.support import NullTranslations
 
+from tilmash.render.babel_answers import BabelAnswers
 from tilmash.render.feeds import atom_feed, json_feed, rss_feed
 from tilmash.render.page_keys import PageKeys, code_digest, digest, digests, translations_plain
 from tilmash.render.pages import LocalePages, article_body, article_path, template_environment
@@ -57,13 +58,17 @@ def _feeds(
             yield path, feed(settings, locale, latest, body)
 
 
-def locale_pages(settings: SiteSettings, ui: Mapping[str, NullTranslations]) -> dict[str, LocalePages]:
-    """Each locale's page renderer, its templates compiled once here (forked workers inherit them)."""
+def locale_pages(
+    settings: SiteSettings, ui: Mapping[str, NullTranslations], answers: BabelAnswers | None = None
+) -> dict[str, LocalePages]:
+    """Each locale's page renderer, its templates compiled once here (forked workers inherit them).
+    `answers`: what Babel answered the last run (render.babel_answers)."""
     env = template_environment()
     for name in env.list_templates(extensions=["html"]):
         env.get_template(name)
+    answers = answers or BabelAnswers()
     return {
-        locale: LocalePages(settings, locale, env, ui.get(locale) or NullTranslations(), {})
+        locale: LocalePages(settings, locale, env, ui.get(locale) or NullTranslations(), {}, answers=answers)
         for locale in settings.locales
     }
 

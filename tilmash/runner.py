@@ -218,6 +218,7 @@ def _full_run(
         ui_translations,
         units_run_key,
     )
+    from tilmash.render.babel_answers import BabelAnswers
     from tilmash.render.page_keys import PageKeys, load_page_keys, save_page_keys
     from tilmash.render.site import index_files, locale_pages
     from tilmash.shared import SharedCache
@@ -287,10 +288,12 @@ def _full_run(
             model_failed=outcome.model_failed,
         )
 
+    answers_path = config.root / ".tilmash" / "babel.pickle"
+    answers = BabelAnswers.load(answers_path)
     site = SiteStage(config.public_dir, dry_run=not write)
     try:
         with stage(log, "articles") as fields:
-            pages = locale_pages(config.site, ui)
+            pages = locale_pages(config.site, ui, answers)
             ctx = context(config, now, write, names, units, sources, pages, site)
             current: dict[str, object] = {}
 
@@ -361,6 +364,7 @@ def _full_run(
             published = published_fingerprint(config.public_dir, site_before or {}, produced, changed_files)
             if page_keys is not None:  # only now: they describe the site just published
                 save_page_keys(keys_path, page_keys.current, published)
+            answers.save(answers_path)
             if not report.deferred:  # what the next run may reuse (tilmash.units)
                 run_key = units_run_key(config)
                 kept = kept_units(
