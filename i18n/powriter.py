@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from babel.messages.catalog import Catalog, Message
 
-from tilmash.i18n.entries import messages
+from tilmash.i18n.entries import header_comment, messages
 from tilmash.i18n.gnuwrap import PAGE_WIDTH, wrap_po_string
 from tilmash.i18n.pyformat import directive_spans
 
@@ -166,7 +166,7 @@ def _translated(message: Message) -> bool:
 def render_catalog(catalog: Catalog) -> bytes:
     """The PO file: header, entries in catalog order, obsolete entries (`#~`) at the end."""
     header = _header(catalog)
-    blocks = [catalog.header_comment.splitlines() + _entry(header)]
+    blocks = [header_comment(catalog).splitlines() + _entry(header)]
     blocks += [_entry(message) for message in messages(catalog)]
     # msgcat drops an obsolete entry without a translation; so does Tilmash.
     blocks += [_entry(m, obsolete=True) for m in catalog.obsolete.values() if _translated(m)]

@@ -21,6 +21,7 @@ from babel.messages.catalog import Catalog, Message
 
 from tilmash.i18n.entries import (
     REVIEWED_BEFORE_PREFIX,
+    header_comment,
     is_reviewed,
     is_translated,
     message_id,
@@ -54,7 +55,7 @@ def new_catalog(
         creation_date=like.creation_date if like else created,
     )
     catalog.header_comment = (
-        like.header_comment
+        header_comment(like)
         if like
         else HEADER_COMMENT.format(language=Locale.parse(locale).english_name, domain=domain)
     )
