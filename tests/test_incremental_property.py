@@ -1,5 +1,7 @@
 """Property: after any sequence of source edits, additions, deletions, catalog reviews (of
-articles, tag and author names, the theme's strings) and settings changes, a run that reuses
+articles, tag and author names, the theme's strings), glossary edits (the glossary gates
+publication), translations changed by hand with the file's size and mtime put back, and
+settings changes, a run that reuses
 what earlier runs kept (.tilmash/units.pickle, .tilmash/pages.json, the published pages) leaves exactly
 the site and catalogs a cold run makes from the same files: one with no state and no caches,
 given a copy of the published site (which articles are online is an input: a published
@@ -8,7 +10,9 @@ article stays online)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -38,6 +42,8 @@ operation = st.tuples(
             "names",
             "ui",
             "settings",
+            "glossary",
+            "same-stats",
             "noop",
         ]
     ),
@@ -45,7 +51,8 @@ operation = st.tuples(
 )
 
 
-EVERY_PAGE = ("settings", "ui", "names")  # operations that change what every page of a locale is made from
+# operations that change what every page of a locale is made from
+EVERY_PAGE = ("settings", "ui", "names", "glossary")
 
 
 def _write_story(root: Path, index: int, seed: int, title: str | None = None) -> None:
@@ -71,9 +78,26 @@ def _review(root: Path, name: str, locale: str, only_one: bool) -> None:
 
 
 def _config(page_size: int, feed_items: int, title: str = "Newsroom") -> str:
-    """Small pages and feeds: an article added or retitled moves others between index pages."""
+    """Small pages and feeds: an article added or retitled moves others between index pages. The
+    glossary gates publication: a glossary edit publishes or holds back reviewed translations."""
     text = config(list(LOCALES)).replace('title = "Newsroom"', f'title = "{title}"')
+    text += '[publish]\nblock_on = ["glossary"]\n'
     return text.replace("[engines]", f"page_size = {page_size}\nfeed_items = {feed_items}\n[engines]")
+
+
+def _same_stats(path: Path, n: int) -> None:
+    """A translation changed by hand, the file's size and mtime put back (`touch -d`)."""
+    text = path.read_text(encoding="utf-8")
+    found = list(re.finditer(r'^msgstr "(?=[^"])', text, re.M))
+    if not found:
+        return
+    at = found[n % len(found)].end()
+    changed = text[:at] + "ЖЩ"[n % 2 if text[at] != "ЖЩ"[n % 2] else 1 - n % 2] + text[at + 1 :]
+    if len(changed.encode()) != len(text.encode()):
+        return
+    before = path.stat()
+    path.write_text(changed, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
 def _retranslate(
@@ -100,6 +124,11 @@ def _apply(root: Path, op: str, n: int, next_index: list[int]) -> None:
     if op == "ui":  # the index's heading
         _retranslate(root, locale, "_ui", n, lambda m: m.id in ("Latest news", "Older articles"))
         return
+    if op == "glossary":  # the ru term for "university": the word the reviews use, or another
+        (root / "glossary").mkdir(exist_ok=True)
+        term = "университет" if n % 2 else "вуз"
+        (root / "glossary" / "ru.csv").write_text(f"term,translation\nuniversity,{term}\n", encoding="utf-8")
+        return
     if op == "settings":
         (root / "tilmash.toml").write_text(
             _config(1 + n % 3, 1 + n % 4, "Newsroom" if n % 2 else "The Newsroom"), encoding="utf-8"
@@ -118,6 +147,8 @@ def _apply(root: Path, op: str, n: int, next_index: list[int]) -> None:
         _write_story(root, index, index, title=f"Story number {n}")
     elif op == "delete" and len(stories) > 1:
         (root / "sources" / name).unlink()
+    elif op == "same-stats" and (path := root / "i18n" / locale / name.replace(".md", ".po")).exists():
+        _same_stats(path, n)
     elif op.startswith("review"):
         _review(root, name, locale, only_one=op == "review-one")
 
@@ -135,6 +166,7 @@ def _run(root: Path, log: list[str] | None = None) -> list[str]:
 @given(st.lists(operation, min_size=2, max_size=6))
 @example([("edit", 0), ("ui", 0)])  # a theme translation changed: every page of that locale again
 @example([("settings", 3), ("add", 5), ("retitle", 2)])  # one article an index page, articles move
+@example([("same-stats", 1), ("glossary", 0), ("glossary", 1)])  # a hidden edit, held back, published
 def test_incremental_runs_equal_cold_runs(operations: list[tuple[str, int]]) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         live, cold = Path(scratch) / "live", Path(scratch) / "cold"
@@ -154,8 +186,9 @@ def test_incremental_runs_equal_cold_runs(operations: list[tuple[str, int]]) -> 
             shutil.rmtree(cold, ignore_errors=True)
             cold.mkdir()
             shutil.copy(live / "tilmash.toml", cold / "tilmash.toml")
-            for name in ("sources", "i18n", "public"):
-                shutil.copytree(live / name, cold / name)
+            for name in ("sources", "i18n", "public", "glossary"):
+                if (live / name).exists():
+                    shutil.copytree(live / name, cold / name)
             errors = _run(live, log)
             assert errors == _run(cold), f"step {step}: {op}"
             assert _tree(live / "public") == _tree(cold / "public"), f"step {step}: {op}"
