@@ -1,16 +1,17 @@
-"""markdown-it's tokens for a CommonMark body, parsed by pulldown-cmark (Rust, via pyromark).
+"""A CommonMark body's template and units, read from pulldown-cmark's events (Rust, via pyromark).
 
 Parsing the body is most of the cost of reading an article, and markdown-it-py parses ten
 times slower than pulldown-cmark. Both follow the CommonMark spec, so for what both read
-the same way this module turns pulldown-cmark's events into the tokens markdown-it makes
-(`segment` then works on them) and writes the template markdown-it's renderer writes.
-Where they may differ it gives up and returns None, and markdown-it parses the body:
-raw HTML (Tilmash shows it as text, which pulldown-cmark cannot be told to do), tables,
-tabs, and any text it cannot match to the source exactly (an image's alt text is its raw label).
+the same way this module turns pulldown-cmark's events straight into what `segment` makes
+of markdown-it's tokens: each unit's inline content (as the inline tokens markdown-it would
+make, for `segment` to turn into a unit) and the HTML template markdown-it's renderer
+writes around the units' slots. Where the parsers may differ it gives up and returns None,
+and markdown-it parses the body: raw HTML (Tilmash shows it as text, which pulldown-cmark
+cannot be told to do), tables, tabs, and any text it cannot match to the source exactly
+(an image's alt text is its raw label).
 
-The tokens are `Tok`s, not markdown-it's own: the same fields in a plain slotted class,
-made in half the time, and markdown-it itself is imported only for what is rare in news
-(code blocks, autolinks, URLs that may need escaping), not for every run.
+markdown-it itself is imported only for what is rare in news (code blocks, autolinks, URLs
+that may need escaping), not for every run.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 Event = tuple[Any, Any]  # (pyromark's event, its byte range {"start", "end"})
 Attrs = dict[str, str | int | float]
 Markdown = Callable[[], "MarkdownIt"]  # the configured markdown-it, made when first needed
+Unit = Callable[[str, int, list["Tok"]], str]  # (kind, line, inline tokens) → the unit's slot, or ""
 _OPTIONS = pyromark.Options.ENABLE_TABLES  # a table is seen (and left to markdown-it), never misread
 _NEWLINE = re.compile(rb"\n")
 # URLs markdown-it's normalizeLink returns unchanged (nothing to percent-encode or punycode):
@@ -36,114 +38,129 @@ _PLAIN_URL = re.compile(r"(?:https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*)?[A-Za-z0-9._~
 
 
 class Tok:
-    """The fields of markdown-it's `Token` that segmenting and rendering read."""
+    """The fields of markdown-it's inline `Token` that `segment` reads."""
 
-    __slots__ = (
-        *("type", "tag", "nesting", "attrs", "map", "children"),
-        *("content", "markup", "info", "block", "hidden"),
-    )
+    __slots__ = ("type", "tag", "attrs", "content", "markup")
 
     def __init__(
-        self,
-        type: str,  # noqa: A002 - markdown-it's name
-        tag: str,
-        nesting: int,
-        attrs: Attrs | None = None,
-        content: str = "",
-        markup: str = "",
-        block: bool = False,
-        hidden: bool = False,
-    ) -> None:
+        self, type: str, tag: str = "", attrs: Attrs | None = None, content: str = "", markup: str = ""
+    ):  # noqa: A002 - markdown-it's name
         self.type = type
         self.tag = tag
-        self.nesting = nesting
         self.attrs = {} if attrs is None else attrs
-        self.map: list[int] | None = None
-        self.children: list[Tok] | None = None
         self.content = content
         self.markup = markup
-        self.info = ""
-        self.block = block
-        self.hidden = hidden
 
     def __repr__(self) -> str:
-        return f"Tok({self.type!r}, {self.tag!r}, {self.nesting}, content={self.content!r})"
+        return f"Tok({self.type!r}, content={self.content!r})"
 
 
-def _pair(kind: str, tag: str, hidden: bool = False) -> tuple[Tok, Tok]:
-    return (
-        Tok(f"{kind}_open", tag, 1, block=True, hidden=hidden),
-        Tok(f"{kind}_close", tag, -1, block=True, hidden=hidden),
-    )
-
-
-# Block tokens without attributes are made once and shared: the renderer only reads them,
-# and `segment` changes nothing but the children of inline tokens (made per use).
-_BLOCKS = {"Paragraph": _pair("paragraph", "p"), "Item": _pair("list_item", "li")}
-_BLOCKS |= {"BlockQuote": _pair("blockquote", "blockquote"), "List": _pair("bullet_list", "ul")}
-_LIST_ITEM = _BLOCKS["Item"][1]
-_HIDDEN_PARAGRAPH = _pair("paragraph", "p", hidden=True)
-_HEADINGS = {f"H{level}": _pair("heading", f"h{level}") for level in range(1, 7)}
-_RULE = Tok("hr", "hr", 0, block=True, markup="---")
 _INLINE = {"Emphasis": ("em", "em"), "Strong": ("strong", "strong"), "Link": ("link", "a")}
-_INLINE_CLOSE = {name: Tok(f"{kind}_close", tag, -1) for name, (kind, tag) in _INLINE.items()}
-_BREAKS = {"SoftBreak": Tok("softbreak", "br", 0), "HardBreak": Tok("hardbreak", "br", 0)}
+# Inline tokens without attributes or text are made once and shared: `segment` only reads them.
+_INLINE_OPEN = {name: Tok(f"{kind}_open", tag) for name, (kind, tag) in _INLINE.items() if name != "Link"}
+_INLINE_CLOSE = {name: Tok(f"{kind}_close", tag) for name, (kind, tag) in _INLINE.items()}
+_BREAKS = {"SoftBreak": Tok("softbreak", "br"), "HardBreak": Tok("hardbreak", "br")}
+# The block each Start opens: its tag, and the kind it gives its units (None: its parent's).
+_BLOCKS = {"Paragraph": ("p", None), "Item": ("li", "list item"), "BlockQuote": ("blockquote", "quote")}
+_BLOCKS["List"] = ("ul", None)
 
 
 class _Unsupported(Exception):
     """Something markdown-it may read differently: it parses the body instead."""
 
 
-class _Builder:
-    """markdown-it's block tokens, and the children of the inline token being filled."""
+class _Template:
+    """The template markdown-it's renderer writes, as the blocks open and close.
 
-    def __init__(self, markdown: Markdown, data: bytes) -> None:
+    Its rules, for the tokens markdown-it makes of what is read here: an opening tag ends its
+    line unless inline content (or a tight list item's hidden paragraph) or its own closing
+    tag follows; a closing tag ends its line; an opening tag (or `<hr>`) right after a hidden
+    paragraph starts a line of its own.
+    """
+
+    def __init__(self, markdown: Markdown, data: bytes, unit: Unit) -> None:
         self.markdown = markdown
         self.data = data
+        self.unit = unit
         self._newlines: list[int] | None = None  # offsets of the body's line ends, found when first asked
-        self.tokens: list[Tok] = []
-        self.children: list[Tok] | None = None  # the open inline token's
-        self.closing: list[Tok] = []  # the close token of each open block
-        self.hidden = False  # the open inline content is a tight list item's paragraph
+        self.out: list[str] = []
+        self.closing: list[str] = []  # the tag of each open block; "" for a hidden paragraph
+        self.kinds = ["paragraph"]  # the kind each open block gives its units
+        self.children: list[Tok] | None = None  # the open inline content's tokens
+        self.line = 0  # the open inline content's line in the body
+        self.hidden = False  # the open inline content is a tight list item's (hidden) paragraph
+        self.pending = ""  # an opening tag whose line end waits on what follows
+        self.after_hidden = False  # the last token was a hidden paragraph's end
 
-    def line(self, offset: int) -> int:
-        """The 0-based line of the body holding byte `offset`."""
+    def _settle(self, joined: bool) -> None:
+        """End the pending opening tag's line, unless what follows joins it."""
+        if self.pending:
+            if not joined:
+                self.out.append("\n")
+            self.pending = ""
+
+    def _line(self, offset: int) -> int:
         if self._newlines is None:
             self._newlines = [m.start() for m in _NEWLINE.finditer(self.data)]
         return bisect_left(self._newlines, offset)
 
-    def block(self, pair: tuple[Tok, Tok], offset: int, inline: bool = False) -> None:
+    def open(self, tag: str, kind: str | None, offset: int, inline: bool = False, attrs: str = "") -> None:
         if self.hidden:
             self.end_hidden()
-        self.tokens.append(pair[0])
-        self.closing.append(pair[1])
+        self._settle(False)
+        self.out.append(f"\n<{tag}{attrs}>" if self.after_hidden else f"<{tag}{attrs}>")
+        self.after_hidden = False
+        self.pending = tag
+        self.closing.append(tag)
+        self.kinds.append(kind or self.kinds[-1])
         if inline:
+            self._settle(True)
             self.children = []
-            line = self.line(offset)
-            token = Tok("inline", "", 0, block=True)
-            token.map = [line, line + 1]
-            token.children = self.children
-            self.tokens.append(token)
+            self.line = self._line(offset)
+
+    def _end_inline(self) -> None:
+        if self.children is not None:
+            if self.children:
+                self.out.append(self.unit(self.kinds[-1], self.line, self.children))
+            self.children = None
 
     def close(self) -> None:
         if self.hidden:
             self.end_hidden()
         if not self.closing:
             raise _Unsupported("unbalanced events")
-        self.children = None
-        self.tokens.append(self.closing.pop())
+        self._end_inline()
+        tag = self.closing.pop()
+        self.kinds.pop()
+        self._settle(self.pending == tag)  # `<li></li>`
+        self.out.append(f"</{tag}>\n")
+        self.after_hidden = False
 
     def inline(self, offset: int) -> list[Tok]:
         """The children to add to; inline content right in a list item is a hidden paragraph."""
         if self.children is None:
-            self.block(_HIDDEN_PARAGRAPH, offset, inline=True)
+            self._settle(True)
+            self.closing.append("")
+            self.kinds.append(self.kinds[-1])
             self.hidden = True
-        assert self.children is not None
+            self.children = []
+            self.line = self._line(offset)
         return self.children
 
     def end_hidden(self) -> None:
         self.hidden = False
-        self.close()
+        self._end_inline()
+        self.closing.pop()
+        self.kinds.pop()
+        self.after_hidden = True
+
+    def block(self, html: str, after_hidden: bool) -> None:
+        """A block without content of its own; `after_hidden`: it starts a line after a hidden paragraph."""
+        if self.hidden:
+            self.end_hidden()
+        self._settle(False)
+        self.out.append("\n" + html if after_hidden and self.after_hidden else html)
+        self.after_hidden = False
 
     def url(self, url: str) -> str:
         """The URL as markdown-it's normalizeLink writes it."""
@@ -172,22 +189,21 @@ def _label(data: bytes, start: int, inner: list[Event]) -> str:
     return data[first:last].decode("utf-8")
 
 
-def _link(built: _Builder, link: dict[str, Any]) -> Tok:
+def _link(built: _Template, link: dict[str, Any]) -> Tok:
     kind = link["link_type"]
     if kind in ("Autolink", "Email"):
         url = ("mailto:" if kind == "Email" else "") + link["dest_url"]
-        token = Tok("link_open", "a", 1, {"href": built.markdown().normalizeLink(url)}, markup="autolink")
-        token.info = "auto"
-        return token
+        return Tok("link_open", "a", {"href": built.markdown().normalizeLink(url)}, markup="autolink")
     attrs: Attrs = {"href": built.url(link["dest_url"])}
     if link["title"]:
         attrs["title"] = link["title"]
-    return Tok("link_open", "a", 1, attrs)
+    return Tok("link_open", "a", attrs)
 
 
-def tokens(markdown: Markdown, body: str) -> list[Tok] | None:
-    """The tokens `markdown().parse(body)` makes (only what `segment` and `render` use), or
-    None when the body holds something this module leaves to markdown-it."""
+def template(markdown: Markdown, body: str, unit: Unit) -> str | None:
+    """The template markdown-it's renderer writes for `body` once `segment` has put each unit's
+    slot (given by `unit`, in document order) in place of its inline content; None when the
+    body holds something this module leaves to markdown-it (the units given are then void)."""
     if "]:" in body:  # a link reference definition: the lines after it may not be read alike
         return None
     if "\t" in body:  # tabs stop at columns the parsers count alike only in simple cases
@@ -195,13 +211,13 @@ def tokens(markdown: Markdown, body: str) -> list[Tok] | None:
     data = body.encode("utf-8")
     try:
         events: list[Event] = list(pyromark.events_with_range(body, options=_OPTIONS))
-        return _tokens(markdown, data, events)
+        return _template(_Template(markdown, data, unit), events)
     except _Unsupported:
         return None
 
 
-def _tokens(markdown: Markdown, data: bytes, events: Sequence[Event]) -> list[Tok]:
-    built = _Builder(markdown, data)
+def _template(built: _Template, events: Sequence[Event]) -> str:
+    data = built.data
     position = 0
     count = len(events)
     while position < count:
@@ -217,7 +233,7 @@ def _tokens(markdown: Markdown, data: bytes, events: Sequence[Event]) -> list[To
             if children and children[-1].type == "text":  # markdown-it joins adjacent text
                 children[-1].content += value
             else:
-                children.append(Tok("text", "", 0, None, value))
+                children.append(Tok("text", "", None, value))
         elif kind == "End":
             if value.__class__ is str and value in _INLINE_CLOSE:
                 if built.children is None:
@@ -231,35 +247,32 @@ def _tokens(markdown: Markdown, data: bytes, events: Sequence[Event]) -> list[To
             # Across lines, the parsers keep different parts of the next line's indent.
             if b"\n" in data[span["start"] : span["end"]]:
                 raise _Unsupported("code span across lines")
-            built.inline(span["start"]).append(Tok("code_inline", "code", 0, None, value, "`"))
+            built.inline(span["start"]).append(Tok("code_inline", "code", None, value, "`"))
         elif kind in _BREAKS:
             built.inline(span["start"]).append(_BREAKS[kind])
         elif kind == "Rule":
-            if built.hidden:
-                built.end_hidden()
-            built.tokens.append(_RULE)
+            built.block("<hr>\n", after_hidden=True)
         else:  # Html, InlineHtml and whatever else markdown-it reads its own way
             raise _Unsupported(kind)
     if built.closing or built.hidden:
         raise _Unsupported("unbalanced events")
-    return built.tokens
+    return "".join(built.out)
 
 
-def _start(built: _Builder, tag: Any, offset: int, events: Sequence[Event], position: int) -> int:
+def _start(built: _Template, tag: Any, offset: int, events: Sequence[Event], position: int) -> int:
     """Open what `tag` starts; returns the position of the next event to read."""
     name, value = _event(tag)
     if name in _BLOCKS and value is None:
-        built.block(_BLOCKS[name], offset, inline=name == "Paragraph")
-    elif name in ("Emphasis", "Strong"):
-        kind, html = _INLINE[name]
-        built.inline(offset).append(Tok(f"{kind}_open", html, 1))
+        html, kind = _BLOCKS[name]
+        built.open(html, kind, offset, inline=name == "Paragraph")
+    elif name in _INLINE_OPEN:
+        built.inline(offset).append(_INLINE_OPEN[name])
     elif name == "Link":
         link = _link(built, value)
         built.inline(offset).append(link)
         if link.markup == "autolink":  # its text is markdown-it's rendering of the URL
-            url = value["dest_url"]
-            shown = built.markdown().normalizeLinkText(url)
-            built.inline(offset).append(Tok("text", "", 0, None, shown))
+            shown = built.markdown().normalizeLinkText(value["dest_url"])
+            built.inline(offset).append(Tok("text", "", None, shown))
             while _event(events[position][0]) != ("End", "Link"):
                 position += 1
             built.inline(offset).append(_INLINE_CLOSE["Link"])
@@ -280,25 +293,14 @@ def _start(built: _Builder, tag: Any, offset: int, events: Sequence[Event], posi
         if value["title"]:
             attrs["title"] = value["title"]
         label = _label(built.data, offset, inner)
-        image = Tok("image", "img", 0, attrs, label)
-        image.children = []
-        built.inline(offset).append(image)
+        built.inline(offset).append(Tok("image", "img", attrs, label))
     elif name == "Heading":
-        built.block(_HEADINGS[value["level"]], offset, inline=True)
+        built.open(f"h{value['level'][1]}", "heading", offset, inline=True)
     elif name == "List":  # an ordered one: a bullet list has no value
-        start: Attrs = {"start": value} if value != 1 else {}
-        built.block(
-            (
-                Tok("ordered_list_open", "ol", 1, start, block=True),
-                Tok("ordered_list_close", "ol", -1, block=True),
-            ),
-            offset,
-        )
+        built.open("ol", None, offset, attrs=f' start="{value}"' if value != 1 else "")
     elif name == "CodeBlock":
-        if any(t is _LIST_ITEM for t in built.closing):  # may a blank line in it loosen the list? They differ
+        if "li" in built.closing:  # may a blank line in it loosen the list? They differ
             raise _Unsupported("code block in a list item")
-        if built.hidden:
-            built.end_hidden()
         text = []
         while events[position][0] != {"End": "CodeBlock"}:
             kind, content = _event(events[position][0])
@@ -307,67 +309,21 @@ def _start(built: _Builder, tag: Any, offset: int, events: Sequence[Event], posi
             text.append(content)
             position += 1
         position += 1
-        if value == "Indented":
-            built.tokens.append(Tok("code_block", "code", 0, None, "".join(text), block=True))
-        else:
-            info = value["Fenced"]
-            if "\\" in info or "&" in info:  # markdown-it unescapes it once more when rendering
-                raise _Unsupported("fence info")
-            fence = Tok("fence", "code", 0, None, "".join(text), block=True)
-            fence.info = info
-            built.tokens.append(fence)
+        info = "" if value == "Indented" else value["Fenced"]
+        if "\\" in info or "&" in info:  # markdown-it unescapes it once more when rendering
+            raise _Unsupported("fence info")
+        kind = "code_block" if value == "Indented" else "fence"
+        built.block(_code(built.markdown, kind, "".join(text), info), after_hidden=False)
     else:
         raise _Unsupported(name)
     return position
 
 
-def render(markdown: Markdown, tokens: Sequence[Tok]) -> str:
-    """What markdown-it's renderer writes for `segment`'s block tokens (every inline token's
-    children are a slot or nothing). Code is rendered by markdown-it's own rules."""
-    out: list[str] = []
-    previous_hidden = False
-    last = len(tokens) - 1
-    for index, token in enumerate(tokens):
-        kind = token.type
-        if kind == "inline":
-            if token.children:
-                out.append("".join(child.content for child in token.children))
-        elif kind == "code_block" or kind == "fence":
-            out.append(_code(markdown, token))
-        elif not token.hidden:
-            nesting = token.nesting
-            if nesting == -1:
-                out.append(f"</{token.tag}>\n")
-            else:
-                html = "\n<" if previous_hidden else "<"
-                html += token.tag + "".join(
-                    f' {key}="{_escape(str(value))}"' for key, value in token.attrs.items()
-                )
-                if nesting == 1 and index < last:
-                    following = tokens[index + 1]
-                    joined = (
-                        following.type == "inline"
-                        or following.hidden
-                        or (following.nesting == -1 and following.tag == token.tag)
-                    )
-                    html += ">" if joined else ">\n"
-                else:
-                    html += ">\n"
-                out.append(html)
-        previous_hidden = token.hidden
-    return "".join(out)
-
-
-def _escape(text: str) -> str:
-    """markdown-it's escapeHtml."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def _code(markdown: Markdown, token: Tok) -> str:
+def _code(markdown: Markdown, kind: str, content: str, info: str) -> str:
     """A code block or fence, by markdown-it's rule for it."""
     from markdown_it.renderer import RendererHTML
     from markdown_it.token import Token
 
     md = markdown()
-    copy = Token(token.type, token.tag, 0, content=token.content, info=token.info, block=True)
-    return cast(RendererHTML, md.renderer).rules[token.type]([copy], 0, md.options, {})
+    token = Token(kind, "code", 0, content=content, info=info, block=True)
+    return cast(RendererHTML, md.renderer).rules[kind]([token], 0, md.options, {})

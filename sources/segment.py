@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from tilmash.sources import pulldown
 from tilmash.sources.model import Block, Placeholder
@@ -178,16 +178,30 @@ def _autolink_text(link_open: Token | pulldown.Tok, following: Sequence[Token | 
     return "".join(shown)[:2048] or str(link_open.attrs.get("href", ""))
 
 
-def _slot(unit: str) -> pulldown.Tok:
-    """The unit's slot, rendered as it is (markdown-it's rule for html_inline reads only `content`)."""
-    return pulldown.Tok("html_inline", "", 0, None, f'<{SLOT_TAG} id="{unit}"></{SLOT_TAG}>')
+def _unit(units: _Units, kind: str, line: int, children: Sequence[Token | pulldown.Tok]) -> str:
+    """The slot of the unit made of inline content `children` (added to `units`), or "" when it
+    holds no text."""
+    position = len(units.blocks)  # the unit goes before the alt texts of its images
+    text, placeholders = _inline_to_unit(children, line, units)
+    if not text:
+        return ""
+    ident = units.add(kind, text, line, placeholders)
+    if len(units.blocks) > position + 1:
+        units.blocks.insert(position, units.blocks.pop())
+    return f'<{SLOT_TAG} id="{ident}"></{SLOT_TAG}>'
 
 
 def segment(body: str, first_line: int) -> tuple[list[Block], str]:
     """Split a CommonMark body into units; `first_line` is the body's line in the file."""
-    fast = pulldown.tokens(commonmark, body)  # ten times faster; None where only markdown-it reads it right
-    tokens: Sequence[Token | pulldown.Tok] = fast if fast is not None else commonmark().parse(body)
     units = _Units()
+    template = pulldown.template(  # ten times faster; None where only markdown-it reads it right
+        commonmark, body, lambda kind, line, children: _unit(units, kind, first_line + line, children)
+    )
+    if template is not None:
+        return units.blocks, template
+    units = _Units()
+    md = commonmark()
+    tokens = md.parse(body)
     kinds = ["paragraph"]  # the kind each open block gives its units: its own, or its parent's
     for token in tokens:
         if token.nesting == 1:
@@ -196,17 +210,7 @@ def segment(body: str, first_line: int) -> tuple[list[Block], str]:
             kinds.pop()
         if token.type != "inline" or not token.children:
             continue
-        line = first_line + (token.map[0] if token.map else 0)
-        position = len(units.blocks)  # the unit goes before the alt texts of its images
-        text, placeholders = _inline_to_unit(token.children, line, units)
-        if not text:
-            token.children = []
-            continue
-        ident = units.add(kinds[-1], text, line, placeholders)
-        if len(units.blocks) > position + 1:
-            units.blocks.insert(position, units.blocks.pop())
-        token.children = [_slot(ident)]
-    if fast is not None:
-        return units.blocks, pulldown.render(commonmark, fast)
-    md = commonmark()  # its tokens, holding slots it renders as it renders raw HTML
-    return units.blocks, md.renderer.render(cast("list[Token]", tokens), md.options, {})
+        slot = _unit(units, kinds[-1], first_line + (token.map[0] if token.map else 0), token.children)
+        # Rendered as it is: markdown-it's rule for html_inline prints a token's `content`.
+        token.children = [type(token)("html_inline", "", 0, content=slot)] if slot else []
+    return units.blocks, md.renderer.render(tokens, md.options, {})

@@ -251,7 +251,7 @@ def test_pulldown_cmark_segments_exactly_as_markdown_it(body):
     from tilmash.sources.segment import segment
 
     fast = segment(body, 3)
-    with mock.patch.object(pulldown, "tokens", return_value=None):  # markdown-it parses the body
+    with mock.patch.object(pulldown, "template", return_value=None):  # markdown-it parses the body
         assert segment(body, 3) == fast
     assert not any(check_placeholders(unit.text, unit.text) for unit in fast[0])  # rendering trusts them
 
@@ -262,7 +262,7 @@ def test_tabs_are_left_to_markdown_it_which_reads_this_one_as_code():
 
     body = "> > - \ttab\n"  # pulldown-cmark read a list item's text here, markdown-it a code block
     fast = segment(body, 3)
-    with mock.patch.object(pulldown, "tokens", return_value=None):
+    with mock.patch.object(pulldown, "template", return_value=None):
         assert segment(body, 3) == fast
     assert fast[0] == [] and "<pre><code>tab" in fast[1]
 
@@ -300,9 +300,9 @@ def test_pulldown_cmark_reads_plain_articles_and_leaves_html_and_tables_to_markd
     plain = (
         "# Title\n\nText with **bold**, [a link](https://example.org) and ![alt](a.png).\n\n- one\n- two\n"
     )
-    assert pulldown.tokens(commonmark, plain) is not None
+    assert pulldown.template(commonmark, plain, lambda kind, line, children: "") is not None
     for body in ("<div>\n*x*\n</div>\n", "Some <b>raw</b> HTML.\n", "| a | b |\n|---|---|\n| 1 | 2 |\n"):
-        assert pulldown.tokens(commonmark, body) is None
+        assert pulldown.template(commonmark, body, lambda kind, line, children: "") is None
 
 
 @settings(max_examples=200, deadline=None)
