@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from tilmash.i18n import Progress
 
@@ -21,6 +21,12 @@ class LocaleReport:
     published_slugs: set[str] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, object]:
+        published = self.published_slugs
+        by_article = {}
+        for slug, progress in self.by_article.items():  # one per article: no dict made only to merge
+            counts = cast(dict[str, object], progress.as_dict())
+            counts["published"] = slug in published
+            by_article[slug] = counts
         return (
             {
                 "locale": self.locale,
@@ -31,12 +37,7 @@ class LocaleReport:
                 "engine": self.engine,
             }
             | self.progress.as_dict()
-            | {
-                "by_article": {
-                    slug: progress.as_dict() | {"published": slug in self.published_slugs}
-                    for slug, progress in self.by_article.items()
-                }
-            }
+            | {"by_article": by_article}
         )
 
 
