@@ -51,6 +51,7 @@ from tilmash.shared import SharedCache
 from tilmash.sources import Article, SourceError, collect_sources, read_source, source_files
 from tilmash.sources.assets import image_problems
 from tilmash.sources.controls import control_warning, strip_controls
+from tilmash.state import code_stamp
 from tilmash.units import Kept, UnitStore, files_stamp, read_or_absent, run_key, tree_digest, unit_key
 
 if TYPE_CHECKING:
@@ -568,12 +569,13 @@ def unchanged_unit(
 
 def units_run_key(config: Config) -> str:
     """What every page depends on besides its own article: tilmash.toml, UI and taxonomy catalogs,
-    glossaries, static files, the rendering code and templates (edited in an editable install)."""
+    glossaries, static files, Tilmash's code and templates (edited in an editable install, or
+    pulled into its checkout) and the libraries rendering depends on."""
     # The root too: kept articles hold absolute paths, so a copied newsroom starts cold.
     parts = {
         "root": os.fsencode(config.root.resolve()),
         "config": read_or_absent(config.root / "tilmash.toml"),
-        "code": code_digest(),
+        "code": code_digest() + code_stamp().encode(),
     }
     for locale in config.target_locales:
         parts[f"ui:{locale}"] = read_or_absent(config.catalog_path(locale, UI_CATALOG))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import time
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from tilmash import __version__
@@ -96,25 +98,32 @@ class Inputs:
         return Inputs(self.header, files)
 
 
-def _code_stamp() -> str:
-    """Stats of Tilmash's rendering code and templates (what render.page_keys.code_digest hashes),
-    without reading them: a template edited in an editable install makes the next run no no-op."""
-    import tilmash.render
+PACKAGES = ("tilmash", "tilmash.sources", "tilmash.i18n", "tilmash.translate", "tilmash.render")
 
+
+@cache
+def code_stamp() -> str:
+    """Path and `stat_text` of every file of Tilmash's packages but compiled ones, once per
+    process, without reading them: code or a template edited in an editable install (a `git
+    pull` in its checkout) makes the next run no no-op, and redo every article. An editable
+    install keeps the stage folders apart from tilmash/ (the package-dir mapping): each is
+    found where Python imports it from, without importing it."""
     entries: dict[str, str] = {}
-    for folder in tilmash.render.__path__:
-        entries |= _tree_entries(Path(folder), f"{folder}/", exact=True)[0]
-    return "\n".join(f"{name}\0{entries[name]}" for name in sorted(entries) if "__pycache__" not in name)
+    for name in PACKAGES:
+        spec = importlib.util.find_spec(name)
+        for folder in (spec.submodule_search_locations or ()) if spec is not None else ():
+            entries |= _tree_entries(Path(folder), f"{folder}/", exact=True)[0]
+    return "\n".join(f"{name}\0{entries[name]}" for name in sorted(entries) if "/__pycache__/" not in name)
 
 
 def scan_inputs(root: Path, packages_dir: Path | None, models_registry: Path | None = None) -> Inputs:
     """Names, sizes and mtimes of everything a run reads, plus the config's bytes and Tilmash's version.
 
     Any edit to a source, catalog, static file, glossary, the config, the installed models or
-    (in an editable install) the rendering code and templates changes it.
+    (in an editable install) Tilmash's own code and templates changes it.
     """
     config = root / "tilmash.toml"
-    header = f"{STATE_VERSION}\0{__version__}\n{_code_stamp()}\n".encode()
+    header = f"{STATE_VERSION}\0{__version__}\n{code_stamp()}\n".encode()
     header += config.read_bytes() if config.is_file() else b""
     if packages_dir is not None and packages_dir.is_dir():
         header += "\n".join(
