@@ -30,15 +30,12 @@ def pickled_as_arguments(cls: Frozen) -> Frozen:
 
 def unguarded_repr(cls: Frozen) -> Frozen:
     """The dataclass's repr, made without its guard against an object containing itself (these
-    never do), which costs as much as the formatting: a POT's version hashes its units' repr."""
-    shown = [f.name for f in fields(cls) if f.repr]
-    layout = cls.__qualname__ + "(" + ", ".join(f"{name}={{!r}}" for name in shown) + ")"
-    values = attrgetter(*shown)
-
-    def __repr__(self: Any) -> str:
-        return layout.format(*values(self))
-
-    setattr(cls, "__repr__", __repr__)  # noqa: B010 - as in pickled_as_arguments
+    never do), which costs as much as the formatting: a POT's version hashes its units' repr.
+    Compiled, as dataclasses compiles its methods: one f-string, a third faster than format()."""
+    shown = ", ".join(f"{f.name}={{self.{f.name}!r}}" for f in fields(cls) if f.repr)
+    namespace: dict[str, Any] = {}
+    exec(f'def __repr__(self):\n    return f"{cls.__qualname__}({shown})"', namespace)  # noqa: S102 - our own fields' names
+    setattr(cls, "__repr__", namespace["__repr__"])  # noqa: B010 - as in pickled_as_arguments
     return cls
 
 
