@@ -100,13 +100,24 @@ def _portion_with_directives(
 # digit. Where UAX #14 releases and libunistring's tables disagree (`a.b` breaks here, LB29
 # says not; `x.5`, ` .5` and `1.5`: LB25 and Unicode 15.1's LB15c), text is left to the library.
 _PLAIN_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .,"
-_DISPUTED = re.compile(rb"[.,][0-9A-Za-z]")
 
 
 def _plain(data: bytes) -> bool:
     """Plain text, not opening with a space (the library never breaks after leading spaces).
     Checked on the bytes: a regular expression over the characters costs as much as the library."""
-    return not data.translate(None, _PLAIN_BYTES) and data[:1] != b" " and _DISPUTED.search(data) is None
+    return not data.translate(None, _PLAIN_BYTES) and data[:1] != b" " and not _disputed(data)
+
+
+def _disputed(data: bytes) -> bool:
+    """A full stop or comma right before a letter or digit (`[.,][0-9A-Za-z]`): found with a few
+    `find`s, as prose has few of them (a regular expression scans every byte, at 3× the cost)."""
+    for mark in b".,":
+        at = data.find(mark)
+        while at >= 0:
+            if data[at + 1 : at + 2].isalnum():
+                return True
+            at = data.find(mark, at + 1)
+    return False
 
 
 def _plain_cuts(text: str, room: int, column: int) -> list[int]:

@@ -297,6 +297,13 @@ def test_only_plain_text_is_broken_without_the_library():
         assert not _plain(text.encode()), text
 
 
+@given(st.binary(max_size=12) | st.text(alphabet="a.,Z9 ", max_size=12).map(str.encode))
+def test_a_stop_or_comma_before_a_letter_or_digit_is_found_as_the_pattern_finds_it(data):
+    from tilmash.i18n.gnuwrap import _disputed
+
+    assert _disputed(data) == (re.search(rb"[.,][0-9A-Za-z]", data) is not None)
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(MIXED_PIECES), st.sampled_from([" ", "", "  "])), min_size=1))
 def test_plain_strings_wrap_exactly_like_msgcat(pieces):
