@@ -17,11 +17,14 @@ _FINAL_VOWELS = "aeiouyаеёиоуыэюяйьъіәөүұ"
 _MIN_STEM = 4
 
 
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # Han and kana: no word boundaries
+def _unspaced(char: str) -> bool:
+    """Han or kana: scripts without word boundaries. (Compared, not a regex character class:
+    Python compiles a class of thousands of code points one by one, ~1.5 ms every run.)"""
+    return "\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
 def _word_pattern(word: str, latin_endings: bool) -> str:
-    if _UNSPACED.search(word):
+    if any(map(_unspaced, word)):
         return re.escape(word)
     stem = word.rstrip(_FINAL_VOWELS) if word[-1:].isalpha() else word
     if len(stem) < _MIN_STEM or not word.isalpha():
@@ -38,7 +41,7 @@ def term_pattern(term: str) -> re.Pattern[str]:
     words = term.split()
     latin = term.isascii()
     body = r"\s+".join(_word_pattern(word, latin) for word in words)
-    start = "" if _UNSPACED.match(term) else r"(?<!\w)"
+    start = "" if term and _unspaced(term[0]) else r"(?<!\w)"
     return re.compile(start + body, re.IGNORECASE)
 
 
