@@ -242,3 +242,28 @@ def test_a_damaged_kept_file_is_a_warning_and_the_run_publishes_what_a_cold_run_
     _listed(live, 2, "Story number two")
     report = run(load_config(live, {}), RunOptions(now=NOW, jobs=1))
     assert not report.warnings  # the file was saved anew
+
+
+def test_a_public_folder_that_is_a_symlink_stays_one_and_shows_each_run(tmp_path: Path) -> None:
+    """public/ → the web server's folder: the run swapped its new site in place of the link, so
+    the web server kept the old site for ever, and the link was left as a `.public.new-*` leftover."""
+    live = _newsroom(tmp_path / "live")
+    served = tmp_path / "www" / "news"
+    served.parent.mkdir()
+    (live / "public").rename(served)
+    (live / "public").symlink_to(served)
+    _listed(live, 1, "Story number one")
+    errors, _ = _run(live)
+    assert not errors
+    assert (live / "public").is_symlink() and (live / "public").resolve() == served
+    assert b"Story number one" in (served / "en" / "story-00001.html").read_bytes()
+    assert sorted(p.name for p in live.iterdir()) == [".tilmash", "i18n", "public", "sources", "tilmash.toml"]
+    assert sorted(p.name for p in served.parent.iterdir()) == ["news"]
+    assert "stage=noop reason=inputs-unchanged" in _run(live)[1]
+    cold = tmp_path / "cold"
+    cold.mkdir()
+    for name in ("tilmash.toml", "sources", "i18n"):
+        (shutil.copytree if (live / name).is_dir() else shutil.copy2)(live / name, cold / name)
+    shutil.copytree(served, cold / "public")
+    _run(cold)
+    assert _tree(served) == _tree(cold / "public")

@@ -241,11 +241,18 @@ def _exchange(first: Path, second: Path) -> bool:
     return result == 0
 
 
+def site_directory(site: Path) -> Path:
+    """`site`, or where it points when it is a symlink (public/ → /var/www/news): the next site
+    is staged beside that directory and swapped in there, so the link keeps showing it."""
+    return Path(os.path.realpath(site)) if os.path.islink(site) else site
+
+
 def remove_leftovers(root: Path, site: Path) -> int:
     """Delete what an interrupted run left: staging copies of the site and unfinished temp files.
 
     Only files whose writer is no longer alive: the review page may be saving right now.
     """
+    site = site_directory(site)
     removed = 0
     for leftover in site.parent.glob(f".{site.name}.*-*"):
         if (
@@ -323,6 +330,7 @@ class SiteStage:
     """
 
     def __init__(self, target: Path, dry_run: bool = False) -> None:
+        target = site_directory(target)
         self.target = target
         self._published = target.exists()  # no site yet (a first run): nothing to compare with
         self.staging: Path | None = None
