@@ -169,10 +169,13 @@ def unit_html(
     """HTML for `text` (the block's own or a translation); invalid markup falls back to text.
 
     `alt_text` gives the text of an image's alt unit; `in_english` says it is still English."""
-    text = strip_controls(text)[0]  # removed on input already; a review preview may still hold some
+    # The source's own text was cleaned when it was read, and its placeholders are sound.
+    translated = text is not block.text and text != block.text
+    if translated:  # control characters are removed on input already; a review preview may hold some
+        text = strip_controls(text)[0]
     if not block.placeholders:  # most units: plain text, whatever tags a translation may hold
         return html_escape(text, quote=False)
-    if text != block.text and check_placeholders(block.text, text):  # the source's own is sound
+    if translated and check_placeholders(block.text, text):
         # Render the words without any markup rather than guess at broken structure.
         text = PLACEHOLDER_RE.sub("", text)
     try:
