@@ -242,9 +242,10 @@ class LocalePages:
             name=edition.name(kind, english), lang=lang if edition.name_in_english(kind, english) else ""
         )
 
-    def date(self, edition: LocalizedArticle) -> str:
+    def date(self, edition: LocalizedArticle) -> tuple[str, str]:
+        """The story's day as the page shows it, and as ISO 8601 (`<time datetime>`)."""
         day = self.settings.day(edition.article.date)
-        return _long_date(day, self.settings.babel(self.locale), self.answers)
+        return _long_date(day, self.settings.babel(self.locale), self.answers), day.isoformat()
 
     def article(self, edition: LocalizedArticle) -> dict[str, bytes]:
         article = edition.article
@@ -262,12 +263,13 @@ class LocalePages:
         )
         context = self._context()
         same = (self.translations, context["site_title"])
+        date, iso_date = self.date(edition)
         values = dict(
             page=page,
             title=edition.text("title"),
             summary=summary,
-            date=self.date(edition),
-            iso_date=self.settings.day(article.date).isoformat(),
+            date=date,
+            iso_date=iso_date,
             author=self.name(edition, "author", article.author),
             tags=[
                 Fields(self.name(edition, "tag", tag), href=page["root"] + tag_path(self.locale, tag))
@@ -283,6 +285,7 @@ class LocalePages:
 
     def _entry(self, edition: LocalizedArticle, root: str) -> dict[str, Any]:
         article = edition.article
+        date, iso_date = self.date(edition)
         return Fields(
             {
                 "href": root + article_path(self.locale, article.slug),
@@ -290,8 +293,8 @@ class LocalePages:
                 "title_lang": self.english_lang(edition, "title"),
                 "summary": edition.text("summary") if article.summary else "",
                 "summary_lang": self.english_lang(edition, "summary"),
-                "date": self.date(edition),
-                "iso_date": self.settings.day(article.date).isoformat(),
+                "date": date,
+                "iso_date": iso_date,
                 "author": self.name(edition, "author", article.author),
                 "machine": edition.machine_translated,
             }
