@@ -506,7 +506,7 @@ def kept_units(
     ctx: Context,
     report: RunReport,
     held: list[str],
-    written: Mapping[Path, Any],
+    written: Mapping[str, str],
     read_as: Mapping[Path, tuple[int, int]],
     run_key: str,
 ) -> Iterator[tuple[Record, bytes | Kept]]:
@@ -554,7 +554,7 @@ def kept_units(
         catalog_bytes = []
         for locale, path in zip(config.target_locales, catalogs, strict=True):
             data = read_or_absent(path)
-            if path not in written and _digest(data) != candidate.on_disk.get(locale):
+            if os.fspath(path) not in written and _digest(data) != candidate.on_disk.get(locale):
                 break
             catalog_bytes.append(data)
         else:

@@ -174,6 +174,14 @@ def sync_filesystem(path: Path) -> None:
         os.close(fd)
 
 
+def stat_text(stat: os.stat_result, exact: bool = True) -> str:
+    """`size\0mtime`; `exact` adds the inode and ctime: a file rewritten with its size and mtime
+    (a copy keeping times) still differs, as no tool sets a ctime back."""
+    if exact:
+        return f"{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\0{stat.st_ctime_ns}"
+    return f"{stat.st_size}\0{stat.st_mtime_ns}"
+
+
 class AtomicWriter:
     """Many crash-safe writes: stage temp files, one syncfs, then rename each into place.
 
@@ -184,7 +192,9 @@ class AtomicWriter:
     def __init__(self) -> None:
         self._staged: list[tuple[Path, Path, bytes | None]] = []
         self.skipped: list[Path] = []  # files someone else changed since they were read
-        self.written: dict[Path, os.stat_result] = {}  # each file renamed into place, as it was then
+        # each file renamed into place (its path as a string) → its `stat_text` right then: a
+        # cold run writes four catalogs per article, and a Path and a stat_result cost ten times this
+        self.written: dict[str, str] = {}
 
     def write(self, path: Path, data: bytes, expected: bytes | None) -> None:
         """Stage `data` for `path`, which must still hold `expected` (None: not exist) at commit."""
@@ -218,7 +228,7 @@ class AtomicWriter:
                 self.skipped.append(final)
                 continue
             os.replace(temp, final)
-            self.written[final] = os.stat(final)
+            self.written[os.fspath(final)] = stat_text(os.stat(final))
             written += 1
         for directory in {final.parent for _, final, _ in self._staged}:
             _fsync_dir(directory)

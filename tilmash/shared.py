@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from tilmash.atomic import write_atomic
+from tilmash.atomic import stat_text, write_atomic
 from tilmash.report import RunReport
 from tilmash.units import ABSENT, read_or_absent
 
@@ -112,7 +112,7 @@ class SharedCache:
             self.done[name] = _Done(parts, catalog, before, bool(part.catalogs_written), outcome)
         return value
 
-    def save(self, path: Path, run_key: str, written: Mapping[Path, os.stat_result]) -> None:
+    def save(self, path: Path, run_key: str, written: Mapping[str, str]) -> None:
         """Keep this run's outcomes whose catalogs are still the ones they were made from (or
         that the run wrote), keyed for `run_key`: the key of the run as it ends."""
         kept = {}
@@ -121,12 +121,11 @@ class SharedCache:
             if now is None:
                 continue
             if done.wrote:
-                stat = written.get(done.catalog)
                 try:
-                    current = os.stat(done.catalog)
+                    current = stat_text(os.stat(done.catalog))
                 except OSError:
                     continue
-                if stat is None or (stat.st_size, stat.st_mtime_ns) != (current.st_size, current.st_mtime_ns):
+                if written.get(os.fspath(done.catalog)) != current:
                     continue
             elif now != done.read:
                 continue

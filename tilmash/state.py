@@ -13,21 +13,13 @@ from functools import cache
 from pathlib import Path
 
 from tilmash import __version__
-from tilmash.atomic import write_atomic
+from tilmash.atomic import stat_text, write_atomic
 from tilmash.jsontext import json_pieces
 
 STATE_VERSION = 3
 
 
 RACY_NS = 100_000_000  # a file changed this recently may change again within the same clock tick
-
-
-def stat_text(stat: os.stat_result, exact: bool = True) -> str:
-    """`size\0mtime`; `exact` adds the inode and ctime: a file rewritten with its size and mtime
-    (a copy keeping times) still differs, as no tool sets a ctime back."""
-    if exact:
-        return f"{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\0{stat.st_ctime_ns}"
-    return f"{stat.st_size}\0{stat.st_mtime_ns}"
 
 
 def _tree_entries(directory: Path, prefix: str = "", exact: bool = False) -> tuple[dict[str, str], int]:
@@ -85,16 +77,17 @@ class Inputs:
             digest.update(f"{name}\0{self.files[name]}\n".encode())
         return digest.hexdigest()
 
-    def with_written(self, root: Path, written: Mapping[Path, os.stat_result]) -> Inputs:
-        """These inputs plus the files the run wrote, as they were right after it wrote them."""
+    def with_written(self, root: Path, written: Mapping[str, str]) -> Inputs:
+        """These inputs plus the files the run wrote (path → `stat_text`), as they were right
+        after it wrote them."""
         files = dict(self.files)
-        for path, stat in written.items():
-            try:
-                name = path.relative_to(root).as_posix()
-            except ValueError:
+        base = f"{os.fspath(root)}/"
+        for path, text in written.items():
+            if not path.startswith(base):
                 continue
+            name = path[len(base) :].replace(os.sep, "/")
             if name.split("/", 1)[0] in INPUT_DIRS:
-                files[name] = stat_text(stat)
+                files[name] = text
         return Inputs(self.header, files)
 
 
