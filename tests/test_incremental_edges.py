@@ -267,3 +267,29 @@ def test_a_public_folder_that_is_a_symlink_stays_one_and_shows_each_run(tmp_path
     shutil.copytree(served, cold / "public")
     _run(cold)
     assert _tree(served) == _tree(cold / "public")
+
+
+def _open_below(directory: Path) -> list[str]:
+    """This process's open files below `directory`."""
+    opened = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(f"{directory}/"):
+            opened.append(target)
+    return opened
+
+
+def test_a_run_that_fails_midway_leaves_no_file_open(tmp_path: Path) -> None:
+    """The units index and data file stayed open after a run that stopped with an `error:` (a
+    full disk, say): a process running Tilmash again and again kept them, deleted, for ever."""
+    live = _newsroom(tmp_path / "live")
+    keys = live / ".tilmash" / "pages.json"
+    keys.unlink()
+    keys.mkdir()  # saving the page keys fails, after the units were read
+    _listed(live, 1, "Story number one")
+    errors, _ = _run(live)
+    assert [e for e in errors if "pages.json" in e]
+    assert not _open_below(live)

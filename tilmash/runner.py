@@ -7,7 +7,7 @@ import datetime as dt
 import gc
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -354,10 +354,11 @@ def _full_run(
             fields["files"] = len(produced)
     except BaseException:
         site.discard()
+        units.close()  # a run stopped midway (an `error:` line) leaves no file open in its process
         raise
     report.locales = locale_reports(config, sources.articles, streamed)
     published: str | None = None
-    with stage(log, "publish") as fields:
+    with stage(log, "publish") as fields, closing(units):
         if write:
             report.files_written = len(site.publish(produced, changed_files))
             fields["written"] = report.files_written
@@ -379,7 +380,6 @@ def _full_run(
             fields.update(would_write=len(changed_files), would_remove=len(stale))
             report.notes += [f"would publish public/{p}" for p in changed_files]
             report.notes += [f"would remove public/{p}" for p in stale]
-    units.close()
     for line in report.locales:
         line.machine_filled = filled.get(line.locale, 0)
         line.model_failed = failed.get(line.locale, 0)
