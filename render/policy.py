@@ -11,12 +11,13 @@ from babel.messages.catalog import Catalog, Message
 from tilmash.i18n import is_reviewed
 from tilmash.render.settings import PublishPolicy
 from tilmash.sources import Article
-from tilmash.sources.model import pickled_as_arguments
+from tilmash.sources.model import pickled_as_arguments, quick_init
 
 MEMORY_PREFIX = "translation memory:"
 
 
 @pickled_as_arguments  # the units index holds four per article
+@quick_init
 @dataclass(frozen=True, slots=True)
 class LocalizedArticle:
     """An article as it is published in one locale; `texts` maps unit id → text to show.

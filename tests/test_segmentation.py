@@ -8,6 +8,7 @@ from dataclasses import fields
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -335,3 +336,36 @@ def test_units_show_as_dataclasses_show_them(ident, kind, text, line, placeholde
     block = Block(ident, kind, text, line, placeholders)
     assert all(repr(p) == shown(p) for p in placeholders)
     assert repr(block) == shown(block)  # its placeholders by their repr, as just checked
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_quick_inits_make_what_the_dataclass_inits_make(data):
+    import dataclasses
+    import inspect
+
+    from tilmash.render.policy import LocalizedArticle
+    from tilmash.sources.model import Article
+
+    for cls in (Placeholder, Block, Article, LocalizedArticle):
+        made = inspect.signature(cls.__init__).parameters.values()
+        original = inspect.signature(cls._dataclass_init).parameters.values()
+        assert [(p.name, p.kind, repr(p.default), p.annotation) for p in made] == [
+            (p.name, p.kind, repr(p.default), p.annotation) for p in original
+        ]
+        args, kwargs = [], {}
+        for parameter in list(original)[1:]:
+            value = object()
+            if parameter.default is not inspect.Parameter.empty and data.draw(st.booleans()):
+                continue  # its default
+            if kwargs or data.draw(st.booleans()):
+                kwargs[parameter.name] = value
+            else:
+                args.append(value)
+        quick = cls(*args, **kwargs)
+        slow = object.__new__(cls)
+        cls._dataclass_init(slow, *args, **kwargs)
+        for field in dataclasses.fields(cls):
+            assert getattr(quick, field.name) == getattr(slow, field.name)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            quick.__setattr__(dataclasses.fields(cls)[0].name, None)
