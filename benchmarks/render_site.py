@@ -8,7 +8,9 @@ templates (Tilmash writes a POT per article, which Pelican has no equivalent of,
 is timed), no Pelican cache. Tilmash is timed on one process and on every core; Pelican has
 no parallel mode. Pelican's default configuration (more pages, 3× the bytes) is kept as a
 labelled second line. Four locales: Tilmash with every article reviewed in kk, ru and zh.
-Needs `pip install pelican markdown` (benchmarks/run does it).
+Each run's CPU time (user + system, all its processes) is printed beside its wall-clock
+time, and the load average at the end: on a shared machine the wall-clock ratio also
+measures the other jobs. Needs `pip install pelican markdown` (benchmarks/run does it).
 
     python -m benchmarks.render_site [--articles 1000] [--repeat 3]
 """
@@ -16,7 +18,9 @@ Needs `pip install pelican markdown` (benchmarks/run does it).
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -96,8 +100,16 @@ def write_sources(tilmash_root: Path, pelican_root: Path, count: int) -> None:
     (pelican_root / "default.py").write_text(PELICAN_DEFAULT, encoding="utf-8")
 
 
-def run_quietly(command: list[str], cwd: Path) -> None:
-    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+Timing = tuple[float, float]  # wall-clock seconds, CPU seconds (user + system, every process of the tool)
+
+
+def run_timed(command: list[str], cwd: Path) -> Timing:
+    """One run's wall-clock and CPU time. On a machine shared with other jobs the wall-clock time
+    also counts waiting for a core; the CPU time much less so."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = timed(lambda: subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def output_size(directory: Path) -> tuple[int, int]:
@@ -106,22 +118,20 @@ def output_size(directory: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
-def cold_tilmash(root: Path, pristine_i18n: Path | None, jobs: list[str]) -> float:
+def cold_tilmash(root: Path, pristine_i18n: Path | None, jobs: list[str]) -> Timing:
     """One run with no state, no site, no templates: only the sources (and reviewed catalogs)."""
     for name in ("public", ".tilmash", "i18n"):
         shutil.rmtree(root / name, ignore_errors=True)
     if pristine_i18n is not None:
         shutil.copytree(pristine_i18n, root / "i18n")
-    return timed(
-        lambda: run_quietly([sys.executable, "-m", "tilmash", "run", "--quiet", *jobs, str(root)], REPO)
-    )
+    return run_timed([sys.executable, "-m", "tilmash", "run", "--quiet", *jobs, str(root)], REPO)
 
 
-def cold_pelican(root: Path, settings: str, output: str) -> float:
+def cold_pelican(root: Path, settings: str, output: str) -> Timing:
     shutil.rmtree(root / output, ignore_errors=True)
     shutil.rmtree(root / "cache", ignore_errors=True)
     command = [sys.executable, "-m", "pelican", "content", "-o", output, "-s", settings, "-q"]
-    return timed(lambda: run_quietly(command, root))
+    return run_timed(command, root)
 
 
 def main() -> None:
@@ -130,7 +140,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     cores = available_cores()
-    results: dict[str, list[float]] = {
+    results: dict[str, list[Timing]] = {
         f"tilmash, en, all cores ({cores})": [],
         "tilmash, en, 1 process": [],
         "pelican, matched output": [],
@@ -166,24 +176,29 @@ def main() -> None:
     print(f"{args.articles} Markdown articles, fully cold builds (no state, site, templates or cache)")
     for name, (files, size) in sizes.items():
         print(f"  output of {name}: {files} files, {size / 2**20:.1f} MiB")
-    print(f"  every run (s), {args.repeat} rounds, tools interleaved:")
+    print(f"  every run (wall-clock s / CPU s), {args.repeat} rounds, tools interleaved:")
     for name, times in results.items():
-        print(f"    {name}: " + " ".join(f"{t:.2f}" for t in times))
-    medians = {name: statistics.median(times) for name, times in results.items()}
+        print(f"    {name}: " + " ".join(f"{wall:.2f}/{cpu:.2f}" for wall, cpu in times))
+    medians = {name: statistics.median(wall for wall, _ in times) for name, times in results.items()}
+    cpu = {name: statistics.median(used for _, used in times) for name, times in results.items()}
     pages = {name: (4 if "4 locales" in name else 1) * args.articles for name in medians}
     for name, median in medians.items():
-        print(f"{name:28s} {median:7.2f} s  {pages[name] / median:7.0f} article pages/s")
+        print(
+            f"{name:28s} {median:7.2f} s ({cpu[name]:.2f} s CPU)  {pages[name] / median:7.0f} article pages/s"
+        )
     matched = medians["pelican, matched output"]
     one, every = medians["tilmash, en, 1 process"], medians[f"tilmash, en, all cores ({cores})"]
     print(
         f"matched output: Tilmash is {matched / one:.1f}× Pelican's speed on one process, "
-        f"{matched / every:.1f}× on {cores} cores (Pelican has no parallel mode)"
+        f"{matched / every:.1f}× on {cores} cores (Pelican has no parallel mode); in CPU time "
+        f"{cpu['pelican, matched output'] / cpu['tilmash, en, 1 process']:.1f}× on one process"
     )
     default = medians["pelican, default config"]
     print(
         f"(old comparison, Pelican's default config building more pages: {default / one:.1f}× on one "
         f"process, {default / every:.1f}× on {cores} cores)"
     )
+    print(f"load average when done: {' '.join(f'{load:.1f}' for load in os.getloadavg())}")
 
 
 if __name__ == "__main__":
