@@ -90,9 +90,11 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
         site_before = site_entries(config.public_dir) if config.public_dir.is_dir() else None
         site_now = entries_fingerprint(site_before) if site_before is not None else ""
         site_intact = site_before is not None and previous.site_fingerprint == site_now
-        if not options.dry_run and previous.fingerprint == inputs.fingerprint() and site_intact:
+        unchanged = not options.dry_run and previous.fingerprint == inputs.fingerprint() and site_intact
+        summary = previous.saved_summary(state_path) if unchanged else None
+        if summary is not None:
             log("stage=noop reason=inputs-unchanged")
-            replayed = RunReport.replay(previous.summary, previous.errors)
+            replayed = RunReport.replay(summary, previous.errors)
             replayed.errors += import_errors
             replayed.warnings += import_warnings
             return replayed

@@ -6,7 +6,10 @@ import hashlib
 import importlib.util
 import json
 import os
+import pickle
+import struct
 import time
+import zlib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -14,9 +17,8 @@ from pathlib import Path
 
 from tilmash import __version__
 from tilmash.atomic import stat_text, write_atomic
-from tilmash.jsontext import json_pieces
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 
 
 RACY_NS = 100_000_000  # a file changed this recently may change again within the same clock tick
@@ -134,9 +136,17 @@ def scan_inputs(root: Path, packages_dir: Path | None, models_registry: Path | N
     return Inputs(header, files, calm)
 
 
+SUMMARY_NAME = "summary.pickle"  # beside state.json
+_CHECK = struct.Struct("<I")  # the summary's CRC-32 leads it: a stray write that leaves the pickle readable
+
+
 @dataclass(slots=True)
 class RunState:
-    """Saved after every completed run; a run whose inputs match replays its outcome."""
+    """Saved after every completed run; a run whose inputs match replays its outcome.
+
+    The fingerprints and errors are `state.json`; the summary (every article's progress in
+    every locale) is pickled beside it (`SUMMARY_NAME`), read only by a run that replays it:
+    as JSON it cost an edit run of 1,000 articles ~5 ms to write and ~3 ms to read back."""
 
     fingerprint: str = ""
     site_fingerprint: str = ""
@@ -145,23 +155,33 @@ class RunState:
 
     @classmethod
     def load(cls, path: Path) -> RunState:
+        """The fingerprints and errors (`summary` left empty: see `saved_summary`)."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(
-                data["fingerprint"], data["site_fingerprint"], list(data["errors"]), dict(data["summary"])
-            )
+            return cls(data["fingerprint"], data["site_fingerprint"], list(data["errors"]))
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
 
+    def saved_summary(self, path: Path) -> dict[str, object] | None:
+        """The summary saved with this state (`path` is its state.json); None when it is missing,
+        damaged, or another run's (a run stopped between writing the two)."""
+        try:
+            data = (path.parent / SUMMARY_NAME).read_bytes()
+            (check,) = _CHECK.unpack_from(data)
+            body = memoryview(data)[_CHECK.size :]
+            if zlib.crc32(body) != check:
+                return None
+            fingerprint, summary = pickle.loads(body)
+        except Exception:  # missing, truncated, damaged: the run does its work instead of replaying
+            return None
+        return summary if fingerprint == self.fingerprint and isinstance(summary, dict) else None
+
     def save(self, path: Path) -> None:
-        data = {
-            "fingerprint": self.fingerprint,
-            "site_fingerprint": self.site_fingerprint,
-            "errors": self.errors,
-            "summary": self.summary,
-        }
-        # Compact, in pieces: a large newsroom's summary (every article's progress) is never one string.
-        write_atomic(path, (piece.encode("utf-8") for piece in json_pieces(data)))
+        """The summary first: the state naming its fingerprint replaces the old one last."""
+        body = pickle.dumps((self.fingerprint, self.summary), protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomic(path.parent / SUMMARY_NAME, _CHECK.pack(zlib.crc32(body)) + body)
+        data = {"fingerprint": self.fingerprint, "site_fingerprint": self.site_fingerprint}
+        write_atomic(path, json.dumps(data | {"errors": self.errors}, ensure_ascii=False).encode("utf-8"))
 
 
 def site_entries(site: Path) -> dict[str, str]:
