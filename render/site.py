@@ -34,6 +34,7 @@ def newest_first(editions: Sequence[LocalizedArticle]) -> list[LocalizedArticle]
 IndexPages = Sequence[tuple[str, int, Sequence[LocalizedArticle]]]  # (path, number, entries)
 TagPages = Sequence[tuple[str, str, Sequence[LocalizedArticle]]]  # (path, tag, entries)
 Emit = Callable[[str, bytes | Iterable[bytes]], bool]  # (relative path, content) → whether it changed
+Load = Callable[[str, Any], LocalizedArticle]  # (locale, listed entry) → its listing edition in that locale
 Job = Callable[[], Iterable[tuple[str, bytes | Iterable[bytes]]]]  # its files, each made as it is emitted
 
 
@@ -100,6 +101,7 @@ def _wanted(
     keys: PageKeys,
     listed_digests: Mapping[str, Mapping[str, bytes]],
     feed_digests: Mapping[str, Mapping[str, bytes]],
+    load: Load,
 ) -> set[str]:
     """The files whose key changed (or that are not published): the others are kept as they are."""
     code = code_digest()
@@ -111,38 +113,50 @@ def _wanted(
     sitemap = digest(code, settings, "sitemap", published)  # sitemap.xml, and its parts past 50,000 URLs
     candidates = [("index.html", digest(environment[source], "home"))]
     candidates += [(path, digest(sitemap, path)) for path in sitemaps]
-    entries = _digested(
-        [(ordered, listed_digests.get(locale, {})) for locale, (ordered, _, _) in listings.items()]
-    )
-    full = _digested([(newest[locale], feed_digests.get(locale, {})) for locale in settings.locales])
     for locale in settings.locales:
         environment_key = environment[locale]
-        _, index, tags = listings[locale]
+        ordered, index, tags = listings[locale]
+        entries = _digested(locale, ordered, listed_digests.get(locale, {}), load)
         candidates += [
-            (path, digest(environment_key, "index", number, len(index), [entries[id(e)] for e in chunk]))
+            (
+                path,
+                digest(
+                    environment_key, "index", number, len(index), [entries[e.article.slug] for e in chunk]
+                ),
+            )
             for path, number, chunk in index
         ]
         candidates += [
-            (path, digest(environment_key, "tag", tag, [entries[id(e)] for e in tagged]))
+            (path, digest(environment_key, "tag", tag, [entries[e.article.slug] for e in tagged]))
             for path, tag, tagged in tags
         ]
-        feed = digest(environment_key, "feed", [full[id(e)] for e in newest[locale]])  # their full editions
+        full = _digested(locale, newest[locale], feed_digests.get(locale, {}), _as_is)
+        feed = digest(
+            environment_key, "feed", [full[e.article.slug] for e in newest[locale]]
+        )  # full editions
         candidates += [(path, digest(feed, path)) for path in _feed_paths(locale)]
     return {path for path, key in candidates if keys.wanted(path, key)}
 
 
-def _digested(editions: Iterable[tuple[Sequence[LocalizedArticle], Mapping[str, bytes]]]) -> dict[int, bytes]:
-    """id of each edition → its `page_keys.digests`: the one given by slug, else made here."""
-    made: dict[int, bytes] = {}
+def _digested(
+    locale: str, entries: Sequence[Any], given: Mapping[str, bytes], load: Load
+) -> dict[str, bytes]:
+    """slug of each of a locale's entries → `page_keys.digests` of its edition: the one given,
+    else made here of the edition `load` gives."""
+    made: dict[str, bytes] = {}
     undigested = []
-    for group, given in editions:
-        for edition in group:
-            if (known := given.get(edition.article.slug)) is not None:
-                made[id(edition)] = known
-            else:
-                undigested.append(edition)
-    made |= zip(map(id, undigested), digests(undigested), strict=True)
+    for entry in entries:
+        if (known := given.get(entry.article.slug)) is not None:
+            made[entry.article.slug] = known
+        else:
+            undigested.append(load(locale, entry))
+    made |= zip((e.article.slug for e in undigested), digests(undigested), strict=True)
     return made
+
+
+def _as_is(locale: str, edition: LocalizedArticle) -> LocalizedArticle:
+    """The `Load` of entries that are their listing editions."""
+    return edition
 
 
 def _feed_paths(locale: str) -> tuple[str, ...]:
@@ -150,18 +164,20 @@ def _feed_paths(locale: str) -> tuple[str, ...]:
 
 
 def _index(
-    pages: LocalePages, index: IndexPages, wanted: Collection[str] | None
+    pages: LocalePages, index: IndexPages, wanted: Collection[str] | None, load: Load
 ) -> Iterator[tuple[str, bytes]]:
     """A locale's index pages one by one: written as they come, never held together."""
     for path, number, chunk in index:
         if wanted is None or path in wanted:
-            yield path, pages.index_page(number, len(index), chunk)
+            yield path, pages.index_page(number, len(index), [load(pages.locale, e) for e in chunk])
 
 
-def _tags(pages: LocalePages, tags: TagPages, wanted: Collection[str] | None) -> Iterator[tuple[str, bytes]]:
+def _tags(
+    pages: LocalePages, tags: TagPages, wanted: Collection[str] | None, load: Load
+) -> Iterator[tuple[str, bytes]]:
     for path, tag, tagged in tags:
         if wanted is None or path in wanted:
-            yield path, pages.tag_page(tag, tagged)
+            yield path, pages.tag_page(tag, [load(pages.locale, e) for e in tagged])
 
 
 def index_files(
@@ -175,6 +191,7 @@ def index_files(
     keys: PageKeys | None = None,
     listed_digests: Mapping[str, Mapping[str, bytes]] | None = None,
     feed_digests: Mapping[str, Mapping[str, bytes]] | None = None,
+    load: Load = _as_is,
 ) -> list[tuple[str, bool]]:
     """Every file of the site but the article pages, passed to `emit`; (path, changed) for each.
 
@@ -184,7 +201,10 @@ def index_files(
     it was published with is kept as it is, not rendered; (path, False) for each kept.
     `listed_digests[locale][slug]`, where given, is `page_keys.digests` of that listing
     edition, made with its unit: a run digests only the editions of the articles it processed.
-    `feed_digests[locale][slug]` likewise of the full editions in `latest`.
+    `feed_digests[locale][slug]` likewise of the full editions in `latest`. With `load`,
+    `listed[locale]` holds entries standing for the editions (tilmash.listings.Listed: ordered
+    and grouped by `entry.article`'s date, slug and tags) and `load(locale, entry)` reads
+    each edition when a page shows it: a run does not hold every listing edition.
     """
     published = {
         locale: {e.article.slug: article_path(locale, e.article.slug) for e in listed.get(locale, ())}
@@ -215,6 +235,7 @@ def index_files(
             keys,
             listed_digests or {},
             feed_digests or {},
+            load,
         )
     )
 
@@ -226,8 +247,8 @@ def index_files(
     jobs: list[Job] = [home]
     for locale in settings.locales:  # the long jobs first, so that no worker is left with all of them
         _, index, tags = listings[locale]
-        jobs.append(partial(_index, pages[locale], index, wanted))
-        jobs.append(partial(_tags, pages[locale], tags, wanted))
+        jobs.append(partial(_index, pages[locale], index, wanted, load))
+        jobs.append(partial(_tags, pages[locale], tags, wanted, load))
         if wanted is None or not wanted.isdisjoint(_feed_paths(locale)):
             jobs.append(partial(_feeds, settings, locale, newest[locale], wanted))
     jobs.append(lambda: (dict(assets or {}) | {"style.css": stylesheet()}).items())

@@ -220,7 +220,8 @@ def _stored_digests(newsroom: Path) -> dict[str, dict[str, bytes]]:
     try:
         stored = {}
         for kept in store.index.values():
-            assert kept.listing_digests == {locale: digests([e])[0] for locale, e in kept.listing.items()}
+            listing = store.listing(kept)
+            assert kept.listing_digests == {locale: digests([e])[0] for locale, e in listing.items()}
             stored[kept.article.slug] = kept.listing_digests
         return stored
     finally:

@@ -35,6 +35,7 @@ from tilmash.i18n import (
     sync_catalog,
     template_bytes,
 )
+from tilmash.listings import Listed, Listings
 from tilmash.parallel import Mapper
 from tilmash.pipeline import (
     LocaleCatalogs,
@@ -244,10 +245,10 @@ def _reuse(ctx: Context, kept: Kept, out: Outcome) -> None:
     file's index keeps them (`Streamed.take` takes them from `kept`), its pages as published.
     The whole unit is read only for an edition the feeds may show or a page not online."""
     key = (kept.article.date, kept.article.slug)
-    feed = [locale for locale in kept.listing if (after := ctx.feed_after.get(locale)) is None or key > after]
+    feed = [locale for locale in kept.locales if (after := ctx.feed_after.get(locale)) is None or key > after]
     missing = []
     if ctx.site is not None and ctx.pages is not None:
-        for locale in kept.listing:
+        for locale in kept.locales:
             path = article_path(locale, kept.article.slug)
             if ctx.site.keep(path):  # the unit's pages are the published ones
                 out.pages.append((path, False))
@@ -291,13 +292,16 @@ class Candidate:
     offset: int = 0  # else: where its pickled unit is in the spill file
     length: int = 0
     memory: bytes = b""  # `memory_digests` of its reviewed pairs
+    listed: Listed | None = None  # its listing editions (in `Streamed.listings`)
+    listing_digests: dict[str, bytes] = field(default_factory=dict)
+    progress: dict[str, Progress] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
 class Streamed:
     """Everything the run keeps of its articles: listings, the newest editions, progress, units."""
 
-    listed: dict[str, dict[str, LocalizedArticle]]  # locale → slug → listing edition
+    listings: Listings  # locale → slug → listing edition, on disk
     latest: dict[str, list[tuple[Key, int, LocalizedArticle]]]  # locale → heap of the newest
     listed_digests: dict[str, dict[str, bytes]] = field(default_factory=dict)  # locale → slug → its digest
     feed_digests: dict[str, dict[str, bytes]] = field(default_factory=dict)  # locale → slug → full edition's
@@ -312,12 +316,15 @@ class Streamed:
         """Merge one article's outcome into the run, its unit into the spill file; returns the
         listing article (the body is no longer needed)."""
         kept = ctx.reused.get(out.slug)
-        listing, digested, progress = (
-            (kept.listing, kept.listing_digests, kept.progress)
-            if kept is not None
-            else (out.listing, out.listing_digests, out.progress)
-        )
-        article = listing[ctx.config.site.source_locale].article
+        if kept is not None:
+            digested, progress = kept.listing_digests, kept.progress
+            article, listed = kept.article, self.listings.add_kept(kept, kept.locales)
+        else:
+            digested, progress = out.listing_digests, out.progress
+            article, listed = (
+                out.listing[ctx.config.site.source_locale].article,
+                self.listings.add(out.listing),
+            )
         report.absorb(out.report)
         if writer is not None:
             writer.adopt(out.staged)
@@ -325,8 +332,6 @@ class Streamed:
         self.held += out.held
         for locale, counted in progress.items():
             self.progress.setdefault(locale, {})[out.slug] = counted
-        for locale, edition in listing.items():
-            self.listed.setdefault(locale, {})[out.slug] = edition
         for locale, listing_digest in digested.items():
             self.listed_digests.setdefault(locale, {})[out.slug] = listing_digest
         for locale, edition in out.feed.items():
@@ -341,14 +346,18 @@ class Streamed:
             if len(heap) >= ctx.config.site.feed_items and (floor is None or heap[0][0] > floor):
                 ctx.feed_after[locale] = heap[0][0]
         if kept is not None:
-            self.candidates.append(Candidate(article, {}, kept))
+            self.candidates.append(Candidate(article, {}, kept, listed=listed))
         elif out.unit is not None:
             if self.spill is None:
                 self.spill = tempfile.TemporaryFile()
             offset = self.spill.seek(0, os.SEEK_END)
             self.spill.write(out.unit)
             self.spill.flush()  # read back with pread, past the buffer
-            self.candidates.append(Candidate(article, out.on_disk, None, offset, len(out.unit), out.memory))
+            self.candidates.append(
+                Candidate(
+                    article, out.on_disk, None, offset, len(out.unit), out.memory, listed, digested, progress
+                )
+            )
             out.unit = None
         return article
 
@@ -378,7 +387,7 @@ def stream(
 
     Articles reused from the last run are done here, not by the workers: linking their pages
     costs less than sending their outcomes back (an edit run forks no worker at all)."""
-    streamed = Streamed({}, {})
+    streamed = Streamed(Listings(ctx.units), {})
     aside = []
     for start in range(0, len(articles), CHUNK):
         chunk = articles[start : start + CHUNK]
@@ -483,7 +492,7 @@ def locale_reports(config: Config, order: list[Article], streamed: Streamed) -> 
     source = config.site.source_locale
     reports = [LocaleReport(source, published=len(order), articles=len(order), engine="source")]
     for locale in config.target_locales:
-        listed = streamed.listed.get(locale, {})
+        listed = streamed.listings.by_locale.get(locale, {})
         progress = streamed.progress.get(locale, {})
         line = LocaleReport(
             locale,
@@ -520,26 +529,13 @@ def kept_units(
     held_pages = set(held)
     for candidate in streamed.candidates:
         article = candidate.article
-        source = _source_ref(config, article)
         if candidate.kept is not None:
             kept = candidate.kept
-            fed = kept.feed_digests | _feed_digests(streamed, article.slug, kept.listing)
+            fed = kept.feed_digests | _feed_digests(streamed, article.slug, kept.locales)
             if fed != kept.feed_digests:  # its record is written anew, with them
-                kept = replace(kept, feed_digests=fed)
-            yield (
-                Record(
-                    source,
-                    kept.key,
-                    article,
-                    kept.listing,
-                    kept.listing_digests,
-                    kept.progress,
-                    kept.stamp,
-                    kept.memory,
-                    fed,
-                ),
-                kept,
-            )
+                kept = replace(kept, record=replace(kept.record, feed_digests=fed))
+            # its listing is read back from the index by `save_units` if the record is written anew
+            yield kept.record, kept
             continue
         catalogs = [config.catalog_path(locale, article.slug) for locale in config.target_locales]
         files = [article.source_path, config.template_path(article.slug), *catalogs]
@@ -561,28 +557,22 @@ def kept_units(
             key = unit_key(
                 run_key, source_bytes, read_or_absent(config.template_path(article.slug)), catalog_bytes
             )
-            slug = article.slug
-            listing = {
-                locale: streamed.listed[locale][slug]
-                for locale in config.site.locales
-                if slug in streamed.listed.get(locale, {})
-            }
-            digested = {
-                locale: streamed.listed_digests[locale][slug]
-                for locale in listing
-                if slug in streamed.listed_digests.get(locale, {})
-            }
-            progress = {
-                locale: streamed.progress[locale][slug]
-                for locale in config.target_locales
-                if slug in streamed.progress.get(locale, {})
-            }
+            assert candidate.listed is not None  # set for every candidate `take` made
+            listing = streamed.listings.editions(candidate.listed)
             payload = os.pread(streamed.spill.fileno(), candidate.length, candidate.offset)
-            fed = _feed_digests(streamed, slug, listing)
-            yield (
-                Record(source, key, article, listing, digested, progress, stamp, candidate.memory, fed),
-                payload,
+            fed = _feed_digests(streamed, article.slug, listing)
+            record = Record(
+                _source_ref(config, article),
+                key,
+                article,
+                listing,
+                candidate.listing_digests,
+                candidate.progress,
+                stamp,
+                candidate.memory,
+                fed,
             )
+            yield record, payload
 
 
 def _feed_digests(streamed: Streamed, slug: str, locales: Iterable[str]) -> dict[str, bytes]:
@@ -634,7 +624,7 @@ def _feed_floor(reused: Mapping[str, Kept], items: int) -> dict[str, Key]:
     as old is in a feed (`items` kept ones are newer and stay), so its unit is not read for it."""
     by_locale: dict[str, list[Key]] = {}
     for kept in reused.values():
-        for locale in kept.listing:
+        for locale in kept.locales:
             by_locale.setdefault(locale, []).append((kept.article.date, kept.article.slug))
     return {
         locale: heapq.nlargest(items + 1, keys)[-1] for locale, keys in by_locale.items() if len(keys) > items

@@ -564,7 +564,7 @@ def unchanged_unit(
     )
     if key != unit.key:
         return None
-    return unit if stamp == unit.stamp else replace(unit, stamp=stamp)
+    return unit if stamp == unit.stamp else replace(unit, record=replace(unit.record, stamp=stamp))
 
 
 def units_run_key(config: Config) -> str:

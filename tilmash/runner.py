@@ -324,7 +324,9 @@ def _full_run(
             for p in report.deferred
         ]
         with stage(log, "render") as fields:
-            listed = {locale: list(by_slug.values()) for locale, by_slug in streamed.listed.items()}
+            listed = {
+                locale: list(by_slug.values()) for locale, by_slug in streamed.listings.by_locale.items()
+            }
             latest = {locale: [e for _, _, e in heap] for locale, heap in streamed.latest.items()}
             # Listing, tag, feed and sitemap files are kept unread when their key is the one
             # they were published with, and the published site is the one the last run left.
@@ -343,6 +345,7 @@ def _full_run(
                 page_keys,
                 streamed.listed_digests,
                 streamed.digest_feeds() if page_keys is not None else None,
+                streamed.listings.edition,  # the listing editions wait on disk (tilmash.listings)
             )
             fields["kept"] = len(page_keys.kept) if page_keys is not None else 0
             produced = {path for path, _ in built}
@@ -382,6 +385,7 @@ def _full_run(
             fields.update(would_write=len(changed_files), would_remove=len(stale))
             report.notes += [f"would publish public/{p}" for p in changed_files]
             report.notes += [f"would remove public/{p}" for p in stale]
+    streamed.listings.close()
     for line in report.locales:
         line.machine_filled = filled.get(line.locale, 0)
         line.model_failed = failed.get(line.locale, 0)

@@ -21,7 +21,7 @@ import struct
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -56,22 +56,49 @@ Pairs = dict[str, list[tuple[Any, str]]]  # locale → reviewed (memory key, tra
 
 @dataclass(frozen=True, slots=True)
 class Kept:
-    """Where a unit sits in the units file, the key deciding whether it still holds, and what
-    listings and reports need of it: its article and editions as listings see them (no body)
-    with their digests (what the keys of the pages listing them are made of), its progress. A
-    run reusing it reads the whole unit only for the feeds or a missing page."""
+    """A unit's index record and where the unit sits in the data file. The record is held
+    without its listing editions (`UnitStore.listing` reads them again from the index, for
+    a listing page that is rendered): the key deciding whether the unit still holds, its
+    listing article, digests and progress. A run reusing it reads the whole unit only for
+    the feeds or a missing page."""
 
-    key: str
-    article: Article
+    record: Record  # `listing` left empty
     offset: int
     length: int
-    listing: dict[str, LocalizedArticle]  # locale → listing edition (`listing_edition`), where published
-    listing_digests: dict[str, bytes]  # locale → `page_keys.digests` of its listing edition
-    progress: dict[str, Progress]  # locale → progress of its catalog
-    stamp: bytes | None = None  # `files_stamp` of its files when its key was taken
     entry: tuple[int, int] = (0, 0)  # where its record is in the index file (start, length)
-    memory: bytes = b""  # `memory_digests` of its reviewed pairs
-    feed_digests: dict[str, bytes] = field(default_factory=dict)  # locale → digest of its full edition
+
+    @property
+    def key(self) -> str:
+        return self.record.key
+
+    @property
+    def article(self) -> Article:
+        return self.record.article
+
+    @property
+    def stamp(self) -> bytes | None:
+        return self.record.stamp
+
+    @property
+    def memory(self) -> bytes:
+        return self.record.memory
+
+    @property
+    def progress(self) -> dict[str, Progress]:
+        return self.record.progress
+
+    @property
+    def listing_digests(self) -> dict[str, bytes]:
+        return self.record.listing_digests
+
+    @property
+    def feed_digests(self) -> dict[str, bytes]:
+        return self.record.feed_digests
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        """The locales publishing it: those of its listing editions, each digested when kept."""
+        return tuple(self.record.listing_digests)
 
 
 class UnitsDamaged(Exception):
@@ -138,6 +165,20 @@ class UnitStore:
         if not isinstance(unit, Unit):
             raise UnitsDamaged(f"{self.data}: the kept unit of {kept.article.slug!r} is not a unit")
         return unit
+
+    def listing(self, kept: Kept) -> dict[str, LocalizedArticle]:
+        """Locale → the unit's listing edition, read again from its record in the index file."""
+        start, size = kept.entry
+        try:
+            if self.index_fd is None:
+                raise ValueError("no index file open")
+            record, _, _ = pickle.loads(os.pread(self.index_fd, size, start))
+            listing: dict[str, LocalizedArticle] = record.listing
+        except Exception as error:  # read once already: whatever fails now, the file was damaged since
+            raise UnitsDamaged(
+                f"{self.data}: the index record of {kept.article.slug!r} is unreadable ({error})"
+            ) from None
+        return listing
 
     def pairs(self, kept: Kept) -> Pairs:
         """Only the unit's reviewed pairs: what translation memory reads of every kept unit."""
@@ -304,19 +345,7 @@ def _load(handle: BinaryIO, path: Path, key: str, warn: Callable[[str], None]) -
             record, offset, length = pickle.loads(chunk)
             if not isinstance(record, Record) or offset < 0 or offset + length > size:
                 raise ValueError("not a units index of this version")
-            index[record.source] = Kept(
-                record.key,
-                record.article,
-                offset,
-                length,
-                record.listing,
-                record.listing_digests,
-                record.progress,
-                record.stamp,
-                (entry, len(chunk)),
-                record.memory,
-                record.feed_digests,
-            )
+            index[record.source] = Kept(replace(record, listing={}), offset, length, (entry, len(chunk)))
     except (
         OSError,
         pickle.UnpicklingError,
@@ -400,6 +429,8 @@ def save_units(path: Path, key: str, units: Iterable[tuple[Record, bytes | Kept]
                 os.write(fd, payload)  # O_APPEND: at the end, as `end` says
                 offset, length = end, len(payload)
                 end += length
+            if isinstance(unit, Kept) and not record.listing:  # `Kept` holds its record without them
+                record = replace(record, listing=store.listing(unit))
             yield _record(pickle.dumps((record, offset, length), protocol=pickle.HIGHEST_PROTOCOL))
         os.fsync(fd)  # the units before the index naming them
 

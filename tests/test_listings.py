@@ -1,0 +1,144 @@
+"""A run keeps its articles' listing editions on disk (tilmash.listings), not in memory: the
+index, tag and sitemap files read them back one page at a time, and a kept article's
+editions are read again from the units index only when a page shows them (issue #17)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.incremental_run import edit_one
+from benchmarks.newsroom import make_newsroom, story_name
+from tilmash import units
+from tilmash.config import load_config
+from tilmash.listings import Listings
+from tilmash.render import site
+from tilmash.render.policy import LocalizedArticle, listing_article, listing_edition, source_edition
+from tilmash.runner import RunOptions, run
+from tilmash.sources import read_source
+from tilmash.units import UnitStore
+
+NOW = dt.datetime(2026, 12, 30, 12, 0, tzinfo=dt.UTC)
+ARTICLES = 40  # × 4 locales: 160 listing editions for a run that held them all
+
+
+def _run(root: Path, log: list[str] | None = None) -> Any:
+    return run(load_config(root, {}), RunOptions(now=NOW, jobs=1), (log if log is not None else []).append)
+
+
+def _tree(directory: Path) -> dict[str, bytes]:
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
+
+
+def _cold_copy(root: Path, cold: Path) -> Path:
+    cold.mkdir()
+    shutil.copy(root / "tilmash.toml", cold / "tilmash.toml")
+    for name in ("sources", "i18n", "public"):
+        shutil.copytree(root / name, cold / name)
+    return cold
+
+
+def _alive_editions() -> int:
+    gc.collect()
+    return sum(isinstance(o, LocalizedArticle) for o in gc.get_objects())
+
+
+def test_a_run_renders_its_listings_without_holding_every_listing_edition(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "newsroom"
+    make_newsroom(root, ARTICLES)
+    alive: list[int] = []
+    original = site.index_files
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        alive.append(_alive_editions())  # when every listing page is about to be rendered
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(site, "index_files", counted)
+    report = _run(root)
+    assert report.ok, report.errors
+    assert len(list((root / "public" / "zh").glob("story-*.html"))) == ARTICLES
+    listing_pages = [p for p in (root / "public" / "ru").rglob("*.html") if not p.name.startswith("story-")]
+    shown = "".join(p.read_text(encoding="utf-8") for p in listing_pages)
+    for number in range(ARTICLES):  # listed, with their reviewed titles, from the editions on disk
+        assert f"Новость номер {number}<" in shown
+    feed_items = load_config(root, {}).site.feed_items
+    # the feeds' newest full editions in each locale, and nothing per article beyond them
+    assert len(alive) == 1 and alive[0] <= 4 * feed_items + 4, alive
+
+
+def test_listed_entries_give_back_each_locales_edition(tmp_path: Path) -> None:
+    root = tmp_path / "newsroom"
+    make_newsroom(root, 1)
+    article = read_source(root / "sources" / story_name(0))
+    assert not isinstance(article, Exception)
+    listed = listing_article(article)
+    editions = {
+        "en": listing_edition(source_edition(article, "en"), listed),
+        "kk": listing_edition(source_edition(article, "kk"), listed),
+    }
+    listings = Listings(UnitStore())
+    entry = listings.add(editions)
+    try:
+        assert (entry.article.slug, entry.article.date, entry.article.tags) == (
+            article.slug,
+            article.date,
+            article.tags,
+        )
+        assert set(listings.by_locale) == {"en", "kk"}
+        assert listings.by_locale["kk"][article.slug] is entry
+        assert listings.edition("kk", entry) == editions["kk"]
+        assert listings.edition("en", entry) == editions["en"]
+        assert listings.editions(entry) == editions
+        with pytest.raises(KeyError):
+            listings.edition("ru", entry)
+    finally:
+        listings.close()
+
+
+def test_a_kept_listing_damaged_since_the_run_read_the_index_means_a_run_that_redoes_every_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The units index is read whole when a run starts, but a kept article's listing editions
+    are read from it again only when a page shows them. A stray write over that record in
+    between: the run starts again without the units, publishes what a cold run publishes,
+    warns, and the next run reuses the units it saved anew."""
+    root = tmp_path / "live"
+    make_newsroom(root, 12)
+    assert _run(root).errors == []
+    original = units.load_units
+    victim = f"sources/{story_name(3)}"
+
+    def damaging(path: Path, key: str, *args: Any) -> UnitStore:
+        store = original(path, key, *args)
+        kept = store.get(victim)
+        assert kept is not None
+        start, size = kept.entry
+        with open(path, "r+b") as index:  # the file the store holds open
+            index.seek(start)
+            index.write(b"\0" * size)
+        return store
+
+    monkeypatch.setattr(units, "load_units", damaging)
+    (root / ".tilmash" / "pages.json").unlink()  # every listing page is rendered: story 3's editions read
+    edit_one(root, 5)
+    log: list[str] = []
+    report = _run(root, log)
+    assert report.errors == []
+    assert "stage=recover units=damaged" in log
+    assert any(story_name(3).removesuffix(".md") in w and "redid every article" in w for w in report.warnings)
+    monkeypatch.setattr(units, "load_units", original)
+    cold = _cold_copy(root, tmp_path / "cold")
+    assert _run(cold).errors == []
+    assert _tree(root / "public") == _tree(cold / "public")
+    edit_one(root, 6)
+    log.clear()
+    assert _run(root, log).errors == []
+    line = next(line for line in log if line.startswith("stage=sources"))
+    assert " reused=11 " in f"{line} "

@@ -1,0 +1,118 @@
+"""The listing editions of a run's articles, kept on disk: memory holds only what orders and
+groups them (date, slug, tags) and where each is.
+
+Index, tag and sitemap files list every published article in every locale; holding each
+article's four listing editions took ~2.5 KiB per article, the largest part of what a run's
+memory grew by. An article processed by the run has its editions appended to a temporary
+file, one pickle per locale (a page reads only its locale's); an article kept from the last
+run has them in its record of the units index (tilmash.units), which a run reads again only
+for a page whose key changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+import struct
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tilmash.render.policy import LocalizedArticle
+from tilmash.units import Kept, UnitStore
+
+_LENGTH = struct.Struct("<I")
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """An article as listings order and group it; its editions wait in `Listings`.
+
+    `article` is the entry itself: index and tag pages sort and group it by
+    `entry.article.date`, `.slug` and `.tags`, as they do an edition."""
+
+    slug: str
+    date: dt.datetime
+    tags: tuple[str, ...]
+    locales: tuple[str, ...]  # where it is published, in the order its editions are stored
+    offset: int  # in the listings file, or (kept) where its record is in the units index
+    length: int
+    kept: Kept | None = None
+
+    @property
+    def article(self) -> Listed:
+        return self
+
+
+class Listings:
+    """Every listed article by locale and slug, its editions read back one at a time."""
+
+    def __init__(self, units: UnitStore) -> None:
+        self.units = units
+        self.by_locale: dict[str, dict[str, Listed]] = {}  # locale → slug → entry (published there)
+        self._file: Any = None  # temporary file of the processed articles' editions
+        self._shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per set of tags or locales
+
+    def _one(self, values: tuple[str, ...]) -> tuple[str, ...]:
+        return self._shared.setdefault(values, values)
+
+    def _enter(self, entry: Listed) -> Listed:
+        for locale in entry.locales:
+            self.by_locale.setdefault(locale, {})[entry.slug] = entry
+        return entry
+
+    def add(self, listing: Mapping[str, LocalizedArticle]) -> Listed:
+        """An article's listing editions (locale → edition, where published), appended to the file."""
+        article = next(iter(listing.values())).article
+        pieces = []
+        for edition in listing.values():
+            data = pickle.dumps(edition, protocol=pickle.HIGHEST_PROTOCOL)
+            pieces += [_LENGTH.pack(len(data)), data]
+        block = b"".join(pieces)
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()
+        offset = os.lseek(self._file.fileno(), 0, os.SEEK_END)
+        os.write(self._file.fileno(), block)  # unbuffered: forked workers pread it
+        return self._enter(
+            Listed(
+                article.slug,
+                article.date,
+                self._one(article.tags),
+                self._one(tuple(listing)),
+                offset,
+                len(block),
+            )
+        )
+
+    def add_kept(self, kept: Kept, locales: Iterable[str]) -> Listed:
+        """An article kept from the last run: its editions stay in its units index record."""
+        article = kept.article
+        return self._enter(
+            Listed(article.slug, article.date, self._one(article.tags), self._one(tuple(locales)), 0, 0, kept)
+        )
+
+    def edition(self, locale: str, entry: Listed) -> LocalizedArticle:
+        """The listing edition of `entry` in `locale`."""
+        if entry.kept is not None:
+            return self.units.listing(entry.kept)[locale]
+        block = os.pread(self._file.fileno(), entry.length, entry.offset)
+        at = 0
+        for code in entry.locales:
+            (length,) = _LENGTH.unpack_from(block, at)
+            at += _LENGTH.size
+            if code == locale:
+                edition: LocalizedArticle = pickle.loads(block[at : at + length])
+                return edition
+            at += length
+        raise KeyError(locale)
+
+    def editions(self, entry: Listed) -> dict[str, LocalizedArticle]:
+        """Locale → its listing edition, in every locale publishing `entry`."""
+        return {locale: self.edition(locale, entry) for locale in entry.locales}
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
