@@ -1,13 +1,14 @@
-"""Memory: peak RSS of a cold `tilmash run` at 1,000, 4,000 and 10,000 articles × 4 published locales.
+"""Memory: peak RSS of a cold `tilmash run` and an edit run after it, 1k–10k articles × 4 locales.
 
 Each newsroom has every article reviewed in kk, ru and zh (no machine translation), so all
 four locales publish every article. The figure is the peak resident set of the largest
 process of the run (the main process or a forked worker; shared pages count in each),
 from wait4's rusage. The growth per 1,000 articles between successive sizes is printed;
 the last one is the slope used to extrapolate to 100,000 (a straight line: the method, not
-a measurement).
+a measurement; an upper bound while the slope falls). `--large` adds 30,000 articles
+(about 10 minutes more).
 
-    python -m benchmarks.memory_scale [--sizes 1000,4000,10000] [--jobs N]
+    python -m benchmarks.memory_scale [--sizes 1000,4000,10000] [--large] [--jobs N]
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 from benchmarks.common import REPO, SCRATCH, compile_tilmash
+from benchmarks.incremental_run import edit_one
 from benchmarks.newsroom import make_newsroom
 
 GOAL_MIB = 300  # at 10,000 articles × 4 locales
@@ -42,9 +44,10 @@ def peak_rss(root: Path, jobs: list[str]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,4000,10000")
+    parser.add_argument("--large", action="store_true", help="also 30,000 articles")
     parser.add_argument("--jobs", type=int, default=None, help="processes (default: every core)")
     args = parser.parse_args()
-    sizes = [int(size) for size in args.sizes.split(",")]
+    sizes = [int(size) for size in args.sizes.split(",")] + ([30_000] if args.large else [])
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     measured: dict[int, tuple[float, float]] = {}
     SCRATCH.mkdir(parents=True, exist_ok=True)
@@ -54,9 +57,13 @@ def main() -> None:
             root = Path(scratch) / "newsroom"
             make_newsroom(root, size)
             measured[size] = peak_rss(root, jobs)
+            edit_one(root, size // 2)
+            edit_rss, edit_seconds = peak_rss(root, jobs)
         rss, seconds = measured[size]
         print(
-            f"{size:7d} articles × 4 locales: peak RSS {rss:7.1f} MiB  ({seconds:.1f} s cold run)", flush=True
+            f"{size:7d} articles × 4 locales: peak RSS {rss:7.1f} MiB  ({seconds:.1f} s cold run); "
+            f"one-article edit after it {edit_rss:7.1f} MiB ({edit_seconds:.1f} s)",
+            flush=True,
         )
     if len(sizes) >= 2:
         slopes = [
