@@ -33,7 +33,7 @@ import datetime as dt
 import os
 import statistics
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -136,6 +136,7 @@ def main() -> None:
         from babel.messages.catalog import Catalog
 
         from tilmash.translate.argos import ArgosEngine, RuntimeOptions, find_package
+        from tilmash.translate.engine import Translation
         from tilmash.translate.pretranslate import PretranslateSettings, pretranslate
         from tilmash.translate.segments import english_segmenter
 
@@ -166,7 +167,7 @@ def main() -> None:
         class Recording:
             provenance = engine.provenance
 
-            def translate_batch(self, batch: Sequence[str]) -> list[str]:
+            def translate_batch(self, batch: Sequence[str]) -> list[Translation]:
                 sent.extend(batch)
                 return engine.translate_batch(batch)
 
@@ -206,7 +207,12 @@ def main() -> None:
             "argostranslate, INTRA_THREADS=1": [],
             "ctranslate2 direct": [],
         }
-        actions = (tilmash, partial(argos, default_intra), partial(argos, 1), direct)
+        actions: tuple[Callable[[], object], ...] = (
+            tilmash,
+            partial(argos, default_intra),
+            partial(argos, 1),
+            direct,
+        )
         for _ in range(args.repeat):
             for name, action in zip(results, actions, strict=True):
                 results[name].append(timed(action))

@@ -76,8 +76,8 @@ def reviewed_examples(locale: str) -> list[tuple[str, str, str]]:
 
 def main() -> None:
     work = SCRATCH / "qa_recall"
-    totals = {tool: Counter() for tool in ("tilmash", "pofilter")}
-    noisy_checks = {tool: Counter() for tool in ("tilmash", "pofilter")}
+    totals: dict[str, Counter[str]] = {tool: Counter() for tool in ("tilmash", "pofilter")}
+    noisy_checks: dict[str, Counter[str]] = {tool: Counter() for tool in ("tilmash", "pofilter")}
     for locale in LOCALES:
         injected = [(f"e{i}", e.source, e.translation) for i, e in enumerate(CORPUS) if e.locale == locale]
         correct = reviewed_examples(locale)
@@ -97,9 +97,9 @@ def main() -> None:
     print(f"{'tool':10} {'recall':>16} {'false positives':>22}")
     for tool, total in totals.items():
         recall = f"{total['caught']}/{total['injected']} ({total['caught'] / total['injected']:.0%})"
-        wrong, correct = total["false positives"], total["correct"]
-        noise = f"{wrong}/{correct} ({wrong / correct:.0%})"
-        print(f"{tool:10} {recall:>16} {noise:>22}")
+        wrong, right = total["false positives"], total["correct"]
+        share = f"{wrong}/{right} ({wrong / right:.0%})"
+        print(f"{tool:10} {recall:>16} {share:>22}")
     for tool, counter in noisy_checks.items():
         if counter:
             print(

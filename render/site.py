@@ -183,7 +183,7 @@ def _tags(
 def index_files(
     settings: SiteSettings,
     pages: Mapping[str, LocalePages],
-    listed: Mapping[str, Sequence[LocalizedArticle]],
+    listed: Mapping[str, Sequence[Any]],  # editions, or entries `load` turns into them
     latest: Mapping[str, Sequence[LocalizedArticle]],
     emit: Emit,
     assets: Mapping[str, bytes] | None = None,

@@ -3,7 +3,8 @@
 The stage folders (sources/ i18n/ translate/ render/) install as `tilmash.<stage>` through
 setuptools' package-dir mapping, which mypy cannot follow in a checkout. This builds that
 layout as a tree of symlinks in a temporary directory and runs mypy on it, so every module
-is checked under the name it is imported by. Usage: .venv/bin/python scripts/typecheck.py
+is checked under the name it is imported by, and the benchmarks against that tree.
+Usage: .venv/bin/python scripts/typecheck.py
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ def main() -> int:
         for stage in STAGES:
             (package / stage).symlink_to(REPO / stage)
         command = [sys.executable, "-m", "mypy", "--config-file", str(REPO / "pyproject.toml")]
-        command += ["-p", "tilmash"]
+        (Path(temporary) / "benchmarks").symlink_to(REPO / "benchmarks")
+        command += ["-p", "tilmash", "-p", "benchmarks"]
         result = subprocess.run(command, cwd=temporary, stdout=subprocess.PIPE, text=True)
         print(result.stdout, end="")
         return result.returncode
