@@ -8,17 +8,13 @@ starts from the answers the last one saved and saves them again when it asked so
 
 from __future__ import annotations
 
-import pickle
-import struct
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tilmash.atomic import write_atomic
+from tilmash.checked import read_checked, write_checked
 
 ANSWERS_VERSION = 1
-_CHECK = struct.Struct("<I")  # the file's CRC-32 leads it: a stray write that leaves the pickle readable
 
 
 def _babel_version() -> str:
@@ -47,16 +43,8 @@ class BabelAnswers:
     @classmethod
     def load(cls, path: Path) -> BabelAnswers:
         """The answers saved by a run with this Babel; none when missing, damaged or another's."""
-        try:
-            data = path.read_bytes()
-            (check,) = _CHECK.unpack_from(data)
-            body = memoryview(data)[_CHECK.size :]
-            if zlib.crc32(body) != check:
-                return cls()
-            version, known = pickle.loads(body)
-        except Exception:  # missing, truncated, damaged, not ours: asked again
-            return cls()
-        if version != _babel_version() or not isinstance(known, dict):
+        known = read_checked(path, _babel_version())
+        if not isinstance(known, dict):
             return cls()
         if not all(isinstance(q, tuple) and isinstance(a, str) for q, a in known.items()):
             return cls()
@@ -65,6 +53,5 @@ class BabelAnswers:
     def save(self, path: Path) -> None:
         """Written only when the run asked something new."""
         if self.new:
-            body = pickle.dumps((_babel_version(), self.known), protocol=pickle.HIGHEST_PROTOCOL)
-            write_atomic(path, _CHECK.pack(zlib.crc32(body)) + body)
+            write_checked(path, _babel_version(), self.known)
             self.new = False

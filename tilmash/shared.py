@@ -12,20 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
-import struct
-import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from tilmash.atomic import stat_text, write_atomic
+from tilmash.atomic import stat_text
+from tilmash.checked import read_checked, write_checked
 from tilmash.report import RunReport
 from tilmash.units import ABSENT, read_or_absent
 
 SHARED_VERSION = 2  # bump when what an outcome holds changes
-_CHECK = struct.Struct("<I")  # the file's CRC-32 leads it: a stray write that leaves the pickle readable
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,16 +68,8 @@ class SharedCache:
 
     @classmethod
     def load(cls, path: Path) -> SharedCache:
-        try:
-            data = path.read_bytes()
-            (check,) = _CHECK.unpack_from(data)
-            body = memoryview(data)[_CHECK.size :]
-            if zlib.crc32(body) != check:
-                return cls()
-            version, outcomes = pickle.loads(body)
-        except Exception:  # missing, truncated, damaged, written by another version: computed again
-            return cls()
-        if version != SHARED_VERSION or not isinstance(outcomes, dict):
+        outcomes = read_checked(path, SHARED_VERSION)
+        if not isinstance(outcomes, dict):
             return cls()
         return cls({name: o for name, o in outcomes.items() if isinstance(o, Outcome)})
 
@@ -130,5 +119,4 @@ class SharedCache:
             elif now != done.read:
                 continue
             kept[name] = replace(done.outcome, key=outcome_key(run_key, *done.parts, now))
-        body = pickle.dumps((SHARED_VERSION, kept), protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomic(path, _CHECK.pack(zlib.crc32(body)) + body)
+        write_checked(path, SHARED_VERSION, kept)

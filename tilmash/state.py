@@ -6,10 +6,7 @@ import hashlib
 import importlib.util
 import json
 import os
-import pickle
-import struct
 import time
-import zlib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,6 +14,7 @@ from pathlib import Path
 
 from tilmash import __version__
 from tilmash.atomic import stat_text, write_atomic
+from tilmash.checked import read_checked, write_checked
 
 STATE_VERSION = 4
 
@@ -137,7 +135,6 @@ def scan_inputs(root: Path, packages_dir: Path | None, models_registry: Path | N
 
 
 SUMMARY_NAME = "summary.pickle"  # beside state.json
-_CHECK = struct.Struct("<I")  # the summary's CRC-32 leads it: a stray write that leaves the pickle readable
 
 
 @dataclass(slots=True)
@@ -165,21 +162,12 @@ class RunState:
     def saved_summary(self, path: Path) -> dict[str, object] | None:
         """The summary saved with this state (`path` is its state.json); None when it is missing,
         damaged, or another run's (a run stopped between writing the two)."""
-        try:
-            data = (path.parent / SUMMARY_NAME).read_bytes()
-            (check,) = _CHECK.unpack_from(data)
-            body = memoryview(data)[_CHECK.size :]
-            if zlib.crc32(body) != check:
-                return None
-            fingerprint, summary = pickle.loads(body)
-        except Exception:  # missing, truncated, damaged: the run does its work instead of replaying
-            return None
-        return summary if fingerprint == self.fingerprint and isinstance(summary, dict) else None
+        summary = read_checked(path.parent / SUMMARY_NAME, self.fingerprint)
+        return summary if isinstance(summary, dict) else None
 
     def save(self, path: Path) -> None:
         """The summary first: the state naming its fingerprint replaces the old one last."""
-        body = pickle.dumps((self.fingerprint, self.summary), protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomic(path.parent / SUMMARY_NAME, _CHECK.pack(zlib.crc32(body)) + body)
+        write_checked(path.parent / SUMMARY_NAME, self.fingerprint, self.summary)
         data = {"fingerprint": self.fingerprint, "site_fingerprint": self.site_fingerprint}
         write_atomic(path, json.dumps(data | {"errors": self.errors}, ensure_ascii=False).encode("utf-8"))
 
