@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -25,3 +26,24 @@ def sync(body: str, existing: Catalog | None, locale: str = "ru") -> Catalog:
 
 def msgfmt_check(path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+
+
+def file_tree(directory: Path) -> dict[str, bytes]:
+    """Relative path → bytes of every file below `directory`: two sites compare byte for byte."""
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
+
+
+NEWSROOM_FILES = ("tilmash.toml", "sources", "i18n", "static", "glossary", "public")
+
+
+def cold_copy(live: Path, cold: Path) -> Path:
+    """The newsroom's files and published site, without what runs kept (.tilmash/): its next run
+    starts cold."""
+    cold.mkdir()
+    for name in NEWSROOM_FILES:
+        source = live / name
+        if source.is_dir():
+            shutil.copytree(source, cold / name)
+        elif source.exists():
+            shutil.copy2(source, cold / name)
+    return cold

@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import REPO
+from tests.helpers import file_tree
 from tilmash.i18n.entries import header_comment
 from tilmash.render.babel_answers import BabelAnswers
 
@@ -43,10 +44,6 @@ def _run(newsroom: Path) -> str:
     return completed.stdout.strip()
 
 
-def _tree(directory: Path) -> dict[str, bytes]:
-    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
-
-
 def test_an_edit_run_loads_no_locale_data_and_publishes_what_a_cold_run_does(newsroom: Path) -> None:
     config = newsroom / "tilmash.toml"
     config.write_text(config.read_text(encoding="utf-8").replace('default = "auto"', 'default = "none"'))
@@ -59,8 +56,8 @@ def test_an_edit_run_loads_no_locale_data_and_publishes_what_a_cold_run_does(new
     assert _run(newsroom) == "True [] False"
 
     _run(cold)
-    assert _tree(newsroom / "public") == _tree(cold / "public")
-    assert _tree(newsroom / "i18n") == _tree(cold / "i18n")
+    assert file_tree(newsroom / "public") == file_tree(cold / "public")
+    assert file_tree(newsroom / "i18n") == file_tree(cold / "i18n")
 
 
 def test_answers_of_another_babel_or_damaged_ones_are_not_used(tmp_path: Path) -> None:

@@ -17,17 +17,13 @@ import pytest
 
 from benchmarks.newsroom import make_newsroom
 from tests.conftest import run_cli
+from tests.helpers import cold_copy, file_tree
 from tilmash.config import load_config
 from tilmash.runner import RunOptions, run
 from tilmash.state import scan_inputs
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
-COPIED = ("tilmash.toml", "sources", "i18n", "static", "glossary", "public")
-
-
-def _tree(directory: Path) -> dict[str, bytes]:
-    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
 
 
 def _run(root: Path) -> tuple[list[str], list[str]]:
@@ -35,18 +31,6 @@ def _run(root: Path) -> tuple[list[str], list[str]]:
     log: list[str] = []
     report = run(load_config(root, {}), RunOptions(now=NOW, jobs=1), log.append)
     return sorted(e.replace(str(root), "ROOT") for e in report.errors), log
-
-
-def _cold_copy(live: Path, cold: Path) -> Path:
-    """The newsroom's files and published site, without what runs kept (.tilmash/)."""
-    cold.mkdir()
-    for name in COPIED:
-        source = live / name
-        if source.is_dir():
-            shutil.copytree(source, cold / name)
-        elif source.exists():
-            shutil.copy2(source, cold / name)
-    return cold
 
 
 def _newsroom(
@@ -69,11 +53,11 @@ def test_a_glossary_edit_is_no_no_op_when_the_glossary_gates_publication(tmp_pat
     _run(live)
     (live / "glossary").mkdir()
     (live / "glossary" / "ru.csv").write_text("term,translation\nuniversity,вуз\n", encoding="utf-8")
-    cold = _cold_copy(live, tmp_path / "cold")
+    cold = cold_copy(live, tmp_path / "cold")
     errors, log = _run(live)
     assert "stage=noop reason=inputs-unchanged" not in log
     assert any("[glossary]" in e for e in errors)
-    assert (errors, _tree(live / "public")) == (_run(cold)[0], _tree(cold / "public"))
+    assert (errors, file_tree(live / "public")) == (_run(cold)[0], file_tree(cold / "public"))
 
 
 def _checkout(target: Path) -> Path:
@@ -121,11 +105,11 @@ def test_code_edited_in_an_editable_install_shows_on_every_page(
     assert old in text
     new = f"{shown}{old}" if edited.endswith(".html") else f"{old} + {shown!r}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    cold = _cold_copy(live, tmp_path / "cold")
+    cold = cold_copy(live, tmp_path / "cold")
     _run_with(code, live)
     _run_with(code, cold)
-    site = _tree(live / "public")
-    assert site == _tree(cold / "public")
+    site = file_tree(live / "public")
+    assert site == file_tree(cold / "public")
     changed = [data for path, data in site.items() if pages in path and "/story-" in path]
     assert len(changed) >= 3 and all(shown.encode() in data for data in changed)
 
@@ -169,12 +153,12 @@ def test_page_keys_of_another_site_render_every_listing_again(tmp_path: Path) ->
     _run(live)
     source.write_text(text, encoding="utf-8")
     (live / ".tilmash" / "pages.json").write_bytes(backup)
-    cold = _cold_copy(live, tmp_path / "cold")
+    cold = cold_copy(live, tmp_path / "cold")
     _run(live)
     _run(cold)
-    pages = _tree(live / "public")
+    pages = file_tree(live / "public")
     assert not [path for path, data in pages.items() if b"A title in between" in data]
-    assert pages == _tree(cold / "public")
+    assert pages == file_tree(cold / "public")
 
 
 def _listed(root: Path, index: int, title: str) -> None:
@@ -202,12 +186,12 @@ def test_a_stray_write_that_leaves_a_kept_file_readable_is_not_published(
     path.write_bytes(data.replace(found.encode(), stray.encode()))
     _listed(live, 4, "Story number four")  # on story 5's index page (three a page, newest first)
     _listed(live, 11, "Story number eleven")  # the newest: every feed, the first page of each locale
-    cold = _cold_copy(live, tmp_path / "cold")
+    cold = cold_copy(live, tmp_path / "cold")
     _run(live)
     _run(cold)
-    pages = _tree(live / "public")
+    pages = file_tree(live / "public")
     assert not [path for path, data in pages.items() if stray.encode() in data]
-    assert pages == _tree(cold / "public")
+    assert pages == file_tree(cold / "public")
 
 
 def _damaged_middle(path: Path) -> None:
@@ -234,11 +218,11 @@ def test_a_damaged_kept_file_is_a_warning_and_the_run_publishes_what_a_cold_run_
     live = _newsroom(tmp_path / "live", articles=6, page_size=2, feed_items=2)
     damage(live / ".tilmash" / kept)
     _listed(live, 3, "Story number three")
-    cold = _cold_copy(live, tmp_path / "cold")
+    cold = cold_copy(live, tmp_path / "cold")
     report = run(load_config(live, {}), RunOptions(now=NOW, jobs=1))
     assert [w for w in report.warnings if w.startswith(f"{live / '.tilmash' / kept}: damaged")]
     _run(cold)
-    assert _tree(live / "public") == _tree(cold / "public")
+    assert file_tree(live / "public") == file_tree(cold / "public")
     _listed(live, 2, "Story number two")
     report = run(load_config(live, {}), RunOptions(now=NOW, jobs=1))
     assert not report.warnings  # the file was saved anew
@@ -266,7 +250,7 @@ def test_a_public_folder_that_is_a_symlink_stays_one_and_shows_each_run(tmp_path
         (shutil.copytree if (live / name).is_dir() else shutil.copy2)(live / name, cold / name)
     shutil.copytree(served, cold / "public")
     _run(cold)
-    assert _tree(served) == _tree(cold / "public")
+    assert file_tree(served) == file_tree(cold / "public")
 
 
 def _open_below(directory: Path) -> list[str]:

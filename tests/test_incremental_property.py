@@ -23,6 +23,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.newsroom import LOCALES, article_markdown, config, story_name, story_source, translated
+from tests.helpers import file_tree
 from tilmash.config import load_config
 from tilmash.i18n import read_catalog, render_catalog
 from tilmash.runner import RunOptions, run
@@ -153,10 +154,6 @@ def _apply(root: Path, op: str, n: int, next_index: list[int]) -> None:
         _review(root, name, locale, only_one=op == "review-one")
 
 
-def _tree(directory: Path) -> dict[str, bytes]:
-    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
-
-
 def _run(root: Path, log: list[str] | None = None) -> list[str]:
     report = run(load_config(root, {}), RunOptions(now=NOW, jobs=1), (log if log is not None else []).append)
     return sorted(report.errors)
@@ -203,8 +200,8 @@ def test_incremental_runs_equal_cold_runs(operations: list[tuple[str, int]]) -> 
                     for line in log[start:]
                     if line.startswith("stage=sources")
                 ]
-            assert _tree(live / "public") == _tree(cold / "public"), f"step {step}: {op}"
-            assert _tree(live / "i18n") == _tree(cold / "i18n"), f"step {step}: {op}"
+            assert file_tree(live / "public") == file_tree(cold / "public"), f"step {step}: {op}"
+            assert file_tree(live / "i18n") == file_tree(cold / "i18n"), f"step {step}: {op}"
         kept = [int(line.split(" kept=")[1].split()[0]) for line in log if line.startswith("stage=render")]
         # the runs did keep published listing, tag and feed files (unless every step changed them all)
         assert sum(kept) > 0 or not kept or all(op in (*EVERY_PAGE, "noop") for op, _ in operations)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import pytest
 
 from benchmarks.incremental_run import edit_one
 from benchmarks.newsroom import make_newsroom, story_name
+from tests.helpers import cold_copy, file_tree
 from tilmash import units
 from tilmash.config import load_config
 from tilmash.listings import Listings
@@ -29,18 +29,6 @@ ARTICLES = 40  # × 4 locales: 160 listing editions for a run that held them all
 
 def _run(root: Path, log: list[str] | None = None) -> Any:
     return run(load_config(root, {}), RunOptions(now=NOW, jobs=1), (log if log is not None else []).append)
-
-
-def _tree(directory: Path) -> dict[str, bytes]:
-    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
-
-
-def _cold_copy(root: Path, cold: Path) -> Path:
-    cold.mkdir()
-    shutil.copy(root / "tilmash.toml", cold / "tilmash.toml")
-    for name in ("sources", "i18n", "public"):
-        shutil.copytree(root / name, cold / name)
-    return cold
 
 
 def _alive_editions() -> int:
@@ -134,9 +122,9 @@ def test_a_kept_listing_damaged_since_the_run_read_the_index_means_a_run_that_re
     assert "stage=recover units=damaged" in log
     assert any(story_name(3).removesuffix(".md") in w and "redid every article" in w for w in report.warnings)
     monkeypatch.setattr(units, "load_units", original)
-    cold = _cold_copy(root, tmp_path / "cold")
+    cold = cold_copy(root, tmp_path / "cold")
     assert _run(cold).errors == []
-    assert _tree(root / "public") == _tree(cold / "public")
+    assert file_tree(root / "public") == file_tree(cold / "public")
     edit_one(root, 6)
     log.clear()
     assert _run(root, log).errors == []

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from benchmarks.newsroom import LOCALES, config, make_newsroom, translated
+from tests.helpers import file_tree
 from tilmash.atomic import SiteStage
 from tilmash.config import load_config
 from tilmash.i18n import read_catalog, render_catalog
@@ -42,10 +43,6 @@ def _listing_file(path: str) -> bool:
         or "/tags/" in path
         or path.startswith("sitemaps/")
     )
-
-
-def _tree(directory: Path) -> dict[str, bytes]:
-    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
 
 
 def _settings(title: str = "Newsroom") -> str:
@@ -110,7 +107,7 @@ def _cold(newsroom: Path, tmp_path: Path) -> dict[str, bytes]:
         copy = shutil.copytree if (newsroom / name).is_dir() else shutil.copy
         copy(newsroom / name, cold / name)
     assert _run(cold) == []
-    return _tree(cold / "public")
+    return file_tree(cold / "public")
 
 
 def _changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
@@ -121,11 +118,11 @@ def _changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
 def test_a_retitled_article_re_renders_only_the_pages_that_list_it(
     newsroom: Path, monkeypatch: pytest.MonkeyPatch, index: int, in_feeds: bool
 ) -> None:
-    before = _tree(newsroom / "public")
+    before = file_tree(newsroom / "public")
     _retitle(newsroom, index)
     recorded = Recorded(monkeypatch)
     assert _run(newsroom) == []
-    after = _tree(newsroom / "public")
+    after = file_tree(newsroom / "public")
     changed = _changed(before, after)
     # exactly the files that show the title were rendered; every other one was kept unread
     assert recorded.listing_rendered() == changed
@@ -151,7 +148,7 @@ def test_a_changed_theme_translation_re_renders_that_locales_listing_pages(
     path.write_bytes(render_catalog(catalog))
     recorded = Recorded(monkeypatch)
     assert _run(newsroom) == []
-    published = {p for p in _tree(newsroom / "public") if _listing_file(p)}
+    published = {p for p in file_tree(newsroom / "public") if _listing_file(p)}
     kazakh = {p for p in published if p.startswith("kk/")}
     assert {p for p in kazakh if not p.endswith(FEEDS)} <= recorded.listing_rendered()
     assert recorded.listing_rendered() <= kazakh
@@ -165,7 +162,7 @@ def test_changed_settings_re_render_every_listing_file(
     recorded = Recorded(monkeypatch)
     assert _run(newsroom) == []
     assert recorded.listing_kept() == set()
-    assert recorded.listing_rendered() == {p for p in _tree(newsroom / "public") if _listing_file(p)}
+    assert recorded.listing_rendered() == {p for p in file_tree(newsroom / "public") if _listing_file(p)}
 
 
 def test_a_run_that_fails_to_publish_leaves_the_keys_of_the_published_site(
@@ -182,10 +179,10 @@ def test_a_run_that_fails_to_publish_leaves_the_keys_of_the_published_site(
         assert _run(newsroom) != []
     assert (newsroom / ".tilmash" / "pages.json").read_bytes() == keys  # nothing claims the unpublished pages
     assert _run(newsroom) == []
-    assert _tree(newsroom / "public") == _cold(newsroom, tmp_path)
+    assert file_tree(newsroom / "public") == _cold(newsroom, tmp_path)
     assert any(
         b"A corrected headline" in data
-        for path, data in _tree(newsroom / "public").items()
+        for path, data in file_tree(newsroom / "public").items()
         if "/page/" in path
     )
 
@@ -202,7 +199,7 @@ def test_damaged_keys_render_everything_and_a_dry_run_saves_none(
     recorded = Recorded(monkeypatch)
     assert _run(newsroom) == []
     assert recorded.listing_kept() == set()
-    assert recorded.listing_rendered() == {p for p in _tree(newsroom / "public") if _listing_file(p)}
+    assert recorded.listing_rendered() == {p for p in file_tree(newsroom / "public") if _listing_file(p)}
 
 
 def _review_title(newsroom: Path, index: int, title: str) -> None:
@@ -263,7 +260,7 @@ def test_an_edit_run_digests_the_listing_editions_of_the_edited_article_only(
     assert _run(newsroom) == []
     assert sorted(digested) == ["story-00005"] * len(SITE_LOCALES)
     monkeypatch.undo()
-    assert _tree(newsroom / "public") == _cold(newsroom, tmp_path)
+    assert file_tree(newsroom / "public") == _cold(newsroom, tmp_path)
 
 
 def _full_editions_digested(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -296,7 +293,7 @@ def test_an_edit_run_digests_the_full_editions_of_the_edited_article_only(
     assert _run(newsroom) == []
     assert sorted(digested) == ["story-00022"] * len(SITE_LOCALES)
     monkeypatch.undo()
-    assert _tree(newsroom / "public") == _cold(newsroom, tmp_path)
+    assert file_tree(newsroom / "public") == _cold(newsroom, tmp_path)
 
 
 def test_the_units_index_holds_the_digests_of_the_full_editions_in_the_feeds(newsroom: Path) -> None:
@@ -320,10 +317,10 @@ def test_a_reviewed_title_translation_re_renders_the_kazakh_pages_listing_it(
     """A catalog edit makes the article's unit anew, and with it the digest of its listing edition."""
     title = "Түзетілген 6-жаңалықтың тақырыбы"
     _review_title(newsroom, 6, title)
-    before = _tree(newsroom / "public")
+    before = file_tree(newsroom / "public")
     recorded = Recorded(monkeypatch)
     assert _run(newsroom) == []
-    after = _tree(newsroom / "public")
+    after = file_tree(newsroom / "public")
     showing = {p for p, data in after.items() if _listing_file(p) and title.encode() in data}
     assert any(p.startswith("kk/page/") or p == "kk/index.html" for p in showing)  # its index page
     assert any("/tags/" in p for p in showing)

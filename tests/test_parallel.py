@@ -13,6 +13,7 @@ import feedparser
 import pytest
 
 from tests.conftest import REPO, run_cli
+from tests.helpers import file_tree
 from tilmash.lock import newsroom_lock
 from tilmash.parallel import MIN_SHARE, fork_map
 
@@ -36,10 +37,6 @@ def _write_newsroom(root: Path, count: int, feed_items: int | None = None) -> No
             f"- See [the report](https://example.org/{n}).\n",
             encoding="utf-8",
         )
-
-
-def _tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_fork_map_keeps_order_and_matches_a_plain_map():
@@ -102,9 +99,9 @@ def test_parallel_and_single_process_builds_are_identical(tmp_path):
         _write_newsroom(tmp_path / name, count)
     assert run_cli("run", "--jobs", "1", tmp_path / "one").code == 0
     assert run_cli("run", "--jobs", "2", tmp_path / "two").code == 0
-    one, two = _tree(tmp_path / "one" / "public"), _tree(tmp_path / "two" / "public")
+    one, two = file_tree(tmp_path / "one" / "public"), file_tree(tmp_path / "two" / "public")
     assert len(one) > count and one == two
-    pots = [_tree(tmp_path / name / "i18n" / "pot") for name in ("one", "two")]
+    pots = [file_tree(tmp_path / name / "i18n" / "pot") for name in ("one", "two")]
     assert len(pots[0]) == count
     assert {k: _undated(v) for k, v in pots[0].items()} == {k: _undated(v) for k, v in pots[1].items()}
 

@@ -5,13 +5,13 @@ what a run computing them anew publishes."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
 
 from benchmarks.incremental_run import edit_one
 from benchmarks.newsroom import make_newsroom, story_name
+from tests.helpers import cold_copy, file_tree
 from tilmash import pipeline
 from tilmash.config import load_config
 from tilmash.i18n import read_catalog, render_catalog
@@ -40,17 +40,9 @@ def _run(root: Path) -> list[str]:
     return report.errors
 
 
-def _tree(directory: Path) -> dict[str, bytes]:
-    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
-
-
-def _cold_copy(root: Path, cold: Path) -> list[str]:
+def _cold_run(root: Path, cold: Path) -> list[str]:
     """A run with no state on a copy of `root`'s files and published site: its errors."""
-    cold.mkdir()
-    shutil.copy(root / "tilmash.toml", cold / "tilmash.toml")
-    for name in ("sources", "i18n", "public"):
-        shutil.copytree(root / name, cold / name)
-    return _run(cold)
+    return _run(cold_copy(root, cold))
 
 
 def _break_ui(root: Path, locale: str) -> None:
@@ -75,9 +67,9 @@ def test_an_edit_run_reuses_the_shared_catalogs_and_says_their_errors_again(
     synced.clear()
     assert _run(root) == errors  # the same error lines, said again
     assert synced == []  # nothing was parsed or synced
-    assert _cold_copy(root, tmp_path / "cold") == errors
-    assert _tree(root / "public") == _tree(tmp_path / "cold" / "public")
-    assert _tree(root / "i18n") == _tree(tmp_path / "cold" / "i18n")
+    assert _cold_run(root, tmp_path / "cold") == errors
+    assert file_tree(root / "public") == file_tree(tmp_path / "cold" / "public")
+    assert file_tree(root / "i18n") == file_tree(tmp_path / "cold" / "i18n")
 
 
 def test_a_new_tag_is_synced_into_the_taxonomy_catalogs(tmp_path: Path, synced: list[str]) -> None:
@@ -102,8 +94,8 @@ def test_a_damaged_shared_file_means_the_catalogs_are_synced_again(tmp_path: Pat
     synced.clear()
     assert _run(root) == []
     assert len(synced) == 6
-    assert _cold_copy(root, tmp_path / "cold") == []
-    assert _tree(root / "public") == _tree(tmp_path / "cold" / "public")
+    assert _cold_run(root, tmp_path / "cold") == []
+    assert file_tree(root / "public") == file_tree(tmp_path / "cold" / "public")
 
 
 def test_an_unreadable_catalog_is_not_remembered(tmp_path: Path, synced: list[str]) -> None:

@@ -10,7 +10,6 @@ import json
 import os
 import pickle
 import pickletools
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import pytest
 
 from benchmarks.incremental_run import edit_one
 from benchmarks.newsroom import make_newsroom, story_name
+from tests.helpers import cold_copy, file_tree
 from tilmash import pipeline, state, units
 from tilmash.atomic import SiteStage
 from tilmash.config import load_config
@@ -47,19 +47,6 @@ def _run(root: Path, log: list[str] | None = None) -> list[str]:
     return run(
         load_config(root, {}), RunOptions(now=NOW, jobs=1), (log if log is not None else []).append
     ).errors
-
-
-def _tree(directory: Path) -> dict[str, bytes]:
-    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
-
-
-def _cold_copy(root: Path, cold: Path) -> Path:
-    """The newsroom's files and site without its .tilmash/ state: its next run starts cold."""
-    cold.mkdir()
-    shutil.copy(root / "tilmash.toml", cold / "tilmash.toml")
-    for name in ("sources", "i18n", "public"):
-        shutil.copytree(root / name, cold / name)
-    return cold
 
 
 def _reused(log: list[str]) -> int:
@@ -92,9 +79,9 @@ def test_only_the_units_the_feeds_may_show_are_read_whole(tmp_path: Path, loaded
     assert _reused(log) == 11
     # the newest three (stories 11, 10, 9) are in every locale's feed; no older one is read
     assert sorted(loaded) == ["story-00009", "story-00010", "story-00011"]
-    cold = _cold_copy(root, tmp_path / "cold")
+    cold = cold_copy(root, tmp_path / "cold")
     assert _run(cold) == []
-    assert _tree(root / "public") == _tree(cold / "public")
+    assert file_tree(root / "public") == file_tree(cold / "public")
 
 
 def test_the_index_holds_what_the_whole_unit_gives_listings(tmp_path: Path) -> None:
@@ -450,10 +437,10 @@ def test_memory_reads_only_the_kept_units_holding_a_sentence_asked_for(
     catalog = read_catalog(root / "i18n" / "ru" / "story-00001.po", "ru")
     [entry] = [m for m in catalog if m.id == borrowed]
     assert entry.string and not entry.fuzzy  # taken from story 3 as reviewed
-    cold = _cold_copy(root, tmp_path / "cold")
+    cold = cold_copy(root, tmp_path / "cold")
     assert _run(cold) == []
-    assert _tree(root / "public") == _tree(cold / "public")
-    assert _tree(root / "i18n") == _tree(cold / "i18n")
+    assert file_tree(root / "public") == file_tree(cold / "public")
+    assert file_tree(root / "i18n") == file_tree(cold / "i18n")
 
 
 @pytest.mark.parametrize("damage", ["garbage", "length"])
@@ -485,9 +472,9 @@ def test_a_damaged_unit_in_the_data_file_means_a_run_that_redoes_every_article(
     assert any(
         story_name(11).removesuffix(".md") in w and "redid every article" in w for w in report.warnings
     )
-    cold = _cold_copy(root, tmp_path / "cold")
+    cold = cold_copy(root, tmp_path / "cold")
     assert _run(cold) == []
-    assert _tree(root / "public") == _tree(cold / "public")
+    assert file_tree(root / "public") == file_tree(cold / "public")
     edit_one(root, 6)
     log.clear()
     assert _run(root, log) == [] and _reused(log) == 11
