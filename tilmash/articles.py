@@ -19,7 +19,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from babel.messages.catalog import Catalog
 
@@ -538,7 +538,8 @@ def kept_units(
             yield kept.record, kept
             continue
         catalogs = [config.catalog_path(locale, article.slug) for locale in config.target_locales]
-        files = [article.source_path, config.template_path(article.slug), *catalogs]
+        template_path = config.template_path(article.slug)  # one Path made per article, not two
+        files = [article.source_path, template_path, *catalogs]
         if (said and any(str(p.relative_to(config.root)) in said for p in files)) or any(
             article_path(locale, article.slug) in held_pages for locale in config.site.locales
         ):
@@ -554,11 +555,10 @@ def kept_units(
                 break
             catalog_bytes.append(data)
         else:
-            key = unit_key(
-                run_key, source_bytes, read_or_absent(config.template_path(article.slug)), catalog_bytes
-            )
+            key = unit_key(run_key, source_bytes, read_or_absent(template_path), catalog_bytes)
             assert candidate.listed is not None  # set for every candidate `take` made
-            listing = streamed.listings.editions(candidate.listed)
+            # unpickled as the editions when the record is read
+            listing = cast(dict[str, LocalizedArticle], streamed.listings.pickled_editions(candidate.listed))
             payload = os.pread(streamed.spill.fileno(), candidate.length, candidate.offset)
             fed = _feed_digests(streamed, article.slug, listing)
             record = Record(
