@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,10 @@ def test_listed_entries_give_back_each_locales_edition(tmp_path: Path) -> None:
         assert listings.editions(entry) == editions
         with pytest.raises(KeyError):
             listings.edition("ru", entry)
+        # a units index record holds them as stored, and reading the record gives the editions
+        stored = listings.pickled_editions(entry)
+        assert list(stored) == ["en", "kk"]
+        assert pickle.loads(pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)) == editions
     finally:
         listings.close()
 
