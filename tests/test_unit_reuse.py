@@ -114,7 +114,7 @@ def test_the_index_records_are_made_from_their_constructors_arguments(tmp_path: 
     try:
         for kept in store.index.values():
             assert store.index_fd is not None
-            start, size = kept.entry
+            start, size, _ = kept.entry
             chunk = os.pread(store.index_fd, size, start)
             assert "BUILD" not in {op.name for op, _, _ in pickletools.genops(chunk)}
             record = pickle.loads(chunk)[0]

@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import heapq
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
@@ -55,6 +54,7 @@ from tilmash.render.policy import LocalizedArticle, listing_article, listing_edi
 from tilmash.render.site import article_files
 from tilmash.report import LocaleReport, RunReport
 from tilmash.sources import Article
+from tilmash.spill import Spill
 from tilmash.units import (
     ABSENT,
     Kept,
@@ -309,7 +309,7 @@ class Streamed:
     pages: list[tuple[str, bool]] = field(default_factory=list)
     held: list[str] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
-    spill: Any = None  # temp file holding the candidates' pickled units
+    spill: Spill = field(default_factory=Spill)  # the candidates' pickled units
     count: int = 0
 
     def take(self, ctx: Context, out: Outcome, report: RunReport, writer: Any) -> Article:
@@ -318,7 +318,7 @@ class Streamed:
         kept = ctx.reused.get(out.slug)
         if kept is not None:
             digested, progress = kept.listing_digests, kept.progress
-            article, listed = kept.article, self.listings.add_kept(kept, kept.locales)
+            article, listed = kept.article, self.listings.add_kept(kept)
         else:
             digested, progress = out.listing_digests, out.progress
             article, listed = (
@@ -348,18 +348,26 @@ class Streamed:
         if kept is not None:
             self.candidates.append(Candidate(article, {}, kept, listed=listed))
         elif out.unit is not None:
-            if self.spill is None:
-                self.spill = tempfile.TemporaryFile()
-            offset = self.spill.seek(0, os.SEEK_END)
-            self.spill.write(out.unit)
-            self.spill.flush()  # read back with pread, past the buffer
+            offset, length = self.spill.append(out.unit)
             self.candidates.append(
                 Candidate(
-                    article, out.on_disk, None, offset, len(out.unit), out.memory, listed, digested, progress
+                    article,
+                    out.on_disk,
+                    offset=offset,
+                    length=length,
+                    memory=out.memory,
+                    listed=listed,
+                    listing_digests=digested,
+                    progress=progress,
                 )
             )
             out.unit = None
         return article
+
+    def close(self) -> None:
+        """The files its listing editions and units wait in."""
+        self.listings.close()
+        self.spill.close()
 
     def digest_feeds(self) -> dict[str, dict[str, bytes]]:
         """`feed_digests`, made for every edition the feeds show whose unit did not bring its
@@ -559,7 +567,7 @@ def kept_units(
             assert candidate.listed is not None  # set for every candidate `take` made
             # unpickled as the editions when the record is read
             listing = cast(dict[str, LocalizedArticle], streamed.listings.pickled_editions(candidate.listed))
-            payload = os.pread(streamed.spill.fileno(), candidate.length, candidate.offset)
+            payload = streamed.spill.read(candidate.offset, candidate.length)
             fed = _feed_digests(streamed, article.slug, listing)
             record = Record(
                 _source_ref(config, article),

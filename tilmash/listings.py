@@ -12,15 +12,14 @@ for a page whose key changed.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import pickle
 import struct
-import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from tilmash.render.policy import LocalizedArticle
+from tilmash.spill import Spill
 from tilmash.units import Kept, UnitStore
 
 _LENGTH = struct.Struct("<I")
@@ -52,7 +51,7 @@ class Listed:
     date: dt.datetime
     tags: tuple[str, ...]
     locales: tuple[str, ...]  # where it is published, in the order its editions are stored
-    offset: int  # in the listings file, or (kept) where its record is in the units index
+    offset: int  # in the listings file; 0 for a kept article (its editions: `kept.entry`)
     length: int
     kept: Kept | None = None
 
@@ -67,10 +66,10 @@ class Listings:
     def __init__(self, units: UnitStore) -> None:
         self.units = units
         self.by_locale: dict[str, dict[str, Listed]] = {}  # locale → slug → entry (published there)
-        self._file: Any = None  # temporary file of the processed articles' editions
+        self._spill = Spill()  # the processed articles' editions
         self._shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per set of tags or locales
 
-    def _one(self, values: tuple[str, ...]) -> tuple[str, ...]:
+    def _interned(self, values: tuple[str, ...]) -> tuple[str, ...]:
         return self._shared.setdefault(values, values)
 
     def _enter(self, entry: Listed) -> Listed:
@@ -85,32 +84,36 @@ class Listings:
         for edition in listing.values():
             data = pickle.dumps(edition, protocol=pickle.HIGHEST_PROTOCOL)
             pieces += [_LENGTH.pack(len(data)), data]
-        block = b"".join(pieces)
-        if self._file is None:
-            self._file = tempfile.TemporaryFile()
-        offset = os.lseek(self._file.fileno(), 0, os.SEEK_END)
-        os.write(self._file.fileno(), block)  # unbuffered: forked workers pread it
+        offset, length = self._spill.append(b"".join(pieces))
         return self._enter(
             Listed(
                 article.slug,
                 article.date,
-                self._one(article.tags),
-                self._one(tuple(listing)),
+                self._interned(article.tags),
+                self._interned(tuple(listing)),
                 offset,
-                len(block),
+                length,
             )
         )
 
-    def add_kept(self, kept: Kept, locales: Iterable[str]) -> Listed:
+    def add_kept(self, kept: Kept) -> Listed:
         """An article kept from the last run: its editions stay in its units index record."""
         article = kept.article
         return self._enter(
-            Listed(article.slug, article.date, self._one(article.tags), self._one(tuple(locales)), 0, 0, kept)
+            Listed(
+                article.slug,
+                article.date,
+                self._interned(article.tags),
+                self._interned(kept.locales),
+                0,
+                0,
+                kept,
+            )
         )
 
     def _pickled(self, entry: Listed) -> Iterator[tuple[str, bytes]]:
         """(locale, its pickled edition) of an entry the run processed, as `add` stored them."""
-        block = os.pread(self._file.fileno(), entry.length, entry.offset)
+        block = self._spill.read(entry.offset, entry.length)
         at = 0
         for code in entry.locales:
             (length,) = _LENGTH.unpack_from(block, at)
@@ -138,6 +141,4 @@ class Listings:
         return {locale: self.edition(locale, entry) for locale in entry.locales}
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        self._spill.close()

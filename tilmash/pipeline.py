@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -51,6 +50,7 @@ from tilmash.shared import SharedCache
 from tilmash.sources import Article, SourceError, collect_sources, read_source, source_files
 from tilmash.sources.assets import image_problems
 from tilmash.sources.controls import control_warning, strip_controls
+from tilmash.spill import Spill
 from tilmash.state import code_stamp
 from tilmash.units import Kept, UnitStore, files_stamp, read_or_absent, run_key, tree_digest, unit_key
 
@@ -326,7 +326,7 @@ class Sources:
     held: list[str]  # pages of sources that failed to parse: their last version stays
     reused: dict[str, Kept]  # slug → unchanged article's unit kept from a run
     read_as: dict[Path, tuple[int, int]]  # source → (size, mtime) before parsing
-    bodies: Any = None  # the temporary file of pickled articles
+    bodies: Spill  # the pickled articles (an edit run parks none)
     where: dict[str, tuple[int, int]] = field(default_factory=dict)  # slug → (offset, length) in it
 
     def full(self, article: Article) -> Article:
@@ -334,7 +334,7 @@ class Sources:
         if article.slug not in self.where:
             return article
         offset, length = self.where[article.slug]
-        full: Article = pickle.loads(os.pread(self.bodies.fileno(), length, offset))
+        full: Article = pickle.loads(self.bodies.read(offset, length))
         return full
 
 
@@ -368,7 +368,7 @@ def read_sources(
     }
     read_as = {path: stat_line(path) for path in paths if path not in matched}
     todo = [p for p in paths if p not in matched]
-    bodies = None  # opened for the first body spilled: an edit run spills none
+    bodies = Spill()
     where: dict[int, tuple[int, int]] = {}
     fresh: list[Parsed] = []
     for start in range(0, len(todo), PARSE_CHUNK):
@@ -377,12 +377,8 @@ def read_sources(
             todo[start : start + PARSE_CHUNK],
         ):
             if done.body:
-                bodies = bodies or tempfile.TemporaryFile()
-                where[id(done.article)] = (bodies.seek(0, os.SEEK_END), len(done.body))
-                bodies.write(done.body)
+                where[id(done.article)] = bodies.append(done.body)
             fresh.append(replace(done, body=b""))
-    if bodies is not None:
-        bodies.flush()  # read back with pread, past the buffer
     parsed = iter(fresh)
     reused_ids: dict[int, Kept] = {}
     sources: list[Parsed] = []

@@ -109,7 +109,9 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
                     report, published = _full_run(
                         config, options, log, writer, link, site_intact, inputs, site_before, site_now
                     )
-                except UnitsDamaged as damaged:  # met before the commit stage: nothing written yet
+                # met before publishing (articles or listings): catalogs it committed are what the
+                # run again writes too; the site is not touched yet
+                except UnitsDamaged as damaged:
                     writer.discard()
                     writer = AtomicWriter()
                     log("stage=recover units=damaged")
@@ -208,7 +210,7 @@ def _full_run(
     nothing."""
     # The stages are imported here, not at the top: a no-op run (the common case under
     # cron) then never loads Jinja2, the Markdown parser or the MT engine.
-    from tilmash.articles import context, kept_units, locale_reports, run_articles
+    from tilmash.articles import Streamed, context, kept_units, locale_reports, run_articles
     from tilmash.parallel import available_cores, fork_map
     from tilmash.pipeline import (
         LocaleCatalogs,
@@ -293,6 +295,7 @@ def _full_run(
     answers_path = config.root / ".tilmash" / "babel.pickle"
     answers = BabelAnswers.load(answers_path)
     site = SiteStage(config.public_dir, dry_run=not write)
+    streamed: Streamed | None = None
     try:
         with stage(log, "articles") as fields:
             pages = locale_pages(config.site, ui, answers)
@@ -359,11 +362,13 @@ def _full_run(
             fields["files"] = len(produced)
     except BaseException:
         site.discard()
-        units.close()  # a run stopped midway (an `error:` line) leaves no file open in its process
+        for opened in (units, sources.bodies, streamed):  # a run stopped midway (an `error:` line)
+            if opened is not None:  # leaves no file open in its process
+                opened.close()
         raise
     report.locales = locale_reports(config, sources.articles, streamed)
     published: str | None = None
-    with stage(log, "publish") as fields, closing(units):
+    with stage(log, "publish") as fields, closing(units), closing(sources.bodies), closing(streamed):
         if write:
             report.files_written = len(site.publish(produced, changed_files))
             fields["written"] = report.files_written
@@ -385,7 +390,6 @@ def _full_run(
             fields.update(would_write=len(changed_files), would_remove=len(stale))
             report.notes += [f"would publish public/{p}" for p in changed_files]
             report.notes += [f"would remove public/{p}" for p in stale]
-    streamed.listings.close()
     for line in report.locales:
         line.machine_filled = filled.get(line.locale, 0)
         line.model_failed = failed.get(line.locale, 0)

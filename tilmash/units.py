@@ -65,7 +65,8 @@ class Kept:
     record: Record  # `listing` left empty
     offset: int
     length: int
-    entry: tuple[int, int] = (0, 0)  # where its record is in the index file (start, length)
+    entry: tuple[int, int, int] = (0, 0, 0)  # its record in the index file: start, length, CRC-32
+    locales: tuple[str, ...] = ()  # those publishing it: its listing editions' locales
 
     @property
     def key(self) -> str:
@@ -95,11 +96,6 @@ class Kept:
     def feed_digests(self) -> dict[str, bytes]:
         return self.record.feed_digests
 
-    @property
-    def locales(self) -> tuple[str, ...]:
-        """The locales publishing it: those of its listing editions, each digested when kept."""
-        return tuple(self.record.listing_digests)
-
 
 class UnitsDamaged(Exception):
     """A kept unit's bytes in the data file are not what was saved (a disk error, a stray write):
@@ -123,7 +119,8 @@ class UnitStore:
         self.index = index or {}
         self.data = data  # the data file the units are in, `size` bytes when it was opened
         self.size = size
-        self.index_fd: int | None = None  # the index file the units were read from
+        self.index_fd: int | None = None  # the index file the units were read from, held open
+        self.index_path: Path | None = None
 
     def get(self, source: str) -> Kept | None:
         return self.index.get(source)
@@ -166,18 +163,18 @@ class UnitStore:
             raise UnitsDamaged(f"{self.data}: the kept unit of {kept.article.slug!r} is not a unit")
         return unit
 
+    def record_bytes(self, kept: Kept) -> bytes:
+        """The unit's record as the index file holds it, checked again: UnitsDamaged when it
+        changed since the run read it."""
+        start, size, check = kept.entry
+        record = os.pread(self.index_fd, size, start) if self.index_fd is not None else b""
+        if len(record) != size or zlib.crc32(record) != check:
+            raise UnitsDamaged(f"{self.index_path}: the record of {kept.article.slug!r} changed since read")
+        return record
+
     def listing(self, kept: Kept) -> dict[str, LocalizedArticle]:
         """Locale → the unit's listing edition, read again from its record in the index file."""
-        start, size = kept.entry
-        try:
-            if self.index_fd is None:
-                raise ValueError("no index file open")
-            record, _, _ = pickle.loads(os.pread(self.index_fd, size, start))
-            listing: dict[str, LocalizedArticle] = record.listing
-        except Exception as error:  # read once already: whatever fails now, the file was damaged since
-            raise UnitsDamaged(
-                f"{self.data}: the index record of {kept.article.slug!r} is unreadable ({error})"
-            ) from None
+        listing: dict[str, LocalizedArticle] = pickle.loads(self.record_bytes(kept))[0].listing
         return listing
 
     def pairs(self, kept: Kept) -> Pairs:
@@ -309,7 +306,7 @@ def load_units(path: Path, key: str, warn: Callable[[str], None] = lambda _: Non
     with open(index_fd, "rb", closefd=False) as handle:
         store = _load(handle, path, key, warn)
     if store.index:
-        store.index_fd = index_fd  # kept open: `save_units` copies the records of unchanged units
+        store.index_fd, store.index_path = index_fd, path  # `save_units` copies unchanged units' records
     else:
         os.close(index_fd)
     return store
@@ -341,11 +338,13 @@ def _load(handle: BinaryIO, path: Path, key: str, warn: Callable[[str], None]) -
     size = os.fstat(fd).st_size
     index = {}
     try:
-        for entry, chunk in records:
+        for entry, chunk, check in records:
             record, offset, length = pickle.loads(chunk)
             if not isinstance(record, Record) or offset < 0 or offset + length > size:
                 raise ValueError("not a units index of this version")
-            index[record.source] = Kept(replace(record, listing={}), offset, length, (entry, len(chunk)))
+            index[record.source] = Kept(
+                replace(record, listing={}), offset, length, (entry, len(chunk), check), tuple(record.listing)
+            )
     except (
         OSError,
         pickle.UnpicklingError,
@@ -363,8 +362,8 @@ def _load(handle: BinaryIO, path: Path, key: str, warn: Callable[[str], None]) -
     return UnitStore(fd, index, data, size)
 
 
-def _records(handle: BinaryIO) -> Iterator[tuple[int, bytes]]:
-    """The records of an index file (`_record`), one at a time, with where each starts."""
+def _records(handle: BinaryIO) -> Iterator[tuple[int, bytes, int]]:
+    """The records of an index file (`_record`), one at a time, with where each starts and its CRC-32."""
     while head := handle.read(_HEAD.size):
         length, check = _HEAD.unpack(head)
         start = handle.tell()
@@ -373,13 +372,14 @@ def _records(handle: BinaryIO) -> Iterator[tuple[int, bytes]]:
             raise EOFError("truncated units index")
         if zlib.crc32(record) != check:
             raise ValueError("a units index record whose checksum differs")
-        yield start, record
+        yield start, record, check
 
 
 @pickled_as_arguments  # a run reads 1,000 of them for 1,000 articles
 @dataclass(frozen=True, slots=True)
 class Record:
-    """A unit's entry in the index of the units file (`Kept` without its place in the file)."""
+    """A unit's entry in the units index. `Kept` holds it (listing left out) with its place in
+    the data file."""
 
     source: str
     key: str
@@ -417,20 +417,23 @@ def save_units(path: Path, key: str, units: Iterable[tuple[Record, bytes | Kept]
         yield _record(key.encode())
         yield _record(data.name.encode())
         for record, unit in units:
-            count += 1
-            if isinstance(unit, Kept) and append:
-                if store.index_fd is not None and store.index.get(record.source) is unit:  # as it was read
-                    start, size = unit.entry
-                    yield _record(os.pread(store.index_fd, size, start))
+            try:
+                if isinstance(unit, Kept) and store.index.get(record.source) is unit and append:
+                    yield _record(store.record_bytes(unit))  # as it was read
+                    count += 1
                     continue
+                if isinstance(unit, Kept) and not record.listing:  # `Kept` holds its record without them
+                    record = replace(record, listing=store.listing(unit))
+            except UnitsDamaged:  # changed since the run read it: the next run redoes this article
+                continue
+            if isinstance(unit, Kept) and append:
                 offset, length = unit.offset, unit.length
             else:
                 payload = store.payload(unit) if isinstance(unit, Kept) else unit
                 os.write(fd, payload)  # O_APPEND: at the end, as `end` says
                 offset, length = end, len(payload)
                 end += length
-            if isinstance(unit, Kept) and not record.listing:  # `Kept` holds its record without them
-                record = replace(record, listing=store.listing(unit))
+            count += 1
             yield _record(pickle.dumps((record, offset, length), protocol=pickle.HIGHEST_PROTOCOL))
         os.fsync(fd)  # the units before the index naming them
 
