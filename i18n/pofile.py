@@ -84,14 +84,15 @@ def parse_catalog(data: bytes, path: Path, locale: str | None = None, check_form
             )
             catalog.obsolete[key] = message  # keyed as Babel keys its own obsolete entries
             continue
+        is_header = entry.msgid == "" and entry.msgctxt is None
         try:
-            if entry.msgid == "" and entry.msgctxt is None and isinstance(message.string, str):
+            if is_header and isinstance(message.string, str):
                 _set_header(catalog, message)
             else:
                 catalog[message.id] = message
         except (ValueError, TypeError) as error:
             raise CatalogError(path, entry.line, f"malformed header ({error})") from None
-        if entry.msgid == "" and entry.msgctxt is None:
+        if is_header:
             catalog.header_fields = header_fields(entry.msgstr.get(-1, ""))  # type: ignore[attr-defined]
     return catalog
 

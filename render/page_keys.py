@@ -149,7 +149,7 @@ def translations_plain(translations: Any) -> tuple[Any, ...]:
     return tuple(chain)
 
 
-def _tree_digest(hashed: Any, directory: Path, skip: Path | None = None) -> None:
+def hash_tree(hashed: Any, directory: Path, skip: Path | None = None) -> None:
     """Every file below `directory` (but `skip`'s), by relative path and contents, into `hashed`."""
     for path in sorted(p for p in directory.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         if skip is not None and path.is_relative_to(skip):
@@ -164,7 +164,7 @@ def templates_digest(package: Path = Path(__file__).parent) -> bytes:
     """The theme's files (templates, style sheet), read once per process: the page keys and the
     UI catalog's reuse (render.ui.theme_digest, once per locale) are both made of them."""
     hashed = hashlib.blake2b(digest_size=16)
-    _tree_digest(hashed, package / "templates")
+    hash_tree(hashed, package / "templates")
     return hashed.digest()
 
 
@@ -184,7 +184,7 @@ def code_digest(package: Path = Path(__file__).parent) -> bytes:
         digest_size=16,
     )
     hashed.update(templates_digest(package))
-    _tree_digest(hashed, package, skip=package / "templates")
+    hash_tree(hashed, package, skip=package / "templates")
     return hashed.digest()
 
 
@@ -214,18 +214,23 @@ def load_page_keys(path: Path, site: str, warn: Callable[[str], None] = lambda _
     """The keys the last run saved; none when the file is missing or damaged (`warn` told), or
     describes another site than `site` (state.site_fingerprint of the published one: a
     pages.json restored from a backup or copied from elsewhere), so all is rendered."""
+    saved: object = None
+    problem = ""
     try:
         saved = json.loads(path.read_bytes())
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as error:
-        saved = error
+        problem = f" ({error})"
     if isinstance(saved, dict) and saved.get("version") != KEYS_VERSION:
         return {}
     keys = saved.get("keys") if isinstance(saved, dict) else None
-    if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
-        reason = f" ({saved})" if isinstance(saved, Exception) else ""
-        warn(f"{path}: damaged{reason}: this run rendered every listing, tag, feed and sitemap file")
+    if (
+        not isinstance(saved, dict)
+        or not isinstance(keys, dict)
+        or not all(isinstance(v, str) for v in keys.values())
+    ):
+        warn(f"{path}: damaged{problem}: this run rendered every listing, tag, feed and sitemap file")
         return {}
     return keys if saved.get("site") == site else {}
 

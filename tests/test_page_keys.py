@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from benchmarks.newsroom import LOCALES, config, make_newsroom, translated
-from tests.helpers import file_tree
+from tests.helpers import cold_copy, file_tree
 from tilmash.atomic import SiteStage
 from tilmash.config import load_config
 from tilmash.i18n import read_catalog, render_catalog
@@ -101,11 +101,7 @@ def _retitle(root: Path, index: int) -> None:
 
 def _cold(newsroom: Path, tmp_path: Path) -> dict[str, bytes]:
     """The site a cold run (no units, no page keys) publishes from the newsroom's files."""
-    cold = tmp_path / "cold"
-    cold.mkdir()
-    for name in ("sources", "i18n", "public", "tilmash.toml"):
-        copy = shutil.copytree if (newsroom / name).is_dir() else shutil.copy
-        copy(newsroom / name, cold / name)
+    cold = cold_copy(newsroom, tmp_path / "cold")
     assert _run(cold) == []
     return file_tree(cold / "public")
 

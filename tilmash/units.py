@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tilmash import __version__
-from tilmash.atomic import write_atomic
+from tilmash.atomic import stat_text, write_atomic
+from tilmash.render.page_keys import hash_tree
 from tilmash.sources.model import pickled_as_arguments
-from tilmash.state import RACY_NS, stat_text
+from tilmash.state import RACY_NS
 
 if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parser or Babel
     from tilmash.i18n import Progress
@@ -239,9 +240,7 @@ def tree_digest(directory: Path) -> str:
     """Names and contents of every file below `directory` (a glossary folder, say)."""
     digest = hashlib.blake2b(digest_size=20)
     if directory.is_dir():
-        for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-            digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+        hash_tree(digest, directory)
     return digest.hexdigest()
 
 
