@@ -71,7 +71,7 @@ class _Unsafe(Exception):
 # libxml2 percent-encodes the URL attributes it knows (href, src, action, a's name) except for
 # these characters, and quotes an attribute holding `"` with `'`.
 _URL_ATTRIBUTES = {"href", "src", "action", "name"}
-_PLAIN_URL = re.compile(r"[A-Za-z0-9\-_.!~*()@/:=?;#%&,+]*\Z")
+_LIBXML_VERBATIM_URL = re.compile(r"[A-Za-z0-9\-_.!~*()@/:=?;#%&,+]*\Z")
 _PLAIN_TEXT = re.compile(r"[^\"\r]*\Z")
 _TAGS = {"a", "em", "strong", "s", "code", "span", "b", "i", "u", "sub", "sup", "mark", "small"}
 _EMPTY = {"br", "img"}  # written without an end tag
@@ -93,7 +93,7 @@ class _Direct:
         out = self.out
         out.append(f"<{tag}")
         for name, value in attributes:
-            if not (_PLAIN_URL if name in _URL_ATTRIBUTES else _PLAIN_TEXT).match(value):
+            if not (_LIBXML_VERBATIM_URL if name in _URL_ATTRIBUTES else _PLAIN_TEXT).match(value):
                 raise _Unsafe(name)
             out.append(f' {name}="{value.translate(_TEXT_ESCAPES)}"')
         out.append(">")

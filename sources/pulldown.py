@@ -34,7 +34,7 @@ _OPTIONS = pyromark.Options.ENABLE_TABLES  # a table is seen (and left to markdo
 _NEWLINE = re.compile(rb"\n")
 # URLs markdown-it's normalizeLink returns unchanged (nothing to percent-encode or punycode):
 # most links and image sources. Others are normalized by markdown-it itself.
-_PLAIN_URL = re.compile(r"(?:https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*)?[A-Za-z0-9._~/=&?#+-]*\Z")
+_UNCHANGED_URL = re.compile(r"(?:https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*)?[A-Za-z0-9._~/=&?#+-]*\Z")
 
 
 class Tok:
@@ -164,7 +164,7 @@ class _Template:
 
     def url(self, url: str) -> str:
         """The URL as markdown-it's normalizeLink writes it."""
-        return url if _PLAIN_URL.match(url) else self.markdown().normalizeLink(url)
+        return url if _UNCHANGED_URL.match(url) else self.markdown().normalizeLink(url)
 
 
 def _event(event: Any) -> tuple[str, Any]:

@@ -87,6 +87,18 @@ def test_an_answers_file_is_written_only_when_something_new_was_asked(tmp_path: 
     path = tmp_path / "babel.pickle"
     BabelAnswers().save(path)
     assert not path.exists()
+    first = BabelAnswers()
+    first.get(("name", "ru", "ru"), lambda: "Русский")
+    first.save(path)
+    written = path.stat()
+    again = BabelAnswers.load(path)  # a later run asks only what the file holds
+    assert again.get(("name", "ru", "ru"), lambda: "?") == "Русский"
+    again.save(path)
+    assert (path.stat().st_ino, path.stat().st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
+    again.get(("name", "zh", "zh"), lambda: "中文")  # and then something new
+    again.save(path)
+    assert path.stat().st_ino != written.st_ino
+    assert BabelAnswers.load(path).known == {("name", "ru", "ru"): "Русский", ("name", "zh", "zh"): "中文"}
 
 
 _WORDS = st.sampled_from(["PROJECT", "VERSION", "YEAR", "ORGANIZATION", "Translations template", "# ", "\n"])

@@ -279,7 +279,7 @@ def test_urls_taken_as_plain_are_those_markdown_it_normalizes_to_themselves(sche
     from tilmash.sources.segment import commonmark
 
     url = scheme + host + path if scheme else path
-    if pulldown._PLAIN_URL.match(url):
+    if pulldown._UNCHANGED_URL.match(url):
         assert commonmark().normalizeLink(url) == url
 
 
