@@ -195,6 +195,7 @@ def published_fingerprint(
     start) has them, for they are hard links to those files. A published file edited during
     the run keeps its old entry here, so the next run finds the site changed and rebuilds it."""
     entries = {}
+    changed = set(changed)  # a list of every file of a cold run would make this loop quadratic
     for name in produced:
         if name[:1] == "." or "/." in name:
             continue  # a hidden file or folder: not in a walk of the site either
