@@ -29,7 +29,13 @@ def test_reader_browses_every_locale_and_switches_language(newsroom, tmp_path):
             page.get_by_role("link", name=title).click()
             page.wait_for_url(f"**/{locale}/student-satellite.html")
             assert page.locator("h1").inner_text() == title
-            assert page.locator("div.body img").evaluate("img => img.complete && img.naturalWidth > 0")
+            # the image is lazy-loaded: it does not hold back the load event, so wait for it (a
+            # broken one never gets a natural width, and the wait times out)
+            page.wait_for_function(
+                "() => { const img = document.querySelector('div.body img');"
+                " return img !== null && img.complete && img.naturalWidth > 0; }",
+                timeout=10_000,
+            )
             page.screenshot(path=str(shots / f"article-{locale}.png"), full_page=True)
             assert (shots / f"article-{locale}.png").stat().st_size > 20_000
 
