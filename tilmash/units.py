@@ -98,6 +98,9 @@ class Kept:
         return self.record.feed_digests
 
 
+LISTINGS_HELD = 2048  # records' listing editions held by `UnitStore.listing` (~2.5 KiB each)
+
+
 class UnitsDamaged(Exception):
     """A kept unit's bytes in the data file are not what was saved (a disk error, a stray write):
     the run starts again without the units, which it then saves anew."""
@@ -122,6 +125,7 @@ class UnitStore:
         self.size = size
         self.index_fd: int | None = None  # the index file the units were read from, held open
         self.index_path: Path | None = None
+        self._listings: dict[tuple[int, int, int], dict[str, LocalizedArticle]] = {}  # by `Kept.entry`
 
     def get(self, source: str) -> Kept | None:
         return self.index.get(source)
@@ -174,8 +178,16 @@ class UnitStore:
         return record
 
     def listing(self, kept: Kept) -> dict[str, LocalizedArticle]:
-        """Locale → the unit's listing edition, read again from its record in the index file."""
-        listing: dict[str, LocalizedArticle] = pickle.loads(self.record_bytes(kept))[0].listing
+        """Locale → the unit's listing edition, read again from its record in the index file.
+
+        Tag and index pages ask for one locale at a time, so the last LISTINGS_HELD records read
+        are held: a record is unpickled once, not once per locale (a few MiB at most)."""
+        listing = self._listings.get(kept.entry)
+        if listing is None:
+            listing = pickle.loads(self.record_bytes(kept))[0].listing
+            self._listings[kept.entry] = listing
+            if len(self._listings) > LISTINGS_HELD:
+                del self._listings[next(iter(self._listings))]  # the oldest read
         return listing
 
     def pairs(self, kept: Kept) -> Pairs:
