@@ -149,11 +149,9 @@ def translations_plain(translations: Any) -> tuple[Any, ...]:
     return tuple(chain)
 
 
-def hash_tree(hashed: Any, directory: Path, skip: Path | None = None) -> None:
-    """Every file below `directory` (but `skip`'s), by relative path and contents, into `hashed`."""
-    for path in sorted(p for p in directory.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        if skip is not None and path.is_relative_to(skip):
-            continue
+def hash_tree(hashed: Any, directory: Path, skip: Callable[[Path], bool] = lambda _: False) -> None:
+    """Every file below `directory` (but those `skip` names), by relative path and contents, into `hashed`."""
+    for path in sorted(p for p in directory.rglob("*") if p.is_file() and not skip(p)):
         data = path.read_bytes()
         hashed.update(path.relative_to(directory).as_posix().encode() + b"\0")
         hashed.update(len(data).to_bytes(8, "little") + data)
@@ -184,7 +182,10 @@ def code_digest(package: Path = Path(__file__).parent) -> bytes:
         digest_size=16,
     )
     hashed.update(templates_digest(package))
-    hash_tree(hashed, package, skip=package / "templates")
+    templates = package / "templates"  # hashed just above
+    hash_tree(
+        hashed, package, skip=lambda path: path.is_relative_to(templates) or "__pycache__" in path.parts
+    )
     return hashed.digest()
 
 
