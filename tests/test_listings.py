@@ -85,7 +85,7 @@ def test_listed_entries_give_back_each_locales_edition(tmp_path: Path) -> None:
         assert listings.by_locale["kk"][article.slug] is entry
         assert listings.edition("kk", entry) == editions["kk"]
         assert listings.edition("en", entry) == editions["en"]
-        assert listings.editions(entry) == editions
+        assert {locale: listings.edition(locale, entry) for locale in entry.locales} == editions
         with pytest.raises(KeyError):
             listings.edition("ru", entry)
         # a units index record holds them as stored, and reading the record gives the editions

@@ -136,9 +136,5 @@ class Listings:
         assert entry.kept is None  # a kept entry's editions are in its record already
         return {code: Pickled(data) for code, data in self._pickled(entry)}
 
-    def editions(self, entry: Listed) -> dict[str, LocalizedArticle]:
-        """Locale → its listing edition, in every locale publishing `entry`."""
-        return {locale: self.edition(locale, entry) for locale in entry.locales}
-
     def close(self) -> None:
         self._spill.close()
