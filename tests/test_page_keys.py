@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import errno
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -213,7 +214,7 @@ def _stored_digests(newsroom: Path) -> dict[str, dict[str, bytes]]:
     try:
         stored = {}
         for kept in store.index.values():
-            listing = store.listing(kept)
+            listing = {locale: pickle.loads(data) for locale, data in store.listing(kept).items()}
             assert kept.listing_digests == {locale: digests([e])[0] for locale, e in listing.items()}
             stored[kept.article.slug] = kept.listing_digests
         return stored

@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from babel.messages.catalog import Catalog
 
@@ -565,8 +565,7 @@ def kept_units(
         else:
             key = unit_key(run_key, source_bytes, read_or_absent(template_path), catalog_bytes)
             assert candidate.listed is not None  # set for every candidate `take` made
-            # unpickled as the editions when the record is read
-            listing = cast(dict[str, LocalizedArticle], streamed.listings.pickled_editions(candidate.listed))
+            listing = streamed.listings.pickled_editions(candidate.listed)
             payload = streamed.spill.read(candidate.offset, candidate.length)
             fed = _feed_digests(streamed, article.slug, listing)
             record = Record(

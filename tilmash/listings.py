@@ -16,28 +16,12 @@ import pickle
 import struct
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from tilmash.render.policy import LocalizedArticle
 from tilmash.spill import Spill
 from tilmash.units import Kept, UnitStore
 
 _LENGTH = struct.Struct("<I")
-
-
-class Pickled:
-    """A value already pickled, pickled again as those bytes and unpickled as the value: a
-    record of the units index holds the listing editions of an article the run processed
-    without them being unpickled from the listings file and pickled again (~20 ms a cold
-    1,000-article run)."""
-
-    __slots__ = ("data",)
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
-        return pickle.loads, (self.data,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,18 +107,14 @@ class Listings:
 
     def edition(self, locale: str, entry: Listed) -> LocalizedArticle:
         """The listing edition of `entry` in `locale`."""
-        if entry.kept is not None:
-            return self.units.listing(entry.kept)[locale]
-        for code, data in self._pickled(entry):
-            if code == locale:
-                edition: LocalizedArticle = pickle.loads(data)
-                return edition
-        raise KeyError(locale)
+        stored = self.units.listing(entry.kept) if entry.kept is not None else dict(self._pickled(entry))
+        edition: LocalizedArticle = pickle.loads(stored[locale])
+        return edition
 
-    def pickled_editions(self, entry: Listed) -> dict[str, Pickled]:
-        """Locale → its listing edition as stored, for a units index record that pickles it as is."""
+    def pickled_editions(self, entry: Listed) -> dict[str, bytes]:
+        """Locale → its listing edition pickled, as a units index record holds it."""
         assert entry.kept is None  # a kept entry's editions are in its record already
-        return {code: Pickled(data) for code, data in self._pickled(entry)}
+        return dict(self._pickled(entry))
 
     def close(self) -> None:
         self._spill.close()
