@@ -132,6 +132,25 @@ def test_a_model_installed_where_argos_keeps_them_by_default_is_used_by_the_next
     assert filled["ru"] > 0
 
 
+def test_a_library_upgraded_between_runs_redoes_every_article(newsroom: Path, tmp_path: Path) -> None:
+    """Upgrading pysbd (or pyromark, nh3, …) may change every page, but a run after it was a
+    no-op, and with an input edited it reused every other article."""
+    import pysbd
+
+    installed = Path(pysbd.__file__).parent
+    libraries = tmp_path / "site-packages"
+    shutil.copytree(installed, libraries / "pysbd", ignore=shutil.ignore_patterns("__pycache__"))
+    environ = os.environ | {"PYTHONPATH": str(libraries)}
+    assert run_cli("run", newsroom, env=environ).code == 0
+    assert "stage=noop" in run_cli("run", newsroom, env=environ).stderr
+    # installing another version writes the package's files anew
+    shutil.rmtree(libraries / "pysbd")
+    shutil.copytree(installed, libraries / "pysbd", ignore=shutil.ignore_patterns("__pycache__"))
+    result = run_cli("run", newsroom, env=environ)
+    assert result.code == 0 and "stage=noop" not in result.stderr
+    assert "reused=0 " in result.stderr
+
+
 def test_a_registered_multilingual_model_changes_the_inputs(tmp_path: Path) -> None:
     """`tilmash models add-ct2` writes the registry: a run after it is no no-op."""
     registry = tmp_path / "models.json"

@@ -92,20 +92,27 @@ class Inputs:
 
 
 PACKAGES = ("tilmash", "tilmash.sources", "tilmash.i18n", "tilmash.translate", "tilmash.render")
+# The libraries whose upgrade may change what Tilmash reads, writes or publishes
+LIBRARIES = ("babel", "feedgen", "jinja2", "lxml", "markdown_it", "nh3", "pyromark", "pysbd")
 
 
 @cache
 def code_stamp() -> str:
-    """Path and `stat_text` of every file of Tilmash's packages but compiled ones, once per
-    process, without reading them: code or a template edited in an editable install (a `git
-    pull` in its checkout) makes the next run no no-op, and redo every article. An editable
-    install keeps the stage folders apart from tilmash/ (the package-dir mapping): each is
-    found where Python imports it from, without importing it."""
+    """Path and `stat_text` of every file of Tilmash's packages but compiled ones, and of each
+    library's `__init__` (which installing another version rewrites), once per process,
+    without reading or importing them: code or a template edited in an editable install (a
+    `git pull` in its checkout), or a library upgraded, makes the next run no no-op, and redo
+    every article. An editable install keeps the stage folders apart from tilmash/ (the
+    package-dir mapping): each is found where Python imports it from."""
     entries: dict[str, str] = {}
     for name in PACKAGES:
         spec = importlib.util.find_spec(name)
         for folder in (spec.submodule_search_locations or ()) if spec is not None else ():
             entries |= _tree_entries(Path(folder), f"{folder}/", exact=True)[0]
+    for name in LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin is not None:
+            entries[spec.origin] = stat_text(os.stat(spec.origin))
     return "\n".join(f"{name}\0{entries[name]}" for name in sorted(entries) if "/__pycache__/" not in name)
 
 
