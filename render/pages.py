@@ -71,15 +71,21 @@ def template_environment(cache: jinja2.BytecodeCache | None = None) -> jinja2.En
 
 
 class Fields(dict[str, Any]):
-    """A dict the templates read by attribute (`page.lang`) at the speed of an object's.
+    """A dict the templates read by attribute (`page.lang`) without a failed `getattr` first.
 
     Jinja tries `getattr` before `[]`, and on a plain dict that first try fails and costs
-    ten times a hit; an article page reads some forty of them.
+    ten times a hit; an article page reads some forty of them. (Not `self.__dict__ = self`,
+    as fast but a reference cycle: each page's dozen of them then waited for the garbage
+    collector, which ran all the more often.)
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.__dict__ = self
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 FULL_WIDTH_END = tuple("。，、；：！？）」』】")
@@ -247,10 +253,14 @@ class LocalePages:
         day = self.settings.day(edition.article.date)
         return _long_date(day, self.settings.babel(self.locale), self.answers), day.isoformat()
 
-    def article(self, edition: LocalizedArticle) -> dict[str, bytes]:
+    def article(
+        self, edition: LocalizedArticle, published: Mapping[str, Mapping[str, str]] | None = None
+    ) -> dict[str, bytes]:
+        """The article's page; `published` (default: the locales') says which languages have it."""
         article = edition.article
         path = article_path(self.locale, article.slug)
-        paths = {code: slugs[article.slug] for code, slugs in self.published.items() if article.slug in slugs}
+        published = self.published if published is None else published
+        paths = {code: slugs[article.slug] for code, slugs in published.items() if article.slug in slugs}
         summary = edition.text("summary") if article.summary else ""
         page = self.page(
             path,
@@ -324,16 +334,15 @@ class LocalePages:
                 "older": root + index_path(self.locale, number + 1) if number < count else None,
             }
         )
-        return (
-            self.env.get_template("index.html")
-            .render(
-                self._context(),
-                page=page,
-                entries=[self._entry(e, root) for e in chunk],
-                pager=pager if count > 1 else None,
-            )
-            .encode("utf-8")
+        context = self._context()
+        values = dict(
+            page=page, entries=[self._entry(e, root) for e in chunk], pager=pager if count > 1 else None
         )
+        # Index pages share a few shapes (ten entries, a pager): filled in, as article pages are.
+        html = self.shells.render(
+            self.env.get_template("index.html"), context, (self.translations, context["site_title"]), values
+        )
+        return html.encode("utf-8")
 
     def tag_pages(
         self, editions: Sequence[LocalizedArticle]

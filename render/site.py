@@ -7,7 +7,6 @@ pages, its feeds) renders a few files and passes them to `emit`, which writes th
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
 from functools import partial
 from importlib import resources
 from typing import Any
@@ -87,7 +86,7 @@ def article_files(
     files: dict[str, bytes] = {}
     for locale in own:
         if locales is None or locale in locales:
-            files |= replace(pages[locale], published=own).article(editions[locale])
+            files |= pages[locale].article(editions[locale], own)
     return files
 
 

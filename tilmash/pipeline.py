@@ -312,7 +312,7 @@ def _source_and_template(path: Path, config: Config, now: dt.datetime, spill: bo
     problems = tuple(str(e) for e in image_problems(article, config.root))
     if not spill:
         return Parsed(article, b"", problems, changed)
-    listed = replace(listing_article(article), warnings=article.warnings)
+    listed = listing_article(article, article.warnings)
     return Parsed(listed, pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL), problems, changed)
 
 
@@ -378,7 +378,7 @@ def read_sources(
         ):
             if done.body:
                 where[id(done.article)] = bodies.append(done.body)
-            fresh.append(replace(done, body=b""))
+            fresh.append(Parsed(done.article, b"", done.image_errors, done.template_changed))
     parsed = iter(fresh)
     reused_ids: dict[int, Kept] = {}
     sources: list[Parsed] = []
