@@ -185,7 +185,6 @@ def index_files(
     listed: Mapping[str, Sequence[Any]],  # editions, or entries `load` turns into them
     latest: Mapping[str, Sequence[LocalizedArticle]],
     emit: Emit,
-    assets: Mapping[str, bytes] | None = None,
     mapper: Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]] = map,
     keys: PageKeys | None = None,
     listed_digests: Mapping[str, Mapping[str, bytes]] | None = None,
@@ -250,6 +249,6 @@ def index_files(
         jobs.append(partial(_tags, pages[locale], tags, wanted, load))
         if wanted is None or not wanted.isdisjoint(_feed_paths(locale)):
             jobs.append(partial(_feeds, settings, locale, newest[locale], wanted))
-    jobs.append(lambda: (dict(assets or {}) | {"style.css": stylesheet()}).items())
+    jobs.append(lambda: [("style.css", stylesheet())])
     kept = [(path, False) for path in keys.kept] if keys is not None else []
     return kept + [produced for done in mapper(partial(_run, emit=emit), jobs) for produced in done]

@@ -52,6 +52,7 @@ from tilmash.sources.assets import image_problems
 from tilmash.sources.controls import control_warning, strip_controls
 from tilmash.spill import Spill
 from tilmash.state import code_stamp
+from tilmash.static_files import layout_digest
 from tilmash.units import Kept, UnitStore, files_stamp, read_or_absent, run_key, tree_digest, unit_key
 
 if TYPE_CHECKING:
@@ -473,31 +474,6 @@ def published_pages(site: Path, locale: str) -> frozenset[str]:
     )
 
 
-def static_assets(directory: Path, errors: list[str] | None = None) -> dict[str, bytes]:
-    """The newsroom's `static/` files (images), published under `static/`.
-
-    A symlink is followed only when it stays inside the newsroom: one pointing at
-    /etc/passwd must not publish it. Such links, and unreadable files, go to `errors`.
-    """
-    if not directory.is_dir():
-        return {}
-    newsroom = directory.resolve().parent
-    assets = {}
-    for path in sorted(directory.rglob("*")):
-        if path.name.startswith(".") or not path.is_file():
-            continue
-        if not path.resolve().is_relative_to(newsroom):
-            if errors is not None:
-                errors.append(f"{path}: a symlink to {path.resolve()}, outside the newsroom: not published")
-            continue
-        try:
-            assets[f"static/{path.relative_to(directory).as_posix()}"] = path.read_bytes()
-        except OSError as error:
-            if errors is not None:
-                errors.append(f"{path}: cannot be read: {error.strerror or error}")
-    return assets
-
-
 def status(config: Config) -> RunReport:
     """What `run` would publish now, without machine translation, rendering or writing."""
     from tilmash.articles import context, locale_reports, run_articles
@@ -576,6 +552,6 @@ def units_run_key(config: Config) -> str:
     for locale in config.target_locales:
         parts[f"ui:{locale}"] = read_or_absent(config.catalog_path(locale, UI_CATALOG))
         parts[f"taxonomy:{locale}"] = read_or_absent(config.catalog_path(locale, TAXONOMY_CATALOG))
-    for name in ("glossary", "static"):
-        parts[name] = tree_digest(config.root / name).encode()
+    parts["glossary"] = tree_digest(config.root / "glossary").encode()
+    parts["static"] = layout_digest(config.root / "static")  # the files there, not their bytes
     return run_key(parts)

@@ -216,7 +216,6 @@ def _full_run(
         LocaleCatalogs,
         held_pages,
         read_sources,
-        static_assets,
         taxonomy_names,
         taxonomy_used,
         ui_translations,
@@ -226,6 +225,7 @@ def _full_run(
     from tilmash.render.page_keys import PageKeys, load_page_keys, save_page_keys
     from tilmash.render.site import index_files, locale_pages
     from tilmash.shared import SharedCache
+    from tilmash.static_files import publish_static, static_files
     from tilmash.units import UnitStore, load_units, save_units
 
     now = options.now or dt.datetime.now(dt.UTC)
@@ -343,12 +343,14 @@ def _full_run(
                 listed,
                 latest,
                 site.put,
-                static_assets(config.root / "static", report.errors),
                 mapper,
                 page_keys,
                 streamed.listed_digests,
                 streamed.digest_feeds() if page_keys is not None else None,
                 streamed.listings.edition,  # the listing editions wait on disk (tilmash.listings)
+            )
+            built += publish_static(
+                static_files(config.root / "static", report.errors), site, page_keys, report.errors
             )
             fields["kept"] = len(page_keys.kept) if page_keys is not None else 0
             produced = {path for path, _ in built}
