@@ -296,3 +296,23 @@ def test_a_run_that_fails_midway_leaves_no_file_open(tmp_path: Path) -> None:
     errors, _ = _run(live)
     assert [e for e in errors if "pages.json" in e]
     assert not _open_below(live)
+
+
+def test_a_symlinked_catalog_stays_a_link_and_gets_what_a_run_writes(newsroom: Path, tmp_path: Path) -> None:
+    """A catalog kept in a shared translations folder and linked into i18n/ was replaced by a
+    plain file on the run's first write: the shared copy never saw it, and translators kept
+    editing a file the newsroom no longer read."""
+    shared = tmp_path / "translations" / "kk-library-night.po"
+    shared.parent.mkdir()
+    linked = newsroom / "i18n" / "kk" / "library-night.po"
+    shutil.move(linked, shared)
+    linked.symlink_to(shared)
+    source = newsroom / "sources" / "library-night.md"
+    source.write_text(
+        source.read_text(encoding="utf-8") + "\nThe library stays open until midnight on Fridays.\n",
+        encoding="utf-8",
+    )
+    assert run_cli("run", newsroom).code == 0
+    assert linked.is_symlink() and linked.resolve() == shared
+    assert "The library stays open until midnight on Fridays." in shared.read_text(encoding="utf-8")
+    assert "stage=noop" in run_cli("run", newsroom).stderr  # what it wrote counts as read

@@ -139,7 +139,9 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Temp file in the same directory, fsync, rename over `path`, fsync the directory.
 
     `data` may come in pieces, written as they come: a large file is never whole in memory.
+    A symlink is written through (`link_target`).
     """
+    path = link_target(path)
     fd, temp = _temp_file(path)  # makes the directory when it is missing
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -197,8 +199,9 @@ class AtomicWriter:
         self.written: dict[str, str] = {}
 
     def write(self, path: Path, data: bytes, expected: bytes | None) -> None:
-        """Stage `data` for `path`, which must still hold `expected` (None: not exist) at commit."""
-        fd, temp = _temp_file(path, new=expected is None)  # a file found later is not replaced
+        """Stage `data` for `path` (through a symlink: `link_target`), which must still hold
+        `expected` (None: not exist) at commit."""
+        fd, temp = _temp_file(link_target(path), new=expected is None)  # a file found later is not replaced
         try:
             _write_all(fd, data)
         except BaseException:
@@ -227,10 +230,10 @@ class AtomicWriter:
                 temp.unlink(missing_ok=True)
                 self.skipped.append(final)
                 continue
-            os.replace(temp, final)
+            os.replace(temp, link_target(final))
             self.written[os.fspath(final)] = stat_text(os.stat(final))
             written += 1
-        for directory in {final.parent for _, final, _ in self._staged}:
+        for directory in {temp.parent for temp, _, _ in self._staged}:  # the files' own folders
             _fsync_dir(directory)
         self._staged = []
         return written
@@ -251,10 +254,12 @@ def _exchange(first: Path, second: Path) -> bool:
     return result == 0
 
 
-def site_directory(site: Path) -> Path:
-    """`site`, or where it points when it is a symlink (public/ → /var/www/news): the next site
-    is staged beside that directory and swapped in there, so the link keeps showing it."""
-    return Path(os.path.realpath(site)) if os.path.islink(site) else site
+def link_target(path: Path) -> Path:
+    """`path`, or where it points when it is a symlink. A file is written, and a site staged
+    and swapped in, there: a renamed temp file would replace the link itself, so a catalog
+    linked from a shared translations folder, or public/ → /var/www/news, would stop
+    showing what is written."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
 
 
 def remove_leftovers(root: Path, site: Path) -> int:
@@ -262,7 +267,7 @@ def remove_leftovers(root: Path, site: Path) -> int:
 
     Only files whose writer is no longer alive: the review page may be saving right now.
     """
-    site = site_directory(site)
+    site = link_target(site)
     removed = 0
     for leftover in site.parent.glob(f".{site.name}.*-*"):
         if (
@@ -340,7 +345,7 @@ class SiteStage:
     """
 
     def __init__(self, target: Path, dry_run: bool = False) -> None:
-        target = site_directory(target)
+        target = link_target(target)
         self.target = target
         self._published = target.exists()  # no site yet (a first run): nothing to compare with
         self.staging: Path | None = None
