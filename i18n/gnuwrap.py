@@ -95,26 +95,40 @@ def _portion_with_directives(
     return bytes(out), bytes(overrides)
 
 
-# Plain text: ASCII letters, digits, spaces, and full stops and commas not right before a
-# letter or digit. The library breaks it only after a run of spaces, before a letter or
-# digit. Where UAX #14 releases and libunistring's tables disagree (`a.b` breaks here, LB29
-# says not; `x.5`, ` .5` and `1.5`: LB25 and Unicode 15.1's LB15c), text is left to the library.
+# Plain text: ASCII letters, digits, spaces, a unit's paired placeholders (`<1>`, `</1>`: the
+# library reads `<` and `>` as letters, and breaks neither before the `/` nor after it, before a
+# digit), and full stops and commas not right before a letter, digit or placeholder. The
+# library breaks it only after a run of spaces, before a letter, digit or placeholder. Where
+# UAX #14 releases and libunistring's tables disagree (`a.b` breaks here, LB29 says not; `x.5`,
+# ` .5` and `1.5`: LB25 and Unicode 15.1's LB15c), text is left to the library; so is any
+# other `<`, `>` or `/` (a self-closing `<1/>` may break after its `/`).
 _PLAIN_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .,"
+_PLACEHOLDER_BYTES = b"</>"
+_PAIRED_PLACEHOLDER = re.compile(rb"</?[0-9]+>")
 
 
 def _plain(data: bytes) -> bool:
     """Plain text, not opening with a space (the library never breaks after leading spaces).
-    Checked on the bytes: a regular expression over the characters costs as much as the library."""
-    return not data.translate(None, _PLAIN_BYTES) and data[:1] != b" " and not _disputed(data)
+    Checked on the bytes: a regular expression over the characters costs as much as the library
+    (one is asked only about the `<`, `>` and `/` of text that has any)."""
+    other = data.translate(None, _PLAIN_BYTES)
+    if other and (
+        other.translate(None, _PLACEHOLDER_BYTES)
+        or _PAIRED_PLACEHOLDER.sub(b"", data).translate(None, _PLAIN_BYTES)
+    ):
+        return False
+    return data[:1] != b" " and not _disputed(data)
 
 
 def _disputed(data: bytes) -> bool:
-    """A full stop or comma right before a letter or digit (`[.,][0-9A-Za-z]`): found with a few
-    `find`s, as prose has few of them (a regular expression scans every byte, at 3× the cost)."""
+    """A full stop or comma right before a letter, digit or placeholder (`[.,][0-9A-Za-z<]`): found
+    with a few `find`s, as prose has few of them (a regular expression scans every byte, at 3×
+    the cost)."""
     for mark in b".,":
         at = data.find(mark)
         while at >= 0:
-            if data[at + 1 : at + 2].isalnum():
+            after = data[at + 1 : at + 2]
+            if after.isalnum() or after == b"<":
                 return True
             at = data.find(mark, at + 1)
     return False

@@ -267,7 +267,8 @@ def test_writer_uses_gettexts_own_line_breaker_here():
 # Plain text, which the writer breaks without the library (gnuwrap._plain_cuts), and pieces
 # that make text the library must break (a full stop before a letter or digit, `1,200`).
 PLAIN_PIECES = ["news", "Almaty", "2026", "a", "I", "end.", "ok,", "x9", "Z", ",", ".", "...", "1"]
-MIXED_PIECES = [*PLAIN_PIECES, "b.c", "1,200"]
+PLAIN_PIECES += ["<1>", "</1>", "<12>bold</12>", "<2>the", "report</2>", "9<3>", "</3>9", "a</4>,", "</5>."]
+MIXED_PIECES = [*PLAIN_PIECES, "b.c", "1,200", "<6/>", "a/b", "end.<7>"]
 
 
 @settings(max_examples=400, deadline=None)
@@ -293,15 +294,29 @@ def test_only_plain_text_is_broken_without_the_library():
     from tilmash.i18n.gnuwrap import _plain
 
     assert _plain(b"Students of 12 faculties met, and spoke. Then 7 left.")
+    assert _plain(b"The <1>rector</1> met <12>students</12>, see <2>the report</2>.")
     for text in ["a.b", "x.5", "1.5", "1,200", "a .5", " leading", "six-week", "Tarlan’s", "a: b", "a\tb"]:
+        assert not _plain(text.encode()), text
+    for text in [
+        "a.<1>b</1>",
+        "a,<1>b</1>",
+        "<1/>",
+        "a <2/> b",
+        "a/b",
+        "< 1>",
+        "<x>",
+        "1 > 2",
+        "</1",
+        "<<1>",
+    ]:
         assert not _plain(text.encode()), text
 
 
-@given(st.binary(max_size=12) | st.text(alphabet="a.,Z9 ", max_size=12).map(str.encode))
-def test_a_stop_or_comma_before_a_letter_or_digit_is_found_as_the_pattern_finds_it(data):
+@given(st.binary(max_size=12) | st.text(alphabet="a.,Z9< ", max_size=12).map(str.encode))
+def test_a_stop_or_comma_before_a_letter_digit_or_placeholder_is_found_as_the_pattern_finds_it(data):
     from tilmash.i18n.gnuwrap import _disputed
 
-    assert _disputed(data) == (re.search(rb"[.,][0-9A-Za-z]", data) is not None)
+    assert _disputed(data) == (re.search(rb"[.,][0-9A-Za-z<]", data) is not None)
 
 
 @settings(max_examples=100, deadline=None)
