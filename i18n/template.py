@@ -114,15 +114,15 @@ def template_bytes(article: Article, source_ref: str, now: dt.datetime) -> bytes
     entries = [head]
     for block in article.blocks:
         if block.translatable:
-            # One location: `location_lines` writes it on one line, however long.
-            where = f"#: {source_ref}:{block.line}" if block.line else f"#: {source_ref}"
+            # Most units: one comment (their kind), one `#:` line (however long), a msgctxt line.
+            comments = "".join([f"#. {c}\n" for c in _comments(block)]) if block.placeholders else ""
+            where = f"#: {source_ref}:{block.line}\n" if block.line else f"#: {source_ref}\n"
             entries.append(
-                "\n".join(
-                    [f"#. {comment}" for comment in _comments(block)]
-                    + [where]
-                    + literal_lines("", "msgctxt", block.id)
-                    + literal_lines("", "msgid", block.text)
-                    + ['msgstr ""']
-                )
+                (comments or f"#. {block.kind}\n")  # `_comments` of a unit without placeholders
+                + where
+                + "\n".join(literal_lines("", "msgctxt", block.id))
+                + "\n"
+                + "\n".join(literal_lines("", "msgid", block.text))
+                + '\nmsgstr ""'
             )
     return ("\n\n".join(entries) + "\n").encode("utf-8")

@@ -22,7 +22,7 @@ from tilmash.render.babel_answers import BabelAnswers
 from tilmash.render.markup import fill_template, unit_html
 from tilmash.render.policy import LocalizedArticle
 from tilmash.render.settings import SiteSettings
-from tilmash.render.shells import Shells
+from tilmash.render.shells import Fields, Shells
 
 COMPILED_TEMPLATES = Path(__file__).parent / "templates" / "__pycache__"
 
@@ -68,24 +68,6 @@ def template_environment(cache: jinja2.BytecodeCache | None = None) -> jinja2.En
     )
     env.filters["space_after"] = space_after
     return env
-
-
-class Fields(dict[str, Any]):
-    """A dict the templates read by attribute (`page.lang`) without a failed `getattr` first.
-
-    Jinja tries `getattr` before `[]`, and on a plain dict that first try fails and costs
-    ten times a hit; an article page reads some forty of them. (Not `self.__dict__ = self`,
-    as fast but a reference cycle: each page's dozen of them then waited for the garbage
-    collector, which ran all the more often.)
-    """
-
-    __slots__ = ()
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
 
 FULL_WIDTH_END = tuple("。，、；：！？）」』】")
@@ -196,7 +178,7 @@ class LocalePages:
             "site_title": self.settings.site_title(self.locale),
         }
 
-    def _language_links(self, paths: Mapping[str, str], root: str) -> list[dict[str, Any]]:
+    def _language_links(self, paths: Mapping[str, str], root: str) -> list[Fields]:
         settings = self.settings
         return [
             Fields(
@@ -209,7 +191,7 @@ class LocalePages:
             if code in paths
         ]
 
-    def page(self, path: str, paths: Mapping[str, str], **extra: Any) -> dict[str, Any]:
+    def page(self, path: str, paths: Mapping[str, str], **extra: Any) -> Fields:
         """Head and navigation data; `paths` maps each locale that has this page to its path."""
         settings = self.settings
         root = "../" * path.count("/")
@@ -239,7 +221,7 @@ class LocalePages:
         """`lang` for a unit shown in English on this locale's page; "" when it is translated."""
         return self.settings.html_lang(self.settings.source_locale) if edition.in_english(unit_id) else ""
 
-    def name(self, edition: LocalizedArticle, kind: str, english: str) -> dict[str, str]:
+    def name(self, edition: LocalizedArticle, kind: str, english: str) -> Fields:
         """A tag or author as shown: its translation, or the English name marked `lang`."""
         if not english:
             return Fields(name="", lang="")
@@ -282,7 +264,7 @@ class LocalePages:
             iso_date=iso_date,
             author=self.name(edition, "author", article.author),
             tags=[
-                Fields(self.name(edition, "tag", tag), href=page["root"] + tag_path(self.locale, tag))
+                Fields(vars(self.name(edition, "tag", tag)), href=page.root + tag_path(self.locale, tag))
                 for tag in article.tags
             ],
             body=Markup(article_body(edition)),
@@ -293,7 +275,7 @@ class LocalePages:
         html = self.shells.render(self.env.get_template("article.html"), context, same, values)
         return {path: html.encode("utf-8")}
 
-    def _entry(self, edition: LocalizedArticle, root: str) -> dict[str, Any]:
+    def _entry(self, edition: LocalizedArticle, root: str) -> Fields:
         article = edition.article
         date, iso_date = self.date(edition)
         return Fields(
@@ -325,7 +307,7 @@ class LocalePages:
             self.locale: path
         }
         page = self.page(path, paths)
-        root = page["root"]
+        root = page.root
         pager = Fields(
             {
                 "number": _decimal(number, babel_locale, self.answers),
@@ -370,7 +352,7 @@ class LocalePages:
                 self._context(),
                 page=page,
                 tag=self.name(tagged[0], "tag", tag),
-                entries=[self._entry(e, page["root"]) for e in tagged],
+                entries=[self._entry(e, page.root) for e in tagged],
                 count=len(tagged),
                 count_shown=_decimal(len(tagged), self.settings.babel(self.locale), self.answers),
             )
