@@ -91,3 +91,23 @@ def test_an_impossible_date_in_simple_front_matter_is_still_reported_with_its_li
     with pytest.raises(FrontMatterError) as raised:
         split_front_matter("---\ntitle: A story\ndate: 2026-02-30\n---\nBody.\n")
     assert raised.value.line == 3 and "not a valid date" in str(raised.value)
+
+
+LINES = ["---", "...", "title: A", "date: 2026-01-02", "tags: [a]", " date: x", "dates: x", "slug:s", "", "x"]
+
+
+@given(st.lists(st.sampled_from(LINES), max_size=12))
+def test_each_key_line_is_the_first_line_starting_with_it_before_a_closing_fence(lines):
+    from tilmash.sources.loader import _key_lines
+
+    text = "\n".join(lines)
+    found = _key_lines(text)
+    for key in ("title", "date", "tags", "slug", "dates", " date", "x"):
+        expected = None  # the first `key:` line after the opening one, unless a `---` line comes first
+        for number, line in enumerate(text.split("\n")[1:], start=2):
+            if line.strip() == "---":
+                break
+            if line.startswith(f"{key}:"):
+                expected = number
+                break
+        assert found.get(key) == expected, key

@@ -144,3 +144,12 @@ def test_random_damage_to_an_imported_feed(published, tmp_path, insert, where):
     extra = insert if isinstance(insert, bytes) else insert.encode("utf-8", "surrogatepass")
     feed.write_bytes(data[:cut] + extra + data[cut:])
     _run_on_copy(published, tmp_path, lambda root: None, feed)
+
+
+@given(st.text(st.sampled_from("ab \n\t\r\x00\x08\x0b\x0c\x0e\x1f\x7f\x80é\ufffe\uffff")) | st.text())
+def test_controls_are_stripped_from_ascii_text_as_from_any_other(text):
+    from tilmash.sources.controls import CONTROL_RE, strip_controls
+
+    stripped, lines = strip_controls(text)
+    assert stripped == CONTROL_RE.sub("", text)
+    assert lines == [n for n, line in enumerate(text.split("\n"), 1) if CONTROL_RE.search(line)]

@@ -291,21 +291,29 @@ class Parsed:
     template_changed: bool = False
 
 
-def _source_and_template(path: Path, config: Config, now: dt.datetime, spill: bool = False) -> Parsed:
+def _source_and_template(
+    path: Path, config: Config, now: dt.datetime, spill: bool = False, *, templates: Collection[str]
+) -> Parsed:
     """One source file parsed, and whether its POT differs from the one on disk.
 
     The unit of work spread over the cores. A POT whose version says it was made from
     the same units is not rendered again; others are rendered and compared here. A POT
     that changed is rendered again when it is written, so no POT is held meanwhile. With
-    `spill`, the article comes back without its body, the body pickled.
+    `spill`, the article comes back without its body, the body pickled. `templates`: the
+    names in the POT folder when the sources were listed (a POT missing then is not looked for).
     """
     article = read_source(path)
     if isinstance(article, SourceError):
         return Parsed(article)
     source_ref = relative_ref(config.root, path)
-    try:
-        old: bytes | None = config.template_path(article.slug).read_bytes()
-    except FileNotFoundError:
+    old = None
+    if f"{article.slug}.pot" in templates:
+        try:
+            with open(config.template_path(article.slug), "rb") as handle:
+                old = handle.read()
+        except FileNotFoundError:
+            pass
+    if old is None:
         changed = True
     else:
         current = is_current_template(old, template_version(article, source_ref))
@@ -372,9 +380,14 @@ def read_sources(
     bodies = Spill()
     where: dict[int, tuple[int, int]] = {}
     fresh: list[Parsed] = []
+    try:  # one listing, not a failed open per article, in a run that writes the POTs anew
+        templates = frozenset(os.listdir(config.template_path("x").parent)) if todo else frozenset()
+    except OSError:
+        templates = frozenset()
+    spill = len(todo) > SPILL_FROM
     for start in range(0, len(todo), PARSE_CHUNK):
         for done in mapper(
-            partial(_source_and_template, config=config, now=now, spill=len(todo) > SPILL_FROM),
+            partial(_source_and_template, config=config, now=now, spill=spill, templates=templates),
             todo[start : start + PARSE_CHUNK],
         ):
             if done.body:
