@@ -535,6 +535,10 @@ def kept_units(
     """
     said = "\n".join(report.errors + report.warnings)
     held_pages = set(held)
+    # Each article's POT and catalogs as text: a Path made per file cost more than reading it.
+    folders = {locale: os.path.dirname(config.catalog_path(locale, "-")) for locale in config.target_locales}
+    templates = os.path.dirname(config.template_path("-"))
+    root = os.fspath(config.root)
     for candidate in streamed.candidates:
         article = candidate.article
         if candidate.kept is not None:
@@ -545,21 +549,21 @@ def kept_units(
             # its listing is read back from the index by `save_units` if the record is written anew
             yield kept.record, kept
             continue
-        catalogs = [config.catalog_path(locale, article.slug) for locale in config.target_locales]
-        template_path = config.template_path(article.slug)  # one Path made per article, not two
-        files = [article.source_path, template_path, *catalogs]
-        if (said and any(str(p.relative_to(config.root)) in said for p in files)) or any(
-            article_path(locale, article.slug) in held_pages for locale in config.site.locales
-        ):
+        catalogs = [f"{folders[locale]}/{article.slug}.po" for locale in config.target_locales]
+        template_path = f"{templates}/{article.slug}.pot"
+        files = [os.fspath(article.source_path), template_path, *catalogs]
+        if said and any(os.path.relpath(path, root) in said for path in files):
             continue
-        stamp = files_stamp(map(os.fspath, files))
+        if held_pages and any(article_path(code, article.slug) in held_pages for code in config.site.locales):
+            continue
+        stamp = files_stamp(files)
         source_bytes = read_or_absent(article.source_path)
         if stat_line(article.source_path) != read_as.get(article.source_path):
             continue  # edited while the run worked
         catalog_bytes = []
         for locale, path in zip(config.target_locales, catalogs, strict=True):
             data = read_or_absent(path)
-            if os.fspath(path) not in written and _digest(data) != candidate.on_disk.get(locale):
+            if path not in written and _digest(data) != candidate.on_disk.get(locale):
                 break
             catalog_bytes.append(data)
         else:
