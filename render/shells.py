@@ -74,20 +74,23 @@ def _shape(value: Any, strings: list[str]) -> Hashable:
             strings.append(_escaped(value))
             return "s"
         return ""
-    if type(value) is Fields:
-        return Fields, _shape(vars(value), strings)
-    if isinstance(value, (dict, list)):
+    kind = type(value)
+    if kind is Fields or isinstance(value, (dict, list)):
+        mapping = value.__dict__ if kind is Fields else value if isinstance(value, dict) else None
         shapes: list[Hashable] = []
-        for item in value.values() if isinstance(value, dict) else value:
-            if type(item) is str:  # most items: no call for them
+        for item in value if mapping is None else mapping.values():
+            item_kind = type(item)
+            if item_kind is str:  # most items: no call for them
                 if item:
                     strings.append(_escaped(item))
                     shapes.append("s")
                 else:
                     shapes.append("")
+            elif item_kind is bool or item is None:  # flags: no call either
+                shapes.append((item_kind, item))
             else:
                 shapes.append(_shape(item, strings))
-        return type(value), tuple(value) if isinstance(value, dict) else len(value), tuple(shapes)
+        return kind, len(value) if mapping is None else tuple(mapping), tuple(shapes)
     if isinstance(value, str):
         html = getattr(value, "__html__", None)
         if html is None:
