@@ -170,3 +170,30 @@ def test_a_file_in_pieces_is_staged_in_new_folders_and_kept_when_unchanged(tmp_p
     again.publish({"sitemaps/deep/1.xml", "sitemaps/deep/2.xml", "sitemaps/3.xml"}, ["sitemaps/deep/2.xml"])
     assert (target / "sitemaps/deep/1.xml").stat().st_ino == inode  # linked, not rewritten
     assert (target / "sitemaps/deep/2.xml").read_bytes() == b"<b/>"
+
+
+def test_no_article_is_held_once_the_articles_are_streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """What the next run's units index needs of each article (its listing article, digests,
+    progress) waits on disk with its unit: when the index and tag pages are rendered, the
+    only articles alive are those of the editions the feeds show (`feed_items` per locale)."""
+    from tilmash.render import site
+    from tilmash.sources import Article
+
+    root = tmp_path / "newsroom"
+    make_newsroom(root, 60)
+    config = root / "tilmash.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("[site]\n", "[site]\nfeed_items = 2\n"))
+    alive: list[int] = []
+    index_files = site.index_files
+
+    def counting(*args: object, **kwargs: object) -> object:
+        gc.collect()
+        alive.append(sum(isinstance(o, Article) for o in gc.get_objects()))
+        return index_files(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(site, "index_files", counting)
+    report = run(load_config(root), RunOptions(jobs=1))
+    assert report.ok, report.errors
+    assert len(list((root / "public" / "ru").glob("story-*.html"))) == 60
+    assert alive and alive[0] <= 4 * 2  # the feeds' editions in four locales
+    assert (root / ".tilmash" / "units.pickle").is_file()  # every article kept for the next run

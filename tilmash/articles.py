@@ -13,7 +13,9 @@ import datetime as dt
 import hashlib
 import heapq
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import pickle
+import struct
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -95,6 +97,9 @@ class Context:
     pages: Mapping[str, LocalePages] | None = None  # None: nothing is rendered (status)
     site: SiteStage | None = None
     feed_after: dict[str, Key] = field(default_factory=dict)  # locale → the newest feed's oldest so far
+    # source → (size, mtime) before parsing, of each source parsed; `Streamed.take` moves it
+    # into the article's details
+    read_as: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -282,19 +287,21 @@ def _publish(ctx: Context, article: Article, editions: Mapping[str, LocalizedArt
     out.pages += [(path, ctx.site.put(path, data)) for path, data in files.items()]
 
 
-@dataclass(slots=True)
-class Candidate:
-    """An article whose unit the next run may reuse, if the run ends as it should."""
+_SPILLED = struct.Struct("<II")  # a fresh candidate in the spill file: its unit's length, its details'
 
+
+@dataclass(frozen=True, slots=True)
+class Details:
+    """What the next run's units index needs of an article the run processed, besides its unit:
+    pickled into the spill file with the unit (`Streamed.take`), not held until the run ends."""
+
+    listed: Listed  # its listing editions (in `Streamed.listings`)
     article: Article  # its listing article: source path and slug
     on_disk: dict[str, bytes]
-    kept: Kept | None = None  # reused: the unit as the last run kept it
-    offset: int = 0  # else: where its pickled unit is in the spill file
-    length: int = 0
-    memory: bytes = b""  # `memory_digests` of its reviewed pairs
-    listed: Listed | None = None  # its listing editions (in `Streamed.listings`)
-    listing_digests: dict[str, bytes] = field(default_factory=dict)
-    progress: dict[str, Progress] = field(default_factory=dict)
+    memory: bytes  # `memory_digests` of its reviewed pairs
+    listing_digests: dict[str, bytes]
+    progress: dict[str, Progress]
+    read_as: tuple[int, int] | None  # its source's (size, mtime) before parsing
 
 
 @dataclass(slots=True)
@@ -308,23 +315,22 @@ class Streamed:
     progress: dict[str, dict[str, Progress]] = field(default_factory=dict)  # locale → slug → progress
     pages: list[tuple[str, bool]] = field(default_factory=list)
     held: list[str] = field(default_factory=list)
-    candidates: list[Candidate] = field(default_factory=list)
-    spill: Spill = field(default_factory=Spill)  # the candidates' pickled units
+    # each article whose unit the next run may reuse, if the run ends as it should: its Kept unit
+    # when reused, else where its pickled unit and `Details` are in `spill`
+    candidates: list[Kept | int] = field(default_factory=list)
+    spill: Spill = field(default_factory=Spill)
+    order: list[str] = field(default_factory=list)  # every article's slug, in the newsroom's order
     count: int = 0
 
-    def take(self, ctx: Context, out: Outcome, report: RunReport, writer: Any) -> Article:
-        """Merge one article's outcome into the run, its unit into the spill file; returns the
-        listing article (the body is no longer needed)."""
+    def take(self, ctx: Context, out: Outcome, report: RunReport, writer: Any) -> None:
+        """Merge one article's outcome into the run, its unit and `Details` into the spill file."""
         kept = ctx.reused.get(out.slug)
         if kept is not None:
             digested, progress = kept.listing_digests, kept.progress
-            article, listed = kept.article, self.listings.add_kept(kept)
+            self.listings.add_kept(kept)
         else:
             digested, progress = out.listing_digests, out.progress
-            article, listed = (
-                out.listing[ctx.config.site.source_locale].article,
-                self.listings.add(out.listing),
-            )
+            listed = self.listings.add(out.listing)
         report.absorb(out.report)
         if writer is not None:
             writer.adopt(out.staged)
@@ -346,23 +352,31 @@ class Streamed:
             if len(heap) >= ctx.config.site.feed_items and (floor is None or heap[0][0] > floor):
                 ctx.feed_after[locale] = heap[0][0]
         if kept is not None:
-            self.candidates.append(Candidate(article, {}, kept, listed=listed))
+            self.candidates.append(kept)
         elif out.unit is not None:
-            offset, length = self.spill.append(out.unit)
-            self.candidates.append(
-                Candidate(
+            article = out.listing[ctx.config.site.source_locale].article
+            details = pickle.dumps(
+                Details(
+                    listed,
                     article,
                     out.on_disk,
-                    offset=offset,
-                    length=length,
-                    memory=out.memory,
-                    listed=listed,
-                    listing_digests=digested,
-                    progress=progress,
-                )
+                    out.memory,
+                    digested,
+                    progress,
+                    ctx.read_as.pop(article.source_path, None),
+                ),
+                protocol=pickle.HIGHEST_PROTOCOL,
             )
+            offset, _ = self.spill.append(_SPILLED.pack(len(out.unit), len(details)) + out.unit + details)
+            self.candidates.append(offset)
             out.unit = None
-        return article
+
+    def candidate(self, offset: int) -> tuple[bytes, Details]:
+        """The pickled unit and the details of the fresh candidate at `offset` in the spill file."""
+        unit_length, details_length = _SPILLED.unpack(self.spill.read(offset, _SPILLED.size))
+        data = self.spill.read(offset + _SPILLED.size, unit_length + details_length)
+        details: Details = pickle.loads(data[unit_length:])
+        return data[:unit_length], details
 
     def close(self) -> None:
         """The files its listing editions and units wait in."""
@@ -393,28 +407,32 @@ def stream(
 ) -> tuple[Streamed, list[tuple[Article, Outcome]]]:
     """Every article through `work`, CHUNK at a time; returns what is kept and the articles set aside.
 
-    Articles reused from the last run are done here, not by the workers: linking their pages
-    costs less than sending their outcomes back (an edit run forks no worker at all)."""
+    `articles` is emptied as they are done (`Streamed.order` keeps their slugs): the run holds
+    no article past its turn. Articles reused from the last run are done here, not by the
+    workers: linking their pages costs less than sending their outcomes back (an edit run
+    forks no worker at all)."""
     streamed = Streamed(Listings(ctx.units), {})
     aside = []
-    for start in range(0, len(articles), CHUNK):
-        chunk = articles[start : start + CHUNK]
+    while articles:
+        chunk = articles[:CHUNK]
+        del articles[:CHUNK]
         fresh = iter(mapper(partial(work, ctx), [a for a in chunk if a.slug not in ctx.reused]))
         outcomes = (work(ctx, a) if a.slug in ctx.reused else next(fresh) for a in chunk)
-        for index, (article, out) in enumerate(zip(chunk, outcomes, strict=True)):
+        for article, out in zip(chunk, outcomes, strict=True):
+            streamed.order.append(article.slug)
             if out.wanted is not None:
                 if writer is not None:
                     writer.adopt(out.staged)
                 report.catalogs_written += out.report.catalogs_written
                 aside.append((ctx.full(article), out))
             else:
-                articles[start + index] = streamed.take(ctx, out, report, writer)
+                streamed.take(ctx, out, report, writer)
     return streamed, aside
 
 
 def locale_memories(
     ctx: Context,
-    order: list[Article],
+    order: Sequence[str],
     read: Mapping[str, Mapping[str, Catalog | None]],
     keys: Mapping[str, set[tuple[str, Any]] | None],
 ) -> dict[str, dict[tuple[str, Any], str]]:
@@ -424,19 +442,15 @@ def locale_memories(
     memories: dict[str, dict[tuple[str, Any], str]] = {locale: {} for locale in keys}
     # Only a kept unit holding one of the keys asked for is read (all of them for a whole memory).
     digests = None if None in keys.values() else {memory_digest(k) for w in keys.values() if w for k in w}
-    for article in order:
-        kept = ctx.reused.get(article.slug)
+    for slug in order:
+        kept = ctx.reused.get(slug)
         holds = kept is not None and (digests is None or holds_any(kept.memory, digests))
         kept_pairs = ctx.units.pairs(kept) if kept is not None and holds and keys else {}
         for locale, wanted in keys.items():
             if kept is not None:
                 pairs = kept_pairs.get(locale, [])
             else:
-                catalog = (
-                    read[locale][article.slug]
-                    if article.slug in read[locale]
-                    else _again(ctx, article, locale)
-                )
+                catalog = read[locale][slug] if slug in read[locale] else _again(ctx, slug, locale)
                 pairs = list(reviewed_pairs([catalog]).items()) if catalog is not None else []
             memory = memories[locale]
             for english, translation in pairs:
@@ -445,15 +459,15 @@ def locale_memories(
     return memories
 
 
-def _again(ctx: Context, article: Article, locale: str) -> Catalog | None:
+def _again(ctx: Context, slug: str, locale: str) -> Catalog | None:
     """A catalog the run finished with, read again for the memory (its report lines were said)."""
-    path = ctx.config.catalog_path(locale, article.slug)
+    path = ctx.config.catalog_path(locale, slug)
     again = read_catalog(path, locale, ctx.config, RunReport()) if os.path.lexists(path) else None
     return again[0] if again else None
 
 
 def _whole_memory(
-    ctx: Context, locale: str, order: list[Article], read: Mapping[str, Catalog | None]
+    ctx: Context, locale: str, order: Sequence[str], read: Mapping[str, Catalog | None]
 ) -> dict[tuple[str, Any], str]:
     return locale_memories(ctx, order, {locale: read}, {locale: None})[locale]
 
@@ -461,7 +475,7 @@ def _whole_memory(
 def translate_aside(
     ctx: Context,
     aside: list[tuple[Article, Outcome]],
-    order: list[Article],
+    order: Sequence[str],
     translate: Callable[[LocaleCatalogs], None],
     log_stage: Callable[..., Any],
 ) -> Iterator[tuple[Article, Outcome, dict[str, tuple[Catalog, bytes | None]]]]:
@@ -496,7 +510,8 @@ def translate_aside(
         yield article, outcomes[article.slug], synced[article.slug]
 
 
-def locale_reports(config: Config, order: list[Article], streamed: Streamed) -> list[LocaleReport]:
+def locale_reports(config: Config, streamed: Streamed) -> list[LocaleReport]:
+    order = streamed.order
     source = config.site.source_locale
     reports = [LocaleReport(source, published=len(order), articles=len(order), engine="source")]
     for locale in config.target_locales:
@@ -509,10 +524,10 @@ def locale_reports(config: Config, order: list[Article], streamed: Streamed) -> 
             engine=config.engines[locale],
             published_slugs=set(listed),
         )
-        for article in order:
-            if article.slug in progress:
-                line.by_article[article.slug] = progress[article.slug]
-                line.progress.add(progress[article.slug])
+        for slug in order:
+            if slug in progress:
+                line.by_article[slug] = progress[slug]
+                line.progress.add(progress[slug])
         reports.append(line)
     return reports
 
@@ -524,7 +539,6 @@ def kept_units(
     report: RunReport,
     held: list[str],
     written: Mapping[str, str],
-    read_as: Mapping[Path, tuple[int, int]],
     run_key: str,
 ) -> Iterator[tuple[Record, bytes | Kept]]:
     """(index record, pickled Unit or the Kept one) of each unit this run leaves complete, for the next run.
@@ -540,15 +554,16 @@ def kept_units(
     templates = os.path.dirname(config.template_path("-"))
     root = os.fspath(config.root)
     for candidate in streamed.candidates:
-        article = candidate.article
-        if candidate.kept is not None:
-            kept = candidate.kept
-            fed = kept.feed_digests | _feed_digests(streamed, article.slug, kept.locales)
+        if isinstance(candidate, Kept):
+            kept = candidate
+            fed = kept.feed_digests | _feed_digests(streamed, kept.article.slug, kept.locales)
             if fed != kept.feed_digests:  # its record is written anew, with them
                 kept = replace(kept, record=replace(kept.record, feed_digests=fed))
             # its listing is read back from the index by `save_units` if the record is written anew
             yield kept.record, kept
             continue
+        payload, details = streamed.candidate(candidate)
+        article = details.article
         catalogs = [f"{folders[locale]}/{article.slug}.po" for locale in config.target_locales]
         template_path = f"{templates}/{article.slug}.pot"
         files = [os.fspath(article.source_path), template_path, *catalogs]
@@ -558,29 +573,27 @@ def kept_units(
             continue
         stamp = files_stamp(files)
         source_bytes = read_or_absent(article.source_path)
-        if stat_line(article.source_path) != read_as.get(article.source_path):
+        if stat_line(article.source_path) != details.read_as:
             continue  # edited while the run worked
         catalog_bytes = []
         for locale, path in zip(config.target_locales, catalogs, strict=True):
             data = read_or_absent(path)
-            if path not in written and _digest(data) != candidate.on_disk.get(locale):
+            if path not in written and _digest(data) != details.on_disk.get(locale):
                 break
             catalog_bytes.append(data)
         else:
             key = unit_key(run_key, source_bytes, read_or_absent(template_path), catalog_bytes)
-            assert candidate.listed is not None  # set for every candidate `take` made
-            listing = streamed.listings.pickled_editions(candidate.listed)
-            payload = streamed.spill.read(candidate.offset, candidate.length)
+            listing = streamed.listings.pickled_editions(details.listed)
             fed = _feed_digests(streamed, article.slug, listing)
             record = Record(
                 _source_ref(config, article),
                 key,
                 article,
                 listing,
-                candidate.listing_digests,
-                candidate.progress,
+                details.listing_digests,
+                details.progress,
                 stamp,
-                candidate.memory,
+                details.memory,
                 fed,
             )
             yield record, payload
@@ -627,6 +640,7 @@ def context(
         pages,
         site,
         _feed_floor(sources.reused, config.site.feed_items),
+        sources.read_as,
     )
 
 
@@ -652,8 +666,8 @@ def run_articles(
     log_stage: Callable[..., AbstractContextManager[Any]] = lambda **_: nullcontext(),
 ) -> Streamed:
     """Every article done: streamed, then those set aside synced with memory, translated, finished."""
-    streamed, aside = stream(ctx, articles, report, writer, mapper)  # slims `articles` as it goes
-    for article, out, synced in translate_aside(ctx, aside, articles, translate, log_stage):
+    streamed, aside = stream(ctx, articles, report, writer, mapper)  # empties `articles` as it goes
+    for article, out, synced in translate_aside(ctx, aside, streamed.order, translate, log_stage):
         finish(ctx, article, synced, out, writer)
         if writer is not None:
             writer.adopt(out.staged)

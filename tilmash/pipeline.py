@@ -496,7 +496,7 @@ def status(config: Config) -> RunReport:
     sources = read_sources(config, report, now)
     ctx = context(config, now, False, {}, UnitStore(), sources)
     streamed = run_articles(ctx, sources.articles, report, None, map, lambda _: None)
-    report.locales = locale_reports(config, sources.articles, streamed)
+    report.locales = locale_reports(config, streamed)
     report.notes = []  # `run --dry-run` says what would be written
     return report
 

@@ -368,7 +368,7 @@ def _full_run(
             if opened is not None:  # leaves no file open in its process
                 opened.close()
         raise
-    report.locales = locale_reports(config, sources.articles, streamed)
+    report.locales = locale_reports(config, streamed)
     published: str | None = None
     with stage(log, "publish") as fields, closing(units), closing(sources.bodies), closing(streamed):
         if write:
@@ -380,9 +380,7 @@ def _full_run(
             answers.save(answers_path)
             if not report.deferred:  # what the next run may reuse (tilmash.units)
                 run_key = units_run_key(config)
-                kept = kept_units(
-                    config, streamed, ctx, report, held, writer.written, sources.read_as, run_key
-                )
+                kept = kept_units(config, streamed, ctx, report, held, writer.written, run_key)
                 fields["units_kept"] = save_units(units_path, run_key, kept, units)
                 if shared is not None:
                     shared.save(shared_path, run_key, writer.written)
