@@ -100,6 +100,7 @@ class Context:
     # source → (size, mtime) before parsing, of each source parsed; `Streamed.take` moves it
     # into the article's details
     read_as: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    new_templates: frozenset[str] = frozenset()  # slugs whose POT did not exist when the sources were listed
 
 
 @dataclass(slots=True)
@@ -139,7 +140,9 @@ def _write_template(ctx: Context, article: Article, out: Outcome, writer: Atomic
     if writer is not None:
         path = ctx.config.template_path(article.slug)
         data = template_bytes(article, _source_ref(ctx.config, article), ctx.now)
-        old = read_or_absent(path)
+        # A POT missing when the sources were listed is not looked for again: one made since
+        # then is not the one `expected`, and the writer leaves it alone at commit.
+        old = ABSENT if article.slug in ctx.new_templates else read_or_absent(path)
         writer.write(path, data, None if old == ABSENT else old)
 
 
@@ -641,6 +644,7 @@ def context(
         site,
         _feed_floor(sources.reused, config.site.feed_items),
         sources.read_as,
+        sources.new_templates,
     )
 
 

@@ -337,6 +337,7 @@ class Sources:
     read_as: dict[Path, tuple[int, int]]  # source → (size, mtime) before parsing
     bodies: Spill  # the pickled articles (an edit run parks none)
     where: dict[str, tuple[int, int]] = field(default_factory=dict)  # slug → (offset, length) in it
+    new_templates: frozenset[str] = frozenset()  # of `changed_templates`, those with no POT when listed
 
     def full(self, article: Article) -> Article:
         """The article with its body (`article` itself when it was kept from the last run)."""
@@ -419,7 +420,8 @@ def read_sources(
         for locale in config.site.locales
     ]
     where_by_slug = {a.slug: where[id(a)] for a in articles if id(a) in where}
-    return Sources(articles, changed, held, reused, read_as, bodies, where_by_slug)
+    new = frozenset(slug for slug in changed if f"{slug}.pot" not in templates)
+    return Sources(articles, changed, held, reused, read_as, bodies, where_by_slug, new)
 
 
 def held_pages(site: Path, held: list[str], produced: Collection[str]) -> dict[str, bytes]:
