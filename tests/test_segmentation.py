@@ -369,3 +369,10 @@ def test_quick_inits_make_what_the_dataclass_inits_make(data):
             assert getattr(quick, field.name) == getattr(slow, field.name)
         with pytest.raises(dataclasses.FrozenInstanceError):
             quick.__setattr__(dataclasses.fields(cls)[0].name, None)
+
+
+@given(st.text(st.sampled_from("ab \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2003é")) | st.text())
+def test_a_units_whitespace_is_made_one_space_as_split_and_join_make_it(text):
+    from tilmash.sources.segment import _one_spaced
+
+    assert _one_spaced(text) == " ".join(text.split())
