@@ -93,7 +93,7 @@ class Inputs:
 
 PACKAGES = ("tilmash", "tilmash.sources", "tilmash.i18n", "tilmash.translate", "tilmash.render")
 # The libraries whose upgrade may change what Tilmash reads, writes or publishes
-LIBRARIES = ("babel", "feedgen", "jinja2", "lxml", "markdown_it", "nh3", "pyromark", "pysbd")
+LIBRARIES = ("babel", "jinja2", "lxml", "markdown_it", "nh3", "pyromark", "pysbd")
 
 
 @cache
