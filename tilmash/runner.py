@@ -189,6 +189,15 @@ def _import(config: Config, options: RunOptions, log: Log) -> tuple[list[str], l
     return imported.errors, imported.warnings
 
 
+def _scanned(inputs: Inputs | None) -> dict[str, str] | None:
+    """The scan's stats by path, for the stamps of unchanged articles' files when they hold
+    (`Inputs.calm`); the inputs keep them packed from now on."""
+    if inputs is None or inputs.packed:
+        return None
+    files = inputs.hand_over()
+    return files if inputs.calm else None
+
+
 def _full_run(
     config: Config,
     options: RunOptions,
@@ -245,7 +254,7 @@ def _full_run(
             mapper,
             units,
             key,
-            inputs.files if inputs is not None and inputs.calm else None,
+            _scanned(inputs),  # held only while the sources are read
         )
         articles = sources.articles
         fields.update(articles=len(articles), reused=len(sources.reused), errors=len(report.errors))
