@@ -40,11 +40,11 @@ from tilmash.listings import Listed, Listings
 from tilmash.parallel import Mapper
 from tilmash.pipeline import (
     LocaleCatalogs,
+    Online,
     Sources,
     catalog_changed,
     dated,
     gated,
-    published_pages,
     read_catalog,
     relative_ref,
     stat_line,
@@ -87,7 +87,7 @@ class Context:
     now: dt.datetime
     write: bool
     names: Mapping[str, Mapping[tuple[str, str], str]]  # locale → reviewed tag and byline names
-    online: Mapping[str, frozenset[str]]  # locale → slugs with a page online now
+    online: Online  # the article pages online now
     checks: Mapping[str, CheckContext]
     block_on: frozenset[str]
     units: UnitStore
@@ -224,7 +224,7 @@ def finish(
             catalog,
             config.policy,
             frozenset(context for context, _ in blocked if context),
-            was_published=article.slug in ctx.online.get(locale, ()),
+            was_published=ctx.online.has(locale, article.slug),
             names=_own_names(article, ctx.names.get(locale) or {}),
         )
         if edition is not None:
@@ -339,7 +339,9 @@ class Streamed:
             writer.adopt(out.staged)
         self.pages += out.pages
         self.held += out.held
+        alike: dict[tuple[int, ...], Progress] = {}  # one object for the locales counting the same
         for locale, counted in progress.items():
+            counted = alike.setdefault(counted.__reduce__()[1], counted)
             self.progress.setdefault(locale, {})[out.slug] = counted
         for locale, listing_digest in digested.items():
             self.listed_digests.setdefault(locale, {})[out.slug] = listing_digest
@@ -633,7 +635,7 @@ def context(
         now,
         write,
         names,
-        {locale: published_pages(config.public_dir, locale) for locale in config.target_locales},
+        Online(os.fspath(config.public_dir) if config.public_dir.is_dir() else None),
         checks,
         block_on,
         units,

@@ -327,6 +327,8 @@ def _full_run(
                 translate_stage,
             )
             fields.update(pages=len(streamed.pages), written=report.catalogs_written)
+            sources.streamed()
+            ctx.changed_templates = sources.changed_templates
         with stage(log, "commit") as fields, catalog_write_lock(config.root / ".tilmash"):
             fields["files"] = writer.commit()
             fields["skipped"] = len(writer.skipped)
