@@ -316,7 +316,8 @@ class Streamed:
     listed_digests: dict[str, dict[str, bytes]] = field(default_factory=dict)  # locale → slug → its digest
     feed_digests: dict[str, dict[str, bytes]] = field(default_factory=dict)  # locale → slug → full edition's
     progress: dict[str, dict[str, Progress]] = field(default_factory=dict)  # locale → slug → progress
-    pages: list[tuple[str, bool]] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)  # every article page staged
+    changed: list[str] = field(default_factory=list)  # those written anew (the others linked)
     held: list[str] = field(default_factory=list)
     # each article whose unit the next run may reuse, if the run ends as it should: its Kept unit
     # when reused, else where its pickled unit and `Details` are in `spill`
@@ -337,7 +338,10 @@ class Streamed:
         report.absorb(out.report)
         if writer is not None:
             writer.adopt(out.staged)
-        self.pages += out.pages
+        for path, changed in out.pages:  # no tuple held per page
+            self.pages.append(path)
+            if changed:
+                self.changed.append(path)
         self.held += out.held
         alike: dict[tuple[int, ...], Progress] = {}  # one object for the locales counting the same
         for locale, counted in progress.items():

@@ -13,7 +13,7 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO
@@ -419,11 +419,12 @@ class SiteStage:
                 return False
         return True
 
-    def stale(self, produced: set[str]) -> list[str]:
+    def stale(self, produced: Collection[str]) -> list[str]:
         """Published files the new site no longer has."""
-        return [path for path in _published_files(self.target) if path not in produced]
+        wanted = produced if isinstance(produced, set | frozenset) else set(produced)
+        return [path for path in _published_files(self.target) if path not in wanted]
 
-    def publish(self, produced: set[str], changed: list[str]) -> list[str]:
+    def publish(self, produced: Collection[str], changed: list[str]) -> list[str]:
         """Swap the staged site in; returns the paths (re)written, none when nothing changed."""
         if self.staging is None:
             raise RuntimeError("a dry run publishes nothing")

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import os
 import pickle
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -432,8 +432,13 @@ def read_sources(
     return Sources(articles, changed, held, reused, read_as, bodies, where_by_slug, new)
 
 
-def held_pages(site: Path, held: list[str], produced: Collection[str]) -> dict[str, bytes]:
-    """The published version of each held page that this run does not produce itself."""
+def held_pages(
+    site: Path, held: list[str], pages: Collection[str], others: Iterable[tuple[str, bool]] = ()
+) -> dict[str, bytes]:
+    """The published version of each held page that this run does not produce itself (among
+    `pages`, or the paths of `others`)."""
+    wanted = set(held)
+    produced = {path for path in pages if path in wanted} | {path for path, _ in others if path in wanted}
     kept = {}
     for relative in held:
         if relative not in produced:

@@ -133,7 +133,7 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
             # while the run worked stays new to the next run. The import's errors are not
             # kept: every run imports again and reports its own.
             RunState(
-                inputs.with_written(config.root, writer.written).fingerprint(),
+                inputs.fingerprint(writer.written, config.root),
                 published if published is not None else site_fingerprint(config.public_dir),
                 list(report.errors),
                 report.as_dict(),
@@ -348,7 +348,7 @@ def _full_run(
                 load_page_keys(keys_path, site_now, report.warnings.append) if write and site_intact else {}
             )
             page_keys = PageKeys(previous_keys, site.keep) if write else None
-            built = streamed.pages + index_files(
+            built = index_files(
                 config.site,
                 pages,
                 listed,
@@ -364,14 +364,19 @@ def _full_run(
                 static_files(config.root / "static", report.errors), site, page_keys, report.errors
             )
             fields["kept"] = len(page_keys.kept) if page_keys is not None else 0
-            produced = {path for path, _ in built}
             held = sources.held + streamed.held
             built += [
                 (path, site.put(path, data))
-                for path, data in held_pages(config.public_dir, held, produced).items()
+                for path, data in held_pages(config.public_dir, held, streamed.pages, built).items()
             ]
-            produced = {path for path, _ in built}
-            changed_files = sorted(path for path, changed in built if changed)
+            # Sorted lists, not sets: the site's every path is held once (a cold run of 10,000
+            # articles publishes 45,000 files); a page made twice (an article whose page is an
+            # index page's path) counts once among the files, as often as written among the changed.
+            produced = streamed.pages + [path for path, _ in built]
+            produced.sort()
+            produced = [path for at, path in enumerate(produced) if not at or path != produced[at - 1]]
+            changed_files = streamed.changed + [path for path, changed in built if changed]
+            changed_files.sort()
             fields["files"] = len(produced)
     except BaseException:
         site.discard()
