@@ -559,8 +559,8 @@ def kept_units(
     said = "\n".join(report.errors + report.warnings)
     held_pages = set(held)
     # Each article's POT and catalogs as text: a Path made per file cost more than reading it.
-    folders = {locale: os.path.dirname(config.catalog_path(locale, "-")) for locale in config.target_locales}
-    templates = os.path.dirname(config.template_path("-"))
+    folders = {locale: os.fspath(config.catalog_path(locale, "-").parent) for locale in config.target_locales}
+    templates = os.fspath(config.templates_dir)
     root = os.fspath(config.root)
     for candidate in streamed.candidates:
         if isinstance(candidate, Kept):

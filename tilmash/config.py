@@ -188,6 +188,11 @@ class Config:
         return self.root / "i18n"
 
     @property
+    def templates_dir(self) -> Path:
+        """Where `template_path` puts the POTs."""
+        return self.root / "i18n" / "pot"
+
+    @property
     def public_dir(self) -> Path:
         return self.root / "public"
 

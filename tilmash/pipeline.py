@@ -390,7 +390,7 @@ def read_sources(
     where: dict[int, tuple[int, int]] = {}
     fresh: list[Parsed] = []
     try:  # one listing, not a failed open per article, in a run that writes the POTs anew
-        templates = frozenset(os.listdir(config.template_path("x").parent)) if todo else frozenset()
+        templates = frozenset(os.listdir(config.templates_dir)) if todo else frozenset()
     except OSError:
         templates = frozenset()
     spill = len(todo) > SPILL_FROM
