@@ -376,3 +376,19 @@ def test_a_units_whitespace_is_made_one_space_as_split_and_join_make_it(text):
     from tilmash.sources.segment import _one_spaced
 
     assert _one_spaced(text) == " ".join(text.split())
+
+
+def test_an_article_unpickles_as_itself_every_field_kept_its_source_path_a_path():
+    import datetime as dt
+    import pickle
+
+    from tilmash.sources import Article, Block, Placeholder
+
+    moment = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
+    block = Block("title", "title", "T", 2, (Placeholder(1, "a", (("href", "https://x.example"),)),))
+    known = {"date": moment, "updated": moment, "tags": ("t",), "blocks": (block,), "warnings": ("w",)}
+    known["source_path"] = Path("/news/sources/story.md")
+    article = Article(**{f.name: known.get(f.name, f"value of {f.name}") for f in fields(Article)})
+    copy = pickle.loads(pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy == article
+    assert type(copy.source_path) is type(article.source_path)
