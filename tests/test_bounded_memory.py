@@ -197,3 +197,23 @@ def test_no_article_is_held_once_the_articles_are_streamed(tmp_path: Path, monke
     assert len(list((root / "public" / "ru").glob("story-*.html"))) == 60
     assert alive and alive[0] <= 4 * 2  # the feeds' editions in four locales
     assert (root / ".tilmash" / "units.pickle").is_file()  # every article kept for the next run
+
+
+def test_a_staged_write_holds_a_digest_of_the_file_it_replaces_not_its_bytes(tmp_path: Path):
+    """A run rewriting every catalog (a format upgrade) stages them all before it commits: the
+    old bytes each write is checked against are not held meanwhile."""
+    from tilmash.atomic import AtomicWriter
+
+    path = tmp_path / "big.po"
+    old = b"msgid ...\n" * 100_000
+    path.write_bytes(old)
+    writer = AtomicWriter()
+    writer.write(path, b"new", old)
+    staged = writer.hand_over()
+    assert sum(len(expected or b"") for _, _, expected in staged) <= 64
+    writer.adopt(staged)
+    assert writer.commit() == 1 and path.read_bytes() == b"new"
+    again = AtomicWriter()
+    again.write(path, b"newer", b"new")
+    path.write_bytes(b"edited meanwhile")  # by the review page, say: not replaced
+    assert again.commit() == 0 and again.skipped == [path] and path.read_bytes() == b"edited meanwhile"

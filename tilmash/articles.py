@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from babel.messages.catalog import Catalog
 
-from tilmash.atomic import AtomicWriter, SiteStage
+from tilmash.atomic import AtomicWriter, SiteStage, Staged
 from tilmash.config import Config
 from tilmash.i18n import (
     Progress,
@@ -109,7 +109,7 @@ class Outcome:
 
     slug: str
     report: RunReport = field(default_factory=RunReport)
-    staged: list[tuple[Path, Path, bytes | None]] = field(default_factory=list)
+    staged: list[Staged] = field(default_factory=list)
     listing: dict[str, LocalizedArticle] = field(default_factory=dict)  # locale → listing edition
     listing_digests: dict[str, bytes] = field(default_factory=dict)  # locale → its digest, when rendering
     feed: dict[str, LocalizedArticle] = field(default_factory=dict)  # full editions the feeds may show

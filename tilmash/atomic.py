@@ -7,6 +7,7 @@ A leaf module (it imports only the standard library and `tilmash.linux`), so eve
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import os
 import re
@@ -184,6 +185,15 @@ def stat_text(stat: os.stat_result, exact: bool = True) -> str:
     return f"{stat.st_size}\0{stat.st_mtime_ns}"
 
 
+# A staged write: its temp file, the file it replaces, and a digest of what that file must still
+# hold (None: it must not exist). Plain strings: a cold run stages a template per article.
+Staged = tuple[str, str, bytes | None]
+
+
+def _content_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=32).digest()
+
+
 class AtomicWriter:
     """Many crash-safe writes: stage temp files, one syncfs, then rename each into place.
 
@@ -192,7 +202,7 @@ class AtomicWriter:
     """
 
     def __init__(self) -> None:
-        self._staged: list[tuple[Path, Path, bytes | None]] = []
+        self._staged: list[Staged] = []
         self.skipped: list[Path] = []  # files someone else changed since they were read
         # each file renamed into place (its path as a string) → its `stat_text` right then: a
         # cold run writes four catalogs per article, and a Path and a stat_result cost ten times this
@@ -200,21 +210,22 @@ class AtomicWriter:
 
     def write(self, path: Path, data: bytes, expected: bytes | None) -> None:
         """Stage `data` for `path` (through a symlink: `link_target`), which must still hold
-        `expected` (None: not exist) at commit."""
+        `expected` (None: not exist) at commit. Only a digest of `expected` is kept: a cold run
+        rewriting every catalog would otherwise hold all their old bytes until it commits."""
         fd, temp = _temp_file(link_target(path), new=expected is None)  # a file found later is not replaced
         try:
             _write_all(fd, data)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
-        self._staged.append((Path(temp), path, expected))
+        self._staged.append((temp, os.fspath(path), None if expected is None else _content_digest(expected)))
 
-    def hand_over(self) -> list[tuple[Path, Path, bytes | None]]:
+    def hand_over(self) -> list[Staged]:
         """The writes staged so far, for another writer to `adopt` (a forked worker's, say)."""
         staged, self._staged = self._staged, []
         return staged
 
-    def adopt(self, staged: Iterable[tuple[Path, Path, bytes | None]]) -> None:
+    def adopt(self, staged: Iterable[Staged]) -> None:
         """Commit (or discard) writes another writer staged as if they were this writer's own."""
         self._staged.extend(staged)
 
@@ -222,26 +233,27 @@ class AtomicWriter:
         """Rename every staged file whose target is unchanged; the others go to `skipped`."""
         if not self._staged:
             return 0
-        sync_filesystem(self._staged[0][1].parent)
+        sync_filesystem(Path(os.path.dirname(self._staged[0][1])))
         written = 0
-        for temp, final, expected in self._staged:
-            current = final.read_bytes() if final.exists() else None
+        for temp, name, expected in self._staged:
+            final = Path(name)
+            current = _content_digest(final.read_bytes()) if final.exists() else None
             if current != expected:
-                temp.unlink(missing_ok=True)
+                Path(temp).unlink(missing_ok=True)
                 self.skipped.append(final)
                 continue
             os.replace(temp, link_target(final))
-            self.written[os.fspath(final)] = stat_text(os.stat(final))
+            self.written[name] = stat_text(os.stat(final))
             written += 1
-        for directory in {temp.parent for temp, _, _ in self._staged}:  # the files' own folders
-            _fsync_dir(directory)
+        for directory in {os.path.dirname(temp) for temp, _, _ in self._staged}:  # the files' own folders
+            _fsync_dir(Path(directory))
         self._staged = []
         return written
 
     def discard(self) -> None:
         """Remove every staged temp file: the run is ending without committing (a failure)."""
         for temp, _, _ in self._staged:
-            temp.unlink(missing_ok=True)
+            Path(temp).unlink(missing_ok=True)
         self._staged = []
 
 
