@@ -56,6 +56,7 @@ from tilmash.render.policy import LocalizedArticle, listing_article, listing_edi
 from tilmash.render.site import article_files
 from tilmash.report import LocaleReport, RunReport
 from tilmash.sources import Article
+from tilmash.sources.model import pickled_as_arguments, quick_init
 from tilmash.spill import Spill
 from tilmash.units import (
     ABSENT,
@@ -293,6 +294,8 @@ def _publish(ctx: Context, article: Article, editions: Mapping[str, LocalizedArt
 _SPILLED = struct.Struct("<II")  # a fresh candidate in the spill file: its unit's length, its details'
 
 
+@pickled_as_arguments  # pickled and unpickled once per article processed
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Details:
     """What the next run's units index needs of an article the run processed, besides its unit:
