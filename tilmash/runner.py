@@ -136,7 +136,7 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
                 inputs.fingerprint(writer.written, config.root),
                 published if published is not None else site_fingerprint(config.public_dir),
                 list(report.errors),
-                report.as_dict(),
+                report.saved(),
             ).save(state_path)
         report.errors += import_errors
         report.warnings += import_warnings

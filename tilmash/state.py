@@ -103,8 +103,10 @@ class Inputs:
             if any(name not in files for name in new):
                 names = sorted(files.keys() | new.keys())
             files = files | new  # for a moment, at the run's end
-        lines = "".join([f"{name}\0{files[name]}\n" for name in names])
-        return hashlib.sha256(self.header + lines.encode()).hexdigest()
+        digest = hashlib.sha256(self.header)
+        for at in range(0, len(names), 4096):  # a few thousand lines at a time: no copy of them all
+            digest.update("".join([f"{name}\0{files[name]}\n" for name in names[at : at + 4096]]).encode())
+        return digest.hexdigest()
 
 
 PACKAGES = ("tilmash", "tilmash.sources", "tilmash.i18n", "tilmash.translate", "tilmash.render")
