@@ -39,7 +39,7 @@ class _Done:
 
     parts: tuple[bytes | str, ...]
     catalog: Path
-    read: bytes  # the catalog's bytes the outcome was made from, or
+    read: bytes  # a digest of the catalog bytes it was made from (they grow with the newsroom), or
     wrote: bool  # the run wrote it: it is kept for the bytes written, if they are still there
     outcome: Outcome
 
@@ -50,6 +50,10 @@ def outcome_key(*parts: bytes | str) -> str:
         data = part.encode() if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "little") + data)
     return digest.hexdigest()
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=32).digest()
 
 
 def _catalog_bytes(path: Path) -> bytes | None:
@@ -89,7 +93,7 @@ class SharedCache:
         if before is not None and found is not None and found.key == outcome_key(run_key, *parts, before):
             report.errors += found.errors
             report.warnings += found.warnings
-            self.done[name] = _Done(parts, catalog, before, False, found)
+            self.done[name] = _Done(parts, catalog, _digest(before), False, found)
             return found.value
         part = RunReport()
         value = compute(part)
@@ -98,7 +102,7 @@ class SharedCache:
         # once the repaired catalog is written; notes are not kept.
         if before is not None and not part.notes and not (part.catalogs_written and part.warnings):
             outcome = Outcome("", value, tuple(part.errors), tuple(part.warnings))
-            self.done[name] = _Done(parts, catalog, before, bool(part.catalogs_written), outcome)
+            self.done[name] = _Done(parts, catalog, _digest(before), bool(part.catalogs_written), outcome)
         return value
 
     def save(self, path: Path, run_key: str, written: Mapping[str, str]) -> None:
@@ -116,7 +120,7 @@ class SharedCache:
                     continue
                 if written.get(os.fspath(done.catalog)) != current:
                     continue
-            elif now != done.read:
+            elif _digest(now) != done.read:
                 continue
             kept[name] = replace(done.outcome, key=outcome_key(run_key, *done.parts, now))
         write_checked(path, SHARED_VERSION, kept)
