@@ -523,12 +523,13 @@ def translate_aside(
 
 
 def locale_reports(config: Config, streamed: Streamed) -> list[LocaleReport]:
+    """A line per locale; each locale's progress is moved out of `streamed` into its line."""
     order = streamed.order
     source = config.site.source_locale
     reports = [LocaleReport(source, published=len(order), articles=len(order), engine="source")]
     for locale in config.target_locales:
         listed = streamed.listings.by_locale.get(locale, {})
-        progress = streamed.progress.get(locale, {})
+        progress = streamed.progress.pop(locale, {})  # moved into the report, in the newsroom's order
         line = LocaleReport(
             locale,
             published=len(listed),
