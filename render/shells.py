@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterator
 from itertools import count
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -42,6 +42,10 @@ class Fields:
 
     def __getitem__(self, name: str) -> Any:
         return self.__dict__[name]
+
+    if TYPE_CHECKING:  # its names are the values it was made with
+
+        def __getattr__(self, name: str) -> Any: ...
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Fields) and vars(self) == vars(other)
