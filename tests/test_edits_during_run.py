@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import tilmash.articles
+from benchmarks.incremental_run import edit_one
+from benchmarks.newsroom import make_newsroom, story_name
 from tests.conftest import REPO, run_cli
+from tilmash.config import load_config
+from tilmash.runner import RunOptions, run
 
 # Stage lines are logged when a stage ends; stopping the run right after one of them puts the
 # edit inside the next stage: machine translation, writing catalogs, rendering, publishing.
@@ -63,3 +70,37 @@ def test_edit_saved_during_a_run_is_published_by_the_next_run(newsroom, en_ru_pa
     assert f"({word})" in russian
     # and the run after that has nothing left to do
     assert "stage=noop" in run_cli("run", newsroom, env=packages_env).stderr
+
+
+def test_a_catalog_saved_after_the_run_wrote_it_is_published_by_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A translator's save between the run's write of a catalog and the end of the run (while
+    it renders) was taken into the article's key and stamp, so the next run reused the unit
+    made from the run's own version: the save was never published."""
+    root = tmp_path / "newsroom"
+    make_newsroom(root, 3)
+    config = load_config(root)
+    assert run(config, RunOptions(jobs=1)).ok
+    slug = story_name(1).removesuffix(".md")
+    catalog = root / "i18n" / "ru" / f"{slug}.po"
+    before = catalog.read_bytes()
+    edit_one(root, 1)  # the run writes the article's catalogs anew
+    keep_units = tilmash.articles.kept_units
+    saved = ""
+
+    def translator_saves_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        nonlocal saved
+        text = catalog.read_text(encoding="utf-8")
+        assert text.encode() != before  # written by the run
+        title = re.search(r'msgctxt "title"\nmsgid ".*"\nmsgstr "(.*)"', text)
+        assert title is not None
+        saved = f"{title[1]} (исправлено)"
+        catalog.write_text(text.replace(f'msgstr "{title[1]}"', f'msgstr "{saved}"', 1), encoding="utf-8")
+        return keep_units(*args, **kwargs)
+
+    monkeypatch.setattr(tilmash.articles, "kept_units", translator_saves_meanwhile)
+    assert run(config, RunOptions(jobs=1)).ok
+    monkeypatch.setattr(tilmash.articles, "kept_units", keep_units)
+    assert run(config, RunOptions(jobs=1)).ok
+    assert saved in (root / "public" / "ru" / f"{slug}.html").read_text(encoding="utf-8")

@@ -120,7 +120,7 @@ class Outcome:
     wanted: dict[str, set[tuple[str, Any]]] | None = None  # set aside: memory keys its sync may use
     unit: bytes | None = None  # pickled Unit when nothing is left for machine translation to fill
     memory: bytes = b""  # with it, `memory_digests` of its reviewed pairs
-    on_disk: dict[str, bytes] = field(default_factory=dict)  # locale → digest of the catalog read
+    on_disk: dict[str, bytes] = field(default_factory=dict)  # locale → digest of the catalog read or written
 
 
 def _digest(data: bytes | None) -> bytes:
@@ -213,8 +213,11 @@ def finish(
     complete = len(synced) == len(config.target_locales)
     for locale, (catalog, old) in synced.items():
         path = config.catalog_path(locale, article.slug)
+        final = old  # the catalog's bytes once the run is done: what the unit is made from
         if writer is not None:
-            out.report.catalogs_written += write_if_changed(path, catalog, old, ctx.now, writer)
+            if (staged := write_if_changed(path, catalog, old, ctx.now, writer)) is not None:
+                out.report.catalogs_written += 1
+                final = staged
         elif catalog_changed(catalog, old):
             out.report.catalogs_written += 1
             out.report.notes.append(f"would write {path.relative_to(config.root)}")
@@ -231,7 +234,7 @@ def finish(
         if edition is not None:
             editions[locale] = edition
         out.progress[locale] = catalog_progress(catalog)
-        out.on_disk[locale] = _digest(old)
+        out.on_disk[locale] = _digest(final)
         pairs[locale] = list(reviewed_pairs([catalog]).items())
         complete = complete and not _open(catalog)
     if complete:
@@ -551,7 +554,6 @@ def kept_units(
     ctx: Context,
     report: RunReport,
     held: list[str],
-    written: Mapping[str, str],
     run_key: str,
 ) -> Iterator[tuple[Record, bytes | Kept]]:
     """(index record, pickled Unit or the Kept one) of each unit this run leaves complete, for the next run.
@@ -591,7 +593,7 @@ def kept_units(
         catalog_bytes = []
         for locale, path in zip(config.target_locales, catalogs, strict=True):
             data = read_or_absent(path)
-            if path not in written and _digest(data) != details.on_disk.get(locale):
+            if _digest(data) != details.on_disk.get(locale):  # saved since the run read or wrote it
                 break
             catalog_bytes.append(data)
         else:

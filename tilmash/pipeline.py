@@ -122,15 +122,16 @@ def catalog_changed(catalog: Catalog, old: bytes | None) -> bool:
 
 def write_if_changed(
     path: Path, catalog: Catalog, old: bytes | None, now: dt.datetime, writer: AtomicWriter
-) -> bool:
-    """Stage `catalog` for an atomic write unless only its header dates would change."""
+) -> bytes | None:
+    """Stage `catalog` for an atomic write unless only its header dates would change; the bytes
+    staged, or None."""
     revised, catalog.revision_date = catalog.revision_date, now
     data = render_catalog(catalog)
     if old is not None and same_content(old, data):
         catalog.revision_date = revised  # as on disk: the translation's date (feeds) did not change
-        return False
+        return None
     writer.write(path, data, old)
-    return True
+    return data
 
 
 def sync_ui(
@@ -237,7 +238,7 @@ def sync_shared(
             return None
         existing, old = read
     catalog = sync_catalog(dated(template(existing), now), existing, config.babel_locale(locale), seed)
-    if writer is not None and write_if_changed(path, catalog, old, now, writer):
+    if writer is not None and write_if_changed(path, catalog, old, now, writer) is not None:
         report.catalogs_written += 1
     elif writer is None and catalog_changed(catalog, old):
         report.notes.append(f"would write {path.relative_to(config.root)}")

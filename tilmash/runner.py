@@ -396,7 +396,7 @@ def _full_run(
             answers.save(answers_path)
             if not report.deferred:  # what the next run may reuse (tilmash.units)
                 run_key = units_run_key(config)
-                kept = kept_units(config, streamed, ctx, report, held, writer.written, run_key)
+                kept = kept_units(config, streamed, ctx, report, held, run_key)
                 fields["units_kept"] = save_units(units_path, run_key, kept, units)
                 if shared is not None:
                     shared.save(shared_path, run_key, writer.written)
