@@ -36,13 +36,14 @@ if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parse
     from tilmash.render.policy import LocalizedArticle
     from tilmash.sources import Article
 
-UNITS_VERSION = 14  # bump when what a Unit holds, or the file's layout, changes
+UNITS_VERSION = 15  # bump when what a Unit holds, or the file's layout, changes
 ABSENT = b"\0absent"  # stands for a file that does not exist
 # Each record of both files: its length and CRC-32, then its bytes. A stray write that keeps
 # the pickle readable (a title's letter changed) would otherwise be published as it is.
 _HEAD = struct.Struct("<QI")
 
 
+@pickled_as_arguments  # a cold run pickles one per article: twice as fast as a state set field by field
 @dataclass(frozen=True, slots=True)
 class Unit:
     """One article as the last run left it; `editions[locale]` is None where it is not published."""
