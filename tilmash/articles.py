@@ -351,7 +351,8 @@ class Streamed:
         self.held += out.held
         alike: dict[tuple[int, ...], Progress] = {}  # one object for the locales counting the same
         for locale, counted in progress.items():
-            counted = alike.setdefault(counted.__reduce__()[1], counted)
+            if kept is None:  # a kept article's are held by its record anyway
+                counted = alike.setdefault(counted.__reduce__()[1], counted)
             self.progress.setdefault(locale, {})[out.slug] = counted
         for locale, listing_digest in digested.items():
             self.listed_digests.setdefault(locale, {})[out.slug] = listing_digest

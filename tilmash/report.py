@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, cast
 
 from tilmash.i18n import Progress
@@ -77,12 +78,12 @@ class RunReport:
         """What a no-op run replays (`replay`): `as_dict` with each locale's articles as a list
         of slugs and one array of their counts, not a dict per article and locale (a run of
         10,000 articles made 30,000 of them to save its summary, the peak of an edit run)."""
-        fields = Progress.__slots__
+        counted = attrgetter(*Progress.__slots__)
         locales = []
         for line in self.locales:
             counts = array("q")
             for progress in line.by_article.values():
-                counts.extend(getattr(progress, name) for name in fields)
+                counts.extend(counted(progress))
             slugs = list(line.by_article)
             shown = bytes(slug in line.published_slugs for slug in slugs)
             locales.append(
