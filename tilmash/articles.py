@@ -61,6 +61,7 @@ from tilmash.spill import Spill
 from tilmash.units import (
     ABSENT,
     Kept,
+    Listing,
     Record,
     Unit,
     UnitStore,
@@ -556,8 +557,9 @@ def kept_units(
     report: RunReport,
     held: list[str],
     run_key: str,
-) -> Iterator[tuple[Record, bytes | Kept]]:
-    """(index record, pickled Unit or the Kept one) of each unit this run leaves complete, for the next run.
+) -> Iterator[tuple[Record, Listing | None, bytes | Kept]]:
+    """(index record, listing editions, pickled Unit) or (record, None, the Kept one) of each
+    unit this run leaves complete, for the next run (`units.save_units`).
 
     Kept: reused units, and articles whose catalogs hold nothing for machine translation to
     fill, whose files are exactly what the run read or wrote, and about whose files the run
@@ -576,7 +578,7 @@ def kept_units(
             if fed != kept.feed_digests:  # its record is written anew, with them
                 kept = replace(kept, record=replace(kept.record, feed_digests=fed))
             # its listing is read back from the index by `save_units` if the record is written anew
-            yield kept.record, kept
+            yield kept.record, None, kept
             continue
         payload, details = streamed.candidate(candidate)
         article = details.article
@@ -605,14 +607,13 @@ def kept_units(
                 _source_ref(config, article),
                 key,
                 article,
-                listing,
                 details.listing_digests,
                 details.progress,
                 stamp,
                 details.memory,
                 fed,
             )
-            yield record, payload
+            yield record, listing, payload
 
 
 def _feed_digests(streamed: Streamed, slug: str, locales: Iterable[str]) -> dict[str, bytes]:

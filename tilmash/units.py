@@ -21,7 +21,7 @@ import struct
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parse
     from tilmash.render.policy import LocalizedArticle
     from tilmash.sources import Article
 
-UNITS_VERSION = 15  # bump when what a Unit holds, or the file's layout, changes
+UNITS_VERSION = 16  # bump when what a Unit holds, or the file's layout, changes
 ABSENT = b"\0absent"  # stands for a file that does not exist
 # Each record of both files: its length and CRC-32, then its bytes. A stray write that keeps
 # the pickle readable (a title's letter changed) would otherwise be published as it is.
@@ -58,13 +58,12 @@ Pairs = dict[str, list[tuple[Any, str]]]  # locale → reviewed (memory key, tra
 
 @dataclass(frozen=True, slots=True)
 class Kept:
-    """A unit's index record and where the unit sits in the data file. The record is held
-    without its listing editions (`UnitStore.listing` reads them again from the index, for
-    a listing page that is rendered): the key deciding whether the unit still holds, its
-    listing article, digests and progress. A run reusing it reads the whole unit only for
-    the feeds or a missing page."""
+    """A unit's index record and where the unit sits in the data file: the key deciding whether
+    the unit still holds, its listing article, digests and progress. Its listing editions are
+    not held (`UnitStore.listing` reads them again from the index, for a listing page that is
+    rendered). A run reusing it reads the whole unit only for the feeds or a missing page."""
 
-    record: Record  # `listing` left empty
+    record: Record
     offset: int
     length: int
     entry: tuple[int, int, int] = (0, 0, 0)  # its record in the index file: start, length, CRC-32
@@ -185,7 +184,7 @@ class UnitStore:
         are held: a record is unpickled once, not once per locale (a few MiB at most)."""
         listing = self._listings.get(kept.entry)
         if listing is None:
-            listing = pickle.loads(self.record_bytes(kept))[0].listing
+            listing = pickle.loads(self.record_bytes(kept))[3]
             self._listings[kept.entry] = listing
             if len(self._listings) > LISTINGS_HELD:
                 del self._listings[next(iter(self._listings))]  # the oldest read
@@ -351,12 +350,10 @@ def _load(handle: BinaryIO, path: Path, key: str, warn: Callable[[str], None]) -
     index = {}
     try:
         for entry, chunk, check in records:
-            record, offset, length = pickle.loads(chunk)
+            record, offset, length, listing = pickle.loads(chunk)
             if not isinstance(record, Record) or offset < 0 or offset + length > size:
                 raise ValueError("not a units index of this version")
-            index[record.source] = Kept(
-                replace(record, listing={}), offset, length, (entry, len(chunk), check), tuple(record.listing)
-            )
+            index[record.source] = Kept(record, offset, length, (entry, len(chunk), check), tuple(listing))
     except (
         OSError,
         pickle.UnpicklingError,
@@ -390,15 +387,12 @@ def _records(handle: BinaryIO) -> Iterator[tuple[int, bytes, int]]:
 @pickled_as_arguments  # a run reads 1,000 of them for 1,000 articles
 @dataclass(frozen=True, slots=True)
 class Record:
-    """A unit's entry in the units index. `Kept` holds it (listing left out) with its place in
-    the data file."""
+    """A unit's entry in the units index (its listing editions are pickled beside it: `save_units`).
+    `Kept` holds it with its place in the data file."""
 
     source: str
     key: str
     article: Article
-    # locale → its listing edition, pickled: reading the index unpickles none of them (an edit
-    # run of 1,000 articles spent ~45 ms unpickling the editions only to drop them)
-    listing: dict[str, bytes]
     listing_digests: dict[str, bytes]  # made with the unit: a run reusing it digests none of its editions
     progress: dict[str, Progress]
     stamp: bytes | None
@@ -408,8 +402,16 @@ class Record:
     feed_digests: dict[str, bytes] = field(default_factory=dict)
 
 
-def save_units(path: Path, key: str, units: Iterable[tuple[Record, bytes | Kept]], store: UnitStore) -> int:
-    """Write the index of (record, pickled Unit, or the Kept unit of `store`) one by one; returns how many.
+Listing = dict[str, bytes]  # locale → its listing edition, pickled (read back only for a page showing it)
+
+
+def save_units(
+    path: Path, key: str, units: Iterable[tuple[Record, Listing | None, bytes | Kept]], store: UnitStore
+) -> int:
+    """Write the index of (record, its listing editions, pickled Unit) or (record, None, the Kept
+    unit of `store`) one by one; returns how many. Each index record is the `Record`, the unit's
+    place in the data file and the listing, pickled beside the record so that reading the index
+    makes none of their bytes objects (nor a Record without them).
 
     Units made by this run are appended to the data file `store` was read from, kept ones stay
     where they are. Once that file holds more than COMPACT_SLACK bytes beyond twice its live
@@ -430,14 +432,14 @@ def save_units(path: Path, key: str, units: Iterable[tuple[Record, bytes | Kept]
         end = os.fstat(fd).st_size
         yield _record(key.encode())
         yield _record(data.name.encode())
-        for record, unit in units:
+        for record, listing, unit in units:
             try:
                 if isinstance(unit, Kept) and store.index.get(record.source) is unit and append:
                     yield _record(store.record_bytes(unit))  # as it was read
                     count += 1
                     continue
-                if isinstance(unit, Kept) and not record.listing:  # `Kept` holds its record without them
-                    record = replace(record, listing=store.listing(unit))
+                if listing is None and isinstance(unit, Kept):
+                    listing = store.listing(unit)
             except UnitsDamaged:  # changed since the run read it: the next run redoes this article
                 continue
             if isinstance(unit, Kept) and append:
@@ -448,7 +450,7 @@ def save_units(path: Path, key: str, units: Iterable[tuple[Record, bytes | Kept]
                 offset, length = end, len(payload)
                 end += length
             count += 1
-            yield _record(pickle.dumps((record, offset, length), protocol=pickle.HIGHEST_PROTOCOL))
+            yield _record(pickle.dumps((record, offset, length, listing), protocol=pickle.HIGHEST_PROTOCOL))
         os.fsync(fd)  # the units before the index naming them
 
     try:
