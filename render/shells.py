@@ -37,7 +37,7 @@ class Fields:
     """
 
     def __init__(self, values: dict[str, Any] | None = None, /, **more: Any) -> None:
-        """`values` (a dict made for it: adopted, not copied) and `more`."""
+        """`values` (a dict made for it: adopted, not copied, unless `more` is given) and `more`."""
         self.__dict__ = more if values is None else values | more if more else values
 
     def __getitem__(self, name: str) -> Any:

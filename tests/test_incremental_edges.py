@@ -18,6 +18,7 @@ import pytest
 from benchmarks.newsroom import make_newsroom
 from tests.conftest import run_cli
 from tests.helpers import cold_copy, file_tree
+from tilmash.atomic import AtomicWriter
 from tilmash.config import load_config
 from tilmash.runner import RunOptions, run
 from tilmash.state import scan_inputs
@@ -316,3 +317,22 @@ def test_a_symlinked_catalog_stays_a_link_and_gets_what_a_run_writes(newsroom: P
     assert linked.is_symlink() and linked.resolve() == shared
     assert "The library stays open until midnight on Fridays." in shared.read_text(encoding="utf-8")
     assert "stage=noop" in run_cli("run", newsroom).stderr  # what it wrote counts as read
+
+
+def test_a_catalog_link_pointed_elsewhere_before_the_commit_defers_the_write(tmp_path: Path) -> None:
+    """The temp file is made beside the link's target: renaming it onto another target (another
+    filesystem: EXDEV midway through the commit) would write what was compared with the first."""
+    first, second = tmp_path / "shared-a", tmp_path / "shared-b"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "x.po").write_bytes(b"old")
+    link = tmp_path / "i18n" / "kk" / "x.po"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(first / "x.po")
+    writer = AtomicWriter()
+    writer.write(link, b"new", b"old")
+    link.unlink()
+    link.symlink_to(second / "x.po")
+    assert writer.commit() == 0 and writer.skipped == [link]
+    assert (first / "x.po").read_bytes() == (second / "x.po").read_bytes() == b"old"
+    assert sorted(p.name for p in first.iterdir()) == ["x.po"]  # no temp file left

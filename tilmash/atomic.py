@@ -233,16 +233,20 @@ class AtomicWriter:
         """Rename every staged file whose target is unchanged; the others go to `skipped`."""
         if not self._staged:
             return 0
-        sync_filesystem(Path(os.path.dirname(self._staged[0][1])))
+        folders = {os.path.dirname(temp) for temp, _, _ in self._staged}
+        for folder in {os.stat(folder).st_dev: folder for folder in folders}.values():
+            sync_filesystem(Path(folder))  # each filesystem a temp file is on (a linked catalog's too)
         written = 0
         for temp, name, expected in self._staged:
             final = Path(name)
             current = _content_digest(final.read_bytes()) if final.exists() else None
-            if current != expected:
+            target = link_target(final)
+            # a link pointed elsewhere since `write` counts as changed: the temp file is beside the old target
+            if current != expected or os.path.dirname(temp) != os.path.dirname(target):
                 Path(temp).unlink(missing_ok=True)
                 self.skipped.append(final)
                 continue
-            os.replace(temp, link_target(final))
+            os.replace(temp, target)
             self.written[name] = stat_text(os.stat(final))
             written += 1
         for directory in {os.path.dirname(temp) for temp, _, _ in self._staged}:  # the files' own folders

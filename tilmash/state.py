@@ -62,7 +62,7 @@ class Inputs:
     """What a run read at its start: the config, the models and a stat line per input file.
 
     Recorded when the run begins, so a file saved while the run works is still new to the
-    next run; only the files the run wrote itself are folded in afterwards (`with_written`).
+    next run; only the files the run wrote itself are folded in afterwards (`fingerprint`).
     A run hands the stat lines over once (`hand_over`) and keeps them packed meanwhile: as a
     dict they grew the run by ~0.5 KiB per article.
     """
@@ -111,7 +111,7 @@ class Inputs:
 
 PACKAGES = ("tilmash", "tilmash.sources", "tilmash.i18n", "tilmash.translate", "tilmash.render")
 # The libraries whose upgrade may change what Tilmash reads, writes or publishes
-LIBRARIES = ("babel", "jinja2", "lxml", "markdown_it", "nh3", "pyromark", "pysbd")
+LIBRARIES = ("babel", "jinja2", "lxml", "markdown_it", "markupsafe", "nh3", "pyromark", "pysbd", "yaml")
 
 
 @cache
