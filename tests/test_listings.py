@@ -4,6 +4,7 @@ editions are read again from the units index only when a page shows them (issue 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import os
@@ -22,7 +23,7 @@ from tilmash.listings import Listings
 from tilmash.render import site
 from tilmash.render.policy import LocalizedArticle, listing_article, listing_edition, source_edition
 from tilmash.runner import RunOptions, run
-from tilmash.sources import read_source
+from tilmash.sources import Article, SourceError, read_source
 from tilmash.units import UnitStore
 
 NOW = dt.datetime(2026, 12, 30, 12, 0, tzinfo=dt.UTC)
@@ -152,3 +153,25 @@ def test_a_kept_record_changed_since_the_run_read_the_index_is_never_published(
     assert not any(changed[0].encode() in data for data in file_tree(root / "public").values())
     line = next(line for line in log if line.startswith("stage=sources"))
     assert f" reused={11 if pages_read_it else 10} " in f"{line} "
+
+
+def test_listing_articles_and_editions_carry_every_field_they_do_not_trim() -> None:
+    """Both are made field by field (dataclasses.replace cost as much again): a field added to
+    Article or LocalizedArticle and forgotten there would be reset to its default on every
+    index and tag page."""
+    article = read_source(
+        Path(__file__).parent.parent / "examples" / "newsroom" / "sources" / "library-night.md"
+    )
+    assert not isinstance(article, SourceError)
+    trimmed = {"blocks", "body_template", "warnings"}  # made anew from the article
+    marked = {f.name: object() for f in dataclasses.fields(Article) if f.name not in trimmed}
+    full = dataclasses.replace(article, **marked)
+    listed = listing_article(full, ("a warning",))
+    assert {name: getattr(listed, name) for name in marked} == marked
+    assert listed.warnings == ("a warning",) and listed.body_template == ""
+    trimmed = {"article", "texts", "untranslated_units", "machine_units"}
+    edition = LocalizedArticle(article, "kk", {"title": "Кітапхана түні", "p1": "…"})
+    marked = {f.name: object() for f in dataclasses.fields(LocalizedArticle) if f.name not in trimmed}
+    made = listing_edition(dataclasses.replace(edition, **marked))
+    assert {name: getattr(made, name) for name in marked} == marked
+    assert made.texts == {"title": "Кітапхана түні"}
