@@ -336,3 +336,24 @@ def test_a_catalog_link_pointed_elsewhere_before_the_commit_defers_the_write(tmp
     assert writer.commit() == 0 and writer.skipped == [link]
     assert (first / "x.po").read_bytes() == (second / "x.po").read_bytes() == b"old"
     assert sorted(p.name for p in first.iterdir()) == ["x.po"]  # no temp file left
+
+
+def test_temp_files_left_beside_a_linked_catalogs_target_are_removed(newsroom: Path, tmp_path: Path) -> None:
+    """A run interrupted while writing a linked catalog leaves its temp file beside the target,
+    outside the newsroom; the next run removes it, and nothing else of the shared folder."""
+    shared = tmp_path / "translations"
+    shared.mkdir()
+    linked = newsroom / "i18n" / "kk" / "library-night.po"
+    shutil.move(linked, shared / "kk-library-night.po")
+    linked.symlink_to(shared / "kk-library-night.po")
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead = int(gone.stdout)  # a PID no process has any more
+    ours = shared / f".kk-library-night.po.{dead}.x1y2.tmp"
+    others = [shared / f".notes.txt.{dead}.x1y2.tmp", shared / f".kk-library-night.po.{os.getpid()}.abc.tmp"]
+    for path in (ours, *others):
+        path.write_bytes(b"half a catalog")
+    assert run_cli("run", newsroom).code == 0
+    assert not ours.exists()
+    assert all(path.exists() for path in others)  # another tool's, and a live process's

@@ -293,18 +293,20 @@ def remove_leftovers(root: Path, site: Path) -> int:
         ):
             remove_tree(leftover)
             removed += 1
+    links: list[str] = []
     for directory in (root / "i18n", root / "sources", root / ".tilmash"):
-        for temp in _temp_files(os.fspath(directory)):
+        for temp in _temp_files(os.fspath(directory), links):
             if _orphaned(os.path.basename(temp), _OWNED_TEMP):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(temp)
                 removed += 1
-    return removed
+    return removed + _remove_linked_temp_files(links)
 
 
-def _temp_files(directory: str) -> Iterator[str]:
+def _temp_files(directory: str, links: list[str]) -> Iterator[str]:
     """Paths of the `.*.tmp` files below `directory` (os.scandir: the run's every start walks
-    the newsroom's thousands of catalogs, which `Path.rglob` took three times as long for)."""
+    the newsroom's thousands of catalogs, which `Path.rglob` took three times as long for);
+    the symlinks met go to `links`."""
     try:
         entries = list(os.scandir(directory))
     except OSError:  # missing, or not a directory
@@ -312,13 +314,38 @@ def _temp_files(directory: str) -> Iterator[str]:
     for entry in entries:
         try:
             if entry.is_dir(follow_symlinks=False):
-                yield from _temp_files(entry.path)
+                yield from _temp_files(entry.path, links)
                 continue
+            if entry.is_symlink():
+                links.append(entry.path)
         except OSError:
             continue
         name = entry.name
         if name[0] == "." and name.endswith(".tmp") and len(name) > 4:  # as the glob `.*.tmp` matches
             yield entry.path
+
+
+def _remove_linked_temp_files(links: list[str]) -> int:
+    """Remove the temp files an interrupted run left beside the targets of linked files (a
+    catalog in a shared translations folder: `AtomicWriter.write`). Only ours: named after a
+    linked file, with the PID of a process no longer alive; other tools may share the folder."""
+    linked: dict[str, set[str]] = {}
+    for link in links:
+        target = os.path.realpath(link)
+        linked.setdefault(os.path.dirname(target), set()).add(os.path.basename(target))
+    removed = 0
+    for folder, names in linked.items():
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        for name in entries:
+            owner = _OWNED_TEMP.search(name)
+            if owner and name[:1] == "." and name[1 : owner.start()] in names and not _alive(int(owner[1])):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(folder, name))
+                removed += 1
+    return removed
 
 
 def _made(path: str) -> None:
