@@ -9,7 +9,14 @@ from typing import Any
 from tilmash.sources.model import Article, Block, Placeholder, SourceError
 
 _LAZY = dict.fromkeys(
-    ("load_sources", "parse_article", "source_files", "read_source", "collect_sources"),
+    (
+        "load_sources",
+        "parse_article",
+        "source_files",
+        "read_source",
+        "read_source_and_digest",
+        "collect_sources",
+    ),
     "tilmash.sources.loader",
 )
 __all__ = ["Article", "Block", "Placeholder", "SourceError", *_LAZY]

@@ -11,7 +11,7 @@ from typing import Any
 
 from tilmash.sources.controls import control_warning, strip_controls
 from tilmash.sources.frontmatter import FrontMatterError, split_front_matter
-from tilmash.sources.model import Article, Block, SourceError
+from tilmash.sources.model import Article, Block, SourceError, content_digest
 from tilmash.sources.segment import segment
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -212,14 +212,20 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 def read_source(path: Path) -> Article | SourceError:
     """One file parsed, or the problem with it: one bad article never stops the others."""
+    return read_source_and_digest(path)[0]
+
+
+def read_source_and_digest(path: Path) -> tuple[Article | SourceError, bytes]:
+    """`read_source`, and the `content_digest` of the bytes parsed (b"": none were read)."""
+    raw = b""
     try:
         with open(path, "rb") as handle:  # not Path.read_bytes: a few µs of pathlib less per source
             raw = handle.read()
-        return parse_article(path, raw, path.stem.lower())
+        return parse_article(path, raw, path.stem.lower()), content_digest(raw)
     except SourceProblem as problem:
-        return SourceError(path, problem.line, str(problem))
+        return SourceError(path, problem.line, str(problem)), content_digest(raw)
     except OSError as error:
-        return SourceError(path, None, f"cannot be read: {error.strerror}")
+        return SourceError(path, None, f"cannot be read: {error.strerror}"), b""
 
 
 def collect_sources(parsed: Iterable[Article | SourceError]) -> tuple[list[Article], list[SourceError]]:

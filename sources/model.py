@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, fields
@@ -13,6 +14,11 @@ from typing import Any, TypeVar
 from tilmash.sources.placeholders import PLACEHOLDER_RE
 
 Frozen = TypeVar("Frozen", bound=type)
+
+
+def content_digest(data: bytes) -> bytes:
+    """What a file held when it was read, to tell later whether it still holds it."""
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def pickled_as_arguments(cls: Frozen) -> Frozen:

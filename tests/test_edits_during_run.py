@@ -104,3 +104,33 @@ def test_a_catalog_saved_after_the_run_wrote_it_is_published_by_the_next_run(
     monkeypatch.setattr(tilmash.articles, "kept_units", keep_units)
     assert run(config, RunOptions(jobs=1)).ok
     assert saved in (root / "public" / "ru" / f"{slug}.html").read_text(encoding="utf-8")
+
+
+def test_a_source_saved_during_the_run_with_its_size_and_mtime_is_published_by_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source was taken as unchanged since its parsing when its size and mtime were (a second
+    save within the clock's tick, or a tool keeping times): the next run reused the unit parsed
+    from the first version, under a key made of the second."""
+    root = tmp_path / "newsroom"
+    make_newsroom(root, 3)
+    config = load_config(root)
+    source = root / "sources" / story_name(1)
+    edit_one(root, 1)  # the run parses it anew
+    keep_units = tilmash.articles.kept_units
+    before = source.stat()
+    text = source.read_text(encoding="utf-8")
+    word = re.findall(r"\b[a-z]{6}\b", text.split("\n---\n", 1)[1])[0]
+    saved = text.replace(word, word[::-1].upper(), 1)
+
+    def saved_again_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        source.write_text(saved, encoding="utf-8")
+        os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+        return keep_units(*args, **kwargs)
+
+    monkeypatch.setattr(tilmash.articles, "kept_units", saved_again_meanwhile)
+    assert run(config, RunOptions(jobs=1)).ok
+    monkeypatch.setattr(tilmash.articles, "kept_units", keep_units)
+    assert run(config, RunOptions(jobs=1)).ok
+    page = (root / "public" / "en" / source.with_suffix(".html").name).read_text(encoding="utf-8")
+    assert word[::-1].upper() in page

@@ -10,7 +10,6 @@ and finished after the whole locale's memory is known; only those articles are h
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import heapq
 import os
 import pickle
@@ -47,7 +46,6 @@ from tilmash.pipeline import (
     gated,
     read_catalog,
     relative_ref,
-    stat_line,
     write_if_changed,
 )
 from tilmash.render.page_keys import digests
@@ -56,7 +54,7 @@ from tilmash.render.policy import LocalizedArticle, listing_article, listing_edi
 from tilmash.render.site import article_files
 from tilmash.report import LocaleReport, RunReport
 from tilmash.sources import Article
-from tilmash.sources.model import pickled_as_arguments, quick_init
+from tilmash.sources.model import content_digest, pickled_as_arguments, quick_init
 from tilmash.spill import Spill
 from tilmash.units import (
     ABSENT,
@@ -101,7 +99,7 @@ class Context:
     feed_after: dict[str, Key] = field(default_factory=dict)  # locale → the newest feed's oldest so far
     # source → (size, mtime) before parsing, of each source parsed; `Streamed.take` moves it
     # into the article's details
-    read_as: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    read_as: dict[Path, bytes] = field(default_factory=dict)
     new_templates: frozenset[str] = frozenset()  # slugs whose POT did not exist when the sources were listed
 
 
@@ -125,7 +123,7 @@ class Outcome:
 
 
 def _digest(data: bytes | None) -> bytes:
-    return b"" if data is None else hashlib.blake2b(data, digest_size=16).digest()
+    return b"" if data is None else content_digest(data)
 
 
 def _source_ref(config: Config, article: Article) -> str:
@@ -311,7 +309,7 @@ class Details:
     memory: bytes  # `memory_digests` of its reviewed pairs
     listing_digests: dict[str, bytes]
     progress: dict[str, Progress]
-    read_as: tuple[int, int] | None  # its source's (size, mtime) before parsing
+    read_as: bytes | None  # `content_digest` of its source's bytes as parsed
 
 
 @dataclass(slots=True)
@@ -591,7 +589,7 @@ def kept_units(
             continue
         stamp = files_stamp(files)
         source_bytes = read_or_absent(article.source_path)
-        if stat_line(article.source_path) != details.read_as:
+        if _digest(source_bytes) != details.read_as:
             continue  # edited while the run worked
         catalog_bytes = []
         for locale, path in zip(config.target_locales, catalogs, strict=True):

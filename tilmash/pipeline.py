@@ -47,7 +47,7 @@ from tilmash.render.ui import (
 )
 from tilmash.report import RunReport
 from tilmash.shared import SharedCache
-from tilmash.sources import Article, SourceError, collect_sources, read_source, source_files
+from tilmash.sources import Article, SourceError, collect_sources, read_source_and_digest, source_files
 from tilmash.sources.assets import image_problems
 from tilmash.sources.controls import control_warning, strip_controls
 from tilmash.spill import Spill
@@ -284,12 +284,14 @@ def _ui_mo(
 @dataclass(frozen=True, slots=True)
 class Parsed:
     """One source as a parsing worker hands it back: the article without its body (the body
-    pickled, for the run to set aside on disk), its image problems, whether its POT changed."""
+    pickled, for the run to set aside on disk), its image problems, whether its POT changed,
+    the digest of the bytes parsed."""
 
     article: Article | SourceError
     body: bytes = b""
     image_errors: tuple[str, ...] = ()
     template_changed: bool = False
+    digest: bytes = b""
 
 
 def _source_and_template(
@@ -303,7 +305,7 @@ def _source_and_template(
     `spill`, the article comes back without its body, the body pickled. `templates`: the
     names in the POT folder when the sources were listed (a POT missing then is not looked for).
     """
-    article = read_source(path)
+    article, digest = read_source_and_digest(path)
     if isinstance(article, SourceError):
         return Parsed(article)
     source_ref = relative_ref(config.root, path)
@@ -321,9 +323,9 @@ def _source_and_template(
         changed = not current and not same_content(old, template_bytes(article, source_ref, now))
     problems = tuple(str(e) for e in image_problems(article, config.root))
     if not spill:
-        return Parsed(article, b"", problems, changed)
+        return Parsed(article, b"", problems, changed, digest)
     listed = listing_article(article, article.warnings)
-    return Parsed(listed, pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL), problems, changed)
+    return Parsed(listed, pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL), problems, changed, digest)
 
 
 @dataclass(slots=True)
@@ -335,7 +337,7 @@ class Sources:
     changed_templates: frozenset[str]  # slugs whose POT differs from the one on disk
     held: list[str]  # pages of sources that failed to parse: their last version stays
     reused: dict[str, Kept]  # slug → unchanged article's unit kept from a run
-    read_as: dict[Path, tuple[int, int]]  # source → (size, mtime) before parsing
+    read_as: dict[Path, bytes]  # source → `content_digest` of the bytes parsed
     bodies: Spill  # the pickled articles (an edit run parks none)
     where: dict[str, tuple[int, int]] = field(default_factory=dict)  # slug → (offset, length) in it
     new_templates: frozenset[str] = frozenset()  # of `changed_templates`, those with no POT when listed
@@ -385,11 +387,11 @@ def read_sources(
     matched = {
         path: unit for path in paths if (unit := unchanged_unit(config, path, units, run_key, i18n, seen))
     }
-    read_as = {path: stat_line(path) for path in paths if path not in matched}
     todo = [p for p in paths if p not in matched]
     bodies = Spill()
     where: dict[int, tuple[int, int]] = {}
     fresh: list[Parsed] = []
+    read_as: dict[Path, bytes] = {}
     try:  # one listing, not a failed open per article, in a run that writes the POTs anew
         templates = frozenset(os.listdir(config.templates_dir)) if todo else frozenset()
     except OSError:
@@ -403,6 +405,8 @@ def read_sources(
             if done.body:
                 where[id(done.article)] = bodies.append(done.body)
             fresh.append(Parsed(done.article, b"", done.image_errors, done.template_changed))
+            if isinstance(done.article, Article):
+                read_as[done.article.source_path] = done.digest
     parsed = iter(fresh)
     reused_ids: dict[int, Kept] = {}
     sources: list[Parsed] = []
@@ -519,14 +523,6 @@ def status(config: Config) -> RunReport:
     report.locales = locale_reports(config, streamed)
     report.notes = []  # `run --dry-run` says what would be written
     return report
-
-
-def stat_line(path: Path) -> tuple[int, int]:
-    try:
-        stat = path.stat()
-    except OSError:
-        return (-1, -1)
-    return (stat.st_size, stat.st_mtime_ns)
 
 
 def relative_ref(root: Path, path: Path) -> str:
