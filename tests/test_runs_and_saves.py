@@ -146,12 +146,12 @@ def test_a_killed_worker_is_one_error_line(newsroom, tmp_path):
         "import os, signal\n"
         "MAIN = os.getpid()\n"
         "import tilmash.sources.loader as loader\n"
-        "original = loader.read_source\n"
-        "def read_source(path):\n"
+        "original = loader.read_source_and_digest\n"
+        "def read_source_and_digest(path):\n"
         "    if path.name == 'zz-last.md' and os.getpid() != MAIN:\n"
         "        os.kill(os.getpid(), signal.SIGKILL)\n"
         "    return original(path)\n"
-        "loader.read_source = read_source\n",
+        "loader.read_source_and_digest = read_source_and_digest\n",
         encoding="utf-8",
     )
     env = os.environ | {"PYTHONPATH": str(hooks)}
