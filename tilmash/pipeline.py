@@ -351,8 +351,8 @@ class Sources:
         return full
 
     def streamed(self) -> None:
-        """The articles are done: what only their turn needed (where their bodies wait, their
-        sources' stats, which POTs changed) is let go before the listings are rendered."""
+        """The articles are done: what only their turn needed (where their bodies wait, the
+        digests of their sources, which POTs changed) is let go before the listings are rendered."""
         self.where.clear()
         self.read_as.clear()  # moved into each article's details meanwhile (tilmash.articles)
         self.changed_templates = frozenset()

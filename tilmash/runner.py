@@ -328,7 +328,7 @@ def _full_run(
             )
             fields.update(pages=len(streamed.pages), written=report.catalogs_written)
             sources.streamed()
-            ctx.changed_templates = sources.changed_templates
+            ctx.changed_templates = frozenset()  # let go with the sources' copy: every article had its turn
         with stage(log, "commit") as fields, catalog_write_lock(config.root / ".tilmash"):
             fields["files"] = writer.commit()
             fields["skipped"] = len(writer.skipped)
