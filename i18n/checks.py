@@ -8,6 +8,7 @@ of a catalog instead of stopping at the first.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -48,6 +49,7 @@ def _half_width_next_to_han(text: str) -> bool:
 
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LANGUAGE_NAMES = {"kk": "Kazakh", "ru": "Russian"}
 _LATIN = re.compile(r"[A-Za-z]")
 _SENTENCE_END = tuple(".!?…。！？:：")
 _CLOSERS = "\"'»”’)）」』]"
@@ -253,6 +255,8 @@ def check_script(source: str, translation: str, context: CheckContext) -> list[s
         latin = len(_LATIN.findall(text))
         if latin and latin > sum(map(str.isalpha, text)) / 2:
             problems.append("most letters are Latin: is this translated into the right language?")
+        if any(map(_han, text)) and not any(map(_han, source)):
+            problems.append(f"Chinese characters in a {_LANGUAGE_NAMES[context.locale]} translation")
     if context.locale == "zh":
         if not any(map(_han, text)) and any(map(str.isalpha, text)):
             problems.append("no Chinese characters")
@@ -280,13 +284,34 @@ RUSSIAN_WORDS = frozenset(
     "между через под над без так все всё этот эта эти этого году года".split()
 )
 _MIN_KAZAKH_SHARE = 0.02  # reviewed kk text in examples/: at least 2.8 % of Cyrillic letters
+# ru: a fifth of the words with Kazakh letters is Kazakh text (Django's Kazakh catalog: 151 of
+# its 158 entries of 3+ words; none of 1,153 Russian entries of Django and examples/).
+_MAX_KAZAKH_WORD_SHARE_RU = 0.2
+
+
+def _kazakh_in_russian(text: str) -> list[str]:
+    """Words with Kazakh letters, when there are enough of them for Kazakh text (names are capitalised:
+    two of them in a short Russian sentence are not enough)."""
+    words = [w for w in _WORD.findall(text) if _CYRILLIC.search(w)]
+    kazakh = [w for w in words if not KAZAKH_LETTERS.isdisjoint(w)]
+    if len(kazakh) >= 2 and len(kazakh) >= len(words) * _MAX_KAZAKH_WORD_SHARE_RU:
+        return kazakh if any(w[0].islower() for w in kazakh) else []
+    return []
 
 
 def check_language(source: str, translation: str, context: CheckContext) -> list[str]:
-    """kk: Russian text, or Kazakh typed with Russian letters (қ→к, ү→у, ә→а …)."""
-    if context.locale != "kk":
+    """kk: Russian text, or Kazakh typed with Russian letters (қ→к, ү→у, ә→а …); ru: Kazakh text."""
+    if context.locale not in ("kk", "ru"):
         return []
     text = _without_terms(_words_only(translation), context)
+    if context.locale == "ru":
+        kazakh = _kazakh_in_russian(text)
+        if kazakh:
+            return [
+                f"Kazakh words ({', '.join(dict.fromkeys(kazakh[:4]))}) in a Russian translation: "
+                "is this Kazakh?"
+            ]
+        return []
     cyrillic = _CYRILLIC.findall(text)
     kazakh = sum(text.count(letter) for letter in KAZAKH_LETTERS)  # all of them Cyrillic
     russian = [w for w in _WORD.findall(text.lower()) if w in RUSSIAN_WORDS]
@@ -325,23 +350,43 @@ def check_english_word(source: str, translation: str, context: CheckContext) -> 
     return [f"English word “{w}” left in the translation" for w in dict.fromkeys(leftovers)]
 
 
+_FULL_WIDTH = frozenset("，。、：；？！（）「」『』《》【】～")
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")  # zero-width characters, soft hyphen
+
+
 def check_punctuation(source: str, translation: str, context: CheckContext) -> list[str]:
-    """Full-width punctuation in Chinese; «» quotation marks in Russian and Kazakh."""
+    """Full-width punctuation in Chinese, none in Russian and Kazakh; «» quotation marks there; quotation
+    marks that are not closed (unless the English leaves one open: a quotation over several paragraphs)."""
     text = _words_only(translation)
+    closed = source.count('"') % 2 == 0 and source.count("“") == source.count("”")
     problems = []
     if context.locale == "zh":
         if _half_width_next_to_han(text):
             problems.append("half-width punctuation next to Chinese text: use ，。：；？！（）")
         if '"' in text:
             problems.append('straight quotes "…" in Chinese text: use “…”')
+        if closed and text.count("“") != text.count("”"):
+            problems.append("unbalanced quotation marks “…”")
     elif context.locale in ("kk", "ru"):
         if re.search(r'"[^"]+"|“[^”]+”', text):
             problems.append("quotation marks: use «…» in Russian and Kazakh")
+        if closed and text.count("«") != text.count("»"):
+            problems.append("unbalanced quotation marks «…»")
+        full_width = dict.fromkeys(c for c in text if c in _FULL_WIDTH)
+        if full_width:
+            problems.append(
+                f"Chinese punctuation {' '.join(full_width)} in {_LANGUAGE_NAMES[context.locale]} text"
+            )
     return problems
 
 
 def check_spacing(source: str, translation: str, context: CheckContext) -> list[str]:
-    problems = []
+    """Doubled, leading or trailing spaces; invisible characters (a zero-width space from a web page)."""
+    problems = [
+        f"invisible character U+{ord(c):04X} ({unicodedata.name(c).lower()})"
+        for c in dict.fromkeys(translation)
+        if c in _INVISIBLE and c not in source
+    ]
     if "  " in translation.strip():
         problems.append("doubled space")
     if translation != translation.strip() and source == source.strip():
@@ -420,15 +465,20 @@ CHECKS: tuple[Check, ...] = (
         check_mixed_script,
         "Latin look-alike letters in a Cyrillic word or the reverse",
     ),
-    Check("language", "error", check_language, "kk: Russian text, or Kazakh typed with Russian letters"),
+    Check(
+        "language",
+        "error",
+        check_language,
+        "kk: Russian text, or Kazakh typed with Russian letters; ru: Kazakh text",
+    ),
     Check("english-word", "warning", check_english_word, "kk/ru: an English word left in the translation"),
     Check(
         "punctuation",
         "warning",
         check_punctuation,
-        "punctuation that does not fit the locale (full-width in zh, «» in ru/kk)",
+        "punctuation that does not fit the locale (full-width in zh only, «» in ru/kk), quotes not closed",
     ),
-    Check("spacing", "warning", check_spacing, "doubled, leading or trailing spaces"),
+    Check("spacing", "warning", check_spacing, "doubled, leading or trailing spaces, invisible characters"),
     Check("final-punctuation", "warning", check_final_punctuation, "sentence-final punctuation lost"),
     Check("length", "warning", check_length, "length ratio out of the locale's range, or sentences dropped"),
     Check(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -60,7 +61,40 @@ BY_NAME = {check.name: check for check in CHECKS}
         ),
         ("punctuation", "zh", "Hello, world.", "你好，世界。", "你好,世界."),
         ("punctuation", "ru", "He said “yes”.", "Он сказал «да».", "Он сказал “да”."),
+        ("punctuation", "ru", "He said “yes”.", "Он сказал «да».", "Он сказал «да."),
+        (
+            "punctuation",
+            "kk",
+            "Entry is free, but seats are limited.",
+            "Кіру тегін, бірақ орын шектеулі.",
+            "Кіру тегін，бірақ орын шектеулі。",
+        ),
+        ("punctuation", "zh", "He said “yes”.", "他说：“是的。”", "他说：“是的。"),
         ("spacing", "ru", "Two words.", "Два слова.", "Два  слова."),
+        ("spacing", "kk", "Solar panels.", "Күн панельдері.", "Күн\u200b панельдері."),
+        ("spacing", "ru", "Solar panels.", "Солнечные панели.", "Солнечные\u00adпанели."),
+        (
+            "script",
+            "ru",
+            "Students presented their projects.",
+            "Студенты представили свои проекты.",
+            "学生们展示了他们的项目。",
+        ),
+        ("script", "kk", "The conference opens today.", "Конференция бүгін ашылады.", "会议今天开幕。"),
+        (
+            "language",
+            "ru",
+            "Students presented their projects at the annual science festival.",
+            "Студенты представили свои проекты на ежегодном фестивале науки.",
+            "Студенттер жыл сайынғы ғылым фестивалінде өз жобаларын көрсетті.",
+        ),
+        (
+            "language",
+            "ru",
+            "Kassym-Jomart Tokayev visited the laboratory.",
+            "Қасым-Жомарт Тоқаев посетил лабораторию.",  # a name in Kazakh letters stays a name
+            "Қасым-Жомарт Тоқаев зертханаға барды.",
+        ),
         ("final-punctuation", "ru", "The end.", "Конец.", "Конец"),
         (
             "length",
@@ -113,3 +147,30 @@ def test_clean_newsroom_passes_and_lists_checks(newsroom):
     assert run_cli("check", newsroom).code == 0
     listed = run_cli("check", "--list").stdout
     assert all(check.name in listed for check in CHECKS)
+
+
+DJANGO = Path(__file__).parent / "catalogs" / "django"  # real kk/ru translations, see LICENSE there
+
+
+def test_kazakh_text_saved_in_a_russian_catalog_is_caught_and_russian_text_is_not():
+    """Django's own Kazakh and Russian translations of the same messages: the Kazakh ones are
+    flagged when they stand in a Russian catalog, the Russian ones never."""
+    ru, language = CheckContext("ru"), BY_NAME["language"]
+    kazakh = [m for m in read_catalog(DJANGO / "kk.po", "kk") if m.id]
+    russian = [m for m in read_catalog(DJANGO / "ru.po", "ru") if m.id]
+    assert len(kazakh) == len(russian) >= 20
+    assert [m.string for m in russian if language.run(m.id, m.string, ru)] == []
+    missed = [m.string for m in kazakh if not language.run(m.id, m.string, ru)]
+    assert len(missed) <= len(kazakh) // 5, missed  # those with one Kazakh word at most
+
+
+def test_a_kazakh_catalog_saved_over_the_russian_one_is_not_published(newsroom):
+    kazakh = (newsroom / "i18n" / "kk" / "solar-lab-opens.po").read_text(encoding="utf-8")
+    (newsroom / "i18n" / "ru" / "solar-lab-opens.po").write_text(
+        kazakh.replace('"Language: kk\\n"', '"Language: ru\\n"'), encoding="utf-8"
+    )
+    result = run_cli("run", newsroom)
+    assert result.code == 1
+    assert "i18n/ru/solar-lab-opens.po:" in result.stderr and "[language] Kazakh words" in result.stderr
+    assert not (newsroom / "public" / "ru" / "solar-lab-opens.html").exists()
+    assert (newsroom / "public" / "kk" / "solar-lab-opens.html").exists()
