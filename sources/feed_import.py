@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 import yaml
@@ -37,6 +38,10 @@ TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>")
 DECLARATION_RE = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.I)
 BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+# Where a summary's blocks meet, their words must not run together ("Head" + "Text").
+BLOCK_TAGS = frozenset("p div li br h1 h2 h3 h4 h5 h6 td th tr blockquote pre figure figcaption hr".split())
+MAX_SUMMARY_CHARS = 300
 SHRINK_RATIO = 0.5  # a new body under half the imported one is suspicious …
 SHRINK_MIN_CHARS = 200  # … when the imported one is longer than this
 UNDATED_NOTE = "# the feed gives no date: dated by the first import of this entry\n"
@@ -182,10 +187,21 @@ def _single_line(value: object) -> str:
 
 
 def _plain(fragment: str) -> str:
-    """Text of an HTML fragment: no tags, entities decoded, on one line."""
+    """Text of an HTML fragment: no tags, entities decoded, on one line, a space between blocks."""
     if not fragment.strip():
         return ""
-    return _single_line(html.fromstring(f"<div>{clean_html(fragment)}</div>").text_content())
+    tree = html.fromstring(f"<div>{clean_html(fragment)}</div>")
+    for element in tree.iter(*BLOCK_TAGS):
+        element.tail = " " + (element.tail or "")
+    return _single_line(tree.text_content())
+
+
+def _shortened(text: str, limit: int = MAX_SUMMARY_CHARS) -> str:
+    """At most `limit` characters, cut after a whole word with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:-–—") + "…"
 
 
 def _text_field(entry: Any, key: str) -> str:
@@ -218,31 +234,65 @@ def _moment(entry: Any, *keys: str) -> dt.datetime | None:
     return None
 
 
-def _local_images_only(fragment: str) -> tuple[str, int]:
-    """Remote images become links to them: a page must load nothing from the network."""
-    if "<img" not in fragment:
+def _absolute(url: str, base: str | None) -> str | None:
+    """`url` resolved against the entry's page, or None when it is relative and there is no page, or
+    empty (what feedparser leaves of a `javascript:` link)."""
+    url = url.strip()
+    if not url:
+        return None
+    if SCHEME_RE.match(url):
+        return url
+    if base:
+        return urljoin(base, url)
+    return "https:" + url if url.startswith("//") else None
+
+
+def _web_urls_only(fragment: str, base: str | None) -> tuple[str, int]:
+    """Links and images point to the entry's web site, and images become links to them.
+
+    A page must load nothing from the network; and an address relative to the entry's page
+    (`/uploads/x.jpg`) means nothing on ours: it would be a broken link, or an image taken for
+    a file of `static/`. Without a page to resolve against, a link becomes its text and an
+    image its alt text.
+    """
+    if "<img" not in fragment and "<a" not in fragment:
         return fragment, 0
     tree = html.fragment_fromstring(fragment, create_parent="div")
-    remote = [
-        img for img in tree.iter("img") if re.match(r"^[a-z][a-z0-9+.-]*:|^//", img.get("src", ""), re.I)
-    ]
-    for img in remote:
-        link = etree.Element("a", href=img.get("src", ""))
-        link.text = img.get("alt") or "image"
-        link.tail = img.tail
+    for anchor in tree.iter("a"):
+        href = anchor.get("href")
+        if href is not None and _absolute(href, base) is None:
+            anchor.drop_tag()
+        elif href is not None:
+            anchor.set("href", _absolute(href, base) or "")
+    images = list(tree.iter("img"))
+    for img in images:
+        src = _absolute(img.get("src", ""), base)
+        text = img.get("alt") or ("image" if src else "")
+        if src is None:
+            img.getparent().replace(img, _text_node(text, img.tail))
+            continue
+        link = etree.Element("a", href=src)
+        link.text, link.tail = text, img.tail
         img.getparent().replace(img, link)
     inner = (tree.text or "") + "".join(html.tostring(child, encoding="unicode") for child in tree)
-    return inner, len(remote)
+    return inner, len(images)
 
 
-def _body(entry: Any) -> tuple[str, int]:
-    """The entry's content (or its summary when it has none) as Markdown; and the remote images dropped."""
+def _text_node(text: str, tail: str | None) -> Any:
+    """An inline element that markdownify writes as its text."""
+    span = etree.Element("span")
+    span.text, span.tail = text, tail
+    return span
+
+
+def _body(entry: Any, base: str | None) -> tuple[str, int]:
+    """The entry's content (or its summary when it has none) as Markdown; and the images made links."""
     contents = entry.get("content") or []
     detail = contents[0] if contents else entry.get("summary_detail") or {}
     value = str(contents[0].get("value", "") if contents else entry.get("summary", ""))
     if detail.get("type") == "text/plain":
         value = _paragraphs(value)
-    value, dropped = _local_images_only(clean_html(CONTROL_RE.sub("", value)))
+    value, dropped = _web_urls_only(clean_html(CONTROL_RE.sub("", value)), base)
     return html_to_markdown(value), dropped
 
 
@@ -263,21 +313,25 @@ class Entry:
     remote_images: int
 
 
-def read_entry(entry: Any) -> Entry | str:
-    """The entry as front matter and Markdown, or why it cannot be imported."""
+def read_entry(entry: Any, site: str | None = None) -> Entry | str:
+    """The entry as front matter and Markdown, or why it cannot be imported.
+
+    `site` is the feed's own link (or its URL), against which a relative entry link resolves.
+    """
     title = _text_field(entry, "title")
     if not title:
         return "entry without a title: skipped"
     source_id = _single_line(entry.get("id") or entry.get("link") or title)
     published = _moment(entry, "published", "updated", "created")
     updated = _moment(entry, "updated")
-    body, remote = _body(entry)
+    link = _absolute(_single_line(entry.get("link") or ""), site) if entry.get("link") else None
+    body, remote = _body(entry, link or site)
     meta: dict[str, Any] = {"title": title, "date": published.isoformat() if published else None}
     if updated and published and updated != published:
         meta["updated"] = updated.isoformat()
     summary = _text_field(entry, "summary") if entry.get("content") else ""
     if summary:
-        meta["summary"] = summary[:300]
+        meta["summary"] = _shortened(summary)
     author = _single_line(entry.get("author", ""))
     if author:
         meta["author"] = author
@@ -286,8 +340,8 @@ def read_entry(entry: Any) -> Entry | str:
     if tags:
         meta["tags"] = tags
     meta["source_id"] = source_id
-    if entry.get("link"):
-        meta["source_url"] = _single_line(entry["link"])
+    if link or entry.get("link"):
+        meta["source_url"] = link or _single_line(entry["link"])
     return Entry(source_id, meta, body, updated, published is None, remote)
 
 
@@ -341,10 +395,15 @@ def _render(meta: dict[str, Any], body: str, undated: bool) -> str:
 
 
 def plan_import(
-    data: bytes, existing: Mapping[str, str], now: dt.datetime, content_type: str | None = None
+    data: bytes,
+    existing: Mapping[str, str],
+    now: dt.datetime,
+    content_type: str | None = None,
+    url: str | None = None,
 ) -> FeedPlan:
     """Source files for the entries of the feed `data`; `existing` maps file names in sources/ to their text.
 
+    `url` is where the feed was fetched from: relative addresses in it resolve against it.
     Raises FeedError, before anything is planned, when the feed cannot be read exactly.
     """
     plan = FeedPlan()
@@ -353,7 +412,7 @@ def plan_import(
     utf8 = etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True)
     parsed = feedparser.parse(
         utf8,
-        response_headers={"content-type": "application/xml; charset=utf-8"},
+        response_headers={"content-type": "application/xml; charset=utf-8", "content-location": url or ""},
         sanitize_html=True,
         resolve_relative_uris=True,
     )
@@ -361,12 +420,13 @@ def plan_import(
     lines = [item.sourceline for item in items] if len(items) == len(parsed.entries) else []
     if not parsed.entries:
         plan.errors.append(Notice(None, "the feed has no entries"))
+    site = _absolute(_single_line(parsed.feed.get("link") or ""), url) or url
     known = known_sources(existing)
     taken = {Path(name).stem for name in existing}  # stems: `x.html` takes the slug `x` too
     seen: dict[str, int | None] = {}
     for number, raw in enumerate(parsed.entries):
         line = lines[number] if lines else None
-        entry = read_entry(raw)
+        entry = read_entry(raw, site)
         if isinstance(entry, str):
             plan.errors.append(Notice(line, entry))
             continue
@@ -385,7 +445,8 @@ def plan_import(
             plan.warnings.append(
                 Notice(
                     line,
-                    f"{entry.remote_images} remote image(s) made links (pages load nothing from the network)",
+                    f"{entry.remote_images} image(s) made links to the entry's site "
+                    "(pages load nothing from the network)",
                 )
             )
         found = known.get(entry.source_id)

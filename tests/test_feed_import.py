@@ -314,3 +314,85 @@ def test_an_entry_titled_index_does_not_take_the_index_pages_name(newsroom, tmp_
     assert (newsroom / "public" / "en" / "index-story.html").exists()
     index = html.parse(str(newsroom / "public" / "en" / "index.html")).getroot()
     assert "index-story.html" in " ".join(index.xpath("//a/@href"))  # still the listing, linking to it
+
+
+# A CMS's feed as many are written: addresses relative to the entry's page, no xml:base.
+RELATIVE = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>News</title>{channel_link}<description>d</description>
+<item><title>Greenhouse opens</title>{item_link}<guid isPermaLink="false">gh-1</guid>{DATED}
+<description><![CDATA[<p>The <a href="/research/greenhouse/">new greenhouse</a> grows
+<a href="#varieties">forty varieties</a>.</p>
+<p><img src="/wp-content/uploads/greenhouse.jpg" alt="The greenhouse in winter"></p>]]></description></item>
+</channel></rss>"""
+
+
+def test_relative_links_and_images_of_an_entry_point_to_its_site(newsroom, tmp_path):
+    """A relative image was taken for a file of static/: the article was refused on every run."""
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        RELATIVE.format(
+            channel_link="<link>https://u.example/</link>",
+            item_link="<link>/news/greenhouse/</link>",
+            DATED=DATED,
+        ),
+        encoding="utf-8",
+    )
+    imported = run_cli("import", feed, newsroom)
+    assert imported.code == 0, imported.stderr
+    text = (newsroom / "sources" / "greenhouse-opens.md").read_text(encoding="utf-8")
+    assert "[new greenhouse](https://u.example/research/greenhouse/)" in text
+    assert "[forty varieties](https://u.example/news/greenhouse/#varieties)" in text
+    assert "[The greenhouse in winter](https://u.example/wp-content/uploads/greenhouse.jpg)" in text
+    assert "source_url: https://u.example/news/greenhouse/" in text
+    result = run_cli("run", newsroom)
+    assert result.code == 0, result.stderr
+    page = html.parse(str(newsroom / "public" / "en" / "greenhouse-opens.html"))
+    assert page.xpath("//a/@href[starts-with(., 'https://u.example/')]")
+    assert not page.xpath("//img[contains(@src, 'greenhouse')]")
+
+
+def test_relative_addresses_with_no_page_to_resolve_against_become_text(newsroom, tmp_path):
+    feed = tmp_path / "feed.xml"
+    feed.write_text(RELATIVE.format(channel_link="", item_link="", DATED=DATED), encoding="utf-8")
+    assert run_cli("import", feed, newsroom).code == 0
+    text = (newsroom / "sources" / "greenhouse-opens.md").read_text(encoding="utf-8")
+    assert "The new greenhouse grows\nforty varieties." in text and "The greenhouse in winter" in text
+    assert "](" not in text
+    assert run_cli("run", newsroom).code == 0
+
+
+def test_a_fetched_feed_resolves_relative_addresses_against_its_url(newsroom):
+    _FeedServer.body = RELATIVE.format(channel_link="", item_link="", DATED=DATED).encode("utf-8")
+    _FeedServer.content_type = "application/rss+xml"
+    server = http.server.HTTPServer(("127.0.0.1", 0), _FeedServer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/blog/feed.xml"
+    try:
+        assert run_cli("import", url, newsroom).code == 0
+    finally:
+        server.shutdown()
+    text = (newsroom / "sources" / "greenhouse-opens.md").read_text(encoding="utf-8")
+    site = f"http://127.0.0.1:{server.server_port}"
+    assert f"[new greenhouse]({site}/research/greenhouse/)" in text
+    assert f"[The greenhouse in winter]({site}/wp-content/uploads/greenhouse.jpg)" in text
+
+
+def test_a_summary_made_of_blocks_keeps_its_words_apart_and_whole():
+    """feedparser gives an RSS entry with only `content:encoded` its whole content as summary."""
+    from tilmash.sources.feed_import import plan_import
+
+    blocks = "<h2>Head</h2><p>First paragraph.</p><ul><li>one</li><li>two</li></ul>"
+    long_tail = "<p>" + "Seedlings of the steppe are counted every spring. " * 10 + "</p>"
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>N</title>'
+        f"<link>https://u.example/</link><description>d</description><item><title>Blocks</title>"
+        f"<guid>b-1</guid>{DATED}<content:encoded><![CDATA[{blocks}{long_tail}]]></content:encoded>"
+        "</item></channel></rss>"
+    )
+    plan = plan_import(feed.encode(), {}, dt.datetime(2026, 4, 7, tzinfo=dt.UTC))
+    summary = re.search(r"^summary: (.*)$", plan.files[0].text, re.M)
+    assert summary is not None, plan.files[0].text
+    assert summary.group(1).startswith("Head First paragraph. one two Seedlings of the steppe")
+    assert summary.group(1).endswith("…") and len(summary.group(1)) <= 300
+    assert summary.group(1)[:-1].split()[-1] in "Seedlings of the steppe are counted every spring.".split()

@@ -75,7 +75,8 @@ def import_feed(sources_dir: Path, feed: str, now: dt.datetime | None = None) ->
                 existing[path.name] = path.read_text(encoding="utf-8") if path.suffix == ".md" else ""
             except (UnicodeDecodeError, OSError):
                 existing[path.name] = ""
-    plan = plan_import(data, existing, now or dt.datetime.now(dt.UTC), content_type)
+    url = feed if feed.startswith(("http://", "https://")) else None
+    plan = plan_import(data, existing, now or dt.datetime.now(dt.UTC), content_type, url)
     report = ImportReport(
         kept=plan.kept,
         errors=[notice.located(feed) for notice in plan.errors],
