@@ -20,6 +20,7 @@ _HOMES = {
     "messages": "tilmash.i18n.entries",
     "pending_messages": "tilmash.i18n.entries",
     "memory_key": "tilmash.i18n.sync",
+    "memory_replaceable": "tilmash.i18n.sync",
     "memory_wanted": "tilmash.i18n.sync",
     "reviewed_pairs": "tilmash.i18n.sync",
     "new_catalog": "tilmash.i18n.sync",

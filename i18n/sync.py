@@ -177,6 +177,12 @@ def memory_wanted(template: Catalog, existing: Catalog | None) -> set[tuple[str,
     return wanted
 
 
+def memory_replaceable(catalog: Catalog) -> set[tuple[str, Any]]:
+    """The memory keys of a synced catalog's machine or memory output: a reviewed twin found
+    later anywhere in the locale takes its place (`memory_wanted` of the catalog's next sync)."""
+    return {memory_key(m) for m in messages(catalog) if m.id and is_translated(m) and _replaceable(m)}
+
+
 def sync_catalog(
     template: Catalog,
     existing: Catalog | None,

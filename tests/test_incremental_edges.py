@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.newsroom import make_newsroom
+from benchmarks.newsroom import LOCALES, make_newsroom, story_name
 from tests.conftest import run_cli
 from tests.helpers import cold_copy, file_tree
 from tilmash.atomic import AtomicWriter
 from tilmash.config import load_config
+from tilmash.i18n import read_catalog, render_catalog
 from tilmash.runner import RunOptions, run
 from tilmash.state import scan_inputs
 
@@ -357,3 +358,50 @@ def test_temp_files_left_beside_a_linked_catalogs_target_are_removed(newsroom: P
     assert run_cli("run", newsroom).code == 0
     assert not ours.exists()
     assert all(path.exists() for path in others)  # another tool's, and a live process's
+
+
+SHARED = "The library stays open late while exams last."
+
+
+def _translate_shared(root: Path, index: int, locale: str, text: str, machine: bool = False) -> None:
+    """Story `index`'s entry for SHARED: machine output (fuzzy, its provenance said) or reviewed."""
+    path = root / "i18n" / locale / story_name(index).replace(".md", ".po")
+    catalog = read_catalog(path, LOCALES[locale])
+    (message,) = [m for m in catalog if m.id == SHARED]
+    message.string = text
+    if machine:
+        message.flags.add("fuzzy")
+        message.auto_comments.append(f"machine translation: argos en→{locale} 1.0, 2026-05-01")
+    else:
+        message.flags.discard("fuzzy")
+    path.write_bytes(render_catalog(catalog))
+
+
+def _reused(log: list[str]) -> int:
+    (line,) = [line for line in log if line.startswith("stage=sources")]
+    return int(line.split(" reused=")[1].split()[0])
+
+
+def test_machine_output_in_a_kept_unit_gives_way_to_a_twin_reviewed_elsewhere(tmp_path: Path) -> None:
+    """A kept unit whose catalog holds machine output is redone once another article's catalog
+    reviews the same English: a cold run takes the reviewed twin (translation memory) in its
+    place. The unit was reused as it was, publishing the machine output no one approved."""
+    live = _newsroom(tmp_path / "live", articles=3)
+    for index in (0, 1):
+        path = live / "sources" / story_name(index)
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{SHARED}\n", encoding="utf-8")
+    _run(live)  # the shared paragraph is open in both catalogs
+    _translate_shared(live, 0, "kk", "Кітапхана емтихан уақытында кеш ашық тұрады.", machine=True)
+    _translate_shared(live, 0, "ru", "Библиотека открыта допоздна, пока идут экзамены.")
+    _translate_shared(live, 0, "zh", "考试期间图书馆开放到很晚。")
+    assert _run(live)[0] == []  # story 0 is complete (machine output is no gap); story 1 is open
+    source = live / "sources" / story_name(2)
+    source.write_text(source.read_text(encoding="utf-8").replace(".", ", they said.", 1), encoding="utf-8")
+    errors, log = _run(live)
+    assert errors == [] and _reused(log) == 1  # an edit elsewhere reuses story 0's unit
+    _translate_shared(live, 1, "kk", "Емтихан кезінде кітапхана кешке дейін ашық болады.")
+    cold = cold_copy(live, tmp_path / "cold")
+    assert _run(live)[0] == _run(cold)[0] == []
+    assert "кешке дейін" in (live / "i18n" / "kk" / story_name(0).replace(".md", ".po")).read_text("utf-8")
+    assert file_tree(live / "i18n") == file_tree(cold / "i18n")
+    assert file_tree(live / "public") == file_tree(cold / "public")

@@ -1,5 +1,6 @@
 """Property: after any sequence of source edits, additions, deletions, catalog reviews (of
-articles, tag and author names, the theme's strings), glossary edits (the glossary gates
+articles, tag and author names, the theme's strings), machine output put in a catalog, a
+paragraph copied from one story into another, glossary edits (the glossary gates
 publication), translations changed by hand with the file's size and mtime put back, and
 settings changes, a run that reuses
 what earlier runs kept (.tilmash/units.pickle, .tilmash/pages.json, the published pages) leaves exactly
@@ -45,6 +46,8 @@ operation = st.tuples(
             "settings",
             "glossary",
             "same-stats",
+            "machine",
+            "twin",
             "noop",
         ]
     ),
@@ -101,6 +104,25 @@ def _same_stats(path: Path, n: int) -> None:
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
+def _machine(path: Path, locale: str, n: int) -> None:
+    """A translation replaced by machine output no one has reviewed (fuzzy, its provenance said):
+    a reviewed twin anywhere in the locale takes its place in the next sync."""
+    catalog: Catalog = read_catalog(path, LOCALES[locale])
+    entries = [m for m in catalog if m.id and m.string]
+    if entries:
+        message = entries[-1 - n % len(entries)]  # n = 0: its last paragraph
+        message.flags.add("fuzzy")
+        message.auto_comments.append(f"machine translation: argos en→{locale} 1.0, 2026-05-01")
+        path.write_bytes(render_catalog(catalog))
+
+
+def _twin(root: Path, name: str, other: str) -> None:
+    """A paragraph of another story copied into this one: its translation may come from there."""
+    paragraph = (root / "sources" / other).read_text(encoding="utf-8").rstrip().rsplit("\n\n", 1)[-1]
+    path = root / "sources" / name
+    path.write_text(f"{path.read_text(encoding='utf-8').rstrip()}\n\n{paragraph}\n", encoding="utf-8")
+
+
 def _retranslate(
     root: Path, locale: str, catalog_name: str, n: int, chosen: Callable[[Message], bool]
 ) -> None:
@@ -150,6 +172,10 @@ def _apply(root: Path, op: str, n: int, next_index: list[int]) -> None:
         (root / "sources" / name).unlink()
     elif op == "same-stats" and (path := root / "i18n" / locale / name.replace(".md", ".po")).exists():
         _same_stats(path, n)
+    elif op == "machine" and (path := root / "i18n" / locale / name.replace(".md", ".po")).exists():
+        _machine(path, locale, n)
+    elif op == "twin":
+        _twin(root, name, stories[(n // 7) % len(stories)])
     elif op.startswith("review"):
         _review(root, name, locale, only_one=op == "review-one")
 
@@ -165,6 +191,8 @@ def _run(root: Path, log: list[str] | None = None) -> list[str]:
 @example([("settings", 3), ("add", 5), ("retitle", 2)])  # one article an index page, articles move
 @example([("same-stats", 1), ("glossary", 0), ("glossary", 1)])  # a hidden edit, held back, published
 @example([("glossary", 0), ("edit", 0)])  # every article held back by errors: none reused
+# machine output kept in story 0, its paragraph copied into story 1 and reviewed there in kk
+@example([("add", 5), ("machine", 0), ("twin", 1), ("review", 9)])
 def test_incremental_runs_equal_cold_runs(operations: list[tuple[str, int]]) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         live, cold = Path(scratch) / "live", Path(scratch) / "cold"

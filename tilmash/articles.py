@@ -29,6 +29,7 @@ from tilmash.i18n import (
     Progress,
     article_template,
     catalog_progress,
+    memory_replaceable,
     memory_wanted,
     messages,
     reviewed_pairs,
@@ -65,11 +66,13 @@ from tilmash.units import (
     UnitStore,
     files_stamp,
     holds_any,
+    key_digests,
     memory_digest,
     memory_digests,
     read_or_absent,
     unit_key,
     unit_payload,
+    unpacked,
 )
 
 if TYPE_CHECKING:
@@ -91,7 +94,7 @@ class Context:
     checks: Mapping[str, CheckContext]
     block_on: frozenset[str]
     units: UnitStore
-    reused: Mapping[str, Kept]  # slug → its unit kept from the last run
+    reused: dict[str, Kept]  # slug → its unit kept from the last run (`stream` drops one it redoes)
     changed_templates: frozenset[str]  # slugs whose POT this run writes
     full: Callable[[Article], Article] = lambda article: article  # the article with its body
     pages: Mapping[str, LocalePages] | None = None  # None: nothing is rendered (status)
@@ -101,6 +104,7 @@ class Context:
     # into the article's details
     read_as: dict[Path, bytes] = field(default_factory=dict)
     new_templates: frozenset[str] = frozenset()  # slugs whose POT did not exist when the sources were listed
+    kept_wants: frozenset[bytes] = frozenset()  # every reused unit's `Record.wants`
 
 
 @dataclass(slots=True)
@@ -120,6 +124,8 @@ class Outcome:
     unit: bytes | None = None  # pickled Unit when nothing is left for machine translation to fill
     memory: bytes = b""  # with it, `memory_digests` of its reviewed pairs
     on_disk: dict[str, bytes] = field(default_factory=dict)  # locale → digest of the catalog read or written
+    wants: bytes = b""  # with it, `key_digests` of the machine or memory output its catalogs keep
+    reviewed_wanted: set[bytes] = field(default_factory=set)  # of `Context.kept_wants`, those it reviews
 
 
 def _digest(data: bytes | None) -> bytes:
@@ -168,6 +174,8 @@ def work(ctx: Context, article: Article) -> Outcome:
             if read is None:
                 continue
             existing, data = read
+            if ctx.kept_wants and existing is not None:
+                out.reviewed_wanted.update(_reviewed_of(existing, ctx.kept_wants))
             if template is None:
                 template = dated(article_template(article, _source_ref(config, article)), ctx.now)
             catalog = sync_catalog(template, existing, config.babel_locale(locale))
@@ -177,13 +185,21 @@ def work(ctx: Context, article: Article) -> Outcome:
             synced[locale] = (catalog, data)
         if set_aside:  # read again, with its report lines, once the locale's memory is known
             out = Outcome(
-                article.slug, wanted=wanted, report=RunReport(catalogs_written=out.report.catalogs_written)
+                article.slug,
+                wanted=wanted,
+                report=RunReport(catalogs_written=out.report.catalogs_written),
+                reviewed_wanted=out.reviewed_wanted,
             )
         else:
             finish(ctx, article, synced, out, writer)
     if writer is not None:
         out.staged = writer.hand_over()
     return out
+
+
+def _reviewed_of(catalog: Catalog, wanted: frozenset[bytes]) -> Iterator[bytes]:
+    """The digests in `wanted` of the memory keys `catalog` holds reviewed."""
+    return (digest for key in reviewed_pairs([catalog]) if (digest := memory_digest(key)) in wanted)
 
 
 def _read(ctx: Context, slug: str, locale: str, out: Outcome) -> tuple[Catalog | None, bytes | None] | None:
@@ -209,6 +225,7 @@ def finish(
     config = ctx.config
     editions = {config.site.source_locale: source_edition(article, config.site.source_locale)}
     pairs = {}
+    replaceable: set[tuple[str, Any]] = set()
     complete = len(synced) == len(config.target_locales)
     for locale, (catalog, old) in synced.items():
         path = config.catalog_path(locale, article.slug)
@@ -236,11 +253,14 @@ def finish(
         out.on_disk[locale] = _digest(final)
         pairs[locale] = list(reviewed_pairs([catalog]).items())
         complete = complete and not _open(catalog)
+        if complete and config.memory_exact_as_reviewed:
+            replaceable |= memory_replaceable(catalog)
     if complete:
         targets = config.target_locales
         unit = Unit(article, {code: editions.get(code) for code in targets}, dict(out.progress))
         out.unit = unit_payload(unit, pairs)
         out.memory = memory_digests(pairs)
+        out.wants = key_digests(replaceable)
     _publish(ctx, article, editions, out)
 
 
@@ -310,6 +330,7 @@ class Details:
     listing_digests: dict[str, bytes]
     progress: dict[str, Progress]
     read_as: bytes | None  # `content_digest` of its source's bytes as parsed
+    wants: bytes  # `Record.wants`
 
 
 @dataclass(slots=True)
@@ -379,6 +400,7 @@ class Streamed:
                     digested,
                     progress,
                     ctx.read_as.pop(article.source_path, None),
+                    out.wants,
                 ),
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
@@ -427,21 +449,40 @@ def stream(
     workers: linking their pages costs less than sending their outcomes back (an edit run
     forks no worker at all)."""
     streamed = Streamed(Listings(ctx.units), {})
-    aside = []
+    aside: list[tuple[Article, Outcome]] = []
+
+    def done(article: Article, out: Outcome) -> None:
+        if out.wanted is not None:
+            if writer is not None:
+                writer.adopt(out.staged)
+            report.catalogs_written += out.report.catalogs_written
+            aside.append((ctx.full(article), out))
+        else:
+            streamed.take(ctx, out, report, writer)
+
+    # Units keeping machine output wait for every article read: one whose catalog now reviews
+    # the same English (a twin the memory gives it) is done again, the others reused.
+    waiting: list[Article] = []
+    reviewed: set[bytes] = set()  # of the memory keys they want, those found reviewed
     while articles:
         chunk = articles[:CHUNK]
         del articles[:CHUNK]
         fresh = iter(mapper(partial(work, ctx), [a for a in chunk if a.slug not in ctx.reused]))
-        outcomes = (work(ctx, a) if a.slug in ctx.reused else next(fresh) for a in chunk)
-        for article, out in zip(chunk, outcomes, strict=True):
+        for article in chunk:
             streamed.order.append(article.slug)
-            if out.wanted is not None:
-                if writer is not None:
-                    writer.adopt(out.staged)
-                report.catalogs_written += out.report.catalogs_written
-                aside.append((ctx.full(article), out))
-            else:
-                streamed.take(ctx, out, report, writer)
+            kept = ctx.reused.get(article.slug)
+            if kept is not None and kept.record.wants:
+                waiting.append(article)
+                continue
+            out = work(ctx, article) if kept is not None else next(fresh)
+            reviewed |= out.reviewed_wanted
+            done(article, out)
+    for article in waiting:
+        kept = ctx.reused[article.slug]
+        if holds_any(kept.record.wants, reviewed):
+            del ctx.reused[article.slug]
+            article = ctx.units.load(kept).article
+        done(article, work(ctx, article))
     return streamed, aside
 
 
@@ -610,6 +651,7 @@ def kept_units(
                 stamp,
                 details.memory,
                 fed,
+                details.wants,
             )
             yield record, listing, payload
 
@@ -657,6 +699,7 @@ def context(
         _feed_floor(sources.reused, config.site.feed_items),
         sources.read_as,
         sources.new_templates,
+        frozenset(digest for kept in sources.reused.values() for digest in unpacked(kept.record.wants)),
     )
 
 

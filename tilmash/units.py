@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parse
     from tilmash.render.policy import LocalizedArticle
     from tilmash.sources import Article
 
-UNITS_VERSION = 16  # bump when what a Unit holds, or the file's layout, changes
+UNITS_VERSION = 17  # bump when what a Unit holds, or the file's layout, changes
 ABSENT = b"\0absent"  # stands for a file that does not exist
 # Each record of both files: its length and CRC-32, then its bytes. A stray write that keeps
 # the pickle readable (a title's letter changed) would otherwise be published as it is.
@@ -278,7 +278,17 @@ def memory_digest(key: Any) -> bytes:
 def memory_digests(pairs: Pairs) -> bytes:
     """The memory keys of a unit's reviewed pairs in every locale, hashed: the index keeps
     them so that a run looking for a few keys reads only the pairs of units holding one."""
-    return b"".join(sorted({memory_digest(key) for locale in pairs.values() for key, _ in locale}))
+    return key_digests(key for locale in pairs.values() for key, _ in locale)
+
+
+def key_digests(keys: Iterable[Any]) -> bytes:
+    """Memory keys hashed (`memory_digest`), sorted and packed into one value."""
+    return b"".join(sorted({memory_digest(key) for key in keys}))
+
+
+def unpacked(digests: bytes) -> Iterator[bytes]:
+    """The digests `key_digests` packed."""
+    return (digests[at : at + _MEMORY_DIGEST] for at in range(0, len(digests), _MEMORY_DIGEST))
 
 
 def holds_any(digests: bytes, wanted: Iterable[bytes]) -> bool:
@@ -400,6 +410,9 @@ class Record:
     # locale → `page_keys.digests` of its full edition, once a run had it in a feed: a run
     # reusing the unit keys the feeds without digesting it again
     feed_digests: dict[str, bytes] = field(default_factory=dict)
+    # `key_digests` of the memory keys whose machine or memory output its catalogs hold: a run
+    # finding one of them reviewed in an article it reads redoes the unit (`articles.stream`)
+    wants: bytes = b""
 
 
 Listing = dict[str, bytes]  # locale → its listing edition, pickled (read back only for a page showing it)
