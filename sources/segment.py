@@ -199,6 +199,29 @@ def _unit(units: _Units, kind: str, line: int, children: Sequence[Token | pulldo
     return f'<{SLOT_TAG} id="{ident}"></{SLOT_TAG}>'
 
 
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
+
+
+def _outline(template: str) -> str:
+    """Body headings below the page's `<h1>` (the title), never skipping a level.
+
+    Authors write `#` or `####` straight under the title (an imported page keeps its `<h4>`);
+    the Nu HTML Checker rejects a skipped level. A heading goes at most one level deeper than
+    the one before it and is never an `<h1>`; the outline's shape is otherwise kept.
+    """
+    if "<h" not in template:
+        return template
+    previous = level = 1
+
+    def renumber(match: re.Match[str]) -> str:
+        nonlocal previous, level
+        if not match.group(1):  # headings do not nest: a closing tag closes the last one opened
+            level = previous = max(2, min(int(match.group(2)), previous + 1))
+        return f"<{match.group(1)}h{level}>"
+
+    return _HEADING_TAG.sub(renumber, template)
+
+
 def segment(body: str, first_line: int) -> tuple[list[Block], str]:
     """Split a CommonMark body into units; `first_line` is the body's line in the file."""
     units = _Units()
@@ -206,7 +229,7 @@ def segment(body: str, first_line: int) -> tuple[list[Block], str]:
         commonmark, body, lambda kind, line, children: _unit(units, kind, first_line + line, children)
     )
     if template is not None:
-        return units.blocks, template
+        return units.blocks, _outline(template)
     units = _Units()
     md = commonmark()
     tokens = md.parse(body)
@@ -221,4 +244,4 @@ def segment(body: str, first_line: int) -> tuple[list[Block], str]:
         slot = _unit(units, kinds[-1], first_line + (token.map[0] if token.map else 0), token.children)
         # Rendered as it is: markdown-it's rule for html_inline prints a token's `content`.
         token.children = [type(token)("html_inline", "", 0, content=slot)] if slot else []
-    return units.blocks, md.renderer.render(tokens, md.options, {})
+    return units.blocks, _outline(md.renderer.render(tokens, md.options, {}))

@@ -57,6 +57,39 @@ def test_every_page_passes_the_nu_html_checker(newsroom):
     assert result.returncode == 0, result.stderr[-3000:]
 
 
+def test_headings_as_authors_write_them_never_skip_a_level(newsroom):
+    """`#### ` under the title, `#` in the body, an imported page's `<h2>` then `<h4>` (as on
+    mozilla.org's Developer Edition page in trafilatura's test resources): the Nu HTML Checker
+    rejected each skipped level."""
+    (newsroom / "sources" / "outline.md").write_text(
+        "---\ntitle: Outline\ndate: 2026-05-01\n---\nIntro.\n\n#### Straight under the title\n\n"
+        "Text.\n\n# A first-level heading\n\nText.\n\n###### Six\n\n## Two\n\n### Three\n",
+        encoding="utf-8",
+    )
+    (newsroom / "sources" / "imported-page.html").write_text(
+        '<html><head><title>Tools</title><meta name="date" content="2026-05-02"></head><body>'
+        "<article><h1>Tools</h1><h2>Inspector</h2><p>Look inside.</p><h4>Important: sync</h4>"
+        "<p>Sync your profile.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    assert run_cli("run", newsroom).code == 0
+    levels = {
+        name: [h.tag for h in _page(newsroom, f"en/{name}.html").iter("h1", "h2", "h3", "h4", "h5", "h6")]
+        for name in ("outline", "imported-page")
+    }
+    assert levels == {
+        "outline": ["h1", "h2", "h2", "h3", "h2", "h3"],
+        "imported-page": ["h1", "h2", "h3"],
+    }
+    pages = [str(newsroom / "public" / "en" / f"{name}.html") for name in levels]
+    result = subprocess.run(
+        ["java", "-jar", str(vnu_jar()), "--errors-only", "--format", "text", *pages],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
 def test_article_head_has_canonical_hreflang_and_localized_description(newsroom):
     assert run_cli("run", newsroom).code == 0
     page = _page(newsroom, "kk/student-satellite.html")
