@@ -9,6 +9,7 @@ import datetime as dt
 import gc
 import os
 import pickle
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from tests.helpers import cold_copy, file_tree
 from tilmash import units
 from tilmash.config import load_config
 from tilmash.listings import Listings
+from tilmash.pipeline import units_run_key
 from tilmash.render import site
 from tilmash.render.policy import LocalizedArticle, listing_article, listing_edition, source_edition
 from tilmash.runner import RunOptions, run
@@ -42,6 +44,7 @@ def _alive_editions() -> int:
 def test_a_run_renders_its_listings_without_holding_every_listing_edition(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("tilmash.pipeline.SPILL_FROM", 0)  # many parsed (below: held, as the next test)
     root = tmp_path / "newsroom"
     make_newsroom(root, ARTICLES)
     alive: list[int] = []
@@ -64,7 +67,41 @@ def test_a_run_renders_its_listings_without_holding_every_listing_edition(
     assert len(alive) == 1 and alive[0] <= 4 * feed_items + 4, alive
 
 
-def test_listed_entries_give_back_each_locales_edition(tmp_path: Path) -> None:
+def _kept_units(root: Path) -> dict[str, Any]:
+    """Every unit the next run may reuse: its record (its files' stamp left out), listing and unit."""
+    store = units.load_units(root / ".tilmash" / "units.pickle", units_run_key(load_config(root, {})))
+    try:
+        return {
+            source: (dataclasses.replace(kept.record, stamp=None), store.listing(kept), store.payload(kept))
+            for source, kept in store.index.items()
+        }
+    finally:
+        store.close()
+
+
+def test_a_run_holding_its_listings_and_units_in_memory_publishes_and_keeps_what_one_spilling_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Few parsed articles (up to SPILL_FROM): their listing editions and units' details are held,
+    not pickled to disk and read back. The site, the catalogs and the units the next run reuses
+    are the same either way, and so is the site of an edit run after each."""
+    root = tmp_path / "newsroom"
+    built = {}
+    for spill_from in (0, 10_000):  # spilled, then held
+        monkeypatch.setattr("tilmash.pipeline.SPILL_FROM", spill_from)
+        shutil.rmtree(root, ignore_errors=True)
+        make_newsroom(root, ARTICLES)
+        assert _run(root).errors == []
+        kept = _kept_units(root)
+        assert len(kept) == ARTICLES
+        edit_one(root, 9)
+        assert _run(root).errors == []
+        built[spill_from] = (file_tree(root / "public"), file_tree(root / "i18n"), kept)
+    assert built[0] == built[10_000]
+
+
+@pytest.mark.parametrize("held", [False, True])
+def test_listed_entries_give_back_each_locales_edition(tmp_path: Path, held: bool) -> None:
     root = tmp_path / "newsroom"
     make_newsroom(root, 1)
     article = read_source(root / "sources" / story_name(0))
@@ -74,7 +111,7 @@ def test_listed_entries_give_back_each_locales_edition(tmp_path: Path) -> None:
         "en": listing_edition(source_edition(article, "en"), listed),
         "kk": listing_edition(source_edition(article, "kk"), listed),
     }
-    listings = Listings(UnitStore())
+    listings = Listings(UnitStore(), held)
     entry = listings.add(editions)
     try:
         assert (entry.article.slug, entry.article.date, entry.article.tags) == (

@@ -105,6 +105,7 @@ class Context:
     read_as: dict[Path, bytes] = field(default_factory=dict)
     new_templates: frozenset[str] = frozenset()  # slugs whose POT did not exist when the sources were listed
     kept_wants: frozenset[bytes] = frozenset()  # every reused unit's `Record.wants`
+    spill: bool = True  # what the articles leave waits on disk (`Sources.spilled`), not in memory
 
 
 @dataclass(slots=True)
@@ -321,7 +322,8 @@ _SPILLED = struct.Struct("<II")  # a fresh candidate in the spill file: its unit
 @dataclass(frozen=True, slots=True)
 class Details:
     """What the next run's units index needs of an article the run processed, besides its unit:
-    pickled into the spill file with the unit (`Streamed.take`), not held until the run ends."""
+    pickled into the spill file with the unit (`Streamed.take`) when the run parsed many articles,
+    not held until the run ends."""
 
     listed: Listed  # its listing editions (in `Streamed.listings`)
     article: Article  # its listing article: source path and slug
@@ -346,11 +348,12 @@ class Streamed:
     changed: list[str] = field(default_factory=list)  # those written anew (the others linked)
     held: list[str] = field(default_factory=list)
     # each article whose unit the next run may reuse, if the run ends as it should: its Kept unit
-    # when reused, else where its pickled unit and `Details` are in `spill`
-    candidates: list[Kept | int] = field(default_factory=list)
+    # when reused, else where its pickled unit (and `Details`, when `spilling`) are in `spill`
+    candidates: list[Kept | int | tuple[int, Details]] = field(default_factory=list)
     spill: Spill = field(default_factory=Spill)
     order: list[str] = field(default_factory=list)  # every article's slug, in the newsroom's order
     count: int = 0
+    spilling: bool = True  # `Details` pickled into `spill`; else held as they are (`Context.spill`)
 
     def take(self, ctx: Context, out: Outcome, report: RunReport, writer: Any) -> None:
         """Merge one article's outcome into the run, its unit and `Details` into the spill file."""
@@ -391,28 +394,28 @@ class Streamed:
             self.candidates.append(kept)
         elif out.unit is not None:
             article = out.listing[ctx.config.site.source_locale].article
-            details = pickle.dumps(
-                Details(
-                    listed,
-                    article,
-                    out.on_disk,
-                    out.memory,
-                    digested,
-                    progress,
-                    ctx.read_as.pop(article.source_path, None),
-                    out.wants,
-                ),
-                protocol=pickle.HIGHEST_PROTOCOL,
+            details = Details(
+                listed,
+                article,
+                out.on_disk,
+                out.memory,
+                digested,
+                progress,
+                ctx.read_as.pop(article.source_path, None),
+                out.wants,
             )
-            offset, _ = self.spill.append(_SPILLED.pack(len(out.unit), len(details)) + out.unit + details)
-            self.candidates.append(offset)
+            pickled = pickle.dumps(details, protocol=pickle.HIGHEST_PROTOCOL) if self.spilling else b""
+            offset, _ = self.spill.append(_SPILLED.pack(len(out.unit), len(pickled)) + out.unit + pickled)
+            self.candidates.append(offset if self.spilling else (offset, details))
             out.unit = None
 
-    def candidate(self, offset: int) -> tuple[bytes, Details]:
-        """The pickled unit and the details of the fresh candidate at `offset` in the spill file."""
+    def candidate(self, entry: int | tuple[int, Details]) -> tuple[bytes, Details]:
+        """The pickled unit and the details of a fresh candidate: at `entry` in the spill file, or
+        (where its unit is, its details held)."""
+        offset, held = entry if isinstance(entry, tuple) else (entry, None)
         unit_length, details_length = _SPILLED.unpack(self.spill.read(offset, _SPILLED.size))
         data = self.spill.read(offset + _SPILLED.size, unit_length + details_length)
-        details: Details = pickle.loads(data[unit_length:])
+        details: Details = pickle.loads(data[unit_length:]) if held is None else held
         return data[:unit_length], details
 
     def close(self) -> None:
@@ -448,7 +451,7 @@ def stream(
     no article past its turn. Articles reused from the last run are done here, not by the
     workers: linking their pages costs less than sending their outcomes back (an edit run
     forks no worker at all)."""
-    streamed = Streamed(Listings(ctx.units), {})
+    streamed = Streamed(Listings(ctx.units, held=not ctx.spill), {}, spilling=ctx.spill)
     aside: list[tuple[Article, Outcome]] = []
 
     def done(article: Article, out: Outcome) -> None:
@@ -700,6 +703,7 @@ def context(
         sources.read_as,
         sources.new_templates,
         frozenset(digest for kept in sources.reused.values() for digest in unpacked(kept.record.wants)),
+        sources.spilled,
     )
 
 

@@ -4,9 +4,10 @@ groups them (date, slug, tags) and where each is.
 Index, tag and sitemap files list every published article in every locale; holding each
 article's four listing editions took ~2.5 KiB per article, the largest part of what a run's
 memory grew by. An article processed by the run has its editions appended to a temporary
-file, one pickle per locale (a page reads only its locale's); an article kept from the last
-run has them in its record of the units index (tilmash.units), which a run reads again only
-for a page whose key changed.
+file, one pickle per locale (a page reads only its locale's), when the run parsed many
+(`held` otherwise: pickled once, for the units index, instead of read back for every page
+showing them); an article kept from the last run has them in its record of the units index
+(tilmash.units), which a run reads again only for a page whose key changed.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class Listed:
     date: dt.datetime
     tags: tuple[str, ...]
     locales: tuple[str, ...]  # where it is published, in the order its editions are stored
-    offset: int  # in the listings file; 0 for a kept article (its editions: `kept.entry`)
+    offset: int  # in the listings file; 0 for a held or kept article (its editions: `kept.entry`)
     length: int
     kept: Kept | None = None
 
@@ -47,8 +48,10 @@ class Listed:
 class Listings:
     """Every listed article by locale and slug, its editions read back one at a time."""
 
-    def __init__(self, units: UnitStore) -> None:
+    def __init__(self, units: UnitStore, held: bool = False) -> None:
         self.units = units
+        # `held`: the processed articles' editions by slug, in memory (the run parsed few)
+        self._held: dict[str, dict[str, LocalizedArticle]] | None = {} if held else None
         self.by_locale: dict[str, dict[str, Listed]] = {}  # locale → slug → entry (published there)
         self._spill = Spill()  # the processed articles' editions
         self._shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per set of tags or locales
@@ -64,11 +67,15 @@ class Listings:
     def add(self, listing: Mapping[str, LocalizedArticle]) -> Listed:
         """An article's listing editions (locale → edition, where published), appended to the file."""
         article = next(iter(listing.values())).article
-        pieces = []
-        for edition in listing.values():
-            data = pickle.dumps(edition, protocol=pickle.HIGHEST_PROTOCOL)
-            pieces += [_LENGTH.pack(len(data)), data]
-        offset, length = self._spill.append(b"".join(pieces))
+        offset = length = 0
+        if self._held is not None:
+            self._held[article.slug] = dict(listing)
+        else:
+            pieces = []
+            for edition in listing.values():
+                data = pickle.dumps(edition, protocol=pickle.HIGHEST_PROTOCOL)
+                pieces += [_LENGTH.pack(len(data)), data]
+            offset, length = self._spill.append(b"".join(pieces))
         return self._enter(
             Listed(
                 article.slug,
@@ -107,6 +114,8 @@ class Listings:
 
     def edition(self, locale: str, entry: Listed) -> LocalizedArticle:
         """The listing edition of `entry` in `locale`."""
+        if entry.kept is None and self._held is not None:
+            return self._held[entry.slug][locale]
         stored = self.units.listing(entry.kept) if entry.kept is not None else dict(self._pickled(entry))
         edition: LocalizedArticle = pickle.loads(stored[locale])
         return edition
@@ -114,6 +123,9 @@ class Listings:
     def pickled_editions(self, entry: Listed) -> dict[str, bytes]:
         """Locale → its listing edition pickled, as a units index record holds it."""
         assert entry.kept is None  # a kept entry's editions are in its record already
+        if self._held is not None:
+            held = self._held[entry.slug].items()
+            return {code: pickle.dumps(edition, protocol=pickle.HIGHEST_PROTOCOL) for code, edition in held}
         return dict(self._pickled(entry))
 
     def close(self) -> None:

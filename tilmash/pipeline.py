@@ -341,6 +341,7 @@ class Sources:
     bodies: Spill  # the pickled articles (an edit run parks none)
     where: dict[str, tuple[int, int]] = field(default_factory=dict)  # slug → (offset, length) in it
     new_templates: frozenset[str] = frozenset()  # of `changed_templates`, those with no POT when listed
+    spilled: bool = False  # more than SPILL_FROM parsed: what the articles leave waits on disk too
 
     def full(self, article: Article) -> Article:
         """The article with its body (`article` itself when it was kept from the last run)."""
@@ -360,7 +361,10 @@ class Sources:
 
 
 PARSE_CHUNK = 512  # sources parsed at a time: their pickled bodies are in flight, not the newsroom's
-SPILL_FROM = 2000  # sources from which parsed articles wait on disk (below: in memory, ~15 MiB at most)
+# Sources parsed from which parsed articles wait on disk, and so do their units' details and
+# listing editions (tilmash.articles, tilmash.listings). Below, they are held in memory (~15 MiB
+# of bodies at most): pickling them and reading them back cost a tenth of a cold run's time.
+SPILL_FROM = 2000
 
 
 def read_sources(
@@ -434,7 +438,7 @@ def read_sources(
     ]
     where_by_slug = {a.slug: where[id(a)] for a in articles if id(a) in where}
     new = frozenset(slug for slug in changed if f"{slug}.pot" not in templates)
-    return Sources(articles, changed, held, reused, read_as, bodies, where_by_slug, new)
+    return Sources(articles, changed, held, reused, read_as, bodies, where_by_slug, new, spill)
 
 
 def held_pages(
