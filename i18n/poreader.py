@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tilmash.i18n.pyformat import python_format_errors
 
@@ -20,6 +21,8 @@ _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?(?=[\s\
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 _ESCAPES.update({c: c for c in "\"\\'?"})
 _NPLURALS = re.compile(r"nplurals\s*=\s*([^;\s]*)")
+_PLURAL = re.compile(r"(?<![a-z])plural\s*=\s*([^;]*)")
+PLURAL_EVAL_MAX = 1000  # msgfmt --check evaluates the expression for n = 0 … 1000
 # A literal of plain characters and one-letter escapes (nearly every line): read with one match.
 _SIMPLE_BODY = re.compile(r"(?:[^\"\\]|\\[ntrabfv\"\\'?])*")
 _SIMPLE_ESCAPE = re.compile(r"\\(.)")
@@ -247,7 +250,7 @@ def _validate(entries: list[PoEntry], check_format: bool = True) -> None:
     header = next((e for e in entries if e.msgid == "" and e.msgctxt is None and not e.obsolete), None)
     if header is None:
         raise PoSyntaxError(1, 'the PO header (msgid "") is missing')
-    nplurals = _nplurals(header)
+    nplurals, has_expression = _plural_forms(header)
     seen: dict[tuple[str | None, str], int] = {}
     for entry in entries:
         assert entry.msgid is not None
@@ -260,6 +263,10 @@ def _validate(entries: list[PoEntry], check_format: bool = True) -> None:
         if entry.msgid_plural is not None:
             if nplurals is None:
                 raise PoSyntaxError(entry.line, "plural translations, but no Plural-Forms in the header")
+            if not has_expression:
+                raise PoSyntaxError(
+                    header.line, "plural translations, but Plural-Forms has no plural=EXPRESSION"
+                )
             if any(entry.msgstr.values()) and len(entry.msgstr) != nplurals:
                 raise PoSyntaxError(
                     entry.line, f"{len(entry.msgstr)} plural forms, but the header says nplurals = {nplurals}"
@@ -293,12 +300,43 @@ def _c_directives(text: str) -> list[str]:
     return [_C_TYPES.get(m.group(1), m.group(1)) for m in _C_DIRECTIVE.finditer(text) if m.group(1)]
 
 
-def _nplurals(header: PoEntry) -> int | None:
+def _plural_forms(header: PoEntry) -> tuple[int | None, bool]:
+    """`nplurals` of the header's Plural-Forms (None without one), and whether it has a plural
+    expression; an expression msgfmt would refuse is refused here too."""
     text = header.msgstr.get(-1, "")
     for line in text.split("\n"):
         if line.lower().startswith("plural-forms:"):
             match = _NPLURALS.search(line)
             if not match or not match.group(1).isdigit() or int(match.group(1)) < 1:
                 raise PoSyntaxError(header.line, "invalid nplurals value in Plural-Forms")
-            return int(match.group(1))
+            nplurals = int(match.group(1))
+            expression = _PLURAL.search(line)
+            if expression is not None:
+                problem = plural_expression_problem(expression.group(1).strip(), nplurals)
+                if problem:
+                    raise PoSyntaxError(header.line, f"{problem} (Plural-Forms)")
+            return nplurals, expression is not None
+    return None, False
+
+
+@lru_cache(maxsize=32)
+def plural_expression_problem(expression: str, nplurals: int) -> str | None:
+    """Why gettext cannot use `expression` with `nplurals` forms (as `msgfmt --check` says), or None.
+
+    A broken one (an unbalanced parenthesis) would stop every page of the locale from being
+    rendered; one that can answer `nplurals` or more picks a form the entry does not have."""
+    import gettext  # on use: only a catalog with Plural-Forms needs it
+
+    try:
+        plural = gettext.c2py(expression)
+    except (ValueError, RecursionError):
+        return f"invalid plural expression {expression!r}"
+    try:
+        beyond = next((n for n in range(PLURAL_EVAL_MAX + 1) if not 0 <= plural(n) < nplurals), None)
+    except ZeroDivisionError:
+        return f"the plural expression {expression!r} can divide by zero"
+    if beyond is not None:
+        return (
+            f"nplurals = {nplurals}, but the plural expression gives form {plural(beyond)} for n = {beyond}"
+        )
     return None

@@ -63,6 +63,9 @@ def new_catalog(
         catalog.revision_date = like.revision_date
         catalog.last_translator = like.last_translator
         catalog.header_fields = list(getattr(like, "header_fields", []))  # type: ignore[attr-defined]  # ours
+        if like._num_plurals is not None:  # the file's Plural-Forms, which its entries follow (and
+            # which is written back): Django's Russian has 4 forms, Babel's 3
+            catalog._num_plurals, catalog._plural_expr = like._num_plurals, like._plural_expr
     else:
         catalog.revision_date = catalog.creation_date
         catalog.last_translator = "Tilmash"

@@ -125,6 +125,20 @@ VARIANTS = {
     ),
     "header-no-plural-forms": base[: base.index('"Plural-Forms')] + base[base.index('2);\\n"\n') + 7 :],
     "bad-plural-forms": sub("nplurals=3;", "nplurals=x;"),
+    # The plural expression itself (a Poedit user's hand edit; Transifex's and Django's Russian)
+    "plural-expression-unbalanced": sub("? 1 : 2);", "? 1 : 2;"),
+    "plural-expression-out-of-range": sub("? 1 : 2);", "? 1 : 3);"),
+    "plural-expression-division-by-zero": sub("n%10==1 &&", "n%0==1 &&"),
+    "plural-expression-missing": sub(
+        'plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && "\n"n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);', ""
+    ),
+    "plural-four-forms-as-django-writes": sub(
+        'nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && "\n"'
+        "n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+        'nplurals=4; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && "\n"'
+        'n%10<=4 && (n%100<12 || n%100>14) ? 1 : n%10==0 || (n%10>=5 && n%10<=9) || "\n"'
+        "(n%100>=11 && n%100<=14)? 2 : 3);",
+    ).replace('msgstr[2] "%d статей"', 'msgstr[2] "%d статей"\nmsgstr[3] "%d статьи"'),
     "missing-quote-continuation": sub('"on 12 September 2026."', 'on 12 September 2026."'),
     "comment-between-msgid-msgstr": sub(T, "# note\n" + T),
     "msgctxt-after-msgid": sub(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,45 @@ def test_the_theme_is_found_when_run_from_the_newsroom_directory(newsroom):
     )
     assert result.returncode == 0, result.stderr
     assert _h1(newsroom, "ru/tags/space.html") == "Статьи с тегом «космос»"
+
+
+DJANGO_RU_PLURALS = (  # Django's and Transifex's Russian: four forms, the fourth for fractions
+    '"Plural-Forms: nplurals=4; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && "\n'
+    '"n%10<=4 && (n%100<12 || n%100>14) ? 1 : n%10==0 || (n%10>=5 && n%10<=9) || "\n'
+    '"(n%100>=11 && n%100<=14)? 2 : 3);\\n"\n'
+)
+
+
+def test_a_theme_catalog_with_four_russian_plural_forms_keeps_all_of_them(newsroom):
+    """A `_ui.po` whose header came from Django or Transifex: the run cut every plural entry to
+    Babel's three forms under the file's `nplurals=4`, dropping the translator's fourth form and
+    leaving a catalog msgfmt refuses (and the next run too)."""
+    assert run_cli("run", newsroom).code == 0
+    path = newsroom / "i18n" / "ru" / "_ui.po"
+    text = path.read_text(encoding="utf-8")
+    start = text.index('"Plural-Forms:')
+    end = text.index('"MIME-Version:')
+    text = (text[:start] + DJANGO_RU_PLURALS + text[end:]).replace(
+        'msgstr[2] "%(num)s статей"\n', 'msgstr[2] "%(num)s статей"\nmsgstr[3] "%(num)s статьи"\n'
+    )
+    path.write_text(text, encoding="utf-8")
+    assert msgfmt_check(path).returncode == 0, msgfmt_check(path).stderr
+    result = run_cli("run", newsroom)
+    assert result.code == 0, result.stderr
+    assert msgfmt_check(path).returncode == 0, msgfmt_check(path).stderr
+    assert 'msgstr[3] "%(num)s статьи"' in path.read_text(encoding="utf-8")
+    theme = translations(compiled_mo(read_catalog(path, "ru")))
+    for count, expected in ((1, "1 статья"), (3, "3 статьи"), (5, "5 статей"), (21, "21 статья")):
+        assert theme.ngettext("%(num)s article", "%(num)s articles", count) % {"num": count} == expected
+    assert run_cli("check", newsroom).code == 0
+
+
+def test_a_plural_expression_msgfmt_refuses_is_an_error_with_its_line(newsroom):
+    assert run_cli("run", newsroom).code == 0
+    path = newsroom / "i18n" / "ru" / "_ui.po"
+    before = path.read_bytes().replace(b"? 1 : 2);", b"? 1 : 2;")  # a closing parenthesis lost
+    path.write_bytes(before)
+    result = run_cli("run", newsroom)
+    assert result.code == 1
+    assert re.search(r"error: \S*i18n/ru/_ui\.po:\d+: invalid plural expression", result.stderr)
+    assert path.read_bytes() == before
