@@ -268,12 +268,17 @@ def check_script(source: str, translation: str, context: CheckContext) -> list[s
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+# Latin letters beyond ASCII that stand in for Cyrillic ones: `ə` (U+0259) and `ɵ` for Kazakh
+# `ә` and `ө` (an Azerbaijani or IPA keyboard), `ı` for `і`, `ŋ` for `ң`, `ë` for Russian `ё`.
+_ANY_LATIN = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af\u1e00-\u1eff]")
+
+
 def check_mixed_script(source: str, translation: str, context: CheckContext) -> list[str]:
-    """Latin look-alikes inside Cyrillic words (`дepeктepі`) and the reverse: one error per word."""
+    """Latin look-alikes inside Cyrillic words (`дepeктepі`, `ɵседі`) and the reverse: one error per word."""
     text = _words_only(translation)
-    if not (_LATIN.search(text) and _CYRILLIC.search(text)):
+    if not (_ANY_LATIN.search(text) and _CYRILLIC.search(text)):
         return []  # a word cannot mix scripts the whole text does not
-    words = dict.fromkeys(w for w in _WORD.findall(text) if _LATIN.search(w) and _CYRILLIC.search(w))
+    words = dict.fromkeys(w for w in _WORD.findall(text) if _ANY_LATIN.search(w) and _CYRILLIC.search(w))
     return [f"“{word}” mixes Latin and Cyrillic letters" for word in words]
 
 

@@ -71,6 +71,10 @@ BY_NAME = {check.name: check for check in CHECKS}
         ),
         ("punctuation", "zh", "He said “yes”.", "他说：“是的。”", "他说：“是的。"),
         ("spacing", "ru", "Two words.", "Два слова.", "Два  слова."),
+        # Latin letters beyond ASCII typed for Cyrillic ones: ə (U+0259) for ә, ɵ for ө, ë for ё
+        ("mixed-script", "kk", "The world of science.", "Ғылым әлемі.", "Ғылым \u0259лемі."),
+        ("mixed-script", "kk", "It grows.", "Ол өседі.", "Ол \u0275седі."),
+        ("mixed-script", "ru", "One more laboratory.", "Ещё одна лаборатория.", "Ещ\u00eb одна лаборатория."),
         ("spacing", "kk", "Solar panels.", "Күн панельдері.", "Күн\u200b панельдері."),
         ("spacing", "ru", "Solar panels.", "Солнечные панели.", "Солнечные\u00adпанели."),
         (
