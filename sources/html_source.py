@@ -100,6 +100,13 @@ def read_html_article(text: str) -> tuple[dict[str, Any], str, int]:
     date = _meta(tree, "article:published_time", "date", "dc.date", "datePublished") or (
         str(times[0]) if times else None
     )
+    if not title:
+        raise ValueError("no title: give the page an og:title, an <h1> in the article or a <title>")
+    if not date:
+        raise ValueError(
+            'no date: give the page <meta property="article:published_time" content="2026-05-01">, '
+            '<meta name="date" content="…"> or a <time datetime="…"> in the article'
+        )
     keywords = _meta(tree, "keywords", "article:tag")
     meta = {
         "title": title,

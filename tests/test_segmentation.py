@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from tests.helpers import article
 from tilmash.sources import parse_article
+from tilmash.sources.loader import SourceProblem
 from tilmash.sources.model import Block, Placeholder
 from tilmash.sources.placeholders import check_placeholders
 
@@ -392,3 +393,17 @@ def test_an_article_unpickles_as_itself_every_field_kept_its_source_path_a_path(
     copy = pickle.loads(pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
     assert copy == article
     assert type(copy.source_path) is type(article.source_path)
+
+
+def test_an_html_page_without_a_date_or_title_says_where_to_put_one():
+    """It said "front matter has no 'date'" about a page that has no front matter (a real page
+    saved from the web: mozilla.org's Developer Edition page in trafilatura 2.3.1's tests)."""
+    undated = b"<html><head><title>Tools</title></head><body><article><p>Text.</p></article></body></html>"
+    with pytest.raises(SourceProblem, match=r"no date: .*article:published_time") as raised:
+        parse_article(Path("sources/tools.html"), undated, "tools")
+    assert "front matter" not in str(raised.value)
+    untitled = (
+        b'<html><body><article><time datetime="2026-05-01">1 May</time><p>Text.</p></article></body></html>'
+    )
+    with pytest.raises(SourceProblem, match=r"no title: .*<h1>"):
+        parse_article(Path("sources/tools.html"), untitled, "tools")
