@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import run_cli
 from tests.helpers import sync
 from tests.qa_corpus import GLOSSARIES
 from tests.test_pretranslate import Recording, _settings, argos_engine  # noqa: F401  (fixture)
 from tilmash.i18n import read_catalog
-from tilmash.translate.glossary import Glossary, Term, glossary_problems, load_glossary
+from tilmash.translate.glossary import Glossary, GlossaryError, Term, glossary_problems, load_glossary
 from tilmash.translate.pretranslate import pretranslate
 from tilmash.translate.segments import english_segmenter, mask
 
@@ -98,3 +100,27 @@ def test_model_declines_terms_itself_and_a_missed_term_is_flagged(argos_engine):
     missed = glossary_problems(MT, message.id, message.string)
     flagged = [c for c in message.auto_comments if c.startswith("machine translation: check: glossary")]
     assert flagged == [f"machine translation: check: {problem}" for problem in missed]
+
+
+def test_a_glossary_saved_by_a_russian_spreadsheet_is_read(tmp_path):
+    """Excel in a Russian or Kazakh locale saves "CSV" with semicolons (the comma is the decimal
+    separator), a byte-order mark and CRLF: the glossary was ignored ("the first line must name
+    the columns")."""
+    (tmp_path / "ru.csv").write_bytes(
+        "\ufeffterm;translation;forms\r\nnanosatellite;наноспутник;наноспутники\r\nTarlan;;\r\n".encode()
+    )
+    glossary = load_glossary(tmp_path, "en", "ru")
+    assert [(t.source, t.target, t.forms) for t in glossary.terms] == [
+        ("nanosatellite", "наноспутник", ("наноспутники",)),
+        ("Tarlan", "Tarlan", ()),
+    ]
+    (tmp_path / "kk.csv").write_bytes("term\ttranslation\nlaboratory\tзертхана\n".encode())
+    assert [(t.source, t.target) for t in load_glossary(tmp_path, "en", "kk").terms] == [
+        ("laboratory", "зертхана")
+    ]
+
+
+def test_a_glossary_in_another_encoding_is_an_error_with_its_line(tmp_path):
+    (tmp_path / "ru.csv").write_bytes("term,translation\nnanosatellite,наноспутник\n".encode("cp1251"))
+    with pytest.raises(GlossaryError, match=r"ru\.csv:2: not valid UTF-8"):
+        load_glossary(tmp_path, "en", "ru")

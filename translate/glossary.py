@@ -1,11 +1,11 @@
 """Per-locale glossaries: terms never to translate and terms with one fixed translation.
 
 Files live in the newsroom's `glossary/` folder: `<locale>.csv` (columns `term` and
-`translation`; an empty translation means "keep as is"; an optional `forms` column lists
-other accepted forms separated by `|`) or one `glossary.tbx` (TBX-Basic: one `termEntry`
-per concept, a `langSet` per language; a langSet's first term is the translation, further
-terms are accepted variants). Terms are found in any case and inflected form
-(`tilmash.i18n.terms`): Russian and Kazakh decline them.
+`translation`, separated by commas, semicolons or tabs; an empty translation means "keep as
+is"; an optional `forms` column lists other accepted forms separated by `|`) or one
+`glossary.tbx` (TBX-Basic: one `termEntry` per concept, a `langSet` per language; a
+langSet's first term is the translation, further terms are accepted variants). Terms are
+found in any case and inflected form (`tilmash.i18n.terms`): Russian and Kazakh decline them.
 """
 
 from __future__ import annotations
@@ -54,11 +54,19 @@ class Glossary:
 
 
 def _read_csv(path: Path) -> list[Term]:
+    """Comma-separated, or as a spreadsheet saves "CSV" where the decimal separator is a comma
+    (Russian and Kazakh Excel: `term;translation`), or tab-separated."""
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise GlossaryError(f"{path}: not valid UTF-8 (byte {error.start})") from None
-    reader = csv.DictReader(io.StringIO(text))
+        line = data[: error.start].count(b"\n") + 1
+        raise GlossaryError(
+            f"{path}:{line}: not valid UTF-8 (byte {error.start}): save the glossary as UTF-8"
+        ) from None
+    header = text.partition("\n")[0]
+    delimiter = next((d for d in (",", ";", "\t") if d in header), ",")
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     if not reader.fieldnames or "term" not in reader.fieldnames:
         raise GlossaryError(f"{path}:1: the first line must name the columns: term,translation")
     terms = []
