@@ -310,10 +310,10 @@ def check_language(source: str, translation: str, context: CheckContext) -> list
         return []
     text = _without_terms(_words_only(translation), context)
     if context.locale == "ru":
-        kazakh = _kazakh_in_russian(text)
-        if kazakh:
+        kazakh_words = _kazakh_in_russian(text)
+        if kazakh_words:
             return [
-                f"Kazakh words ({', '.join(dict.fromkeys(kazakh[:4]))}) in a Russian translation: "
+                f"Kazakh words ({', '.join(dict.fromkeys(kazakh_words[:4]))}) in a Russian translation: "
                 "is this Kazakh?"
             ]
         return []
