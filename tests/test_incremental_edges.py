@@ -405,3 +405,33 @@ def test_machine_output_in_a_kept_unit_gives_way_to_a_twin_reviewed_elsewhere(tm
     assert "кешке дейін" in (live / "i18n" / "kk" / story_name(0).replace(".md", ".po")).read_text("utf-8")
     assert file_tree(live / "i18n") == file_tree(cold / "i18n")
     assert file_tree(live / "public") == file_tree(cold / "public")
+
+
+NEAR = "The library stays open late while the exams last."
+
+
+def test_a_unit_left_untranslated_is_kept_until_a_review_elsewhere_offers_a_near_match(
+    tmp_path: Path,
+) -> None:
+    """With no engine for a locale, what no one has translated yet stays so from run to run:
+    such a unit is kept (an edit elsewhere redid every untranslated article), and redone once
+    another catalog reviews English new to the locale, which translation memory may offer."""
+    live = _newsroom(tmp_path / "live", articles=3)
+    for index, paragraph in ((0, SHARED), (1, NEAR)):
+        path = live / "sources" / story_name(index)
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{paragraph}\n", encoding="utf-8")
+    assert _run(live)[0] == []  # both left open in every locale: no engine
+    source = live / "sources" / story_name(2)
+    source.write_text(source.read_text(encoding="utf-8").replace(".", ", they said.", 1), encoding="utf-8")
+    errors, log = _run(live)
+    assert errors == [] and _reused(log) == 2
+    catalog = live / "i18n" / "kk" / story_name(1).replace(".md", ".po")
+    text = catalog.read_text(encoding="utf-8")
+    at = text.index(f'msgid "{NEAR}"\nmsgstr ""') + len(f'msgid "{NEAR}"\nmsgstr ')
+    catalog.write_text(text[:at] + '"Емтихан кезінде кітапхана кешке дейін ашық."' + text[at + 2 :], "utf-8")
+    cold = cold_copy(live, tmp_path / "cold")
+    assert _run(live)[0] == _run(cold)[0] == []
+    offered = (live / "i18n" / "kk" / story_name(0).replace(".md", ".po")).read_text("utf-8")
+    assert "translation memory:" in offered
+    assert file_tree(live / "i18n") == file_tree(cold / "i18n")
+    assert file_tree(live / "public") == file_tree(cold / "public")

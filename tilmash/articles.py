@@ -63,6 +63,7 @@ from tilmash.units import (
     Listing,
     Record,
     Unit,
+    UnitsDamaged,
     UnitStore,
     files_stamp,
     holds_any,
@@ -106,6 +107,7 @@ class Context:
     new_templates: frozenset[str] = frozenset()  # slugs whose POT did not exist when the sources were listed
     kept_wants: frozenset[bytes] = frozenset()  # every reused unit's `Record.wants`
     spill: bool = True  # what the articles leave waits on disk (`Sources.spilled`), not in memory
+    kept_open: frozenset[str] = frozenset()  # the locales of every reused unit's `Record.open_in`
 
 
 @dataclass(slots=True)
@@ -122,11 +124,15 @@ class Outcome:
     pages: list[tuple[str, bool]] = field(default_factory=list)
     held: list[str] = field(default_factory=list)  # pages of its unreadable catalogs
     wanted: dict[str, set[tuple[str, Any]]] | None = None  # set aside: memory keys its sync may use
-    unit: bytes | None = None  # pickled Unit when nothing is left for machine translation to fill
+    unit: bytes | None = None  # pickled Unit when nothing is left that machine translation could fill
     memory: bytes = b""  # with it, `memory_digests` of its reviewed pairs
     on_disk: dict[str, bytes] = field(default_factory=dict)  # locale → digest of the catalog read or written
     wants: bytes = b""  # with it, `key_digests` of the machine or memory output its catalogs keep
     reviewed_wanted: set[bytes] = field(default_factory=set)  # of `Context.kept_wants`, those it reviews
+    open_in: tuple[str, ...] = ()  # with its unit: the locales it leaves untranslated entries in
+    settled: frozenset[str] = frozenset()  # locales where those may stay (`LocaleCatalogs.settled`)
+    # of `Context.kept_open`, those where its catalogs review English its last unit did not
+    reviews_anew: set[str] = field(default_factory=set)
 
 
 def _digest(data: bytes | None) -> bytes:
@@ -177,6 +183,9 @@ def work(ctx: Context, article: Article) -> Outcome:
             existing, data = read
             if ctx.kept_wants and existing is not None:
                 out.reviewed_wanted.update(_reviewed_of(existing, ctx.kept_wants))
+            if locale in ctx.kept_open and existing is not None:
+                if _reviews_anew(ctx, article, locale, existing):
+                    out.reviews_anew.add(locale)
             if template is None:
                 template = dated(article_template(article, _source_ref(config, article)), ctx.now)
             catalog = sync_catalog(template, existing, config.babel_locale(locale))
@@ -190,6 +199,7 @@ def work(ctx: Context, article: Article) -> Outcome:
                 wanted=wanted,
                 report=RunReport(catalogs_written=out.report.catalogs_written),
                 reviewed_wanted=out.reviewed_wanted,
+                reviews_anew=out.reviews_anew,
             )
         else:
             finish(ctx, article, synced, out, writer)
@@ -201,6 +211,17 @@ def work(ctx: Context, article: Article) -> Outcome:
 def _reviewed_of(catalog: Catalog, wanted: frozenset[bytes]) -> Iterator[bytes]:
     """The digests in `wanted` of the memory keys `catalog` holds reviewed."""
     return (digest for key in reviewed_pairs([catalog]) if (digest := memory_digest(key)) in wanted)
+
+
+def _reviews_anew(ctx: Context, article: Article, locale: str, catalog: Catalog) -> bool:
+    """Whether `catalog` reviews English that the article's last unit did not (or it has none):
+    new to the locale's memory, it may be a near match for an entry a kept unit left open."""
+    last = ctx.units.get(_source_ref(ctx.config, article))
+    try:
+        before = {key for key, _ in ctx.units.pairs(last).get(locale, [])} if last is not None else set()
+    except UnitsDamaged:
+        return True
+    return not reviewed_pairs([catalog]).keys() <= before
 
 
 def _read(ctx: Context, slug: str, locale: str, out: Outcome) -> tuple[Catalog | None, bytes | None] | None:
@@ -253,7 +274,9 @@ def finish(
         out.progress[locale] = catalog_progress(catalog)
         out.on_disk[locale] = _digest(final)
         pairs[locale] = list(reviewed_pairs([catalog]).items())
-        complete = complete and not _open(catalog)
+        if _open(catalog):
+            out.open_in += (locale,)
+            complete = complete and locale in out.settled
         if complete and config.memory_exact_as_reviewed:
             replaceable |= memory_replaceable(catalog)
     if complete:
@@ -333,6 +356,7 @@ class Details:
     progress: dict[str, Progress]
     read_as: bytes | None  # `content_digest` of its source's bytes as parsed
     wants: bytes  # `Record.wants`
+    open_in: tuple[str, ...]  # `Record.open_in`
 
 
 @dataclass(slots=True)
@@ -403,6 +427,7 @@ class Streamed:
                 progress,
                 ctx.read_as.pop(article.source_path, None),
                 out.wants,
+                out.open_in,
             )
             pickled = pickle.dumps(details, protocol=pickle.HIGHEST_PROTOCOL) if self.spilling else b""
             offset, _ = self.spill.append(_SPILLED.pack(len(out.unit), len(pickled)) + out.unit + pickled)
@@ -463,10 +488,12 @@ def stream(
         else:
             streamed.take(ctx, out, report, writer)
 
-    # Units keeping machine output wait for every article read: one whose catalog now reviews
-    # the same English (a twin the memory gives it) is done again, the others reused.
+    # Units keeping machine output, or untranslated entries, wait for every article read: one
+    # is done again when a catalog now reviews the same English (a twin the memory gives it),
+    # or English new to a locale it left entries open in (a near match), the others reused.
     waiting: list[Article] = []
     reviewed: set[bytes] = set()  # of the memory keys they want, those found reviewed
+    anew: set[str] = set()  # the locales with English reviewed anew
     while articles:
         chunk = articles[:CHUNK]
         del articles[:CHUNK]
@@ -474,15 +501,16 @@ def stream(
         for article in chunk:
             streamed.order.append(article.slug)
             kept = ctx.reused.get(article.slug)
-            if kept is not None and kept.record.wants:
+            if kept is not None and (kept.record.wants or kept.record.open_in):
                 waiting.append(article)
                 continue
             out = work(ctx, article) if kept is not None else next(fresh)
             reviewed |= out.reviewed_wanted
+            anew |= out.reviews_anew
             done(article, out)
     for article in waiting:
         kept = ctx.reused[article.slug]
-        if holds_any(kept.record.wants, reviewed):
+        if holds_any(kept.record.wants, reviewed) or anew.intersection(kept.record.open_in):
             del ctx.reused[article.slug]
             article = ctx.units.load(kept).article
         done(article, work(ctx, article))
@@ -557,6 +585,7 @@ def translate_aside(
     }
     memories = locale_memories(ctx, order, existing, keys) if keys else {}
     synced: dict[str, dict[str, tuple[Catalog, bytes | None]]] = {a.slug: {} for a, _ in aside}
+    settled = set()
     for locale in config.target_locales:
         with log_stage(locale=locale):
             state = LocaleCatalogs(locale, pairs=partial(_whole_memory, ctx, locale, order, existing[locale]))
@@ -565,6 +594,10 @@ def translate_aside(
                 state.catalogs[slug] = sync_catalog(templates[slug], old, config.babel_locale(locale), memory)
                 synced[slug][locale] = (state.catalogs[slug], on_disk[locale, slug])
             translate(state)
+            if state.settled:
+                settled.add(locale)
+    for out in outcomes.values():
+        out.settled = frozenset(settled)
     for article, _ in aside:
         yield article, outcomes[article.slug], synced[article.slug]
 
@@ -604,8 +637,9 @@ def kept_units(
     unit this run leaves complete, for the next run (`units.save_units`).
 
     Kept: reused units, and articles whose catalogs hold nothing for machine translation to
-    fill, whose files are exactly what the run read or wrote, and about whose files the run
-    said nothing (an error or warning is said again by every run that reads them).
+    fill (or only what no engine could: `LocaleCatalogs.settled`), whose files are exactly
+    what the run read or wrote, and about whose files the run said nothing (an error or
+    warning is said again by every run that reads them).
     """
     said = "\n".join(report.errors + report.warnings)
     held_pages = set(held)
@@ -655,6 +689,7 @@ def kept_units(
                 details.memory,
                 fed,
                 details.wants,
+                details.open_in,
             )
             yield record, listing, payload
 
@@ -704,6 +739,7 @@ def context(
         sources.new_templates,
         frozenset(digest for kept in sources.reused.values() for digest in unpacked(kept.record.wants)),
         sources.spilled,
+        frozenset(locale for kept in sources.reused.values() for locale in kept.record.open_in),
     )
 
 

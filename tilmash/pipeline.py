@@ -51,8 +51,9 @@ from tilmash.sources import Article, SourceError, collect_sources, read_source_a
 from tilmash.sources.assets import image_problems
 from tilmash.sources.controls import control_warning, strip_controls
 from tilmash.spill import Spill
-from tilmash.state import code_stamp
+from tilmash.state import code_stamp, models_stamp
 from tilmash.static_files import layout_digest
+from tilmash.translate.registry import argos_packages_dir
 from tilmash.units import Kept, UnitStore, files_stamp, read_or_absent, run_key, tree_digest, unit_key
 
 if TYPE_CHECKING:
@@ -67,6 +68,9 @@ class LocaleCatalogs:
     locale: str
     catalogs: dict[str, Catalog] = field(default_factory=dict)
     pairs: Callable[[], dict[tuple[str, Any], str]] = dict
+    # Machine translation found no engine to try, and said no error: a unit whose entries are
+    # still untranslated may be kept (tilmash.articles), until the memory gives it something.
+    settled: bool = False
 
     def memory(self) -> dict[tuple[str, Any], str]:
         """Reviewed translations of the locale by English text, from every catalog in article order."""
@@ -572,15 +576,19 @@ def unchanged_unit(
     return unit if stamp == unit.stamp else replace(unit, record=replace(unit.record, stamp=stamp))
 
 
-def units_run_key(config: Config) -> str:
+def units_run_key(config: Config, models: bytes | None = None) -> str:
     """What every page depends on besides its own article: tilmash.toml, UI and taxonomy catalogs,
     glossaries, static files, Tilmash's code and templates (edited in an editable install, or
-    pulled into its checkout) and the libraries rendering depends on."""
+    pulled into its checkout), the libraries rendering depends on and the installed models
+    (`state.models_stamp`, taken here unless given: a unit may keep entries no model could fill)."""
+    if models is None:
+        models = models_stamp(config.packages_dir or argos_packages_dir(), config.models_registry)
     # The root too: kept articles hold absolute paths, so a copied newsroom starts cold.
     parts = {
         "root": os.fsencode(config.root.resolve()),
         "config": read_or_absent(config.root / "tilmash.toml"),
         "code": code_digest() + code_stamp().encode(),
+        "models": models,
     }
     for locale in config.target_locales:
         parts[f"ui:{locale}"] = read_or_absent(config.catalog_path(locale, UI_CATALOG))

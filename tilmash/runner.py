@@ -243,8 +243,9 @@ def _full_run(
     write = not options.dry_run
     units_path = config.root / ".tilmash" / "units.pickle"
     keys_path = config.root / ".tilmash" / "pages.json"
+    models = inputs.models if inputs is not None else None  # as the run found them at its start
     with stage(log, "sources") as fields:
-        key = units_run_key(config) if write else ""  # a dry run reads everything
+        key = units_run_key(config, models) if write else ""  # a dry run reads everything
         # Kept editions assume the published pages the last run left (an article online stays online).
         units = load_units(units_path, key, report.warnings.append) if write and site_intact else UnitStore()
         sources = read_sources(
@@ -290,7 +291,10 @@ def _full_run(
             return
         from tilmash.machine import machine_translate
 
+        said = len(report.errors)
         outcome = machine_translate(config, catalogs, now.date(), report, client)
+        # what is left untranslated stays so until the memory, the settings or the models change
+        catalogs.settled = not outcome.engine_used and len(report.errors) == said
         filled[locale] = outcome.from_engine + outcome.from_memory
         failed[locale] = outcome.model_failed
         fields.update(
@@ -395,7 +399,7 @@ def _full_run(
                 save_page_keys(keys_path, page_keys.current, published)
             answers.save(answers_path)
             if not report.deferred:  # what the next run may reuse (tilmash.units)
-                run_key = units_run_key(config)
+                run_key = units_run_key(config, models)
                 kept = kept_units(config, streamed, ctx, report, held, run_key)
                 fields["units_kept"] = save_units(units_path, run_key, kept, units)
                 if shared is not None:

@@ -75,6 +75,7 @@ class Inputs:
     # `files` once handed over: the names in order, joined by NULs (no name holds one), and their
     # stat lines joined by newlines (none holds one)
     packed: tuple[str, str] | None = None
+    models: bytes = b""  # the installed models as the header holds them (`models_stamp`)
 
     def hand_over(self) -> dict[str, str]:
         """`files`, for one reader: from now on the inputs hold them as two strings."""
@@ -143,12 +144,7 @@ def scan_inputs(root: Path, packages_dir: Path | None, models_registry: Path | N
     config = root / "tilmash.toml"
     header = f"{STATE_VERSION}\0{__version__}\n{code_stamp()}\n".encode()
     header += config.read_bytes() if config.is_file() else b""
-    if packages_dir is not None and packages_dir.is_dir():
-        header += "\n".join(
-            sorted(f"{p.name}\0{p.stat().st_mtime_ns}" for p in packages_dir.iterdir())
-        ).encode()
-    if models_registry is not None and models_registry.is_file():
-        header += f"\n{stat_text(models_registry.stat())}".encode()
+    models = models_stamp(packages_dir, models_registry)
     files: dict[str, str] = {}
     racy = time.time_ns() - RACY_NS
     calm = True
@@ -156,7 +152,19 @@ def scan_inputs(root: Path, packages_dir: Path | None, models_registry: Path | N
         entries, newest = _tree_entries(root / name, f"{name}/", exact=True)
         files |= entries
         calm = calm and newest < racy
-    return Inputs(header, files, calm)
+    return Inputs(header + models, files, calm, models=models)
+
+
+def models_stamp(packages_dir: Path | None, models_registry: Path | None) -> bytes:
+    """The installed Argos packages (names, mtimes) and the registry of CTranslate2 models: a
+    model installed is new input (it fills what was left untranslated)."""
+    stamp = b""
+    if packages_dir is not None and packages_dir.is_dir():
+        names = sorted(f"{p.name}\0{p.stat().st_mtime_ns}" for p in packages_dir.iterdir())
+        stamp += "\n".join(names).encode()
+    if models_registry is not None and models_registry.is_file():
+        stamp += f"\n{stat_text(models_registry.stat())}".encode()
+    return stamp
 
 
 SUMMARY_NAME = "summary.pickle"  # beside state.json

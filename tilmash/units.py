@@ -6,7 +6,10 @@ version, tilmash.toml, the UI catalogs, the glossaries). A unit whose key is unc
 not parsed, synced, checked or rendered again: the run takes its article, its editions,
 its progress and its reviewed pairs (for the translation memory) from here, and hard-links
 its pages from the published site. Only units that a run left complete are kept: nothing
-for machine translation to fill, nothing deferred, no error or warning about its files.
+an engine could fill (entries are left untranslated only where the locale has none),
+nothing deferred, no error or warning about its files. A unit keeping machine output or
+untranslated entries is redone when translation memory may give it something (a run
+finds a twin or English new to the locale reviewed: `tilmash.articles.stream`).
 Units are used only while the site is the one the last run published: whether an article
 was online decides whether it stays online (render.policy.localize), so the kept editions
 hold only for that site.
@@ -36,7 +39,7 @@ if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parse
     from tilmash.render.policy import LocalizedArticle
     from tilmash.sources import Article
 
-UNITS_VERSION = 17  # bump when what a Unit holds, or the file's layout, changes
+UNITS_VERSION = 18  # bump when what a Unit holds, or the file's layout, changes
 ABSENT = b"\0absent"  # stands for a file that does not exist
 # Each record of both files: its length and CRC-32, then its bytes. A stray write that keeps
 # the pickle readable (a title's letter changed) would otherwise be published as it is.
@@ -413,6 +416,9 @@ class Record:
     # `key_digests` of the memory keys whose machine or memory output its catalogs hold: a run
     # finding one of them reviewed in an article it reads redoes the unit (`articles.stream`)
     wants: bytes = b""
+    # the locales its catalogs leave untranslated entries in, where no engine could fill them: a
+    # run finding English reviewed anew in one of them redoes the unit (a near match may fill one)
+    open_in: tuple[str, ...] = ()
 
 
 Listing = dict[str, bytes]  # locale → its listing edition, pickled (read back only for a page showing it)

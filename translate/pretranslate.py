@@ -54,6 +54,7 @@ class PretranslateResult:
     from_engine: int = 0
     flagged: int = 0  # units whose markup, numbers, URLs or terms needed attention
     sentences: int = 0  # sent to the engine
+    engine_used: bool = False  # an engine was there for what memory left
     model_failed: int = 0  # units left untranslated because the model's output failed its checks
     failures: dict[str, int] = field(default_factory=dict)  # why: reason → units
 
@@ -136,6 +137,7 @@ def pretranslate(
     pending = _from_memory(pending_messages(catalogs), settings, result)
     if engine is None or not pending:
         return result
+    result.engine_used = True
     jobs = [_Job(m, mask(message_id(m), settings.glossary)) for m in pending]
     for job in jobs:
         job.sentences = split_sentences(job.masked.text, segment)
