@@ -7,9 +7,10 @@ re-parses, re-syncs and re-renders that article, and the index, tag and feed pag
 inputs changed. Files written = catalogs and templates plus site files (re)written.
 Tilmash's modules and templates are compiled to bytecode first, as `pip install` leaves an
 installed Tilmash (a checkout run under PYTHONDONTWRITEBYTECODE would compile them on every
-run); that is not newsroom state: cold runs stay cold.
+run); that is not newsroom state: cold runs stay cold. With --unreviewed the newsrooms have
+no translation yet (translators behind, no engine): every article is left untranslated.
 
-    python -m benchmarks.incremental_run [--sizes 1000,4000] [--repeat 3]
+    python -m benchmarks.incremental_run [--sizes 1000,4000] [--repeat 3] [--unreviewed]
 """
 
 from __future__ import annotations
@@ -51,11 +52,11 @@ def edit_one(root: Path, index: int) -> None:
     )
 
 
-def measure(size: int, repeat: int) -> dict[str, list[tuple[float, int]]]:
+def measure(size: int, repeat: int, reviewed: bool = True) -> dict[str, list[tuple[float, int]]]:
     results: dict[str, list[tuple[float, int]]] = {"cold": [], "one-article edit": [], "no-op": []}
     with tempfile.TemporaryDirectory(dir=SCRATCH) as scratch:
         pristine, work = Path(scratch) / "pristine", Path(scratch) / "work"
-        make_newsroom(pristine, size)
+        make_newsroom(pristine, size, reviewed=reviewed)
         for round_ in range(repeat):
             shutil.rmtree(work, ignore_errors=True)
             shutil.copytree(pristine, work)
@@ -70,12 +71,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,4000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--unreviewed", action="store_true", help="no article translated yet")
     args = parser.parse_args()
     SCRATCH.mkdir(parents=True, exist_ok=True)
     compile_tilmash()  # as an installed Tilmash runs: its bytecode written once
-    print(f"newsrooms of N articles × 4 locales, all reviewed, no MT; median of {args.repeat} runs each")
+    state = "none translated" if args.unreviewed else "all reviewed"
+    print(f"newsrooms of N articles × 4 locales, {state}, no MT; median of {args.repeat} runs each")
     for size in (int(s) for s in args.sizes.split(",")):
-        results = measure(size, args.repeat)
+        results = measure(size, args.repeat, reviewed=not args.unreviewed)
         cold = statistics.median(t for t, _ in results["cold"])
         for name, runs in results.items():
             median = statistics.median(t for t, _ in runs)
