@@ -15,7 +15,6 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Collection, Iterable, Iterator
-from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -39,19 +38,6 @@ _OWNED_TEMP = re.compile(r"\.(\d+)\.[^.]*\.tmp$")
 _OWNED_STAGING = re.compile(r"\.(?:new|old)-(\d+)-")
 
 
-@cache
-def _umask() -> int:
-    """The process umask, read without changing it (os.umask would race with other threads)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    return 0o022
-
-
 def _temp_file(path: Path, new: bool = False) -> tuple[int, str]:
     """A temp file beside `path` with the mode `path` has (a new file: what the umask allows;
     `new`: `path` is known not to exist, not looked up). Its directory is made when missing.
@@ -60,18 +46,20 @@ def _temp_file(path: Path, new: bool = False) -> tuple[int, str]:
     the newsroom's other users out.
     """
     prefix = os.path.join(path.parent, f".{path.name}.{os.getpid()}.")
-    try:
-        fd, temp = _exclusive(prefix)
-    except FileNotFoundError:  # asked only then: a directory per file would be a syscall per file
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = _exclusive(prefix)
-    mode = 0o666 & ~_umask()
+    mode = None
     if not new:
         try:
             mode = stat.S_IMODE(os.stat(path).st_mode)
         except OSError:
             pass
-    os.fchmod(fd, mode)
+    created = 0o600 if mode is not None else 0o666  # a new file: what the umask allows, set by open
+    try:
+        fd, temp = _exclusive(prefix, created)
+    except FileNotFoundError:  # asked only then: a directory per file would be a syscall per file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = _exclusive(prefix, created)
+    if mode is not None:
+        os.fchmod(fd, mode)
     return fd, temp
 
 
@@ -79,14 +67,14 @@ _TEMP_NUMBERS = itertools.count()
 _EXCLUSIVE = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
 
 
-def _exclusive(prefix: str) -> tuple[int, str]:
-    """A new file `PREFIX<n>.tmp` (mode 0600), created as mkstemp does (O_EXCL, no symlink followed).
-    Numbered, not named at random: the PID in the prefix already sets a process's names apart,
-    and drawing mkstemp's random names cost as much as writing the file."""
+def _exclusive(prefix: str, mode: int = 0o600) -> tuple[int, str]:
+    """A new file `PREFIX<n>.tmp` (`mode` less the umask), created as mkstemp does (O_EXCL, no
+    symlink followed). Numbered, not named at random: the PID in the prefix already sets a
+    process's names apart, and drawing mkstemp's random names cost as much as writing the file."""
     for _ in range(10000):
         temp = f"{prefix}{next(_TEMP_NUMBERS)}.tmp"
         try:
-            return os.open(temp, _EXCLUSIVE, 0o600), temp
+            return os.open(temp, _EXCLUSIVE, mode), temp
         except FileExistsError:  # left by an earlier process with this PID
             continue
     raise FileExistsError(f"{prefix}*.tmp: no free temporary file name")
@@ -239,8 +227,11 @@ class AtomicWriter:
         written = 0
         for temp, name, expected in self._staged:
             final = Path(name)
-            current = _content_digest(final.read_bytes()) if final.exists() else None
-            target = link_target(final)
+            if expected is None and _absent(name):  # a new file (most of a cold run's): nor a link
+                current, target = None, final
+            else:
+                current = _content_digest(final.read_bytes()) if final.exists() else None
+                target = link_target(final)
             # a link pointed elsewhere since `write` counts as changed: the temp file is beside the old target
             if current != expected or os.path.dirname(temp) != os.path.dirname(target):
                 Path(temp).unlink(missing_ok=True)
@@ -259,6 +250,17 @@ class AtomicWriter:
         for temp, _, _ in self._staged:
             Path(temp).unlink(missing_ok=True)
         self._staged = []
+
+
+def _absent(path: str) -> bool:
+    """Nothing at `path`, not even a symlink: one lstat answers both of `commit`'s questions."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _exchange(first: Path, second: Path) -> bool:
