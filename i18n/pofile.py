@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 from pathlib import Path
@@ -59,18 +60,15 @@ def _message(entry: PoEntry) -> Message:
 
 
 def parse_catalog(data: bytes, path: Path, locale: str | None = None, check_format: bool = True) -> Catalog:
-    """Parse PO bytes (UTF-8 required); raise CatalogError naming `path` and the line.
+    """Parse PO bytes, in the charset the header declares; raise CatalogError naming `path`
+    and the line.
 
     Whatever `msgfmt --check` refuses is refused here too, so a broken catalog is reported
     and left as it is instead of being rewritten without the part that did not parse.
     `check_format=False` accepts python-format fields that differ from the English: the
     theme's catalog checks them string by string (one typo costs one string, not all).
     """
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise CatalogError(path, line, "not valid UTF-8: save the catalog as UTF-8") from None
+    text = _decoded(data, path)
     try:
         entries = read_entries(text, check_format)
     except PoSyntaxError as error:
@@ -96,6 +94,47 @@ def parse_catalog(data: bytes, path: Path, locale: str | None = None, check_form
         if is_header:
             catalog.header_fields = header_fields(entry.msgstr.get(-1, ""))  # type: ignore[attr-defined]
     return catalog
+
+
+# The charset the header declares; in the header, near the top (msgfmt reads the file in it).
+_DECLARED_CHARSET = re.compile(rb'^"Content-Type: *text/plain; *charset=([A-Za-z0-9_.:-]+)', re.MULTILINE)
+
+
+def _decoded(data: bytes, path: Path) -> str:
+    """The catalog's text, read in the charset its header declares (a Windows-1251 or GB2312
+    catalog msgfmt accepts is read, and written back as UTF-8); UTF-8 when it declares none,
+    or gettext's placeholder `CHARSET`."""
+    match = _DECLARED_CHARSET.search(data, 0, 16384)
+    declared = match[1].decode("ascii") if match else "UTF-8"
+    codec = "utf-8"
+    if declared.upper() != "CHARSET":
+        try:
+            codec = codecs.lookup(declared).name
+        except LookupError:
+            line = data[: match.start()].count(b"\n") + 1 if match else None
+            raise CatalogError(
+                path, line, f"unknown charset {declared!r}: save the catalog as UTF-8"
+            ) from None
+    if codec != "utf-8" and not data.isascii() and _is_utf8(data):
+        line = data[: next(i for i, byte in enumerate(data) if byte > 0x7F)].count(b"\n") + 1
+        message = f"the header declares charset={declared} but the text is UTF-8: declare charset=UTF-8"
+        raise CatalogError(path, line, message)  # read as declared, it would publish mojibake
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        if codec == "utf-8":
+            raise CatalogError(path, line, "not valid UTF-8: save the catalog as UTF-8") from None
+        message = f"not valid {declared}, the charset its header declares: save the catalog as UTF-8"
+        raise CatalogError(path, line, message) from None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _set_header(catalog: Catalog, header: Message) -> None:

@@ -137,6 +137,11 @@ _MAINTAINED = {"po-revision-date", "pot-creation-date", "project-id-version", "l
 _REQUIRED = {"language", "content-type", "plural-forms", "mime-version", "content-transfer-encoding"}
 
 
+# The file is written in UTF-8 whatever charset it was read in (a Windows-1251 catalog).
+_UTF8 = "text/plain; charset=UTF-8"
+_SAYS_UTF8 = re.compile(r"charset=utf-?8\s*$", re.IGNORECASE)
+
+
 def _header(catalog: Catalog) -> Message:
     """The header entry: the file's own fields in their order, Tilmash's where it maintains them,
     and never `Generated-By: Babel` (Babel did not write this file)."""
@@ -154,6 +159,9 @@ def _header(catalog: Catalog) -> Message:
         fields += [(n, v) for n, v in current if n.lower() in _REQUIRED and n.lower() not in present]
     else:
         fields = current
+    fields = [
+        (n, _UTF8 if n.lower() == "content-type" and not _SAYS_UTF8.search(v) else v) for n, v in fields
+    ]
     header.string = "".join(f"{name}: {value}\n" for name, value in fields)
     return header
 

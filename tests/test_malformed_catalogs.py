@@ -247,3 +247,62 @@ def test_run_leaves_a_refused_catalog_untouched_and_names_its_line(newsroom, nam
     assert f"solar-lab-opens.po:{line}: " in result.stderr
     assert path.read_bytes() == broken
     assert (newsroom / "public" / "ru" / "student-satellite.html").exists()
+
+
+# Catalogs saved in the charset their header declares, as Poedit and msgconv save them on
+# Windows or for GB2312 (and some whose bytes are not in the charset declared).
+ZH_TITLE = "校园新建太阳能实验室"
+ENCODED = {
+    "windows-1251": (sub("charset=utf-8", "charset=windows-1251"), "cp1251"),
+    "koi8-r": (sub("charset=utf-8", "charset=KOI8-R"), "koi8-r"),
+    "gb2312": (
+        sub("charset=utf-8", "charset=GB2312").replace("В кампусе открылась новая лаборатория", ZH_TITLE),
+        "gb2312",
+    ),
+    "ascii-declared-utf8-bytes": (sub("charset=utf-8", "charset=ASCII"), "utf-8"),
+    "ascii-declared-koi8-bytes": (sub("charset=utf-8", "charset=ASCII"), "koi8-r"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ENCODED))
+def test_catalog_in_its_declared_charset_gets_msgfmts_verdict(tmp_path, name):
+    text, encoding = ENCODED[name]
+    path = tmp_path / f"{name}.po"
+    path.write_bytes(text.encode(encoding))
+    accepted, _ = msgfmt_verdict(path)
+    try:
+        catalog = parse_catalog(path.read_bytes(), path, "ru")
+    except CatalogError as error:
+        assert not accepted, f"msgfmt accepts it, Tilmash refused: {error}"
+        assert error.line is not None and str(error).startswith(f"{path}:{error.line}: ")
+    else:
+        assert accepted, "msgfmt refuses it, Tilmash accepted it"
+        title = catalog.get("New solar energy laboratory opens on campus", context="title").string
+        assert title in (ZH_TITLE, "В кампусе открылась новая лаборатория") and title in text
+
+
+def test_catalog_declaring_another_charset_over_utf8_bytes_is_refused_not_read_as_mojibake(tmp_path):
+    """msgfmt accepts it (every byte is some Windows-1251 letter) and would show `Р’ РєР°РјРїСѓСЃРµ`."""
+    data = sub("charset=utf-8", "charset=windows-1251").encode("utf-8")
+    with pytest.raises(CatalogError) as raised:
+        parse_catalog(data, Path("ru.po"), "ru")
+    assert raised.value.line == next(n for n, line in enumerate(BASE.splitlines(), 1) if not line.isascii())
+    assert "charset=windows-1251 but the text is UTF-8" in str(raised.value)
+
+
+def test_run_reads_a_windows_1251_catalog_and_writes_it_back_as_utf8(newsroom):
+    """The translator's reviewed work is kept and published; the file msgfmt gets declares what it holds
+    (the old code refused the catalog as "not valid UTF-8", though msgfmt and Poedit read it)."""
+    path = newsroom / "i18n" / "ru" / "student-satellite.po"
+    text = path.read_text(encoding="utf-8")
+    reviewed = {(m.context, m.id): m.string for m in parse_catalog(text.encode(), path, "ru") if m.id}
+    path.write_bytes(text.replace("charset=utf-8", "charset=windows-1251").encode("cp1251"))
+
+    result = run_cli("run", newsroom)
+
+    assert result.code == 0, result.stderr
+    written = path.read_bytes()
+    assert b"charset=UTF-8" in written and msgfmt_verdict(path)[0]
+    assert {(m.context, m.id): m.string for m in parse_catalog(written, path, "ru") if m.id} == reviewed
+    page = (newsroom / "public" / "ru" / "student-satellite.html").read_text(encoding="utf-8")
+    assert reviewed[("title", next(i for c, i in reviewed if c == "title"))] in page
