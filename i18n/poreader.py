@@ -154,7 +154,7 @@ class _Reader:
             self.entry.previous[self.previous_last] += _literal(body, number, 4)
         else:
             word = body.split(maxsplit=1)[0] if body.split() else body
-            raise PoSyntaxError(number, f'keyword "{word}" unknown')
+            raise PoSyntaxError(number, _unknown(word))
 
     def keyword(self, text: str, number: int, obsolete: bool) -> None:
         match = _KEYWORD.match(text)
@@ -165,7 +165,7 @@ class _Reader:
                 self.extend(_literal(text, number, 1))
                 return
             word = re.split(r"[\s\"]", text, maxsplit=1)[0]
-            raise PoSyntaxError(number, f'keyword "{word}" unknown')
+            raise PoSyntaxError(number, _unknown(word))
         keyword, index = match.group(1), match.group(2)
         value = _literal(text[match.end() :], number, match.end() + 1)
         entry = self.entry
@@ -216,6 +216,19 @@ class _Reader:
             entry.msgid_plural = (entry.msgid_plural or "") + value
         else:
             entry.msgstr[index] += value
+
+
+_CONFLICT_MARKERS = ("<<<<<<<", "=======", ">>>>>>>", "|||||||")
+
+
+def _unknown(word: str) -> str:
+    """What is wrong where a keyword was expected, in words a translator can act on: a
+    byte-order mark and a conflict marker are otherwise an invisible or puzzling "keyword"."""
+    if word.startswith("\ufeff"):
+        return "the file starts with a byte-order mark (U+FEFF), which msgfmt refuses: save it without BOM"
+    if word.startswith(_CONFLICT_MARKERS):
+        return f"a merge-conflict marker ({word[:7]}) is left in: resolve the conflict, keeping one version"
+    return f'keyword "{word}" unknown'
 
 
 def read_entries(text: str, check_format: bool = True) -> list[PoEntry]:

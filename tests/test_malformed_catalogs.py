@@ -164,6 +164,9 @@ VARIANTS = {
     "range-flag": sub("#, python-format", "#, python-format, range: 1..5"),
     "no-trailing-newline": base.rstrip("\n"),
     "bom": "\ufeff" + base,
+    "merge-conflict": sub(
+        T, f'<<<<<<< HEAD\n{T}\n=======\nmsgstr "В кампусе открыта лаборатория"\n>>>>>>> ru-desk'
+    ),
     "c-format-mismatch": sub(
         '#, python-format\nmsgid "Page %(number)s of %(count)s"\nmsgstr "Страница %(number)s из %(count)s"',
         '#, c-format\nmsgid "Page %d of %s"\nmsgstr "Страница %s из %d"',
@@ -197,6 +200,17 @@ def test_reader_gives_msgfmts_verdict_with_the_line(tmp_path, name):
             assert abs(error.line - line) <= 1, (error.line, line)
     else:
         assert accepted, "msgfmt refuses it, Tilmash accepted it"
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [("bom", "byte-order mark (U+FEFF)"), ("merge-conflict", "merge-conflict marker (<<<<<<<)")],
+)
+def test_a_bom_or_a_conflict_marker_is_named_not_called_a_keyword(name, says):
+    """Notepad's BOM showed as `keyword "\ufeff#" unknown`, an invisible character."""
+    with pytest.raises(CatalogError) as raised:
+        parse_catalog(VARIANTS[name].encode("utf-8"), Path("ru.po"), "ru")
+    assert says in raised.value.message and "keyword" not in raised.value.message
 
 
 def test_variants_cover_both_verdicts():
