@@ -191,8 +191,12 @@ def sync_catalog(
     existing: Catalog | None,
     locale: str,
     memory: Mapping[Any, Any] | None = None,
+    restored: list[tuple[str | None, Any]] | None = None,
 ) -> Catalog:
     """Return the updated catalog for `locale`; `existing` is never modified.
+
+    `restored` gets the keys of units whose English is back to what a translation was approved
+    for, which is approved again: the locale's memory holds it only once the catalog is written.
 
     `memory` maps `memory_key` (kind, English) to a reviewed translation found anywhere in
     the locale: an identical unit of the same kind reuses it as reviewed, also when its own
@@ -223,6 +227,8 @@ def sync_catalog(
         reverted = approved_before.get(key) if previous is None else None
         if reverted is not None and reverted not in used:
             used.add(reverted)
+            if restored is not None:
+                restored.append(key)
             _copy_translation(entry, old[reverted], fuzzy=False, previous=None)
         elif reuse is not None and (previous is None or _replaceable(previous)):
             if previous is not None:

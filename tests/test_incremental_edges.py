@@ -392,8 +392,8 @@ def test_machine_output_in_a_kept_unit_gives_way_to_a_twin_reviewed_elsewhere(tm
         path.write_text(path.read_text(encoding="utf-8") + f"\n{SHARED}\n", encoding="utf-8")
     _run(live)  # the shared paragraph is open in both catalogs
     _translate_shared(live, 0, "kk", "Кітапхана емтихан уақытында кеш ашық тұрады.", machine=True)
-    _translate_shared(live, 0, "ru", "Библиотека открыта допоздна, пока идут экзамены.")
-    _translate_shared(live, 0, "zh", "考试期间图书馆开放到很晚。")
+    for locale, text in REVIEWED_ELSEWHERE:
+        _translate_shared(live, 0, locale, text)
     assert _run(live)[0] == []  # story 0 is complete (machine output is no gap); story 1 is open
     source = live / "sources" / story_name(2)
     source.write_text(source.read_text(encoding="utf-8").replace(".", ", they said.", 1), encoding="utf-8")
@@ -408,6 +408,10 @@ def test_machine_output_in_a_kept_unit_gives_way_to_a_twin_reviewed_elsewhere(tm
 
 
 NEAR = "The library stays open late while the exams last."
+REVIEWED_ELSEWHERE = (
+    ("ru", "Библиотека открыта допоздна, пока идут экзамены."),
+    ("zh", "考试期间图书馆开放到很晚。"),
+)
 
 
 def test_a_unit_left_untranslated_is_kept_until_a_review_elsewhere_offers_a_near_match(
@@ -433,5 +437,34 @@ def test_a_unit_left_untranslated_is_kept_until_a_review_elsewhere_offers_a_near
     assert _run(live)[0] == _run(cold)[0] == []
     offered = (live / "i18n" / "kk" / story_name(0).replace(".md", ".po")).read_text("utf-8")
     assert "translation memory:" in offered
+    assert file_tree(live / "i18n") == file_tree(cold / "i18n")
+    assert file_tree(live / "public") == file_tree(cold / "public")
+
+
+def test_an_approval_restored_by_a_reverted_edit_reaches_the_other_articles_next_run(tmp_path: Path) -> None:
+    """An English edit reverted restores the translation approved for it. The locale's memory
+    gains it only once that catalog is written, so the next run must run in full, as a cold
+    run does, and give it to the twin left with machine output; it replayed the last run."""
+    live = _newsroom(tmp_path / "live", articles=3)
+    story = {index: live / "sources" / story_name(index) for index in (0, 1)}
+    original = story[1].read_text(encoding="utf-8")
+    story[1].write_text(original + f"\n{SHARED}\n", encoding="utf-8")
+    _run(live)
+    for locale, text in (("kk", "Емтихан кезінде кітапхана кешке дейін ашық."), *REVIEWED_ELSEWHERE):
+        _translate_shared(live, 1, locale, text)
+    _run(live)
+    story[1].write_text(original + f"\n{SHARED.replace('while', 'as long as')}\n", encoding="utf-8")
+    _run(live)  # story 1's approval waits beside its changed English
+    story[0].write_text(story[0].read_text(encoding="utf-8") + f"\n{SHARED}\n", encoding="utf-8")
+    _run(live)
+    _translate_shared(live, 0, "kk", "Кітапхана емтихан уақытында кеш ашық тұрады.", machine=True)
+    for locale, text in REVIEWED_ELSEWHERE:
+        _translate_shared(live, 0, locale, text)
+    _run(live)
+    story[1].write_text(original + f"\n{SHARED}\n", encoding="utf-8")  # the edit reverted
+    assert _run(live)[0] == []
+    cold = cold_copy(live, tmp_path / "cold")
+    assert _run(live)[0] == _run(cold)[0] == []
+    assert "кешке дейін" in (live / "i18n" / "kk" / story_name(0).replace(".md", ".po")).read_text("utf-8")
     assert file_tree(live / "i18n") == file_tree(cold / "i18n")
     assert file_tree(live / "public") == file_tree(cold / "public")

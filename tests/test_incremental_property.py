@@ -1,8 +1,8 @@
 """Property: after any sequence of source edits, additions, deletions, catalog reviews (of
 articles, tag and author names, the theme's strings), machine output put in a catalog, a
 paragraph copied from one story into another, glossary edits (the glossary gates
-publication), translations changed by hand with the file's size and mtime put back, and
-settings changes, a run that reuses
+publication), translations changed by hand with the file's size and mtime put back,
+settings changes and edits reverted, a run that reuses
 what earlier runs kept (.tilmash/units.pickle, .tilmash/pages.json, the published pages) leaves exactly
 the site and catalogs a cold run makes from the same files: one with no state and no caches,
 given a copy of the published site (which articles are online is an input: a published
@@ -35,6 +35,7 @@ operation = st.tuples(
     st.sampled_from(
         [
             "edit",
+            "revert",
             "retitle",
             "add",
             "delete",
@@ -166,6 +167,8 @@ def _apply(root: Path, op: str, n: int, next_index: list[int]) -> None:
     index = int(name.removeprefix("story-").removesuffix(".md"))
     if op == "edit":
         _write_story(root, index, n)
+    elif op == "revert":  # the story as it was first written: approvals of its English come back
+        _write_story(root, index, index)
     elif op == "retitle":
         _write_story(root, index, index, title=f"Story number {n}")
     elif op == "delete" and len(stories) > 1:

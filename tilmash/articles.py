@@ -133,6 +133,7 @@ class Outcome:
     settled: frozenset[str] = frozenset()  # locales where those may stay (`LocaleCatalogs.settled`)
     # of `Context.kept_open`, those where its catalogs review English its last unit did not
     reviews_anew: set[str] = field(default_factory=set)
+    restored: set[str] = field(default_factory=set)  # locales whose sync approved a translation again
 
 
 def _digest(data: bytes | None) -> bytes:
@@ -188,7 +189,10 @@ def work(ctx: Context, article: Article) -> Outcome:
                     out.reviews_anew.add(locale)
             if template is None:
                 template = dated(article_template(article, _source_ref(config, article)), ctx.now)
-            catalog = sync_catalog(template, existing, config.babel_locale(locale))
+            restored: list[tuple[str | None, Any]] = []
+            catalog = sync_catalog(template, existing, config.babel_locale(locale), restored=restored)
+            if restored:
+                out.restored.add(locale)
             if config.memory_exact_as_reviewed:
                 wanted[locale] = memory_wanted(template, existing)
             set_aside = set_aside or bool(wanted.get(locale)) or _open(catalog)
@@ -273,6 +277,9 @@ def finish(
             editions[locale] = edition
         out.progress[locale] = catalog_progress(catalog)
         out.on_disk[locale] = _digest(final)
+        if locale in out.restored:  # new to the next run, which gives the approval to the others
+            out.report.restored.append(os.fspath(path))
+            complete = False
         pairs[locale] = list(reviewed_pairs([catalog]).items())
         if _open(catalog):
             out.open_in += (locale,)
@@ -591,7 +598,11 @@ def translate_aside(
             state = LocaleCatalogs(locale, pairs=partial(_whole_memory, ctx, locale, order, existing[locale]))
             for slug, old in existing[locale].items():
                 memory = memories.get(locale, {})
-                state.catalogs[slug] = sync_catalog(templates[slug], old, config.babel_locale(locale), memory)
+                restored: list[tuple[str | None, Any]] = []
+                babel = config.babel_locale(locale)
+                state.catalogs[slug] = sync_catalog(templates[slug], old, babel, memory, restored)
+                if restored:
+                    outcomes[slug].restored.add(locale)
                 synced[slug][locale] = (state.catalogs[slug], on_disk[locale, slug])
             translate(state)
             if state.settled:

@@ -52,6 +52,9 @@ class RunReport:
     catalogs_written: int = 0
     files_written: int = 0
     deferred: list[str] = field(default_factory=list)  # catalogs edited by someone else during the run
+    # catalogs whose sync approved a translation again (`sync_catalog`'s `restored`): the
+    # locale's memory gains it when they are written, so they stay new to the next run
+    restored: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -63,6 +66,7 @@ class RunReport:
         self.warnings += part.warnings
         self.notes += part.notes
         self.catalogs_written += part.catalogs_written
+        self.restored += part.restored
 
     def as_dict(self) -> dict[str, object]:
         return {

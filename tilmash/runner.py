@@ -131,9 +131,12 @@ def run(config: Config, options: RunOptions = RunOptions(), log: Log = lambda _:
         if not options.dry_run and not report.deferred:  # a deferred catalog must not look up to date
             # What the run read at its start, plus only what it wrote itself: a file saved
             # while the run worked stays new to the next run. The import's errors are not
-            # kept: every run imports again and reports its own.
+            # kept: every run imports again and reports its own. A catalog whose sync approved a
+            # translation again stays new too (RunReport.restored).
+            restored = set(report.restored)
+            written = {path: stat for path, stat in writer.written.items() if path not in restored}
             RunState(
-                inputs.fingerprint(writer.written, config.root),
+                inputs.fingerprint(written, config.root),
                 published if published is not None else site_fingerprint(config.public_dir),
                 list(report.errors),
                 report.saved(),
