@@ -190,8 +190,57 @@ def _shown(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+# A sign written before a number: a minus (U+2212, the hyphen-minus, or the en dash Russian
+# typesetting uses) not glued to a word or number (COVID-19, Ту-154, 2025-2026; Chinese
+# glues it to the word before, 冬季−35), or the word for it.
+_NOT_GLUED = r"(?<![^\W\u3400-\u9fff]|[.,])"
+_MINUS_BEFORE = re.compile(rf"(?:{_NOT_GLUED}[-−–]|(?:[Мм]инус|零下|负)\s?)\Z")
+_PLUS_BEFORE = re.compile(rf"{_NOT_GLUED}\+\Z")
+
+
+def _signs(
+    text: str, notations: tuple[re.Pattern[str], ...]
+) -> tuple[set[Decimal], set[Decimal], set[Decimal]]:
+    """Values of `text` written with a minus before them, with a plus, and with neither."""
+    minus: set[Decimal] = set()
+    plus: set[Decimal] = set()
+    unsigned: set[Decimal] = set()
+    for notation in notations:
+        for match in notation.finditer(text):
+            values = _values(match.group(), notation)
+            start = max(0, match.start() - 8)
+            if _MINUS_BEFORE.search(text, start, match.start()):
+                minus |= values
+            elif _PLUS_BEFORE.search(text, start, match.start()):
+                plus |= values
+            else:
+                unsigned |= values
+    return minus, plus, unsigned
+
+
+def _sign_changes(source: str, translation: str, locale: str) -> list[str]:
+    """−35 °C translated as +35 °C or 35 °C (a minus a model or a typist dropped); +40 as −40."""
+    english = _words_only(source)
+    if "+" not in english and not any(minus in english for minus in "-−–"):
+        return []
+    native = (_COMMA_NOTATION, _POINT_NOTATION) if locale in _COMMA_LOCALES else (_POINT_NOTATION,)
+    negative, positive, _ = _signs(english, (_POINT_NOTATION,))
+    found_negative, found_positive, found_unsigned = _signs(_words_only(translation), native)
+    problems = [
+        f"number −{_shown(n)} of the source lost its minus sign"
+        for n in sorted(negative - found_negative)
+        if n in found_positive or n in found_unsigned
+    ]
+    problems += [
+        f"number +{_shown(n)} of the source became negative"
+        for n in sorted(positive & found_negative)
+        if n not in found_positive and n not in found_unsigned
+    ]
+    return problems
+
+
 def check_numbers(source: str, translation: str, context: CheckContext) -> list[str]:
-    """Every number of the source has the same value in the translation."""
+    """Every number of the source has the same value in the translation, and the same sign."""
     if not _DIGIT.search(source):
         return []  # no number to lose (most paragraphs): skip reading both texts' numbers
     expected, native, foreign = _number_readings(source, translation, context.locale)
@@ -199,7 +248,7 @@ def check_numbers(source: str, translation: str, context: CheckContext) -> list[
         f"number {_shown(n)} of the source is missing or changed"
         for n in sorted(expected)
         if n not in native and n not in foreign
-    ]
+    ] + _sign_changes(source, translation, context.locale)
 
 
 def check_number_format(source: str, translation: str, context: CheckContext) -> list[str]:

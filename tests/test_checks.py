@@ -31,6 +31,32 @@ BY_NAME = {check.name: check for check in CHECKS}
             "Весит 1,3 кг и стоит 1 200 тенге.",
             "Весит 1,4 кг и стоит 1 200 тенге.",
         ),
+        # A minus a typist or a model dropped (−35 °C published as 35 °C), or a sign flipped
+        ("numbers", "ru", "Between −35 °C and +40 °C.", "От −35 °C до +40 °C.", "От 35 °C до +40 °C."),
+        ("numbers", "ru", "Between −35 °C and +40 °C.", "От минус 35 °C до +40 °C.", "От +35 °C до +40 °C."),
+        ("numbers", "ru", "Between −35 °C and +40 °C.", "От –35 °C до 40 °C.", "От –35 °C до –40 °C."),
+        (
+            "numbers",
+            "kk",
+            "It fell to -12 °C.",
+            "Ол -12 °C-қа дейін төмендеді.",
+            "Ол 12 °C-қа дейін төмендеді.",
+        ),
+        (
+            "numbers",
+            "zh",
+            "Between −35 °C and +40 °C.",
+            "冬季−35 °C至夏季+40 °C。",
+            "冬季35 °C至夏季+40 °C。",
+        ),
+        ("numbers", "zh", "It fell to −35 °C.", "气温降至零下35 °C。", "气温降至35 °C。"),
+        (
+            "numbers",
+            "ru",
+            "COVID-19 cases fell by 3-4 % in 2025-2026 on the Tu-154 route.",
+            "Число случаев COVID-19 на маршруте Ту-154 снизилось на 3-4 % в 2025-2026 годах.",
+            "Число случаев COVID-19 на маршруте Ту-154 снизилось на 3-5 % в 2025-2026 годах.",
+        ),
         (
             "urls",
             "kk",
