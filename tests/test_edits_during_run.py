@@ -134,3 +134,30 @@ def test_a_source_saved_during_the_run_with_its_size_and_mtime_is_published_by_t
     assert run(config, RunOptions(jobs=1)).ok
     page = (root / "public" / "en" / source.with_suffix(".html").name).read_text(encoding="utf-8")
     assert word[::-1].upper() in page
+
+
+def test_settings_saved_during_the_run_reach_every_page_of_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The units were keyed with what every page depends on (tilmash.toml, say) as it was when
+    the run ended, not as the run read it: a site title saved while the run rendered was taken
+    as rendered, and the next run reused every article page with the old title."""
+    root = tmp_path / "newsroom"
+    make_newsroom(root, 3)
+    config = load_config(root)
+    assert run(config, RunOptions(jobs=1)).ok
+    edit_one(root, 1)
+    settings = root / "tilmash.toml"
+    render_articles = tilmash.articles.run_articles
+
+    def retitled_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        done = render_articles(*args, **kwargs)
+        settings.write_text(settings.read_text("utf-8").replace("Newsroom", "Campus Wire"), "utf-8")
+        return done
+
+    monkeypatch.setattr(tilmash.articles, "run_articles", retitled_meanwhile)
+    assert run(config, RunOptions(jobs=1)).ok
+    monkeypatch.setattr(tilmash.articles, "run_articles", render_articles)
+    assert run(load_config(root), RunOptions(jobs=1)).ok
+    for page in (root / "public" / "en").glob("story-*.html"):
+        assert "Campus Wire" in page.read_text(encoding="utf-8"), page.name

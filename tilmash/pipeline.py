@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from babel.messages.catalog import Catalog, Message
 from babel.support import Translations
 
-from tilmash.atomic import AtomicWriter
+from tilmash.atomic import AtomicWriter, stat_text
 from tilmash.config import TAXONOMY_CATALOG, UI_CATALOG, Config
 from tilmash.i18n import (
     CatalogError,
@@ -577,6 +577,11 @@ def unchanged_unit(
 
 
 def units_run_key(config: Config, models: bytes | None = None) -> str:
+    """The key of `units_run_parts`."""
+    return run_key(units_run_parts(config, models))
+
+
+def units_run_parts(config: Config, models: bytes | None = None) -> dict[str, bytes]:
     """What every page depends on besides its own article: tilmash.toml, UI and taxonomy catalogs,
     glossaries, static files, Tilmash's code and templates (edited in an editable install, or
     pulled into its checkout), the libraries rendering depends on and the installed models
@@ -595,4 +600,26 @@ def units_run_key(config: Config, models: bytes | None = None) -> str:
         parts[f"taxonomy:{locale}"] = read_or_absent(config.catalog_path(locale, TAXONOMY_CATALOG))
     parts["glossary"] = tree_digest(config.root / "glossary").encode()
     parts["static"] = layout_digest(config.root / "static")  # the files there, not their bytes
-    return run_key(parts)
+    return parts
+
+
+def changed_by_others(
+    config: Config, before: Mapping[str, bytes], after: Mapping[str, bytes], written: Mapping[str, str]
+) -> bool:
+    """Whether a part of `units_run_parts` changed between `before` and `after` other than by
+    the run's own writes (`written`: path → `stat_text` of each file the run wrote), which are
+    its UI and taxonomy catalogs when they still hold what it wrote."""
+    shared = {"ui": UI_CATALOG, "taxonomy": TAXONOMY_CATALOG}
+    for name in before.keys() | after.keys():
+        if before.get(name) == after.get(name):
+            continue
+        kind, _, locale = name.partition(":")
+        if kind not in shared:
+            return True
+        path = os.fspath(config.catalog_path(locale, shared[kind]))
+        try:
+            if written.get(path) != stat_text(os.stat(path)):
+                return True
+        except OSError:
+            return True
+    return False

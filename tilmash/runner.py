@@ -226,19 +226,20 @@ def _full_run(
     from tilmash.parallel import available_cores, fork_map
     from tilmash.pipeline import (
         LocaleCatalogs,
+        changed_by_others,
         held_pages,
         read_sources,
         taxonomy_names,
         taxonomy_used,
         ui_translations,
-        units_run_key,
+        units_run_parts,
     )
     from tilmash.render.babel_answers import BabelAnswers
     from tilmash.render.page_keys import PageKeys, load_page_keys, save_page_keys
     from tilmash.render.site import index_files, locale_pages
     from tilmash.shared import SharedCache
     from tilmash.static_files import publish_static, static_files
-    from tilmash.units import UnitStore, load_units, save_units
+    from tilmash.units import UnitStore, load_units, run_key, save_units
 
     now = options.now or dt.datetime.now(dt.UTC)
     mapper = partial(fork_map, jobs=options.jobs or available_cores())
@@ -248,7 +249,8 @@ def _full_run(
     keys_path = config.root / ".tilmash" / "pages.json"
     models = inputs.models if inputs is not None else None  # as the run found them at its start
     with stage(log, "sources") as fields:
-        key = units_run_key(config, models) if write else ""  # a dry run reads everything
+        parts = units_run_parts(config, models) if write else {}
+        key = run_key(parts) if write else ""  # a dry run reads everything
         # Kept editions assume the published pages the last run left (an article online stays online).
         units = load_units(units_path, key, report.warnings.append) if write and site_intact else UnitStore()
         sources = read_sources(
@@ -402,11 +404,17 @@ def _full_run(
                 save_page_keys(keys_path, page_keys.current, published)
             answers.save(answers_path)
             if not report.deferred:  # what the next run may reuse (tilmash.units)
-                run_key = units_run_key(config, models)
-                kept = kept_units(config, streamed, ctx, report, held, run_key)
-                fields["units_kept"] = save_units(units_path, run_key, kept, units)
-                if shared is not None:
-                    shared.save(shared_path, run_key, writer.written)
+                # keyed with what the run read and wrote: an input changed meanwhile by someone
+                # else (tilmash.toml, a glossary) means the next run redoes every article
+                now_parts = units_run_parts(config, models)
+                ended_key = run_key(now_parts)
+                if changed_by_others(config, parts, now_parts, writer.written):
+                    fields["units_kept"] = save_units(units_path, ended_key, (), units)
+                else:
+                    kept = kept_units(config, streamed, ctx, report, held, ended_key)
+                    fields["units_kept"] = save_units(units_path, ended_key, kept, units)
+                    if shared is not None:
+                        shared.save(shared_path, ended_key, writer.written)
         else:
             stale = site.stale(produced)
             report.files_written = len(changed_files)
