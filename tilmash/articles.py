@@ -654,9 +654,6 @@ def kept_units(
     """
     said = "\n".join(report.errors + report.warnings)
     held_pages = set(held)
-    # Each article's POT and catalogs as text: a Path made per file cost more than reading it.
-    folders = {locale: os.fspath(config.catalog_path(locale, "-").parent) for locale in config.target_locales}
-    templates = os.fspath(config.templates_dir)
     root = os.fspath(config.root)
     for candidate in streamed.candidates:
         if isinstance(candidate, Kept):
@@ -669,9 +666,8 @@ def kept_units(
             continue
         payload, details = streamed.candidate(candidate)
         article = details.article
-        catalogs = [f"{folders[locale]}/{article.slug}.po" for locale in config.target_locales]
-        template_path = f"{templates}/{article.slug}.pot"
-        files = [os.fspath(article.source_path), template_path, *catalogs]
+        files = config.article_files(os.fspath(article.source_path), article.slug)
+        template_path, catalogs = files[1], files[2:]
         if said and any(os.path.relpath(path, root) in said for path in files):
             continue
         if held_pages and any(article_path(code, article.slug) in held_pages for code in config.site.locales):

@@ -391,10 +391,7 @@ def read_sources(
         paths = []
     else:
         paths = source_files(config.sources_dir)
-    i18n = os.fspath(config.i18n_dir)
-    matched = {
-        path: unit for path in paths if (unit := unchanged_unit(config, path, units, run_key, i18n, seen))
-    }
+    matched = {path: unit for path in paths if (unit := unchanged_unit(config, path, units, run_key, seen))}
     todo = [p for p in paths if p not in matched]
     bodies = Spill()
     where: dict[int, tuple[int, int]] = {}
@@ -546,23 +543,15 @@ def unchanged_unit(
     path: Path,
     units: UnitStore,
     run_key: str,
-    i18n: str | None = None,
     seen: Mapping[str, str] | None = None,
 ) -> Kept | None:
     """The unit kept for source `path` if none of its files changed since, else None. Files
     whose stamp is the one their unit was kept with are not read (tilmash.units.files_stamp).
-    `i18n`: the catalogs' directory as a string (plain strings: a Path per file costs more
-    than reading it). `seen`: as `read_sources` takes it."""
+    `seen`: as `read_sources` takes it."""
     unit = units.get(relative_ref(config.root, path))
     if unit is None:
         return None
-    slug = unit.article.slug
-    i18n = i18n or os.fspath(config.i18n_dir)
-    files = [
-        os.fspath(path),
-        f"{i18n}/pot/{slug}.pot",
-        *(f"{i18n}/{locale}/{slug}.po" for locale in config.target_locales),
-    ]
+    files = config.article_files(os.fspath(path), unit.article.slug)
     stamp = files_stamp(
         files, seen, f"{os.fspath(config.root)}/"
     )  # before they are read: a write after it changes the next one
