@@ -45,8 +45,15 @@ SAFE_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
 SAFE_SCHEMES = {"http", "https", "mailto"}
 
 
+# Elements whose content an HTML parser reads as text, not markup: kept, a lazy-loading
+# page's `<noscript><img …></noscript>` showed its tags to the reader as text. Their content is
+# a fallback for browsers without scripts or frames, so it is dropped with them.
+RAW_TEXT_TAGS = {"noscript", "iframe", "noembed", "noframes", "xmp", "textarea", "title"}
+
+
 def clean_html(fragment: str) -> str:
-    """Only harmless markup survives; script and style contents are dropped entirely."""
+    """Only harmless markup survives; script and style contents are dropped entirely, and so
+    are those of the elements whose content would come out as markup shown as text."""
     import nh3  # imported on use: most newsrooms never read HTML
 
     return nh3.clean(
@@ -55,7 +62,7 @@ def clean_html(fragment: str) -> str:
         attributes=SAFE_ATTRIBUTES,
         url_schemes=SAFE_SCHEMES,
         link_rel=None,
-        clean_content_tags={"script", "style"},
+        clean_content_tags={"script", "style", *RAW_TEXT_TAGS},
     )
 
 

@@ -396,3 +396,19 @@ def test_a_summary_made_of_blocks_keeps_its_words_apart_and_whole():
     assert summary.group(1).startswith("Head First paragraph. one two Seedlings of the steppe")
     assert summary.group(1).endswith("…") and len(summary.group(1)) <= 300
     assert summary.group(1)[:-1].split()[-1] in "Seedlings of the steppe are counted every spring.".split()
+
+
+def test_a_lazy_loading_entrys_noscript_image_is_not_shown_as_markup(newsroom, tmp_path):
+    """WordPress lazy-load plugins put the real image in `<noscript>` in the feed's HTML too: the
+    reader saw `<img src="https://u.example/pond.jpg" alt="The pond">` as text."""
+    body = (
+        "&lt;p&gt;The orchard has a new pond.&lt;/p&gt;&lt;p&gt;&lt;img src='data:image/gif;base64,R0lGOD' "
+        "data-src='/pond.jpg' alt='The pond'&gt;&lt;noscript&gt;&lt;img src='/pond.jpg' alt='The pond'&gt;"
+        "&lt;/noscript&gt;&lt;/p&gt;"
+    )
+    feed = tmp_path / "feed.xml"
+    feed.write_text(_rss(_item("urn:pond", "A new pond", body, DATED)), encoding="utf-8")
+    assert run_cli("import", feed, newsroom).code == 0
+    source = (newsroom / "sources" / "a-new-pond.md").read_text(encoding="utf-8")
+    assert "The orchard has a new pond." in source
+    assert "img" not in source and "noscript" not in source

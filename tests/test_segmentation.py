@@ -407,3 +407,23 @@ def test_an_html_page_without_a_date_or_title_says_where_to_put_one():
     )
     with pytest.raises(SourceProblem, match=r"no title: .*<h1>"):
         parse_article(Path("sources/tools.html"), untitled, "tools")
+
+
+def test_noscript_and_iframe_fallbacks_never_show_their_tags_as_text():
+    """A lazy-loading page repeats its image in `<noscript>` (as mozilla.org's Developer Edition
+    page in trafilatura 2.3.1's test resources, Apache-2.0, does in its `<h2>`); the parser reads
+    such content as text, so the reader saw `<img class="" src="//mozorg.cdn…">` on the page."""
+    gif = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw=="
+    page = (
+        '<html><head><title>Developer Edition</title><meta name="date" content="2026-05-02"></head>'
+        f'<body><article><h2>Firefox <img class="lazy" src="{gif}" alt="Developer Edition"'
+        ' data-src="//mozorg.cdn.mozilla.net/title.png"><noscript><img class=""'
+        ' src="//mozorg.cdn.mozilla.net/title.png" alt="Developer Edition" /></noscript></h2>'
+        '<p>Tools for the open web.<iframe src="https://video.example/"><p>Your browser has no'
+        ' <b>frames</b></p></iframe></p><form><noscript><button type="submit">Go</button></noscript>'
+        "</form></article></body></html>"
+    )
+    parsed = parse_article(Path("sources/developer-edition.html"), page.encode(), "developer-edition")
+    texts = [block.text for block in parsed.blocks]
+    assert "Tools for the open web." in texts
+    assert not any("img" in text or "frames" in text or "Go" in text for text in texts), texts
