@@ -71,11 +71,21 @@ def _key_lines(text: str) -> dict[str, int]:
     return found
 
 
-def _required_text(meta: dict[str, Any], key: str) -> str:
-    value = meta.get(key)
-    if value is None or not str(value).strip():
+def _required_text(meta: dict[str, Any], key: str, line: int) -> str:
+    value = _text(meta, key, line)
+    if not value:
         raise SourceProblem(f"front matter has no '{key}'", 1)
-    return " ".join(str(value).split())
+    return value
+
+
+def _text(meta: dict[str, Any], key: str, line: int) -> str:
+    """A field shown as text on one line: a list or mapping there was shown as `['Ann', 'Bob']`."""
+    value = meta.get(key)
+    if isinstance(value, (list, dict)):
+        kind = "a list" if isinstance(value, list) else "a mapping"
+        hint = " (several authors go on one line: 'Ann Lee and Bob Kim')" if key == "author" else ""
+        raise SourceProblem(f"'{key}' must be text, not {kind}{hint}", line)
+    return " ".join(str(value).split()) if value is not None else ""
 
 
 def _decode(raw: bytes) -> tuple[str, list[int]]:
@@ -147,8 +157,8 @@ def _article(
     slug_hint: str,
     warnings: tuple[str, ...] = (),
 ) -> Article:
-    title = _required_text(meta, "title")
     lines = _key_lines(text)
+    title = _required_text(meta, "title", lines.get("title") or 1)
     if "date" not in meta or meta["date"] in (None, ""):
         raise SourceProblem("front matter has no 'date'", 1)
     date = _as_datetime(meta["date"], "date", lines.get("date") or 1)
@@ -168,7 +178,7 @@ def _article(
             lines.get("slug") or 1,
         )
     tags = _tags(meta.get("tags"), lines.get("tags") or 1)
-    summary = " ".join(str(meta.get("summary") or "").split())
+    summary = _text(meta, "summary", lines.get("summary") or 1)
     blocks, template = segment(body, body_line)
     head = [Block("title", "title", title, lines.get("title") or 1)]
     if summary:
@@ -180,7 +190,7 @@ def _article(
         summary=summary,
         date=date,
         updated=updated,
-        author=" ".join(str(meta.get("author") or "").split()),
+        author=_text(meta, "author", lines.get("author") or 1),
         tags=tags,
         source_path=path,
         blocks=tuple(head + blocks),

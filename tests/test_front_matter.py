@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tilmash.sources import parse_article
 from tilmash.sources.frontmatter import FrontMatterError, _loader, _simple, split_front_matter
+from tilmash.sources.loader import SourceProblem
 
 # Values a newsroom writes, and look-alikes YAML reads otherwise (booleans, null, numbers,
 # impossible dates, quotes, comments, sexagesimal numbers, colons): each in lists too.
@@ -111,3 +116,35 @@ def test_each_key_line_is_the_first_line_starting_with_it_before_a_closing_fence
                 expected = number
                 break
         assert found.get(key) == expected, key
+
+
+def test_values_yaml_11_would_retype_are_shown_as_written():
+    """`title: Yes` was published as "True", `0x1F` as "31", `summary: 12:30` as "750" (base 60),
+    `author: No` as no author; a date stays a date."""
+    meta, _, _ = split_front_matter(
+        "---\ntitle: Yes\nauthor: No\nsummary: 12:30\nslug: 0x1f\ntags: [on, 1.10, 2026]\n"
+        "date: 2026-02-02\n---\nBody.\n"
+    )
+    assert meta == {
+        "title": "Yes",
+        "author": "No",
+        "summary": "12:30",
+        "slug": "0x1f",
+        "tags": ["on", "1.10", "2026"],
+        "date": dt.date(2026, 2, 2),
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [("author", "[Ann Lee, Bob Kim]", "not a list (several authors"), ("title", "{en: A}", "not a mapping")],
+)
+def test_a_list_or_mapping_where_text_belongs_is_an_error_with_its_line(field, value, says):
+    """`author: [Ann Lee, Bob Kim]` was published as the byline "['Ann Lee', 'Bob Kim']"."""
+    source = f"---\ntitle: A story\ndate: 2026-02-02\n{field}: {value}\n---\nBody.\n".replace(
+        "title: A story\n", "" if field == "title" else "title: A story\n"
+    )
+    with pytest.raises(SourceProblem) as raised:
+        parse_article(Path("sources/story.md"), source.encode(), "story")
+    assert raised.value.line == source.splitlines().index(f"{field}: {value}") + 1
+    assert f"'{field}' must be text, {says}" in str(raised.value)
