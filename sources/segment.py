@@ -56,9 +56,36 @@ _SCHEME_RE = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
 def safe_url(url: str) -> bool:
-    """A relative URL or one of the few schemes a reader may follow (no `javascript:`, `data:`, …)."""
+    """A relative URL or one of the few schemes a reader may follow (no `javascript:`, `data:`, …);
+    a web address with a host a browser can reach and no password in it."""
     scheme = _SCHEME_RE.match(url)
-    return scheme is None or scheme.group(1).lower() in SAFE_SCHEMES
+    if scheme is None:
+        return True
+    name = scheme.group(1).lower()
+    return name in SAFE_SCHEMES and (name not in ("http", "https") or _web_address(url))
+
+
+# What the URL standard forbids in a domain (the Nu HTML Checker refuses the page).
+_IPV6_HOST = re.compile(r"\[[0-9A-Fa-f:.]+\](?::[0-9]*)?")
+_FORBIDDEN_IN_HOST = re.compile(r"[\x00-\x20#%/:<>?@\[\\\]^|]")
+
+
+def _web_address(url: str) -> bool:
+    """`https://../`, `https://bar]baz.org` or `https://user:password@host/` make an invalid
+    page (and the last shows a password to every reader): such a link stays text."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        host, _ = parts.hostname, parts.port
+    except ValueError:  # an unbalanced [IPv6] address, a port beyond 65535
+        return False
+    if host is None or parts.username is not None or parts.password is not None:
+        return False
+    if parts.netloc.startswith("["):
+        return _IPV6_HOST.fullmatch(parts.netloc) is not None
+    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
+    return all(label and not _FORBIDDEN_IN_HOST.search(label) for label in labels)
 
 
 def unit_id(kind: str, text: str) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 from tests.conftest import run_cli
+from tests.test_rendering import vnu_jar
 
 
 def _append(newsroom, slug: str, text: str) -> int:
@@ -48,3 +50,33 @@ def test_a_javascript_link_is_dropped_to_its_text(newsroom):
     assert "javascript:" not in page and "gotcha" not in page
     pot = (newsroom / "i18n" / "pot" / "library-night.pot").read_text(encoding="utf-8")
     assert 'msgid "Tickets on the booking page or <1>here</1>."' in pot
+
+
+def test_a_link_no_browser_can_follow_or_with_a_password_stays_text(newsroom):
+    """From CommonMark example 600 and markdown-it-py 4.3.0's normalize.md fixtures (MIT): the
+    Nu HTML Checker refused the page for `https://../`, `https://bar]baz.org` and a URL with
+    credentials, which also showed a password to every reader."""
+    _append(
+        newsroom,
+        "library-night",
+        "See <https://../>, [the hall](https://bar]baz.org), [the archive](https://editor:s3cret@u.example/a)"
+        " and [the map](https://[2001:db8::1]:8080/map), or [the plan](https://u.example:99999/).",
+    )
+    assert run_cli("run", newsroom).code == 0
+    page = (newsroom / "public" / "en" / "library-night.html").read_text(encoding="utf-8")
+    assert "See https://../, the hall, the archive and" in page and "s3cret" not in page
+    assert 'href="https://[2001:db8::1]:8080/map"' in page and "or the plan." in page
+    result = subprocess.run(
+        [
+            "java",
+            "-jar",
+            str(vnu_jar()),
+            "--errors-only",
+            "--format",
+            "text",
+            str(newsroom / "public" / "en" / "library-night.html"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
