@@ -89,7 +89,12 @@ def _run_with(code: Path, root: Path) -> None:
     [
         ("render/templates/article.html", "</article>", "<p>An edited theme</p>", "/story-"),
         # the parser: a `git pull` in the checkout of an editable install
-        ("sources/loader.py", '_required_text(meta, "title")', " (parsed anew)", "en/"),
+        (
+            "sources/loader.py",
+            '_required_text(meta, "title", lines.get("title") or 1)',
+            " (parsed anew)",
+            "en/",
+        ),
     ],
 )
 def test_code_edited_in_an_editable_install_shows_on_every_page(
