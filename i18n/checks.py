@@ -406,6 +406,11 @@ def check_english_word(source: str, translation: str, context: CheckContext) -> 
 
 _FULL_WIDTH = frozenset("，。、：；？！（）「」『』《》【】～")
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")  # zero-width characters, soft hyphen
+# Bidirectional controls (U+202E turns the rest of a line around on the page: what the reader
+# sees is not the text the editor read) and the line and paragraph separators U+2028/U+2029.
+_INVISIBLE |= frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_INVISIBLE |= frozenset("\u2028\u2029")
+_DOUBLED_SPACE = re.compile("[ \u00a0\u202f]{2}")  # a no-break space doubled, or beside a space
 
 
 def check_punctuation(source: str, translation: str, context: CheckContext) -> list[str]:
@@ -441,7 +446,7 @@ def check_spacing(source: str, translation: str, context: CheckContext) -> list[
         for c in dict.fromkeys(translation)
         if c in _INVISIBLE and c not in source
     ]
-    if "  " in translation.strip():
+    if _DOUBLED_SPACE.search(translation.strip()):
         problems.append("doubled space")
     if translation != translation.strip() and source == source.strip():
         problems.append("leading or trailing space")

@@ -103,6 +103,10 @@ BY_NAME = {check.name: check for check in CHECKS}
         ("mixed-script", "ru", "One more laboratory.", "Ещё одна лаборатория.", "Ещ\u00eb одна лаборатория."),
         ("spacing", "kk", "Solar panels.", "Күн панельдері.", "Күн\u200b панельдері."),
         ("spacing", "ru", "Solar panels.", "Солнечные панели.", "Солнечные\u00adпанели."),
+        # A right-to-left override turns "−35 °C" round on the page; a line separator breaks the line
+        ("spacing", "ru", "It was −35 °C.", "Было −35 °C.", "Было \u202e−35 °C."),
+        ("spacing", "kk", "Solar panels.", "Күн панельдері.", "Күн\u2028панельдері."),
+        ("spacing", "ru", "In the city.", "В\u00a0городе.", "В\u00a0\u00a0городе."),
         (
             "script",
             "ru",
