@@ -65,12 +65,12 @@ from tilmash.units import (
     Unit,
     UnitsDamaged,
     UnitStore,
-    files_stamp,
     holds_any,
     key_digests,
     memory_digest,
     memory_digests,
     read_or_absent,
+    read_stamped,
     unit_key,
     unit_payload,
     unpacked,
@@ -672,18 +672,14 @@ def kept_units(
             continue
         if held_pages and any(article_path(code, article.slug) in held_pages for code in config.site.locales):
             continue
-        stamp = files_stamp(files)
-        source_bytes = read_or_absent(article.source_path)
+        stamp, (source_bytes, template, *catalog_bytes) = read_stamped(files)
         if _digest(source_bytes) != details.read_as:
             continue  # edited while the run worked
-        catalog_bytes = []
-        for locale, path in zip(config.target_locales, catalogs, strict=True):
-            data = read_or_absent(path)
-            if _digest(data) != details.on_disk.get(locale):  # saved since the run read or wrote it
-                break
-            catalog_bytes.append(data)
-        else:
-            key = unit_key(run_key, source_bytes, read_or_absent(template_path), catalog_bytes)
+        if all(  # as the run read or wrote them (not saved since)
+            _digest(data) == details.on_disk.get(locale)
+            for locale, data in zip(config.target_locales, catalog_bytes, strict=True)
+        ):
+            key = unit_key(run_key, source_bytes, template, catalog_bytes)
             listing = streamed.listings.pickled_editions(details.listed)
             fed = _feed_digests(streamed, article.slug, listing)
             record = Record(

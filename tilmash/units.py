@@ -215,6 +215,70 @@ def read_or_absent(path: str | Path) -> bytes:
         return ABSENT
 
 
+_READ = os.O_RDONLY | os.O_CLOEXEC
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """What `fd` holds, `size` bytes as its stat said, or more if it grew meanwhile. On the
+    descriptor, not a file object: a buffered reader's set-up took as long as the read."""
+    data = os.read(fd, size + 1)
+    if len(data) <= size:
+        return data
+    pieces = [data]
+    while more := os.read(fd, 1 << 20):
+        pieces.append(more)
+    return b"".join(pieces)
+
+
+def read_stamped(paths: Iterable[str]) -> tuple[bytes | None, list[bytes]]:
+    """`files_stamp` of `paths` (no `seen`) and each file's bytes (`read_or_absent`), in one pass:
+    each file is stat-ed through the descriptor it is then read from, so its stamp still comes
+    before its bytes. A cold run keeps a unit per article, and stat-ing each file apart from
+    reading it cost as much again."""
+    racy = time.time_ns() - RACY_NS
+    digest: hashlib.blake2b | None = hashlib.blake2b(digest_size=16)  # None once a file cannot be stamped
+    contents = []
+    for path in paths:
+        try:
+            fd = os.open(path, _READ)
+        except OSError:  # missing, or unreadable: stamped by a stat of its own
+            line = _path_line(path, racy)
+            contents.append(ABSENT)
+        else:
+            try:
+                stat = os.fstat(fd)
+                line = _stat_line(stat, racy)
+                try:
+                    contents.append(_read_all(fd, stat.st_size))
+                except OSError:  # a directory, say
+                    contents.append(ABSENT)
+            finally:
+                os.close(fd)
+        if line is None:
+            digest = None
+        elif digest is not None:
+            digest.update(line)
+    return (None if digest is None else digest.digest()), contents
+
+
+def _stat_line(stat: os.stat_result, racy: int) -> bytes | None:
+    """A file's line of a stamp; None when it changed at `racy` or later (see `files_stamp`)."""
+    if stat.st_ctime_ns >= racy or stat.st_mtime_ns >= racy:
+        return None
+    return f"{stat_text(stat)}\n".encode()
+
+
+def _path_line(path: str, racy: int) -> bytes | None:
+    """`_stat_line` of the file at `path`; b"absent\0" when there is none, None when it cannot be stat-ed."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return b"absent\0"
+    except OSError:
+        return None
+    return _stat_line(stat, racy)
+
+
 def files_stamp(paths: Iterable[str], seen: Mapping[str, str] | None = None, base: str = "") -> bytes | None:
     """Inode, size, mtime and ctime of each file (an absent one counts as such), hashed; taken
     before the files are read for a unit's key, it stands for their bytes while it is the same:
@@ -227,18 +291,10 @@ def files_stamp(paths: Iterable[str], seen: Mapping[str, str] | None = None, bas
     digest = hashlib.blake2b(digest_size=16)
     for path in paths:
         text = seen.get(path[len(base) :], "?") if seen is not None and path.startswith(base) else "?"
-        if text == "?":
-            try:
-                stat = os.stat(path)
-            except FileNotFoundError:
-                digest.update(b"absent\0")
-                continue
-            except OSError:
-                return None
-            if stat.st_ctime_ns >= racy or stat.st_mtime_ns >= racy:
-                return None
-            text = stat_text(stat)
-        digest.update(f"{text}\n".encode())
+        line = _path_line(path, racy) if text == "?" else f"{text}\n".encode()
+        if line is None:
+            return None
+        digest.update(line)
     return digest.digest()
 
 
