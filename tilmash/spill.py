@@ -17,14 +17,18 @@ class Spill:
 
     def __init__(self) -> None:
         self._file: BinaryIO | None = None
+        self._end = 0  # the file's size: where the next `append` goes
 
     def append(self, data: bytes) -> tuple[int, int]:
-        """(offset, length) of `data`, written through to the file before this returns."""
+        """(offset, length) of `data`, written through to the file before this returns (a worker
+        forked next reads it with pread): unbuffered, at the end the spill keeps track of."""
         if self._file is None:
-            self._file = tempfile.TemporaryFile()
-        offset = self._file.seek(0, os.SEEK_END)
-        self._file.write(data)
-        self._file.flush()  # a worker forked next reads it with pread, past the buffer
+            self._file = tempfile.TemporaryFile(buffering=0)
+        offset, fd, view = self._end, self._file.fileno(), memoryview(data)
+        while view:
+            done = os.pwrite(fd, view, self._end)
+            self._end += done
+            view = view[done:]
         return offset, len(data)
 
     def read(self, offset: int, length: int) -> bytes:
@@ -36,3 +40,4 @@ class Spill:
         if self._file is not None:
             self._file.close()
             self._file = None
+            self._end = 0

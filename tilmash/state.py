@@ -245,6 +245,7 @@ def published_fingerprint(
     run of 10,000 articles writes 45,000 files, whose set or lines are not made."""
     written = iter(changed)
     latest = next(written, None)
+    folder = os.fspath(site)  # a file's path as text: a Path made per file cost more than its stat
 
     def lines() -> Iterator[str]:
         nonlocal latest
@@ -256,7 +257,7 @@ def published_fingerprint(
             text = None if latest == name else before.get(name)
             if text is None or text == "?":
                 try:
-                    text = stat_text(os.stat(site / name), exact=False)
+                    text = stat_text(os.stat(f"{folder}/{name}"), exact=False)
                 except FileNotFoundError:
                     continue
                 except OSError:
