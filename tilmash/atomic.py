@@ -16,10 +16,11 @@ import stat
 import tempfile
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from tilmash.linux import libc_function
 
+AnyPath = TypeVar("AnyPath", str, Path)  # a path as text or as a Path, given back as it came
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -38,14 +39,15 @@ _OWNED_TEMP = re.compile(r"\.(\d+)\.[^.]*\.tmp$")
 _OWNED_STAGING = re.compile(r"\.(?:new|old)-(\d+)-")
 
 
-def _temp_file(path: Path, new: bool = False) -> tuple[int, str]:
+def _temp_file(path: str | Path, new: bool = False) -> tuple[int, str]:
     """A temp file beside `path` with the mode `path` has (a new file: what the umask allows;
     `new`: `path` is known not to exist, not looked up). Its directory is made when missing.
 
     mkstemp creates files 0600; renamed over a shared catalog as they are, they would lock
     the newsroom's other users out.
     """
-    prefix = os.path.join(path.parent, f".{path.name}.{os.getpid()}.")
+    directory, name = os.path.split(path)  # as text: a cold run writes a POT per article
+    prefix = os.path.join(directory, f".{name}.{os.getpid()}.")
     mode = None
     if not new:
         try:
@@ -56,7 +58,7 @@ def _temp_file(path: Path, new: bool = False) -> tuple[int, str]:
     try:
         fd, temp = _exclusive(prefix, created)
     except FileNotFoundError:  # asked only then: a directory per file would be a syscall per file
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(directory, exist_ok=True)
         fd, temp = _exclusive(prefix, created)
     if mode is not None:
         os.fchmod(fd, mode)
@@ -196,17 +198,18 @@ class AtomicWriter:
         # cold run writes four catalogs per article, and a Path and a stat_result cost ten times this
         self.written: dict[str, str] = {}
 
-    def write(self, path: Path, data: bytes, expected: bytes | None) -> None:
+    def write(self, path: str | Path, data: bytes, expected: bytes | None) -> None:
         """Stage `data` for `path` (through a symlink: `link_target`), which must still hold
         `expected` (None: not exist) at commit. Only a digest of `expected` is kept: a cold run
         rewriting every catalog would otherwise hold all their old bytes until it commits."""
-        fd, temp = _temp_file(link_target(path), new=expected is None)  # a file found later is not replaced
+        name = os.fspath(path)  # as text: a cold run writes a POT per article
+        fd, temp = _temp_file(link_target(name), new=expected is None)  # a file found later is not replaced
         try:
             _write_all(fd, data)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
-        self._staged.append((temp, os.fspath(path), None if expected is None else _content_digest(expected)))
+        self._staged.append((temp, name, None if expected is None else _content_digest(expected)))
 
     def hand_over(self) -> list[Staged]:
         """The writes staged so far, for another writer to `adopt` (a forked worker's, say)."""
@@ -226,19 +229,20 @@ class AtomicWriter:
             sync_filesystem(Path(folder))  # each filesystem a temp file is on (a linked catalog's too)
         written = 0
         for temp, name, expected in self._staged:
-            final = Path(name)
+            target: str | Path = name
             if expected is None and _absent(name):  # a new file (most of a cold run's): nor a link
-                current, target = None, final
+                current = None
             else:
+                final = Path(name)
                 current = _content_digest(final.read_bytes()) if final.exists() else None
                 target = link_target(final)
             # a link pointed elsewhere since `write` counts as changed: the temp file is beside the old target
             if current != expected or os.path.dirname(temp) != os.path.dirname(target):
                 Path(temp).unlink(missing_ok=True)
-                self.skipped.append(final)
+                self.skipped.append(Path(name))
                 continue
             os.replace(temp, target)
-            self.written[name] = stat_text(os.stat(final))
+            self.written[name] = stat_text(os.stat(name))
             written += 1
         for directory in {os.path.dirname(temp) for temp, _, _ in self._staged}:  # the files' own folders
             _fsync_dir(Path(directory))
@@ -272,12 +276,15 @@ def _exchange(first: Path, second: Path) -> bool:
     return result == 0
 
 
-def link_target(path: Path) -> Path:
+def link_target(path: AnyPath) -> AnyPath:
     """`path`, or where it points when it is a symlink. A file is written, and a site staged
     and swapped in, there: a renamed temp file would replace the link itself, so a catalog
     linked from a shared translations folder, or public/ → /var/www/news, would stop
     showing what is written."""
-    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+    if not os.path.islink(path):
+        return path
+    target = os.path.realpath(path)
+    return target if isinstance(path, str) else Path(target)
 
 
 def remove_leftovers(root: Path, site: Path) -> int:
