@@ -108,7 +108,6 @@ class Context:
     kept_wants: frozenset[bytes] = frozenset()  # every reused unit's `Record.wants`
     spill: bool = True  # what the articles leave waits on disk (`Sources.spilled`), not in memory
     kept_open: frozenset[str] = frozenset()  # the locales of every reused unit's `Record.open_in`
-    templates: str = ""  # `Config.templates_dir` as text
 
 
 @dataclass(slots=True)
@@ -153,7 +152,7 @@ def _open(catalog: Catalog) -> bool:
 def _write_template(ctx: Context, article: Article, out: Outcome, writer: AtomicWriter | None) -> None:
     out.report.catalogs_written += 1
     if writer is not None:
-        path = f"{ctx.templates}/{article.slug}.pot"  # `Config.template_path`, as text: no Path per article
+        path = ctx.config.template_file(article.slug)
         data = template_bytes(article, _source_ref(ctx.config, article), ctx.now)
         # A POT missing when the sources were listed is not looked for again: one made since
         # then is not the one `expected`, and the writer leaves it alone at commit.
@@ -668,7 +667,6 @@ def kept_units(
         payload, details = streamed.candidate(candidate)
         article = details.article
         files = config.article_files(os.fspath(article.source_path), article.slug)
-        template_path, catalogs = files[1], files[2:]
         if said and any(os.path.relpath(path, root) in said for path in files):
             continue
         if held_pages and any(article_path(code, article.slug) in held_pages for code in config.site.locales):
@@ -744,7 +742,6 @@ def context(
         frozenset(digest for kept in sources.reused.values() for digest in unpacked(kept.record.wants)),
         sources.spilled,
         frozenset(locale for kept in sources.reused.values() for locale in kept.record.open_in),
-        os.fspath(config.templates_dir),
     )
 
 

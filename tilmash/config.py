@@ -202,13 +202,17 @@ class Config:
     def template_path(self, slug: str) -> Path:
         return self.root.joinpath("i18n", "pot", f"{slug}.pot")
 
+    def template_file(self, slug: str) -> str:
+        """`template_path` as a string (as `article_files`: a cold run writes a POT per article)."""
+        return f"{os.fspath(self.root)}/i18n/pot/{slug}.pot"
+
     def article_files(self, source: str, slug: str) -> list[str]:
         """An article's source, its POT and its catalog in each target locale (`template_path`,
         `catalog_path`) as strings: asked for thousands of articles, where a Path per file
         costs more than reading the file."""
         i18n = f"{os.fspath(self.root)}/i18n"  # `i18n_dir` without making a Path
         catalogs = [f"{i18n}/{locale}/{slug}.po" for locale in self.target_locales]
-        return [source, f"{i18n}/pot/{slug}.pot", *catalogs]
+        return [source, self.template_file(slug), *catalogs]
 
     def babel_locale(self, locale: str) -> str:
         return self.site.babel_locales.get(locale, locale)
