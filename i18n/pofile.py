@@ -11,6 +11,7 @@ from typing import Any
 from babel.messages.catalog import Catalog, Message
 
 from tilmash.i18n.poreader import PoEntry, PoSyntaxError, read_entries
+from tilmash.sources.files import read_regular
 
 
 class CatalogError(Exception):
@@ -243,7 +244,7 @@ def header_fields(header: str) -> list[tuple[str, str]]:
 
 
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
-    return parse_catalog(path.read_bytes(), path, locale)
+    return parse_catalog(read_regular(path), path, locale)
 
 
 _VOLATILE_HEADERS = re.compile(rb'^"(?:POT-Creation-Date|PO-Revision-Date):.*(?:\n|$)', re.MULTILINE)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
+
 import pytest
 
 from tests.conftest import run_cli
+from tilmash.sources.files import read_regular
 
 GOOD_FRONT = "---\ntitle: Fine\ndate: 2026-05-01\n---\nBody text.\n"
 
@@ -91,3 +95,35 @@ def test_malformed_catalog_is_left_untouched_and_reported(newsroom):
     assert path.read_bytes() == broken
     assert (newsroom / "public" / "kk" / "student-satellite.html").exists()
     assert (newsroom / "public" / "ru" / "solar-lab-opens.html").exists()
+
+
+def test_a_named_pipe_or_device_in_the_newsroom_is_an_error_not_a_hang(newsroom):
+    """A source or catalog that is a named pipe made the run, holding the newsroom's lock, wait
+    forever for a writer (every later cron run exited "locked"); one linked to /dev/zero filled
+    the memory. Each is an error line now, and the rest is published."""
+    os.mkfifo(newsroom / "sources" / "pipe.md")
+    (newsroom / "sources" / "zero.md").symlink_to("/dev/zero")
+    catalog = newsroom / "i18n" / "ru" / "library-night.po"
+    catalog.unlink()
+    os.mkfifo(catalog)
+    result = run_cli("run", newsroom, timeout=120)
+    assert result.code == 1
+    for name in ("sources/pipe.md", "sources/zero.md", "i18n/ru/library-night.po"):
+        assert re.search(rf"^error: .*{name}: cannot be read: not a regular file", result.stderr, re.M), name
+    assert (newsroom / "public" / "ru" / "student-satellite.html").exists()
+    checked = run_cli("check", newsroom, timeout=120)
+    assert checked.code == 1 and "library-night.po: cannot be read: not a regular file" in checked.stderr
+
+
+def test_check_reports_a_catalog_it_cannot_read_instead_of_a_traceback(newsroom):
+    catalog = newsroom / "i18n" / "kk" / "water-conference.po"
+    catalog.unlink()
+    catalog.mkdir()
+    result = run_cli("check", newsroom)
+    assert result.code == 1 and "Traceback" not in result.stderr
+    assert "water-conference.po: cannot be read: Is a directory" in result.stderr
+
+
+def test_reading_a_device_stops_before_reading_it():
+    with pytest.raises(OSError, match="not a regular file"):
+        read_regular("/dev/zero", 10)

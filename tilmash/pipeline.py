@@ -50,6 +50,7 @@ from tilmash.shared import SharedCache
 from tilmash.sources import Article, SourceError, collect_sources, read_source_and_digest, source_files
 from tilmash.sources.assets import image_problems
 from tilmash.sources.controls import control_warning, strip_controls
+from tilmash.sources.files import read_regular
 from tilmash.spill import Spill
 from tilmash.state import code_stamp, models_stamp
 from tilmash.static_files import layout_digest
@@ -101,7 +102,7 @@ def read_catalog(
     problem as a syntax error: reported, left alone, and only its article is held back.
     """
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
         catalog = parse_catalog(data, path, config.babel_locale(locale), check_format)
     except CatalogError as error:
         report.errors.append(f"{error} (catalog left untouched; fix it and run again)")

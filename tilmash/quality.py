@@ -55,6 +55,9 @@ def check_newsroom(config: Config, locales: list[str] | None = None) -> CheckRep
             except CatalogError as error:
                 report.errors.append(str(error))
                 continue
+            except OSError as error:  # a directory, a symlink loop, a link to /dev/zero, a pipe
+                report.errors.append(f"{path}: cannot be read: {error.strerror or error}")
+                continue
             where = path.relative_to(config.root)
             for message in catalog:
                 for verdict in verdicts(message, context, block_on):

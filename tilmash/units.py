@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from tilmash import __version__
 from tilmash.atomic import stat_text, write_atomic
 from tilmash.render.page_keys import hash_tree
+from tilmash.sources.files import read_regular
 from tilmash.sources.model import pickled_as_arguments
 from tilmash.state import RACY_NS
 
@@ -209,8 +210,7 @@ class UnitStore:
 
 def read_or_absent(path: str | Path) -> bytes:
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return read_regular(path)
     except OSError:
         return ABSENT
 

@@ -37,7 +37,8 @@ from tilmash.quality import glossary_terms
 from tilmash.render.markup import unit_html
 from tilmash.sources import Article, parse_article
 from tilmash.sources.controls import strip_controls
-from tilmash.sources.loader import SLUG_RE, SourceProblem
+from tilmash.sources.files import read_regular
+from tilmash.sources.loader import MAX_ARTICLE_BYTES, SLUG_RE, SourceProblem
 from tilmash.translate.glossary import GlossaryError
 from tilmash.translate.memory import Suggestion, TranslationMemory
 
@@ -119,7 +120,7 @@ class ReviewStore:
         """The catalog and a fingerprint of the file as read (tells a later merge from a plain save)."""
         path = self._path(locale, slug)
         try:
-            data = path.read_bytes()
+            data = read_regular(path)
         except OSError as error:
             raise CatalogError(path, None, f"cannot be read: {error.strerror or error}") from None
         version = hashlib.sha256(data).hexdigest()[:16]
@@ -146,8 +147,10 @@ class ReviewStore:
     def _article(self, slug: str) -> Article | None:
         path = self.config.sources_dir / f"{slug}.md"
         try:
-            return parse_article(path, path.read_bytes(), slug) if path.is_file() else None
-        except SourceProblem:
+            return (
+                parse_article(path, read_regular(path, MAX_ARTICLE_BYTES), slug) if path.is_file() else None
+            )
+        except (SourceProblem, OSError):
             return None
 
     def _memory(self, locale: str, parsed: dict[str, Catalog]) -> TranslationMemory:
@@ -157,7 +160,7 @@ class ReviewStore:
             catalog = parsed.get(path.stem)
             if catalog is None:
                 try:
-                    catalog = parse_catalog(path.read_bytes(), path, self.config.babel_locale(locale))
+                    catalog = parse_catalog(read_regular(path), path, self.config.babel_locale(locale))
                 except (CatalogError, OSError):  # a broken catalog just offers no suggestions
                     continue
             catalogs.append(catalog)
@@ -211,7 +214,7 @@ class ReviewStore:
         path = self._path(locale, slug)
         cleaned = False
         with catalog_write_lock(self.config.root / ".tilmash"):
-            data = path.read_bytes()
+            data = read_regular(path)
             merged = hashlib.sha256(data).hexdigest()[:16] != version
             catalog = parse_catalog(data, path, self.config.babel_locale(locale))
             message = next((m for m in catalog if m.id and entry_key(m) == unit), None)
@@ -249,7 +252,7 @@ class ReviewStore:
         context = self.context(locale)
         approved = skipped = 0
         with catalog_write_lock(self.config.root / ".tilmash"):
-            catalog = parse_catalog(path.read_bytes(), path, self.config.babel_locale(locale))
+            catalog = parse_catalog(read_regular(path), path, self.config.babel_locale(locale))
             for message in catalog:
                 key = entry_key(message) if message.id else ""
                 if not message.id or not message.fuzzy or not message.string or key not in tokens:
