@@ -446,6 +446,9 @@ def check_spacing(source: str, translation: str, context: CheckContext) -> list[
         for c in dict.fromkeys(translation)
         if c in _INVISIBLE and c not in source
     ]
+    breaks = [c for c in dict.fromkeys(translation.strip()) if c in "\t\n\r" and c not in source]
+    if breaks:
+        problems.append("a line break or tab the English does not have (a page shows it as a space)")
     if _DOUBLED_SPACE.search(translation.strip()):
         problems.append("doubled space")
     if translation != translation.strip() and source == source.strip():

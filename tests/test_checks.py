@@ -107,6 +107,9 @@ BY_NAME = {check.name: check for check in CHECKS}
         ("spacing", "ru", "It was −35 °C.", "Было −35 °C.", "Было \u202e−35 °C."),
         ("spacing", "kk", "Solar panels.", "Күн панельдері.", "Күн\u2028панельдері."),
         ("spacing", "ru", "In the city.", "В\u00a0городе.", "В\u00a0\u00a0городе."),
+        # Enter pressed in the review page's editor, a tab pasted from a spreadsheet
+        ("spacing", "ru", "Student satellite.", "Студенческий спутник.", "Студенческий\r\nспутник."),
+        ("spacing", "zh", "Student satellite.", "学生卫星。", "学生\t卫星。"),
         (
             "script",
             "ru",

@@ -266,6 +266,16 @@ def test_control_characters_in_a_save_are_removed_with_a_warning(newsroom):
     assert b"\x08" not in path.read_bytes()
 
 
+def test_a_line_break_typed_in_the_editor_is_saved_as_a_line_feed(newsroom):
+    """A browser sends a textarea's line breaks as CR LF: the catalog got `\\r\\n` in the middle
+    of a translation, which Poedit shows as a stray character."""
+    path = newsroom / "i18n" / "ru" / "solar-lab-opens.po"
+    with server(newsroom) as base:
+        _save(signed_in(base), base, f"{base}/ru/solar-lab-opens", 0, "Лаборатория\r\nоткрыта.\r\n")
+    assert "Лаборатория\nоткрыта." in {str(m.string) for m in read_catalog(path, "ru")}
+    assert b"\\r" not in path.read_bytes()
+
+
 def test_an_article_page_reads_each_file_once(newsroom, monkeypatch):
     calls = {"po": 0, "md": 0}
     parse_catalog, parse_article = store_module.parse_catalog, store_module.parse_article

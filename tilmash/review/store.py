@@ -227,7 +227,8 @@ class ReviewStore:
                 message.flags.discard("fuzzy")
                 message.auto_comments = without_provenance(message.auto_comments)
             else:
-                text, stripped = strip_controls(text)
+                # a form sends the editor's line breaks as CR LF: msgid and preview know only LF
+                text, stripped = strip_controls(text.replace("\r\n", "\n"))
                 cleaned = bool(stripped)
                 if text.strip() != message.string:  # a person wrote this: it is no longer machine output
                     message.auto_comments = without_provenance(message.auto_comments)
