@@ -12,6 +12,7 @@ _HOMES = {
     "read_catalog": "tilmash.i18n.pofile",
     "render_catalog": "tilmash.i18n.powriter",
     "same_content": "tilmash.i18n.pofile",
+    "same_entries": "tilmash.i18n.pofile",
     "Progress": "tilmash.i18n.progress",
     "catalog_progress": "tilmash.i18n.stats",
     "is_machine": "tilmash.i18n.entries",

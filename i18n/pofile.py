@@ -253,3 +253,20 @@ _VOLATILE_HEADERS = re.compile(rb'^"(?:POT-Creation-Date|PO-Revision-Date):.*(?:
 def same_content(old: bytes, new: bytes) -> bool:
     """Equal but for the header dates: such a catalog is not rewritten (no churn, no mtime change)."""
     return _VOLATILE_HEADERS.sub(b"", old) == _VOLATILE_HEADERS.sub(b"", new)
+
+
+# Where a string goes on on the next line: `"…"` then `"…"` (also in `#|` and `#~` lines).
+_STRING_BREAK = re.compile(rb'"\n(?:#~ |#\| |#~\| )?"')
+
+
+def same_entries(old: bytes, new: bytes) -> bool:
+    """Equal but for the header dates and where strings are broken into lines (or CR LF line
+    ends): a catalog another tool laid out its own way (`msgcat --no-wrap`, Weblate's 77
+    columns) is not rewritten, nor its PO-Revision-Date moved, while its entries are the same."""
+    if same_content(old, new):
+        return True
+
+    def joined(data: bytes) -> bytes:
+        return _STRING_BREAK.sub(b"", _VOLATILE_HEADERS.sub(b"", data.replace(b"\r\n", b"\n")))
+
+    return joined(old) == joined(new)

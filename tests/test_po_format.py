@@ -356,6 +356,34 @@ def test_catalog_from_poedit_and_msgcat_is_not_rewritten_nor_redated(newsroom):
     assert dict(written)["X-Generator"] == "Poedit 3.4.2" and dict(written)["Content-Type"].endswith("UTF-8")
 
 
+def test_a_catalog_laid_out_by_another_tool_is_left_alone_until_its_entries_change(newsroom):
+    """`msgcat --no-wrap` (or Weblate's 77 columns): each run re-wrapped every catalog to 79
+    columns and moved its PO-Revision-Date, though no translation changed."""
+    assert run_cli("run", newsroom).code == 0
+    paths = sorted((newsroom / "i18n").glob("*/*.po"))
+    for path in paths:
+        path.write_text(
+            subprocess.run(
+                ["msgcat", "--no-wrap", str(path)], capture_output=True, text=True, check=True
+            ).stdout,
+            encoding="utf-8",
+        )
+    windows = newsroom / "i18n" / "kk" / "library-night.po"
+    windows.write_bytes(windows.read_bytes().replace(b"\n", b"\r\n"))
+    before = {path: path.read_bytes() for path in paths}
+    assert any(len(line) > 79 for line in before[paths[0]].decode().splitlines())
+
+    assert run_cli("run", newsroom).code == 0
+    assert {path: path.read_bytes() for path in paths} == before
+
+    source = newsroom / "sources" / "solar-lab-opens.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA new closing paragraph.\n", encoding="utf-8")
+    assert run_cli("run", newsroom).code == 0
+    edited = newsroom / "i18n" / "ru" / "solar-lab-opens.po"
+    assert edited.read_bytes() != before[edited] and msgfmt_check(edited).returncode == 0
+    assert "A new closing paragraph." in edited.read_text(encoding="utf-8")
+
+
 STORY_PIECES = [*PIECES, *WORDS, *CJK, "**bold**", "[link](https://example.org/a)", "`code`", "![Alt](a.png)"]
 
 

@@ -29,6 +29,7 @@ from tilmash.i18n import (
     parse_catalog,
     render_catalog,
     same_content,
+    same_entries,
     sync_catalog,
     template_bytes,
     template_version,
@@ -122,17 +123,17 @@ def dated(template: Catalog, now: dt.datetime) -> Catalog:
 
 
 def catalog_changed(catalog: Catalog, old: bytes | None) -> bool:
-    return old is None or not same_content(old, render_catalog(catalog))
+    return old is None or not same_entries(old, render_catalog(catalog))
 
 
 def write_if_changed(
     path: Path, catalog: Catalog, old: bytes | None, now: dt.datetime, writer: AtomicWriter
 ) -> bytes | None:
-    """Stage `catalog` for an atomic write unless only its header dates would change; the bytes
-    staged, or None."""
+    """Stage `catalog` for an atomic write unless only its header dates or its layout would
+    change; the bytes staged, or None."""
     revised, catalog.revision_date = catalog.revision_date, now
     data = render_catalog(catalog)
-    if old is not None and same_content(old, data):
+    if old is not None and same_entries(old, data):  # only dates or the layout would change
         catalog.revision_date = revised  # as on disk: the translation's date (feeds) did not change
         return None
     writer.write(path, data, old)
