@@ -97,15 +97,19 @@ def parse_catalog(data: bytes, path: Path, locale: str | None = None, check_form
     return catalog
 
 
-# The charset the header declares; in the header, near the top (msgfmt reads the file in it).
-_DECLARED_CHARSET = re.compile(rb'^"Content-Type: *text/plain; *charset=([A-Za-z0-9_.:-]+)', re.MULTILINE)
+# The charset the header declares (msgfmt reads the file in it): in the header entry, which
+# ends at the first blank line after `msgid ""` (an article may quote a Content-Type too).
+_DECLARED_CHARSET = re.compile(rb"Content-Type: *text/plain; *charset=([A-Za-z0-9_.:-]+)")
+_BLANK_LINE = re.compile(rb"\n\r?\n")
 
 
 def _decoded(data: bytes, path: Path) -> str:
     """The catalog's text, read in the charset its header declares (a Windows-1251 or GB2312
     catalog msgfmt accepts is read, and written back as UTF-8); UTF-8 when it declares none,
     or gettext's placeholder `CHARSET`."""
-    match = _DECLARED_CHARSET.search(data, 0, 16384)
+    start = max(data.find(b'msgid ""'), 0)
+    blank = _BLANK_LINE.search(data, start)
+    match = _DECLARED_CHARSET.search(data, start, blank.start() if blank else len(data))
     declared = match[1].decode("ascii") if match else "UTF-8"
     codec = "utf-8"
     if declared.upper() != "CHARSET":

@@ -320,3 +320,21 @@ def test_run_reads_a_windows_1251_catalog_and_writes_it_back_as_utf8(newsroom):
     assert {(m.context, m.id): m.string for m in parse_catalog(written, path, "ru") if m.id} == reviewed
     page = (newsroom / "public" / "ru" / "student-satellite.html").read_text(encoding="utf-8")
     assert reviewed[("title", next(i for c, i in reviewed if c == "title"))] in page
+
+
+def test_the_charset_is_taken_from_the_header_however_it_is_laid_out_and_only_from_it():
+    """A header written on one line is read in its charset; an article quoting a Content-Type
+    does not change how its catalog is read."""
+    one_line = (
+        'msgid ""\nmsgstr "Language: ru\\nContent-Type: text/plain; charset=KOI8-R\\n"\n\n'
+        'msgid "Hello"\nmsgstr "Привет"\n'
+    )
+    catalog = parse_catalog(one_line.encode("koi8-r"), Path("one.po"), "ru")
+    assert catalog.get("Hello").string == "Привет"
+    quoting = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "The header Content-Type: text/plain; charset=koi8-r"\n'
+        'msgstr "Заголовок Content-Type: text/plain; charset=koi8-r"\n'
+    )
+    catalog = parse_catalog(quoting.encode("utf-8"), Path("quoting.po"), "ru")
+    assert catalog.get("The header Content-Type: text/plain; charset=koi8-r").string.startswith("Заголовок")
