@@ -379,12 +379,13 @@ class Streamed:
     changed: list[str] = field(default_factory=list)  # those written anew (the others linked)
     held: list[str] = field(default_factory=list)
     # each article whose unit the next run may reuse, if the run ends as it should: its Kept unit
-    # when reused, else where its pickled unit (and `Details`, when `spilling`) are in `spill`
-    candidates: list[Kept | int | tuple[int, Details]] = field(default_factory=list)
+    # when reused, else where its pickled unit and `Details` are in `spill` (both held instead,
+    # unless `spilling`)
+    candidates: list[Kept | int | tuple[bytes, Details]] = field(default_factory=list)
     spill: Spill = field(default_factory=Spill)
     order: list[str] = field(default_factory=list)  # every article's slug, in the newsroom's order
     count: int = 0
-    spilling: bool = True  # `Details` pickled into `spill`; else held as they are (`Context.spill`)
+    spilling: bool = True  # units and `Details` go to `spill`; else they are held (`Context.spill`)
 
     def take(self, ctx: Context, out: Outcome, report: RunReport, writer: Any) -> None:
         """Merge one article's outcome into the run, its unit and `Details` into the spill file."""
@@ -436,18 +437,22 @@ class Streamed:
                 out.wants,
                 out.open_in,
             )
-            pickled = pickle.dumps(details, protocol=pickle.HIGHEST_PROTOCOL) if self.spilling else b""
-            offset, _ = self.spill.append(_SPILLED.pack(len(out.unit), len(pickled)) + out.unit + pickled)
-            self.candidates.append(offset if self.spilling else (offset, details))
+            if self.spilling:
+                pickled = pickle.dumps(details, protocol=pickle.HIGHEST_PROTOCOL)
+                offset, _ = self.spill.append(_SPILLED.pack(len(out.unit), len(pickled)) + out.unit + pickled)
+                self.candidates.append(offset)
+            else:
+                self.candidates.append((out.unit, details))
             out.unit = None
 
-    def candidate(self, entry: int | tuple[int, Details]) -> tuple[bytes, Details]:
+    def candidate(self, entry: int | tuple[bytes, Details]) -> tuple[bytes, Details]:
         """The pickled unit and the details of a fresh candidate: at `entry` in the spill file, or
-        (where its unit is, its details held)."""
-        offset, held = entry if isinstance(entry, tuple) else (entry, None)
-        unit_length, details_length = _SPILLED.unpack(self.spill.read(offset, _SPILLED.size))
-        data = self.spill.read(offset + _SPILLED.size, unit_length + details_length)
-        details: Details = pickle.loads(data[unit_length:]) if held is None else held
+        `entry` itself when they are held."""
+        if isinstance(entry, tuple):
+            return entry
+        unit_length, details_length = _SPILLED.unpack(self.spill.read(entry, _SPILLED.size))
+        data = self.spill.read(entry + _SPILLED.size, unit_length + details_length)
+        details: Details = pickle.loads(data[unit_length:])
         return data[:unit_length], details
 
     def close(self) -> None:

@@ -440,6 +440,18 @@ def _load(handle: BinaryIO, path: Path, key: str, warn: Callable[[str], None]) -
     return UnitStore(fd, index, data, size)
 
 
+_UNITS_PER_WRITE = 256
+
+
+def _append(fd: int, pieces: list[bytes]) -> None:
+    """`pieces` written at the end of the file (O_APPEND: where `save_units` counted them), then
+    forgotten."""
+    view = memoryview(b"".join(pieces))
+    while view:
+        view = view[os.write(fd, view) :]
+    pieces.clear()
+
+
 def _records(handle: BinaryIO) -> Iterator[tuple[int, bytes, int]]:
     """The records of an index file (`_record`), one at a time, with where each starts and its CRC-32."""
     while head := handle.read(_HEAD.size):
@@ -505,6 +517,7 @@ def save_units(
     def index() -> Iterator[bytes]:
         nonlocal count
         end = os.fstat(fd).st_size
+        waiting: list[bytes] = []  # units not written yet: written a batch at a time, not one by one
         yield _record(key.encode())
         yield _record(data.name.encode())
         for record, listing, unit in units:
@@ -521,11 +534,14 @@ def save_units(
                 offset, length = unit.offset, unit.length
             else:
                 payload = store.payload(unit) if isinstance(unit, Kept) else unit
-                os.write(fd, payload)  # O_APPEND: at the end, as `end` says
+                waiting.append(payload)
                 offset, length = end, len(payload)
                 end += length
+                if len(waiting) >= _UNITS_PER_WRITE:
+                    _append(fd, waiting)
             count += 1
             yield _record(pickle.dumps((record, offset, length, listing), protocol=pickle.HIGHEST_PROTOCOL))
+        _append(fd, waiting)
         os.fsync(fd)  # the units before the index naming them
 
     try:
