@@ -18,8 +18,10 @@ Frozen = TypeVar("Frozen", bound=type)
 
 
 def content_digest(data: bytes) -> bytes:
-    """What a file held when it was read, to tell later whether it still holds it."""
-    return hashlib.blake2b(data, digest_size=16).digest()
+    """What a file held when it was read, to tell later whether it still holds it. SHA-256: the
+    processor's own instructions hash it on most machines (x86-64's SHA extensions, ARMv8's),
+    at nearly twice BLAKE2b's speed for a story's few KiB; a cold run hashes every file twice."""
+    return hashlib.sha256(data).digest()[:16]
 
 
 def pickled_as_arguments(cls: Frozen) -> Frozen:
