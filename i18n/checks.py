@@ -239,16 +239,84 @@ def _sign_changes(source: str, translation: str, locale: str) -> list[str]:
     return problems
 
 
-def check_numbers(source: str, translation: str, context: CheckContext) -> list[str]:
-    """Every number of the source has the same value in the translation, and the same sign."""
-    if not _DIGIT.search(source):
-        return []  # no number to lose (most paragraphs): skip reading both texts' numbers
-    expected, native, foreign = _number_readings(source, translation, context.locale)
+# Months: the English name (May only beside a day or year: "may" is a verb) and how each
+# locale writes it, in any case form (сентября, қыркүйекте, 9月, 九月). A translation that names
+# another month and not the source's has changed the date (the day, a number, is still there).
+_ENGLISH_MONTHS = (
+    "January February March April May June July August September October November December".split()
+)
+_ENGLISH_MONTH = re.compile(
+    r"\b(January|February|March|April|June|July|August|September|October|November|December)\b"
+    r"|(?<=\d )May\b|\bMay(?= \d)"
+)
+_SOFT = "(?:ь|я|е|ю|ём|ем)"  # сентябрь, сентября, в сентябре, к сентябрю, сентябрём
+_HARD = "(?:а|е|у|ом)?"  # март, марта, в марте
+_MONTH_NAMES = {  # per locale, one pattern per month; Kazakh names take any ending (қыркүйекте)
+    "ru": [
+        *(f"{stem}{_SOFT}" for stem in ("январ", "феврал")),
+        f"март{_HARD}",
+        f"апрел{_SOFT}",
+        "ма(?:й|я|е|ю|ем)",
+        *(f"{stem}{_SOFT}" for stem in ("июн", "июл")),
+        f"август{_HARD}",
+        *(f"{stem}{_SOFT}" for stem in ("сентябр", "октябр", "ноябр", "декабр")),
+    ],
+    "kk": [
+        f"{stem}[а-яәғқңөұүһі]*"
+        for stem in (
+            "қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек қазан қараша желтоқсан".split()
+        )
+    ],
+}
+_MONTH_WORDS = {
+    locale: [re.compile(rf"(?<![^\W\d_]){name}(?![^\W\d_])", re.IGNORECASE) for name in names]
+    for locale, names in _MONTH_NAMES.items()
+}
+_CHINESE_MONTH = re.compile(r"(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月")
+_CHINESE_MONTH_NUMBERS = {
+    name: n for n, name in enumerate("一 二 三 四 五 六 七 八 九 十 十一 十二".split(), 1)
+}
+
+
+def _months(translation: str, locale: str) -> set[int]:
+    """The months (1–12) a translation names (none for a locale whose names are not known)."""
+    if locale == "zh":
+        return {
+            int(n) if n.isdigit() else _CHINESE_MONTH_NUMBERS[n] for n in _CHINESE_MONTH.findall(translation)
+        }
+    return {n for n, name in enumerate(_MONTH_WORDS.get(locale, ()), 1) if name.search(translation)}
+
+
+def _month_changes(source: str, translation: str, locale: str) -> list[str]:
+    """`12 September` translated as `12 октября`: the day is there, the month is another."""
+    expected = {_ENGLISH_MONTHS.index(m.group(1) or "May") + 1 for m in _ENGLISH_MONTH.finditer(source)}
+    if not expected:
+        return []
+    named = _months(translation, locale)
+    if not named or not named - expected:
+        return []  # no month written as a name (12.09.2026), or only the source's
     return [
-        f"number {_shown(n)} of the source is missing or changed"
-        for n in sorted(expected)
-        if n not in native and n not in foreign
-    ] + _sign_changes(source, translation, context.locale)
+        f"month {_ENGLISH_MONTHS[n - 1]} of the source is missing or changed"
+        for n in sorted(expected - named)
+    ]
+
+
+def check_numbers(source: str, translation: str, context: CheckContext) -> list[str]:
+    """Every number of the source has the same value in the translation, and the same sign;
+    every month it names is the month the translation names."""
+    months = _month_changes(source, translation, context.locale)
+    if not _DIGIT.search(source):
+        return months  # no number to lose (most paragraphs): skip reading both texts' numbers
+    expected, native, foreign = _number_readings(source, translation, context.locale)
+    return (
+        [
+            f"number {_shown(n)} of the source is missing or changed"
+            for n in sorted(expected)
+            if n not in native and n not in foreign
+        ]
+        + _sign_changes(source, translation, context.locale)
+        + months
+    )
 
 
 def check_number_format(source: str, translation: str, context: CheckContext) -> list[str]:

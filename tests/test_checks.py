@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 
 from tests.conftest import run_cli
 from tilmash.i18n import read_catalog, render_catalog
@@ -50,6 +52,18 @@ BY_NAME = {check.name: check for check in CHECKS}
             "冬季35 °C至夏季+40 °C。",
         ),
         ("numbers", "zh", "It fell to −35 °C.", "气温降至零下35 °C。", "气温降至35 °C。"),
+        # The month changed while the day, a number, is still there
+        ("numbers", "ru", "It opened on 12 September.", "Открылась 12 сентября.", "Открылась 12 октября."),
+        ("numbers", "ru", "Published in December.", "Опубликуют в декабре.", "Опубликуют в ноябре."),
+        ("numbers", "ru", "Rain in May 2026.", "Дожди в мае 2026 года.", "Дожди в июне 2026 года."),
+        ("numbers", "kk", "It opened on 12 September.", "12 қыркүйекте ашылды.", "12 қазанда ашылды."),
+        (
+            "numbers",
+            "zh",
+            "Met on 10–11 November 2026.",
+            "于2026年11月10日至11日举行。",
+            "于2026年十二月10日至11日举行。",
+        ),
         (
             "numbers",
             "ru",
@@ -211,3 +225,16 @@ def test_a_kazakh_catalog_saved_over_the_russian_one_is_not_published(newsroom):
     assert "i18n/ru/solar-lab-opens.po:" in result.stderr and "[language] Kazakh words" in result.stderr
     assert not (newsroom / "public" / "ru" / "solar-lab-opens.html").exists()
     assert (newsroom / "public" / "kk" / "solar-lab-opens.html").exists()
+
+
+@pytest.mark.parametrize("locale", ["ru", "kk", "zh"])
+def test_every_month_as_babel_writes_it_passes_and_the_next_month_does_not(locale):
+    """CLDR's long, full and stand-alone month forms (Babel) are the months the check knows."""
+    check, context = BY_NAME["numbers"], CheckContext(locale)
+    for month in range(1, 13):
+        day = dt.date(2026, month, 12)
+        for pattern in ("long", "full", "LLLL"):
+            english, translated = (format_date(day, pattern, locale=code) for code in ("en", locale))
+            assert check.run(english, translated, context) == [], (month, pattern)
+        wrong = format_date(dt.date(2026, month % 12 + 1, 12), "long", locale=locale)
+        assert check.run(format_date(day, "long", locale="en"), wrong, context) != [], (month, wrong)
