@@ -11,7 +11,7 @@ from typing import Any
 from babel.messages.catalog import Catalog, Message
 
 from tilmash.i18n.poreader import PoEntry, PoSyntaxError, read_entries
-from tilmash.sources.files import read_regular
+from tilmash.sources.files import is_utf8, read_regular
 
 
 class CatalogError(Exception):
@@ -120,7 +120,7 @@ def _decoded(data: bytes, path: Path) -> str:
             raise CatalogError(
                 path, line, f"unknown charset {declared!r}: save the catalog as UTF-8"
             ) from None
-    if codec != "utf-8" and not data.isascii() and _is_utf8(data):
+    if codec != "utf-8" and not data.isascii() and is_utf8(data):
         line = data[: next(i for i, byte in enumerate(data) if byte > 0x7F)].count(b"\n") + 1
         message = f"the header declares charset={declared} but the text is UTF-8: declare charset=UTF-8"
         raise CatalogError(path, line, message)  # read as declared, it would publish mojibake
@@ -132,14 +132,6 @@ def _decoded(data: bytes, path: Path) -> str:
             raise CatalogError(path, line, "not valid UTF-8: save the catalog as UTF-8") from None
         message = f"not valid {declared}, the charset its header declares: save the catalog as UTF-8"
         raise CatalogError(path, line, message) from None
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _set_header(catalog: Catalog, header: Message) -> None:

@@ -20,3 +20,12 @@ def read_regular(path: str | Path, limit: int | None = None) -> bytes:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
         return handle.read() if limit is None else handle.read(limit + 1)
+
+
+def is_utf8(data: bytes) -> bool:
+    """Valid UTF-8: a file declaring another charset over such bytes would be read as mojibake."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

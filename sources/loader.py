@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import os
 import re
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tilmash.sources.controls import control_warning, strip_controls
-from tilmash.sources.files import read_regular
+from tilmash.sources.files import is_utf8, read_regular
 from tilmash.sources.frontmatter import FrontMatterError, split_front_matter
 from tilmash.sources.model import Article, Block, SourceError, content_digest
 from tilmash.sources.segment import segment
@@ -89,16 +90,42 @@ def _text(meta: dict[str, Any], key: str, line: int) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def _decode(raw: bytes) -> tuple[str, list[int]]:
-    """The file's text, without characters no page may hold, and the lines they were on."""
+def _decode(raw: bytes, html: bool = False) -> tuple[str, list[int]]:
+    """The file's text, without characters no page may hold, and the lines they were on. An HTML
+    page is read in the charset its `<meta>` declares, as a browser reads it (Word's "Web Page,
+    Filtered" is windows-1252)."""
     if len(raw) > MAX_ARTICLE_BYTES:
         raise SourceProblem(f"is larger than {MAX_ARTICLE_BYTES:,} bytes: split it into several articles")
+    label, encoding = _declared_encoding(raw) if html else ("UTF-8", "utf-8")
+    if encoding != "utf-8" and not raw.isascii() and is_utf8(raw):
+        line = raw[: next(i for i, byte in enumerate(raw) if byte > 0x7F)].count(b"\n") + 1
+        raise SourceProblem(f"the page declares charset={label} but its text is UTF-8: declare UTF-8", line)
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode(encoding)
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise SourceProblem(f"not valid UTF-8 (byte {error.start})", line) from None
+        raise SourceProblem(f"not valid {label} (byte {error.start})", line) from None
     return strip_controls(text.removeprefix("\ufeff").replace("\r\n", "\n"))
+
+
+# A `<meta charset>` or `<meta http-equiv=Content-Type content="…; charset=…">` in the first
+# 1,024 bytes, where a browser looks for it; the labels the Encoding Standard reads as
+# windows-1252 (a page saying iso-8859-1 has Word's “curly quotes” in 0x93 and 0x94).
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+_READ_AS_WINDOWS_1252 = {"iso8859-1", "ascii", "cp1252"}
+
+
+def _declared_encoding(raw: bytes) -> tuple[str, str]:
+    """(label as written, Python codec) of an HTML page; UTF-8 with a BOM or no declaration."""
+    match = None if raw.startswith(codecs.BOM_UTF8) else _META_CHARSET.search(raw, 0, 1024)
+    if match is None:
+        return "UTF-8", "utf-8"
+    label = match[1].decode("ascii")
+    try:
+        codec = codecs.lookup(label).name
+    except LookupError:
+        raise SourceProblem(f"unknown charset {label!r}: save the page as UTF-8") from None
+    return label, "cp1252" if codec in _READ_AS_WINDOWS_1252 else codec
 
 
 def _tags(value: Any, line: int) -> tuple[str, ...]:
@@ -130,7 +157,7 @@ def _check_units(blocks: list[Block]) -> None:
 
 def parse_article(path: Path, raw: bytes, slug_hint: str) -> Article:
     """Parse one Markdown (or, by suffix, HTML) article; SourceProblem names the line where known."""
-    text, stripped = _decode(raw)
+    text, stripped = _decode(raw, html=path.suffix in HTML_SUFFIXES)
     warnings = (f"{path}:{stripped[0]}: {control_warning(stripped)}",) if stripped else ()
     if path.suffix in HTML_SUFFIXES:
         from tilmash.sources.html_source import read_html_article  # lxml.html, for HTML sources only

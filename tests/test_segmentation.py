@@ -427,3 +427,30 @@ def test_noscript_and_iframe_fallbacks_never_show_their_tags_as_text():
     texts = [block.text for block in parsed.blocks]
     assert "Tools for the open web." in texts
     assert not any("img" in text or "frames" in text or "Go" in text for text in texts), texts
+
+
+WORD_PAGE = (  # as Word's "Save as Web Page, Filtered" writes one (own text)
+    '<html>\r\n<head>\r\n<meta http-equiv=Content-Type content="text/html; charset={charset}">\r\n'
+    '<meta name=Generator content="Microsoft Word 15 (filtered)">\r\n'
+    '<meta name="date" content="2026-10-05">\r\n<title>Café opens on campus</title>\r\n</head>\r\n'
+    "<body lang=EN-US>\r\n<main><div class=WordSection1>\r\n"
+    "<p class=MsoNormal>The “Steppe Café” opens on 5 October – coffee costs €2.</p>\r\n</div></main>\r\n"
+    "</body>\r\n</html>\r\n"
+)
+
+
+@pytest.mark.parametrize("charset", ["windows-1252", "iso-8859-1"])
+def test_an_html_page_is_read_in_the_charset_its_meta_declares(charset):
+    """Word's Web Page export is windows-1252 (and pages saying iso-8859-1 use its 0x93 quotes,
+    as browsers read them): it was refused as "not valid UTF-8"."""
+    raw = WORD_PAGE.format(charset=charset).encode("cp1252")
+    parsed = parse_article(Path("sources/cafe-opens.html"), raw, "cafe-opens")
+    assert parsed.title == "Café opens on campus"
+    assert "The “Steppe Café” opens on 5 October – coffee costs €2." in [b.text for b in parsed.blocks]
+
+
+def test_an_html_page_declaring_a_charset_its_bytes_are_not_in_is_an_error_with_the_line():
+    utf8 = WORD_PAGE.format(charset="windows-1252").encode("utf-8")  # saved again as UTF-8, meta kept
+    with pytest.raises(SourceProblem, match="declares charset=windows-1252 but its text is UTF-8") as raised:
+        parse_article(Path("sources/cafe-opens.html"), utf8, "cafe-opens")
+    assert raised.value.line == 6
