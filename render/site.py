@@ -14,9 +14,10 @@ from typing import Any
 from babel.support import NullTranslations
 
 from tilmash.render.babel_answers import BabelAnswers
+from tilmash.render.feed_bodies import FeedBodies
 from tilmash.render.feeds import atom_feed, json_feed, rss_feed
 from tilmash.render.page_keys import PageKeys, code_digest, digest, digests, translations_plain
-from tilmash.render.pages import LocalePages, article_body, article_path, template_environment
+from tilmash.render.pages import LocalePages, article_path, template_environment
 from tilmash.render.policy import LocalizedArticle
 from tilmash.render.settings import SiteSettings
 from tilmash.render.sitemap import sitemap_files
@@ -46,9 +47,13 @@ def _feeds(
     locale: str,
     latest: Sequence[LocalizedArticle],
     wanted: Collection[str] | None = None,
+    kept: FeedBodies | None = None,
+    digests: Mapping[str, bytes] | None = None,
 ) -> Iterator[tuple[str, bytes]]:
-    """The locale's feeds in `wanted` (default: all three)."""
-    bodies = {e.article.slug: article_body(e, settings.base_url) for e in latest}  # absolute image URLs
+    """The locale's feeds in `wanted` (default: all three); the bodies of their entries from
+    `kept` where `digests` (slug → the edition's) say they are unchanged."""
+    kept, digests = kept or FeedBodies(), digests or {}
+    bodies = {e.article.slug: kept.body(e, digests.get(e.article.slug), settings.base_url) for e in latest}
 
     def body(edition: LocalizedArticle) -> str:  # one rendering shared by the three formats
         return bodies[edition.article.slug]
@@ -190,6 +195,7 @@ def index_files(
     listed_digests: Mapping[str, Mapping[str, bytes]] | None = None,
     feed_digests: Mapping[str, Mapping[str, bytes]] | None = None,
     load: Load = _as_is,
+    feed_bodies: FeedBodies | None = None,
 ) -> list[tuple[str, bool]]:
     """Every file of the site but the article pages, passed to `emit`; (path, changed) for each.
 
@@ -202,7 +208,9 @@ def index_files(
     `feed_digests[locale][slug]` likewise of the full editions in `latest`. With `load`,
     `listed[locale]` holds entries standing for the editions (tilmash.listings.Listed: ordered
     and grouped by `entry.article`'s date, slug and tags) and `load(locale, entry)` reads
-    each edition when a page shows it: a run does not hold every listing edition.
+    each edition when a page shows it: a run does not hold every listing edition. The feeds
+    are made in this process, their entries' bodies taken from and kept in `feed_bodies`
+    (those `latest` holds as listing editions must be there).
     """
     published = {
         locale: {e.article.slug: article_path(locale, e.article.slug) for e in listed.get(locale, ())}
@@ -243,12 +251,15 @@ def index_files(
         yield from ((path, data) for path, data in sitemaps.items() if wanted is None or path in wanted)
 
     jobs: list[Job] = [home]
+    feeds: list[Job] = []
     for locale in settings.locales:  # the long jobs first, so that no worker is left with all of them
         _, index, tags = listings[locale]
         jobs.append(partial(_index, pages[locale], index, wanted, load))
         jobs.append(partial(_tags, pages[locale], tags, wanted, load))
         if wanted is None or not wanted.isdisjoint(_feed_paths(locale)):
-            jobs.append(partial(_feeds, settings, locale, newest[locale], wanted))
+            digested = (feed_digests or {}).get(locale)
+            feeds.append(partial(_feeds, settings, locale, newest[locale], wanted, feed_bodies, digested))
     jobs.append(lambda: [("style.css", stylesheet())])
     kept = [(path, False) for path in keys.kept] if keys is not None else []
-    return kept + [produced for done in mapper(partial(_run, emit=emit), jobs) for produced in done]
+    made = [produced for done in mapper(partial(_run, emit=emit), jobs) for produced in done]
+    return kept + made + [produced for job in feeds for produced in _run(job, emit)]

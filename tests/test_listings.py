@@ -170,6 +170,8 @@ def test_a_kept_record_changed_since_the_run_read_the_index_is_never_published(
         (root / ".tilmash" / "pages.json").unlink()  # every listing page is rendered again
         edit_one(root, 5)
     else:  # a translator's note: story 5 is done again, no listing or feed changes
+        # (and the feeds read their entries' units, not their records: no feed body kept)
+        (root / ".tilmash" / "feed_bodies.pickle").unlink()
         catalog = root / "i18n" / "ru" / story_name(5).replace(".md", ".po")
         catalog.write_bytes(b"# checked by the desk\n" + catalog.read_bytes())
     log: list[str] = []

@@ -78,7 +78,13 @@ def test_only_the_units_the_feeds_may_show_are_read_whole(tmp_path: Path, loaded
     log: list[str] = []
     assert _run(root, log) == []
     assert _reused(log) == 11
-    # the newest three (stories 11, 10, 9) are in every locale's feed; no older one is read
+    # the newest three (stories 11, 10, 9) are in every locale's feed, whose entries' bodies
+    # were kept (render.feed_bodies): their listing editions do, no unit is read whole
+    assert loaded == []
+    # without those bodies, the newest three are read whole, and no older one
+    (root / ".tilmash" / "feed_bodies.pickle").unlink()
+    edit_one(root, 6)
+    assert _run(root) == []
     assert sorted(loaded) == ["story-00009", "story-00010", "story-00011"]
     cold = cold_copy(root, tmp_path / "cold")
     assert _run(cold) == []
@@ -501,6 +507,7 @@ def test_a_damaged_unit_in_the_data_file_means_a_run_that_redoes_every_article(
         else:  # the unit's length prefix points past it
             data.seek(kept.offset)
             data.write((kept.length * 4).to_bytes(8, "little"))
+    (root / ".tilmash" / "feed_bodies.pickle").unlink()  # the feeds read the newest units whole
     edit_one(root, 5)
     log: list[str] = []
     report = run(load_config(root, {}), RunOptions(now=NOW, jobs=1), log.append)

@@ -49,6 +49,7 @@ from tilmash.pipeline import (
     relative_ref,
     write_if_changed,
 )
+from tilmash.render.feed_bodies import FeedBodies
 from tilmash.render.page_keys import digests
 from tilmash.render.pages import LocalePages, article_path
 from tilmash.render.policy import LocalizedArticle, listing_article, listing_edition, localize, source_edition
@@ -108,6 +109,7 @@ class Context:
     kept_wants: frozenset[bytes] = frozenset()  # every reused unit's `Record.wants`
     spill: bool = True  # what the articles leave waits on disk (`Sources.spilled`), not in memory
     kept_open: frozenset[str] = frozenset()  # the locales of every reused unit's `Record.open_in`
+    feed_bodies: FeedBodies = field(default_factory=FeedBodies)  # the feed entries' bodies the last run kept
 
 
 @dataclass(slots=True)
@@ -305,9 +307,16 @@ def _own_names(article: Article, names: Mapping[tuple[str, str], str]) -> dict[t
 def _reuse(ctx: Context, kept: Kept, out: Outcome) -> None:
     """An article unchanged since the last run: its listing editions and progress as the units
     file's index keeps them (`Streamed.take` takes them from `kept`), its pages as published.
-    The whole unit is read only for an edition the feeds may show or a page not online."""
+    The whole unit is read only for an edition the feeds may show whose body the last run did
+    not keep (render.feed_bodies: else its listing edition will do), or a page not online."""
     key = (kept.article.date, kept.article.slug)
     feed = [locale for locale in kept.locales if (after := ctx.feed_after.get(locale)) is None or key > after]
+    slug = kept.article.slug
+    listed = [locale for locale in feed if ctx.feed_bodies.has(locale, slug, kept.feed_digests.get(locale))]
+    if listed:
+        pickled = ctx.units.listing(kept)
+        out.feed = {locale: pickle.loads(pickled[locale]) for locale in listed}
+        feed = [locale for locale in feed if locale not in listed]
     missing = []
     if ctx.site is not None and ctx.pages is not None:
         for locale in kept.locales:
@@ -322,7 +331,7 @@ def _reuse(ctx: Context, kept: Kept, out: Outcome) -> None:
     source = ctx.config.site.source_locale
     editions = {source: source_edition(unit.article, source)}
     editions |= {locale: e for locale, e in unit.editions.items() if e is not None}
-    out.feed = {locale: editions[locale] for locale in feed}
+    out.feed |= {locale: editions[locale] for locale in feed}
     if missing and ctx.site is not None and ctx.pages is not None:
         files = article_files(ctx.config.site, ctx.pages, editions, missing)
         out.pages += [(path, ctx.site.put(path, data)) for path, data in files.items()]
@@ -718,6 +727,7 @@ def context(
     sources: Sources,
     pages: Mapping[str, LocalePages] | None = None,
     site: SiteStage | None = None,
+    feed_bodies: FeedBodies | None = None,
 ) -> Context:
     checks: dict[str, CheckContext] = {}
     block_on: frozenset[str] = frozenset()
@@ -747,6 +757,7 @@ def context(
         frozenset(digest for kept in sources.reused.values() for digest in unpacked(kept.record.wants)),
         sources.spilled,
         frozenset(locale for kept in sources.reused.values() for locale in kept.record.open_in),
+        feed_bodies or FeedBodies(),
     )
 
 

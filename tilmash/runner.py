@@ -235,6 +235,7 @@ def _full_run(
         units_run_parts,
     )
     from tilmash.render.babel_answers import BabelAnswers
+    from tilmash.render.feed_bodies import FeedBodies
     from tilmash.render.page_keys import PageKeys, load_page_keys, save_page_keys
     from tilmash.render.site import index_files, locale_pages
     from tilmash.shared import SharedCache
@@ -317,7 +318,9 @@ def _full_run(
     try:
         with stage(log, "articles") as fields:
             pages = locale_pages(config.site, ui, answers)
-            ctx = context(config, now, write, names, units, sources, pages, site)
+            bodies_path = config.root / ".tilmash" / "feed_bodies.pickle"
+            feed_bodies = FeedBodies.load(bodies_path, key) if units.index else FeedBodies()
+            ctx = context(config, now, write, names, units, sources, pages, site, feed_bodies)
             current: dict[str, object] = {}
 
             @contextmanager
@@ -368,6 +371,7 @@ def _full_run(
                 streamed.listed_digests,
                 streamed.digest_feeds() if page_keys is not None else None,
                 streamed.listings.edition,  # the listing editions wait on disk (tilmash.listings)
+                feed_bodies,
             )
             built += publish_static(
                 static_files(config.root / "static", report.errors), site, page_keys, report.errors
@@ -415,6 +419,7 @@ def _full_run(
                     fields["units_kept"] = save_units(units_path, ended_key, kept, units)
                     if shared is not None:
                         shared.save(shared_path, ended_key, writer.written)
+                    feed_bodies.save(bodies_path, ended_key, streamed.feed_digests)
         else:
             stale = site.stale(produced)
             report.files_written = len(changed_files)
