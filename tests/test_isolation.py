@@ -55,7 +55,7 @@ ALIAS_BOMB = "[" + ", ".join(["*a"] * 9) + "]"
 
 CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
     "impossible date": (_replace_front("date", "2026-13-45"), f"{VICTIM}.md:3", "not a valid date"),
-    "tags a number": (_replace_front("tags", "5"), f"{VICTIM}.md:6", "'tags' must be a list"),
+    "tags nested": (_replace_front("tags", "[[a, b]]"), f"{VICTIM}.md:6", "'tags' must be a list"),
     "tags a mapping": (_replace_front("tags", "{a: 1}"), f"{VICTIM}.md:6", "'tags' must be a list"),
     "alias bomb": (
         _replace_front(
