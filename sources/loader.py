@@ -125,6 +125,8 @@ def _declared_encoding(raw: bytes) -> tuple[str, str]:
         codec = codecs.lookup(label).name
     except LookupError:
         raise SourceProblem(f"unknown charset {label!r}: save the page as UTF-8") from None
+    if codec.startswith(("utf-16", "utf-32")):
+        return "UTF-8", "utf-8"  # bytes a meta could be read in are not UTF-16: browsers read UTF-8
     return label, "cp1252" if codec in _READ_AS_WINDOWS_1252 else codec
 
 

@@ -449,6 +449,12 @@ def test_an_html_page_is_read_in_the_charset_its_meta_declares(charset):
     assert "The “Steppe Café” opens on 5 October – coffee costs €2." in [b.text for b in parsed.blocks]
 
 
+def test_a_meta_declaring_utf16_is_read_as_utf8_as_browsers_read_it():
+    """A page a `<meta>` can be found in is not UTF-16 (the Encoding Standard's prescan)."""
+    raw = WORD_PAGE.format(charset="utf-16").encode("utf-8")
+    assert parse_article(Path("sources/cafe-opens.html"), raw, "cafe-opens").title == "Café opens on campus"
+
+
 def test_an_html_page_declaring_a_charset_its_bytes_are_not_in_is_an_error_with_the_line():
     utf8 = WORD_PAGE.format(charset="windows-1252").encode("utf-8")  # saved again as UTF-8, meta kept
     with pytest.raises(SourceProblem, match="declares charset=windows-1252 but its text is UTF-8") as raised:
