@@ -271,15 +271,17 @@ def test_files_read_with_their_stamp_give_the_stamp_and_bytes_of_a_stat_then_a_r
     (tmp_path / "story.md").write_bytes(b"---\ntitle: T\n---\nBody.\n" * 5000)
     (tmp_path / "empty.po").write_bytes(b"")
     (tmp_path / "folder.po").mkdir()
-    files = [os.fspath(tmp_path / name) for name in ("story.md", "empty.po", "missing.pot", "folder.po")]
+    os.mkfifo(tmp_path / "pipe.po")  # not waited on for a writer
+    names = ("story.md", "empty.po", "missing.pot", "folder.po", "pipe.po")
+    files = [os.fspath(tmp_path / name) for name in names]
     _settle()
     stamp, contents = units.read_stamped(files)
     assert stamp == units.files_stamp(files) is not None
     assert contents == [units.read_or_absent(path) for path in files]
     assert contents[:3] == [(tmp_path / "story.md").read_bytes(), b"", units.ABSENT]
-    assert contents[3] == units.ABSENT
+    assert contents[3:] == [units.ABSENT, units.ABSENT]
     (tmp_path / "empty.po").write_bytes(b"msgid")
-    assert units.read_stamped(files) == (None, [contents[0], b"msgid", units.ABSENT, units.ABSENT])
+    assert units.read_stamped(files) == (None, [contents[0], b"msgid", *[units.ABSENT] * 3])
     assert units.files_stamp(files) is None
 
 

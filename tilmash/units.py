@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 import struct
 import time
 import zlib
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from tilmash import __version__
 from tilmash.atomic import stat_text, write_atomic
 from tilmash.render.page_keys import hash_tree
-from tilmash.sources.files import read_regular
+from tilmash.sources.files import READ_FLAGS, read_descriptor, read_regular
 from tilmash.sources.model import pickled_as_arguments
 from tilmash.state import RACY_NS
 
@@ -215,21 +216,6 @@ def read_or_absent(path: str | Path) -> bytes:
         return ABSENT
 
 
-_READ = os.O_RDONLY | os.O_CLOEXEC
-
-
-def _read_all(fd: int, size: int) -> bytes:
-    """What `fd` holds, `size` bytes as its stat said, or more if it grew meanwhile. On the
-    descriptor, not a file object: a buffered reader's set-up took as long as the read."""
-    data = os.read(fd, size + 1)
-    if len(data) <= size:
-        return data
-    pieces = [data]
-    while more := os.read(fd, 1 << 20):
-        pieces.append(more)
-    return b"".join(pieces)
-
-
 def read_stamped(paths: Iterable[str]) -> tuple[bytes | None, list[bytes]]:
     """`files_stamp` of `paths` (no `seen`) and each file's bytes (`read_or_absent`), in one pass:
     each file is stat-ed through the descriptor it is then read from, so its stamp still comes
@@ -240,18 +226,18 @@ def read_stamped(paths: Iterable[str]) -> tuple[bytes | None, list[bytes]]:
     contents = []
     for path in paths:
         try:
-            fd = os.open(path, _READ)
+            fd = os.open(path, READ_FLAGS)
         except OSError:  # missing, or unreadable: stamped by a stat of its own
             line = _path_line(path, racy)
             contents.append(ABSENT)
         else:
             try:
-                stat = os.fstat(fd)
-                line = _stat_line(stat, racy)
-                try:
-                    contents.append(_read_all(fd, stat.st_size))
-                except OSError:  # a directory, say
-                    contents.append(ABSENT)
+                status = os.fstat(fd)
+                line = _stat_line(status, racy)
+                regular = stat.S_ISREG(status.st_mode)  # as `read_regular`: a pipe is not waited on
+                contents.append(read_descriptor(fd, status.st_size) if regular else ABSENT)
+            except OSError:
+                contents.append(ABSENT)
             finally:
                 os.close(fd)
         if line is None:
@@ -261,22 +247,22 @@ def read_stamped(paths: Iterable[str]) -> tuple[bytes | None, list[bytes]]:
     return (None if digest is None else digest.digest()), contents
 
 
-def _stat_line(stat: os.stat_result, racy: int) -> bytes | None:
+def _stat_line(status: os.stat_result, racy: int) -> bytes | None:
     """A file's line of a stamp; None when it changed at `racy` or later (see `files_stamp`)."""
-    if stat.st_ctime_ns >= racy or stat.st_mtime_ns >= racy:
+    if status.st_ctime_ns >= racy or status.st_mtime_ns >= racy:
         return None
-    return f"{stat_text(stat)}\n".encode()
+    return f"{stat_text(status)}\n".encode()
 
 
 def _path_line(path: str, racy: int) -> bytes | None:
     """`_stat_line` of the file at `path`; b"absent\0" when there is none, None when it cannot be stat-ed."""
     try:
-        stat = os.stat(path)
+        status = os.stat(path)
     except FileNotFoundError:
         return b"absent\0"
     except OSError:
         return None
-    return _stat_line(stat, racy)
+    return _stat_line(status, racy)
 
 
 def files_stamp(paths: Iterable[str], seen: Mapping[str, str] | None = None, base: str = "") -> bytes | None:
