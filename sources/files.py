@@ -18,6 +18,8 @@ def read_regular(path: str | Path, limit: int | None = None) -> bytes:
     descriptor = os.open(path, READ_FLAGS)
     try:
         status = os.fstat(descriptor)
+        if stat.S_ISDIR(status.st_mode):  # as a file object opened on it says
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
         if not stat.S_ISREG(status.st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
         return read_descriptor(descriptor, status.st_size, limit)
