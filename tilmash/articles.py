@@ -552,7 +552,9 @@ def locale_memories(
     digests = None if None in keys.values() else {memory_digest(k) for w in keys.values() if w for k in w}
     for slug in order:
         kept = ctx.reused.get(slug)
-        holds = kept is not None and (digests is None or holds_any(kept.memory, digests))
+        # (a unit reviewing nothing, as most do in a newsroom whose translators are behind, has none)
+        held = kept.memory if kept is not None else b""
+        holds = bool(held) and (digests is None or holds_any(held, digests))
         kept_pairs = ctx.units.pairs(kept) if kept is not None and holds and keys else {}
         for locale, wanted in keys.items():
             if kept is not None:
