@@ -488,6 +488,19 @@ def test_memory_reads_only_the_kept_units_holding_a_sentence_asked_for(
     assert file_tree(root / "i18n") == file_tree(cold / "i18n")
 
 
+def test_memory_reads_no_pairs_of_the_units_reviewing_nothing(tmp_path: Path, pairs_read: list[str]) -> None:
+    """Translators behind, no engine: an edit leaves entries open, and near matches are looked
+    for in the whole memory, which no kept unit adds to (each unit's pairs were read, per locale)."""
+    root = tmp_path / "live"
+    make_newsroom(root, 5, reviewed=False)
+    assert _run(root) == []
+    edit_one(root, 1)
+    pairs_read.clear()
+    log: list[str] = []
+    assert _run(root, log) == []
+    assert _reused(log) == 4 and pairs_read == []
+
+
 @pytest.mark.parametrize("damage", ["garbage", "length"])
 def test_a_damaged_unit_in_the_data_file_means_a_run_that_redoes_every_article(
     tmp_path: Path, damage: str

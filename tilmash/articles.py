@@ -222,12 +222,16 @@ def _reviewed_of(catalog: Catalog, wanted: frozenset[bytes]) -> Iterator[bytes]:
 def _reviews_anew(ctx: Context, article: Article, locale: str, catalog: Catalog) -> bool:
     """Whether `catalog` reviews English that the article's last unit did not (or it has none):
     new to the locale's memory, it may be a near match for an entry a kept unit left open."""
+    reviewed = reviewed_pairs([catalog]).keys()
+    if not reviewed:
+        return False
     last = ctx.units.get(_source_ref(ctx.config, article))
+    if last is None or not last.memory:
+        return True
     try:
-        before = {key for key, _ in ctx.units.pairs(last).get(locale, [])} if last is not None else set()
+        return not reviewed <= {key for key, _ in ctx.units.pairs(last).get(locale, [])}
     except UnitsDamaged:
         return True
-    return not reviewed_pairs([catalog]).keys() <= before
 
 
 def _read(ctx: Context, slug: str, locale: str, out: Outcome) -> tuple[Catalog | None, bytes | None] | None:
