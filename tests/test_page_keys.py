@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import errno
 import os
-import pickle
 import shutil
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from tests.helpers import cold_copy, file_tree
 from tilmash.atomic import SiteStage
 from tilmash.config import load_config
 from tilmash.i18n import read_catalog, render_catalog
+from tilmash.listings import unpickled_edition
 from tilmash.pipeline import units_run_key
 from tilmash.render import page_keys
 from tilmash.render.page_keys import code_digest, digest, digests, templates_digest
@@ -214,7 +214,9 @@ def _stored_digests(newsroom: Path) -> dict[str, dict[str, bytes]]:
     try:
         stored = {}
         for kept in store.index.values():
-            listing = {locale: pickle.loads(data) for locale, data in store.listing(kept).items()}
+            listing = {
+                locale: unpickled_edition(kept.article, data) for locale, data in store.listing(kept).items()
+            }
             assert kept.listing_digests == {locale: digests([e])[0] for locale, e in listing.items()}
             stored[kept.article.slug] = kept.listing_digests
         return stored

@@ -24,6 +24,7 @@ from tilmash import pipeline, state, units
 from tilmash.atomic import SiteStage
 from tilmash.config import load_config
 from tilmash.i18n import Progress, read_catalog
+from tilmash.listings import unpickled_edition
 from tilmash.pipeline import units_run_key
 from tilmash.render.policy import listing_article, listing_edition, source_edition
 from tilmash.runner import RunOptions, run
@@ -104,7 +105,9 @@ def test_the_index_holds_what_the_whole_unit_gives_listings(tmp_path: Path) -> N
         editions = {"en": source_edition(unit.article, "en")}
         editions |= {locale: e for locale, e in unit.editions.items() if e is not None}
         assert sorted(kept.locales) == ["en", "kk", "ru", "zh"]
-        listing = {locale: pickle.loads(data) for locale, data in store.listing(kept).items()}
+        listing = {
+            locale: unpickled_edition(kept.article, data) for locale, data in store.listing(kept).items()
+        }
         assert listing == {locale: listing_edition(e, listed) for locale, e in editions.items()}
         assert kept.progress == unit.progress
         assert kept.article == listed

@@ -36,7 +36,7 @@ from tilmash.i18n import (
     sync_catalog,
     template_bytes,
 )
-from tilmash.listings import Listed, Listings
+from tilmash.listings import Listed, Listings, unpickled_edition
 from tilmash.parallel import Mapper
 from tilmash.pipeline import (
     LocaleCatalogs,
@@ -319,7 +319,7 @@ def _reuse(ctx: Context, kept: Kept, out: Outcome) -> None:
     listed = [locale for locale in feed if ctx.feed_bodies.has(locale, slug, kept.feed_digests.get(locale))]
     if listed:
         pickled = ctx.units.listing(kept)
-        out.feed = {locale: pickle.loads(pickled[locale]) for locale in listed}
+        out.feed = {locale: unpickled_edition(kept.article, pickled[locale]) for locale in listed}
         feed = [locale for locale in feed if locale not in listed]
     missing = []
     if ctx.site is not None and ctx.pages is not None:

@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # not imported at run time: a no-op run never loads the parse
     from tilmash.render.policy import LocalizedArticle
     from tilmash.sources import Article
 
-UNITS_VERSION = 19  # bump when what a Unit holds, or the file's layout, changes
+UNITS_VERSION = 20  # bump when what a Unit holds, or the file's layout, changes
 ABSENT = b"\0absent"  # stands for a file that does not exist
 # Each record of both files: its length and CRC-32, then its bytes. A stray write that keeps
 # the pickle readable (a title's letter changed) would otherwise be published as it is.
@@ -183,7 +183,8 @@ class UnitStore:
         return record
 
     def listing(self, kept: Kept) -> dict[str, bytes]:
-        """Locale → the unit's listing edition pickled, read again from its record in the index file.
+        """Locale → the unit's listing edition pickled without its article, which is the record's
+        (tilmash.listings.pickled_edition), read again from its record in the index file.
 
         Tag and index pages ask for one locale at a time, so the last LISTINGS_HELD records read
         are held: a record is unpickled once, not once per locale (a few MiB at most)."""
@@ -476,7 +477,7 @@ class Record:
     open_in: tuple[str, ...] = ()
 
 
-Listing = dict[str, bytes]  # locale → its listing edition, pickled (read back only for a page showing it)
+Listing = dict[str, bytes]  # locale → its listing edition as `listings.pickled_edition` pickles it
 
 
 def save_units(
