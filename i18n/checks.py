@@ -364,6 +364,16 @@ def _without_terms(text: str, context: CheckContext) -> str:
     return text
 
 
+# Common characters written only in Traditional Chinese (each has a different Simplified form,
+# as OpenCC's t2s says; none is also a Simplified character): a translator from Taiwan or Hong
+# Kong typing 實驗室 for 实验室 in the zh (Simplified) catalog.
+_TRADITIONAL_ONLY = frozenset(
+    "這們個來時會說實學國對發經動開關書電話東車長門問間聽見親認語讀頭點體樂愛無與從過還進運邊區員報場變現"
+    "當種樣機應總萬氣將陽號類歡網華衛論議質術紀級組結給統續維線練紅約紙風飛馬魚鳥廣臺灣歲業並產專傳驗題"
+    "資設計參費務導師視環幾確雲歷園獎築態齡億農層縣鐘島響熱願"
+)
+
+
 def check_script(source: str, translation: str, context: CheckContext) -> list[str]:
     """kk and ru are written in Cyrillic, zh in Han characters."""
     text = _without_terms(_words_only(translation), context)
@@ -379,6 +389,11 @@ def check_script(source: str, translation: str, context: CheckContext) -> list[s
             problems.append("no Chinese characters")
         if _CYRILLIC.search(text):
             problems.append("Cyrillic letters in a Chinese translation")
+        traditional = "".join(dict.fromkeys(c for c in text if c in _TRADITIONAL_ONLY and c not in source))
+        if traditional:
+            problems.append(
+                f"Traditional Chinese characters {' '.join(traditional)} in a Simplified Chinese catalog"
+            )
     return problems
 
 
@@ -588,7 +603,7 @@ CHECKS: tuple[Check, ...] = (
     Check("urls", "error", check_urls, "URLs or e-mail addresses changed"),
     Check("glossary", "warning", check_glossary, "glossary term not respected (in any inflected form)"),
     Check("untranslated", "warning", check_untranslated, "translation identical to the English text"),
-    Check("script", "error", check_script, "wrong script for the locale (kk/ru Cyrillic, zh Han)"),
+    Check("script", "error", check_script, "wrong script for the locale (kk/ru Cyrillic, zh Simplified Han)"),
     Check(
         "mixed-script",
         "error",

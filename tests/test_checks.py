@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from babel.dates import format_date
 
-from tests.conftest import run_cli
+from tests.conftest import EXAMPLE, run_cli
 from tilmash.i18n import read_catalog, render_catalog
 from tilmash.i18n.checks import CHECKS, CheckContext
 
@@ -132,6 +132,8 @@ BY_NAME = {check.name: check for check in CHECKS}
             "学生们展示了他们的项目。",
         ),
         ("script", "kk", "The conference opens today.", "Конференция бүгін ашылады.", "会议今天开幕。"),
+        # Traditional characters typed into the Simplified catalog (a translator from Taiwan)
+        ("script", "zh", "The laboratory opened.", "实验室开放了。", "實驗室開放了。"),
         (
             "language",
             "ru",
@@ -238,3 +240,22 @@ def test_every_month_as_babel_writes_it_passes_and_the_next_month_does_not(local
             assert check.run(english, translated, context) == [], (month, pattern)
         wrong = format_date(dt.date(2026, month % 12 + 1, 12), "long", locale=locale)
         assert check.run(format_date(day, "long", locale="en"), wrong, context) != [], (month, wrong)
+
+
+def test_traditional_only_characters_are_traditional_and_absent_from_the_simplified_examples():
+    """OpenCC (1.4, t2s) turns every one into another character; the reviewed zh catalogs,
+    Simplified, hold none of them, and OpenCC's Traditional form of each holds some."""
+    import opencc
+
+    from tilmash.i18n.checks import _TRADITIONAL_ONLY
+
+    to_simplified, to_traditional = opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
+    assert all(to_simplified.convert(c) != c for c in _TRADITIONAL_ONLY)
+    check, context = BY_NAME["script"], CheckContext("zh")
+    for path in sorted((EXAMPLE / "i18n" / "zh").glob("*.po")):
+        for message in read_catalog(path, "zh"):
+            if message.id and isinstance(message.string, str) and message.string:
+                assert check.run(message.id, message.string, context) == [], (path, message.string)
+                if any(c in _TRADITIONAL_ONLY for c in to_traditional.convert(message.string)):
+                    traditional = to_traditional.convert(message.string)
+                    assert check.run(message.id, traditional, context) != [], traditional
