@@ -18,6 +18,7 @@ import requests
 from werkzeug.serving import make_server
 
 from tests.browser import running
+from tests.conftest import run_cli
 from tilmash.config import load_config
 from tilmash.i18n import read_catalog
 from tilmash.review import store as store_module
@@ -307,3 +308,27 @@ def test_static_previews_follow_no_symlink_out_of_the_newsroom(newsroom, tmp_pat
         inside = client.get(f"{base}/static-preview/solar-roof.svg", timeout=TIMEOUT)
     assert outside.status_code == 404 and "root:x" not in outside.text
     assert inside.status_code == 200
+
+
+def test_the_preview_of_an_html_article_or_one_with_its_own_slug_shows_its_link(newsroom):
+    """Only `slug.md` was looked for: the preview of an HTML article, or of an article whose
+    front matter names another slug, showed `<1>report</1>` as text instead of the link."""
+    (newsroom / "sources" / "linked-page.html").write_text(
+        '<html><head><meta name="date" content="2026-10-06"><title>Linked page</title></head><body>'
+        '<main><p>Read the <a href="https://u.example/report">report</a> today.</p></main></body></html>',
+        encoding="utf-8",
+    )
+    (newsroom / "sources" / "draft-7.md").write_text(
+        "---\ntitle: Own slug\ndate: 2026-10-06\nslug: own-slug\n---\n"
+        "Read the [minutes](https://u.example/minutes) today.\n",
+        encoding="utf-8",
+    )
+    assert run_cli("run", newsroom).code == 0
+    with server(newsroom) as base:
+        client = signed_in(base)
+        pages = {
+            slug: client.get(f"{base}/ru/{slug}", timeout=TIMEOUT).text
+            for slug in ("linked-page", "own-slug")
+        }
+    assert '<a href="https://u.example/report">report</a>' in pages["linked-page"]
+    assert '<a href="https://u.example/minutes">minutes</a>' in pages["own-slug"]

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -38,7 +39,7 @@ from tilmash.render.markup import unit_html
 from tilmash.sources import Article, parse_article
 from tilmash.sources.controls import strip_controls
 from tilmash.sources.files import read_regular
-from tilmash.sources.loader import MAX_ARTICLE_BYTES, SLUG_RE, SourceProblem
+from tilmash.sources.loader import MAX_ARTICLE_BYTES, SLUG_RE, SOURCE_SUFFIXES, SourceProblem
 from tilmash.translate.glossary import GlossaryError
 from tilmash.translate.memory import Suggestion, TranslationMemory
 
@@ -144,14 +145,27 @@ class ReviewStore:
                 rows.append(CatalogRow(slug, None, str(error)))
         return rows
 
-    def _article(self, slug: str) -> Article | None:
-        path = self.config.sources_dir / f"{slug}.md"
-        try:
-            return (
-                parse_article(path, read_regular(path, MAX_ARTICLE_BYTES), slug) if path.is_file() else None
-            )
-        except (SourceProblem, OSError):
-            return None
+    def _article(self, slug: str, catalog: Callable[[], Catalog]) -> Article | None:
+        """The English article of `slug`, for the preview's links and images. Only `slug.md` was
+        looked for: an HTML article's preview showed `<1>…</1>` as text."""
+        for path in self._sources_of(slug, catalog):
+            try:
+                if path.is_file():
+                    article = parse_article(path, read_regular(path, MAX_ARTICLE_BYTES), path.stem.lower())
+                    if article.slug == slug:
+                        return article
+            except (SourceProblem, OSError):
+                continue
+        return None
+
+    def _sources_of(self, slug: str, catalog: Callable[[], Catalog]) -> Iterator[Path]:
+        """`slug.md`, `slug.html`, `slug.htm`, then the source the catalog names (an article
+        whose front matter sets another `slug:`); the catalog is asked for only then."""
+        sources = self.config.sources_dir
+        yield from (sources / f"{slug}{suffix}" for suffix in SOURCE_SUFFIXES)
+        named = next((file for message in catalog() for file, _ in message.locations[:1]), "")
+        if os.path.dirname(os.path.normpath(named)) == sources.name:
+            yield sources / os.path.basename(named)
 
     def _memory(self, locale: str, parsed: dict[str, Catalog]) -> TranslationMemory:
         """Reviewed pairs of every catalog of `locale`; those in `parsed` are not read again."""
@@ -174,12 +188,13 @@ class ReviewStore:
 
     def preview(self, locale: str, slug: str, unit: str, text: str) -> str:
         """How `text` renders for unit `unit`, with the article's own links and images."""
-        return _preview(self._article(slug), lambda: self.read(locale, slug), unit, text)
+        catalog = cache(lambda: self.read(locale, slug))
+        return _preview(self._article(slug, catalog), catalog, unit, text)
 
     def entries(self, locale: str, slug: str) -> tuple[list[EntryView], str]:
         """The page's entries and the file's version; every file is read and parsed once."""
         catalog, version = self.read_versioned(locale, slug)
-        article = self._article(slug) if slug != UI_CATALOG else None
+        article = self._article(slug, lambda: catalog) if slug != UI_CATALOG else None
         context = self.context(locale)
         memory = self._memory(locale, {slug: catalog})
         views = []
