@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import re
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 from babel.messages.catalog import Catalog, Message
 
 from tilmash.i18n.poreader import PoEntry, PoSyntaxError, read_entries
-from tilmash.sources.files import is_utf8, read_regular
+from tilmash.sources.files import read_regular, text_codec, utf8_declared_otherwise
 
 
 class CatalogError(Exception):
@@ -111,19 +110,14 @@ def _decoded(data: bytes, path: Path) -> str:
     blank = _BLANK_LINE.search(data, start)
     match = _DECLARED_CHARSET.search(data, start, blank.start() if blank else len(data))
     declared = match[1].decode("ascii") if match else "UTF-8"
-    codec = "utf-8"
-    if declared.upper() != "CHARSET":
-        try:
-            codec = codecs.lookup(declared).name
-        except LookupError:
-            line = data[: match.start()].count(b"\n") + 1 if match else None
-            raise CatalogError(
-                path, line, f"unknown charset {declared!r}: save the catalog as UTF-8"
-            ) from None
-    if codec != "utf-8" and not data.isascii() and is_utf8(data):
-        line = data[: next(i for i, byte in enumerate(data) if byte > 0x7F)].count(b"\n") + 1
+    codec = "utf-8" if declared.upper() == "CHARSET" else text_codec(declared)
+    if codec is None:
+        line = data[: match.start()].count(b"\n") + 1 if match else None
+        raise CatalogError(path, line, f"unknown charset {declared!r}: save the catalog as UTF-8")
+    line = utf8_declared_otherwise(data, codec)
+    if line is not None:
         message = f"the header declares charset={declared} but the text is UTF-8: declare charset=UTF-8"
-        raise CatalogError(path, line, message)  # read as declared, it would publish mojibake
+        raise CatalogError(path, line, message)
     try:
         return data.decode(codec)
     except UnicodeDecodeError as error:

@@ -264,8 +264,8 @@ def _web_urls_only(fragment: str, base: str | None) -> tuple[str, int]:
             anchor.drop_tag()
         elif href is not None:
             anchor.set("href", _absolute(href, base) or "")
-    images = list(tree.iter("img"))
-    for img in images:
+    linked = 0  # images made links (the others, with nothing to resolve against, their alt text)
+    for img in list(tree.iter("img")):
         src = _absolute(img.get("src", ""), base)
         text = img.get("alt") or ("image" if src else "")
         if src is None:
@@ -274,8 +274,9 @@ def _web_urls_only(fragment: str, base: str | None) -> tuple[str, int]:
         link = etree.Element("a", href=src)
         link.text, link.tail = text, img.tail
         img.getparent().replace(img, link)
+        linked += 1
     inner = (tree.text or "") + "".join(html.tostring(child, encoding="unicode") for child in tree)
-    return inner, len(images)
+    return inner, linked
 
 
 def _text_node(text: str, tail: str | None) -> Any:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tilmash.sources.controls import control_warning, strip_controls
-from tilmash.sources.files import is_utf8, read_regular
+from tilmash.sources.files import read_regular, text_codec, utf8_declared_otherwise
 from tilmash.sources.frontmatter import FrontMatterError, split_front_matter
 from tilmash.sources.model import Article, Block, SourceError, content_digest
 from tilmash.sources.segment import segment
@@ -97,8 +97,8 @@ def _decode(raw: bytes, html: bool = False) -> tuple[str, list[int]]:
     if len(raw) > MAX_ARTICLE_BYTES:
         raise SourceProblem(f"is larger than {MAX_ARTICLE_BYTES:,} bytes: split it into several articles")
     label, encoding = _declared_encoding(raw) if html else ("UTF-8", "utf-8")
-    if encoding != "utf-8" and not raw.isascii() and is_utf8(raw):
-        line = raw[: next(i for i, byte in enumerate(raw) if byte > 0x7F)].count(b"\n") + 1
+    line = utf8_declared_otherwise(raw, encoding)
+    if line is not None:
         raise SourceProblem(f"the page declares charset={label} but its text is UTF-8: declare UTF-8", line)
     try:
         text = raw.decode(encoding)
@@ -121,10 +121,10 @@ def _declared_encoding(raw: bytes) -> tuple[str, str]:
     if match is None:
         return "UTF-8", "utf-8"
     label = match[1].decode("ascii")
-    try:
-        codec = codecs.lookup(label).name
-    except LookupError:
-        raise SourceProblem(f"unknown charset {label!r}: save the page as UTF-8") from None
+    codec = text_codec(label)
+    if codec is None:
+        line = raw.count(b"\n", 0, match.start()) + 1
+        raise SourceProblem(f"unknown charset {label!r}: save the page as UTF-8", line)
     if codec.startswith(("utf-16", "utf-32")):
         return "UTF-8", "utf-8"  # bytes a meta could be read in are not UTF-16: browsers read UTF-8
     return label, "cp1252" if codec in _READ_AS_WINDOWS_1252 else codec

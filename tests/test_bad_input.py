@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 
 import pytest
 
@@ -113,6 +114,27 @@ def test_a_named_pipe_or_device_in_the_newsroom_is_an_error_not_a_hang(newsroom)
     assert (newsroom / "public" / "ru" / "student-satellite.html").exists()
     checked = run_cli("check", newsroom, timeout=120)
     assert checked.code == 1 and "library-night.po: cannot be read: not a regular file" in checked.stderr
+
+
+def test_a_template_that_is_a_named_pipe_or_device_holds_its_article_back(newsroom):
+    """The POTs were still read with open(): a pipe made the run wait, holding the lock, and one
+    linked to /dev/zero ended it with a MemoryError. Each holds its article back with an error
+    line now; nothing is written through it, and the other articles are published."""
+    assert run_cli("run", newsroom).code == 0
+    pipe = newsroom / "i18n" / "pot" / "library-night.pot"
+    pipe.unlink()
+    os.mkfifo(pipe)
+    zero = newsroom / "i18n" / "pot" / "ai-course-teachers.pot"
+    zero.unlink()
+    zero.symlink_to("/dev/zero")
+    result = run_cli("run", newsroom, timeout=120)
+    assert result.code == 1 and "Traceback" not in result.stderr
+    for name in ("library-night", "ai-course-teachers"):
+        said = rf"^error: i18n/pot/{name}.pot: cannot be read: not a regular file"
+        assert re.search(said, result.stderr, re.M), name
+        assert (newsroom / "public" / "en" / f"{name}.html").exists()  # its last version stays
+    assert stat.S_ISFIFO(pipe.lstat().st_mode) and zero.is_symlink()
+    assert (newsroom / "public" / "ru" / "student-satellite.html").exists()
 
 
 def test_check_reports_a_catalog_it_cannot_read_instead_of_a_traceback(newsroom):

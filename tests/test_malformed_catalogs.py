@@ -304,6 +304,16 @@ def test_catalog_declaring_another_charset_over_utf8_bytes_is_refused_not_read_a
     assert "charset=windows-1251 but the text is UTF-8" in str(raised.value)
 
 
+@pytest.mark.parametrize("charset", ["hex", "base64", "rot13", "x-klingon"])
+def test_catalog_declaring_no_text_charset_is_refused_with_its_header_line(tmp_path, charset):
+    """`hex`, `base64` and `rot13` are Python codecs but no text encodings: a catalog declaring
+    one ended `run` and `check` with a LookupError traceback."""
+    data = sub("charset=utf-8", f"charset={charset}").encode("utf-8")
+    with pytest.raises(CatalogError, match=f"unknown charset '{charset}'") as raised:
+        parse_catalog(data, Path("ru.po"), "ru")
+    assert raised.value.line == next(n for n, line in enumerate(data.splitlines(), 1) if b"charset=" in line)
+
+
 def test_run_reads_a_windows_1251_catalog_and_writes_it_back_as_utf8(newsroom):
     """The translator's reviewed work is kept and published; the file msgfmt gets declares what it holds
     (the old code refused the catalog as "not valid UTF-8", though msgfmt and Poedit read it)."""

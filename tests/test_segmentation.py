@@ -460,3 +460,13 @@ def test_an_html_page_declaring_a_charset_its_bytes_are_not_in_is_an_error_with_
     with pytest.raises(SourceProblem, match="declares charset=windows-1252 but its text is UTF-8") as raised:
         parse_article(Path("sources/cafe-opens.html"), utf8, "cafe-opens")
     assert raised.value.line == 6
+
+
+@pytest.mark.parametrize("charset", ["x-mac-klingon", "rot13", "hex"])
+def test_an_html_page_declaring_no_text_charset_is_an_error_with_its_meta_line(charset):
+    """`hex` and `rot13` are Python codecs but no text encodings: decoding raised a LookupError
+    traceback; an unknown charset's error had no line."""
+    raw = WORD_PAGE.format(charset=charset).encode("ascii", "replace")
+    with pytest.raises(SourceProblem, match=f"unknown charset '{charset}'") as raised:
+        parse_article(Path("sources/cafe-opens.html"), raw, "cafe-opens")
+    assert raised.value.line == next(n for n, line in enumerate(raw.splitlines(), 1) if b"charset" in line)

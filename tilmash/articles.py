@@ -401,7 +401,8 @@ class Streamed:
     spilling: bool = True  # units and `Details` go to `spill`; else they are held (`Context.spill`)
 
     def take(self, ctx: Context, out: Outcome, report: RunReport, writer: Any) -> None:
-        """Merge one article's outcome into the run, its unit and `Details` into the spill file."""
+        """Merge one article's outcome into the run; its unit and `Details` wait in the spill file,
+        or are held when the run parsed few articles (`spilling`)."""
         kept = ctx.reused.get(out.slug)
         if kept is not None:
             digested, progress = kept.listing_digests, kept.progress

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 from tilmash.linux import libc_function
+from tilmash.sources.files import read_regular
 
 AnyPath = TypeVar("AnyPath", str, Path)  # a path as text or as a Path, given back as it came
 _RENAME_EXCHANGE = 2
@@ -234,7 +235,7 @@ class AtomicWriter:
                 current = None
             else:
                 final = Path(name)
-                current = _content_digest(final.read_bytes()) if final.exists() else None
+                current = _current_digest(final)
                 target = link_target(final)
             # a link pointed elsewhere since `write` counts as changed: the temp file is beside the old target
             if current != expected or os.path.dirname(temp) != os.path.dirname(target):
@@ -370,6 +371,18 @@ def _created(path: str) -> int:
     except FileNotFoundError:
         _made(path)
         return os.open(path, flags, 0o666)
+
+
+def _current_digest(path: Path) -> bytes | None:
+    """The digest of the file at `path` now; None when there is none. Anything but a regular
+    file (a pipe, a device: never waited on nor read) has a digest no write expects, so the
+    write is deferred rather than renamed over it."""
+    try:
+        return _content_digest(read_regular(path))
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return b"not a regular file"
 
 
 def _unchanged(current: Path, relative: str, data: bytes) -> bool:

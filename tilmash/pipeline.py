@@ -317,11 +317,14 @@ def _source_and_template(
     source_ref = relative_ref(config.root, path)
     old = None
     if f"{article.slug}.pot" in templates:
+        template = config.template_path(article.slug)
         try:
-            with open(config.template_path(article.slug), "rb") as handle:
-                old = handle.read()
+            old = read_regular(template)
         except FileNotFoundError:
             pass
+        except OSError as error:  # a pipe or a device where the POT goes: the article is held
+            where = template.relative_to(config.root)
+            return Parsed(SourceError(where, None, f"cannot be read: {error.strerror or error}"))
     if old is None:
         changed = True
     else:
