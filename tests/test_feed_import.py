@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import http.server
 import re
+import socket
 import threading
 import time
 
+import pytest
 from lxml import html
 
 from tests.conftest import run_cli
+from tilmash import feed_sync
+from tilmash.sources.feed_import import FeedError
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>News</title><link>https://u.example/</link><description>d</description>
@@ -412,3 +416,61 @@ def test_a_lazy_loading_entrys_noscript_image_is_not_shown_as_markup(newsroom, t
     source = (newsroom / "sources" / "a-new-pond.md").read_text(encoding="utf-8")
     assert "The orchard has a new pond." in source
     assert "img" not in source and "noscript" not in source
+
+
+def _raw_server(answer) -> tuple[str, threading.Thread, socket.socket]:
+    """A server that reads a request and lets `answer(connection)` reply as it likes."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(4096)
+                try:
+                    answer(connection)
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}/feed.xml", thread, listener
+
+
+def test_a_server_answering_what_is_not_http_is_a_refused_feed_not_a_crashed_run(newsroom):
+    """`NOT HTTP` (a captive portal, TLS on an HTTP port) raised BadStatusLine through the whole
+    run: a traceback, and nothing published, on every cron run."""
+    url, _, listener = _raw_server(lambda connection: connection.sendall(b"SSH-2.0-OpenSSH_9.2\r\n\r\n"))
+    try:
+        result = run_cli("run", newsroom, "--import", url)
+    finally:
+        listener.close()
+    assert result.code == 1 and "Traceback" not in result.stderr
+    assert re.search(
+        rf"^error: {re.escape(url)}: cannot be fetched: SSH-2.0-OpenSSH_9.2 \(feed refused",
+        result.stderr,
+        re.M,
+    )
+    assert (newsroom / "public" / "en" / "student-satellite.html").exists()
+
+
+def test_a_feed_that_keeps_dripping_is_given_up_at_the_deadline(monkeypatch):
+    """Each wait is bounded by FETCH_TIMEOUT; a server sending a byte at a time within it held
+    the run, and the newsroom's lock, for as long as it went on."""
+    monkeypatch.setattr(feed_sync, "FETCH_DEADLINE", 1, raising=False)  # the old code had none
+
+    def drip(connection) -> None:
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n")
+        for _ in range(100):
+            connection.sendall(b"<")
+            time.sleep(0.1)
+
+    url, _, listener = _raw_server(drip)
+    try:
+        with pytest.raises(FeedError, match="cannot be fetched: still arriving after 1 s"):
+            feed_sync.read_feed(url)
+    finally:
+        listener.close()

@@ -7,7 +7,8 @@ be read exactly changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import urllib.error
+import http.client
+import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,8 @@ from tilmash.atomic import write_atomic
 from tilmash.sources.feed_import import FeedError, plan_import
 
 MAX_FEED_BYTES = 50 * 1024 * 1024
-FETCH_TIMEOUT = 60
+FETCH_TIMEOUT = 60  # seconds for any one wait on the server
+FETCH_DEADLINE = 120  # seconds for the whole feed
 
 
 @dataclass(slots=True)
@@ -36,15 +38,34 @@ class ImportReport:
         )
 
 
+def _read_before_deadline(response: http.client.HTTPResponse, deadline: float) -> bytes:
+    """At most MAX_FEED_BYTES + 1 bytes of the answer, all by `deadline`: `FETCH_TIMEOUT` bounds
+    each wait, so a server sending a byte every few seconds held the run, and the newsroom's
+    lock, for as long as it liked."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_FEED_BYTES:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still arriving after {FETCH_DEADLINE} s")
+        chunk = response.read1(MAX_FEED_BYTES + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def read_feed(feed: str) -> tuple[bytes, str | None]:
     """The feed's bytes and, for a URL, the server's `Content-Type`."""
     if feed.startswith(("http://", "https://")):
         try:
             with urllib.request.urlopen(feed, timeout=FETCH_TIMEOUT) as response:  # noqa: S310 (scheme checked)
-                data = response.read(MAX_FEED_BYTES + 1)
+                data = _read_before_deadline(response, time.monotonic() + FETCH_DEADLINE)
                 content_type = response.headers.get("Content-Type")
-        except (urllib.error.URLError, TimeoutError, ValueError) as error:
-            raise FeedError(f"cannot be fetched: {getattr(error, 'reason', error)}") from None
+        except (OSError, ValueError, http.client.HTTPException) as error:  # URLError is an OSError
+            # a server answering what is not HTTP (BadStatusLine) crashed the whole run
+            reason = " ".join(str(getattr(error, "reason", None) or error).split()) or type(error).__name__
+            raise FeedError(f"cannot be fetched: {reason[:200]}") from None
     else:
         path = Path(feed)
         if not path.exists():
