@@ -130,6 +130,27 @@ def _declared_encoding(raw: bytes) -> tuple[str, str]:
     return label, "cp1252" if codec in _READ_AS_WINDOWS_1252 else codec
 
 
+# How Hugo (`draft: true`), Jekyll (`published: false`) and Pelican (`status: draft`) mark a
+# draft. Tilmash publishes every article of sources/: a newsroom moving from one of them
+# would put its drafts online without a word.
+_DRAFT_MARKS = {
+    "draft": {"true", "yes", "on"},
+    "published": {"false", "no", "off"},
+    "status": {"draft", "hidden"},
+}
+
+
+def _unhonoured_draft(meta: dict[str, Any], path: Path, lines: dict[str, int]) -> tuple[str, ...]:
+    for key, values in _DRAFT_MARKS.items():
+        value = str(meta.get(key, "")).strip().lower()
+        if value in values:
+            return (
+                f"{path}:{lines.get(key) or 1}: '{key}: {value}' marks a draft, but every article in "
+                "sources/ is published: keep drafts elsewhere",
+            )
+    return ()
+
+
 def _tags(value: Any, line: int) -> tuple[str, ...]:
     """`tags: [a, b]` or `tags: a, b`; anything else is the author's mistake, said so."""
     if value is None or value == "":
@@ -225,7 +246,7 @@ def _article(
         source_path=path,
         blocks=tuple(head + blocks),
         body_template=template,
-        warnings=warnings,
+        warnings=warnings + _unhonoured_draft(meta, path, lines),
     )
 
 

@@ -148,3 +148,18 @@ def test_a_list_or_mapping_where_text_belongs_is_an_error_with_its_line(field, v
         parse_article(Path("sources/story.md"), source.encode(), "story")
     assert raised.value.line == source.splitlines().index(f"{field}: {value}") + 1
     assert f"'{field}' must be text, {says}" in str(raised.value)
+
+
+@pytest.mark.parametrize("mark", ["draft: true", "published: false", "status: draft"])
+def test_a_draft_mark_from_hugo_jekyll_or_pelican_is_a_warning_with_its_line(mark):
+    """Tilmash publishes every article of sources/: a newsroom moving from Hugo, Jekyll or
+    Pelican put its drafts online without a word."""
+    source = f"---\ntitle: Not yet\ndate: 2026-02-02\n{mark}\n---\nBody.\n"
+    article = parse_article(Path("sources/not-yet.md"), source.encode(), "not-yet")
+    assert [w for w in article.warnings if "marks a draft" in w] == [
+        f"sources/not-yet.md:4: '{mark}' marks a draft, but every article in sources/ is published: "
+        "keep drafts elsewhere"
+    ]
+    assert (
+        parse_article(Path("sources/x.md"), source.replace(mark, "draft: false").encode(), "x").warnings == ()
+    )
