@@ -88,6 +88,12 @@ def _web_address(url: str) -> bool:
     return all(label and not _FORBIDDEN_IN_HOST.search(label) for label in labels)
 
 
+def _image_source(src: str) -> bool:
+    """An image to show: a safe address, and an address at all (`![alt]()`, or an HTML page's
+    `<img srcset=…>` with no src, made `<img src="">`, which the Nu HTML Checker refuses)."""
+    return bool(src.strip()) and safe_url(src)
+
+
 def unit_id(kind: str, text: str) -> str:
     """Content-derived id: a moved paragraph keeps its msgctxt, so nothing is lost."""
     digest = hashlib.sha1(f"{kind}\0{text}".encode()).hexdigest()[:10]
@@ -163,7 +169,7 @@ def _inline_to_unit(
             closed = open_numbers.pop()
             if closed:
                 parts.append(f"</{closed}>")
-        elif token.type == "image" and not safe_url(str(token.attrs.get("src", ""))):
+        elif token.type == "image" and not _image_source(str(token.attrs.get("src", ""))):
             _literal_text(token.content, parts, placeholders)
         elif token.type == "image":
             alt = token.content.strip()

@@ -80,3 +80,28 @@ def test_a_link_no_browser_can_follow_or_with_a_password_stays_text(newsroom):
         text=True,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_an_image_without_an_address_is_its_alt_text_not_an_empty_img(newsroom):
+    """FiveThirtyEight's page in trafilatura 2.3.1's test resources (webpage.html.gz) has
+    `<img srcset=… alt=…>` with no src: the page was published with `<img src="">`, which the
+    Nu HTML Checker refuses, beside an error about an image "" outside static/."""
+    _append(newsroom, "library-night", "Before ![A map of the districts]() after.")
+    (newsroom / "sources" / "districts.html").write_text(
+        '<html><head><meta name="date" content="2026-10-07"><title>Districts</title></head><body><main>'
+        '<p>See <img srcset="https://u.example/map-153.jpg 153w" alt="Two people look over a map"> here.</p>'
+        "</main></body></html>",
+        encoding="utf-8",
+    )
+    result = run_cli("run", newsroom)
+    assert result.code == 0, result.stderr
+    pages = [newsroom / "public" / "en" / f"{slug}.html" for slug in ("library-night", "districts")]
+    texts = [page.read_text(encoding="utf-8") for page in pages]
+    assert "Before A map of the districts after." in texts[0] and "Two people look over a map" in texts[1]
+    assert not any('src=""' in text for text in texts)
+    checked = subprocess.run(
+        ["java", "-jar", str(vnu_jar()), "--errors-only", "--format", "text", *map(str, pages)],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stderr[-3000:]
