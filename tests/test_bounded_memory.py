@@ -174,7 +174,7 @@ def test_a_file_in_pieces_is_staged_in_new_folders_and_kept_when_unchanged(tmp_p
 
 def test_no_article_is_held_once_the_articles_are_streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """What the next run's units index needs of each article (its listing article, digests,
-    progress) waits on disk with its unit when the run parses many (SPILL_FROM): when the index
+    progress) waits on disk with its unit when the run parses many (SPILL_FROM, HELD_EDITIONS): when the index
     and tag pages are rendered, the only articles alive are those of the editions the feeds
     show (`feed_items` per locale)."""
     from tilmash.render import site

@@ -43,7 +43,8 @@ def _alive_editions() -> int:
 def test_a_run_renders_its_listings_without_holding_every_listing_edition(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("tilmash.pipeline.SPILL_FROM", 0)  # many parsed (below: held, as the next test)
+    # one edition more than a run holds (its parsed bodies are held still): they wait on disk
+    monkeypatch.setattr("tilmash.pipeline.HELD_EDITIONS", 4 * ARTICLES - 1)
     root = tmp_path / "newsroom"
     make_newsroom(root, ARTICLES)
     alive: list[int] = []
@@ -81,7 +82,7 @@ def _kept_units(root: Path) -> dict[str, Any]:
 def test_a_run_holding_its_listings_and_units_in_memory_publishes_and_keeps_what_one_spilling_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Few parsed articles (up to SPILL_FROM): their listing editions and units' details are held,
+    """Few parsed editions (HELD_EDITIONS): their listing editions, units and units' details are held,
     not pickled to disk and read back. The site, the catalogs and the units the next run reuses
     are the same either way, and so is the site of an edit run after each."""
     root, pristine = tmp_path / "newsroom", tmp_path / "pristine"

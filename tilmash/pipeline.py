@@ -350,7 +350,7 @@ class Sources:
     bodies: Spill  # the pickled articles (an edit run parks none)
     where: dict[str, tuple[int, int]] = field(default_factory=dict)  # slug → (offset, length) in it
     new_templates: frozenset[str] = frozenset()  # of `changed_templates`, those with no POT when listed
-    spilled: bool = False  # more than SPILL_FROM parsed: what the articles leave waits on disk too
+    spilled: bool = False  # bodies spilled, or more than HELD_EDITIONS: what the articles leave waits on disk
 
     def full(self, article: Article) -> Article:
         """The article with its body (`article` itself when it was kept from the last run)."""
@@ -370,11 +370,11 @@ class Sources:
 
 
 PARSE_CHUNK = 512  # sources parsed at a time: their pickled bodies are in flight, not the newsroom's
-# Sources parsed from which parsed articles wait on disk, and so do their units, the units'
-# details and listing editions (tilmash.articles, tilmash.listings). Below, they are held in
-# memory (~15 MiB of bodies, ~25 MiB of units in four locales, at most): pickling them and
-# reading them back cost a tenth of a cold run's time.
-SPILL_FROM = 2000
+SPILL_FROM = 2000  # sources from which parsed articles wait on disk (below: in memory, ~15 MiB at most)
+# Editions (articles parsed × locales) from which what the articles leave waits on disk too: their
+# units, the units' details and listing editions (tilmash.articles, tilmash.listings). Up to this,
+# a few MiB, they are held: pickling them and reading them back cost a tenth of a cold run's time.
+HELD_EDITIONS = 2000
 
 
 def read_sources(
@@ -445,7 +445,8 @@ def read_sources(
     ]
     where_by_slug = {a.slug: where[id(a)] for a in articles if id(a) in where}
     new = frozenset(slug for slug in changed if f"{slug}.pot" not in templates)
-    return Sources(articles, changed, held, reused, read_as, bodies, where_by_slug, new, spill)
+    spilled = spill or len(todo) * len(config.site.locales) > HELD_EDITIONS
+    return Sources(articles, changed, held, reused, read_as, bodies, where_by_slug, new, spilled)
 
 
 def held_pages(
