@@ -365,8 +365,8 @@ _SPILLED = struct.Struct("<II")  # a fresh candidate in the spill file: its unit
 @dataclass(frozen=True, slots=True)
 class Details:
     """What the next run's units index needs of an article the run processed, besides its unit:
-    pickled into the spill file with the unit (`Streamed.take`) when the run parsed many articles,
-    not held until the run ends."""
+    pickled into the spill file with the unit (`Streamed.take`) when the run parsed many editions
+    (pipeline.HELD_EDITIONS), not held until the run ends."""
 
     listed: Listed  # its listing editions (in `Streamed.listings`)
     article: Article  # its listing article: source path and slug
@@ -402,7 +402,7 @@ class Streamed:
 
     def take(self, ctx: Context, out: Outcome, report: RunReport, writer: Any) -> None:
         """Merge one article's outcome into the run; its unit and `Details` wait in the spill file,
-        or are held when the run parsed few articles (`spilling`)."""
+        or are held when the run parsed few editions (`spilling`)."""
         kept = ctx.reused.get(out.slug)
         if kept is not None:
             digested, progress = kept.listing_digests, kept.progress

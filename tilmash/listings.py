@@ -5,8 +5,9 @@ Index, tag and sitemap files list every published article in every locale; holdi
 article's four listing editions took ~2.5 KiB per article, the largest part of what a run's
 memory grew by. An article processed by the run has its editions appended to a temporary
 file, one pickle per locale (a page reads only its locale's), when the run parsed many
-(`held` otherwise: pickled once, for the units index, instead of read back for every page
-showing them); an article kept from the last run has them in its record of the units index
+editions (pipeline.HELD_EDITIONS; `held` otherwise: pickled once, for the units index,
+instead of read back for every page showing them); an article kept from the last run has
+them in its record of the units index
 (tilmash.units), which a run reads again only for a page whose key changed. Either way an
 edition is pickled without its article (`pickled_edition`): that is its listing article,
 the same in every locale, pickled once beside them (or the record's).
@@ -66,7 +67,7 @@ class Listings:
 
     def __init__(self, units: UnitStore, held: bool = False) -> None:
         self.units = units
-        # `held`: the processed articles' editions by slug, in memory (the run parsed few)
+        # `held`: the processed articles' editions by slug, in memory (the run parsed few editions)
         self._held: dict[str, dict[str, LocalizedArticle]] | None = {} if held else None
         self.by_locale: dict[str, dict[str, Listed]] = {}  # locale → slug → entry (published there)
         self._spill = Spill()  # the processed articles' editions
