@@ -7,10 +7,10 @@ memory grew by. An article processed by the run has its editions appended to a t
 file, one pickle per locale (a page reads only its locale's), when the run parsed many
 editions (pipeline.HELD_EDITIONS; `held` otherwise: pickled once, for the units index,
 instead of read back for every page showing them); an article kept from the last run has
-them in its record of the units index
-(tilmash.units), which a run reads again only for a page whose key changed. Either way an
-edition is pickled without its article (`pickled_edition`): that is its listing article,
-the same in every locale, pickled once beside them (or the record's).
+them in its record of the units index (tilmash.units), which a run reads again only for a
+page whose key changed. Either way an edition is pickled without its article
+(`pickled_edition`): that is its listing article, the same in every locale, pickled once
+beside them (or the record's).
 """
 
 from __future__ import annotations
