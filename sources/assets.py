@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from pathlib import Path
 from urllib.parse import unquote
 
+from tilmash.sources.files import read_regular
 from tilmash.sources.model import Article, SourceError
 
 _REMOTE_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
@@ -33,5 +35,21 @@ def image_problems(article: Article, root: Path) -> list[SourceError]:
                     message = f"image {src} not found"
                 else:
                     continue
-            problems.append(SourceError(article.source_path, block.line, message))
+            problems.append(SourceError(article.source_path, _line(article, block.line, src), message))
     return problems
+
+
+def _line(article: Article, line: int, src: str) -> int:
+    """Where the image is written. An HTML page's blocks carry lines of the Markdown it was
+    converted to, so `sources/x.html:10` pointed at no `<img>` (the page's was on line 15): the
+    page itself is searched for the address (only when there is a problem to report)."""
+    if article.source_path.suffix not in (".html", ".htm"):
+        return line
+    try:
+        text = read_regular(article.source_path).decode("utf-8", "replace")
+    except OSError:
+        return line
+    for written in dict.fromkeys((src, unquote(src), escape(src), escape(unquote(src)))):
+        if (at := text.find(f'"{written}"')) >= 0 or (at := text.find(written)) >= 0:
+            return text.count("\n", 0, at) + 1
+    return line

@@ -105,3 +105,20 @@ def test_an_image_without_an_address_is_its_alt_text_not_an_empty_img(newsroom):
         text=True,
     )
     assert checked.returncode == 0, checked.stderr[-3000:]
+
+
+def test_an_image_problem_of_an_html_page_names_the_line_of_its_img(newsroom):
+    """The line was one of the Markdown the page was converted to: trafilatura 2.3.1's
+    http_sample.html has its `<img src="test.jpg">` on line 15, reported as line 10."""
+    page = (
+        "<html>\n<head>\n<title>Sample</title>\n"
+        '<meta name="date" content="2026-10-08">\n</head>\n<body>\n<main>\n'
+        "<h2>Heading</h2>\n<p>First paragraph.</p>\n\n\n<p>Second paragraph.</p>\n"
+        '<p>Look:\n  <img src="pictures/test.jpg" title="Example image"/>\n</p>\n</main>\n</body>\n</html>\n'
+    )
+    (newsroom / "sources" / "sample.html").write_text(page, encoding="utf-8")
+    line = page.splitlines().index('  <img src="pictures/test.jpg" title="Example image"/>') + 1
+    result = run_cli("run", newsroom)
+    assert f"sample.html:{line}: image pictures/test.jpg lies outside static/" in result.stderr
+    checked = run_cli("check", newsroom)
+    assert f"sample.html:{line}: image pictures/test.jpg lies outside static/" in checked.stderr
