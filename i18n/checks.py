@@ -438,6 +438,8 @@ _MAX_KAZAKH_WORD_SHARE_RU = 0.2
 def _kazakh_in_russian(text: str) -> list[str]:
     """Words with Kazakh letters, when there are enough of them for Kazakh text (names are capitalised:
     two of them in a short Russian sentence are not enough)."""
+    if KAZAKH_LETTERS.isdisjoint(text):  # most Russian text: no word to look at one by one
+        return []
     words = [w for w in _WORD.findall(text) if _CYRILLIC.search(w)]
     kazakh = [w for w in words if not KAZAKH_LETTERS.isdisjoint(w)]
     if len(kazakh) >= 2 and len(kazakh) >= len(words) * _MAX_KAZAKH_WORD_SHARE_RU:
