@@ -219,7 +219,8 @@ def _article(
     slug = str(meta.get("slug") or slug_hint)
     if not SLUG_RE.match(slug):
         raise SourceProblem(
-            f"slug {slug!r} must be lowercase letters, digits and '-' (it becomes a file name)",
+            f"slug {slug!r} must be lowercase letters, digits and '-', start with a letter or digit and "
+            "be at most 100 characters (it becomes a file name)",
             lines.get("slug") or 1,
         )
     if slug in RESERVED_SLUGS:

@@ -149,3 +149,11 @@ def test_check_reports_a_catalog_it_cannot_read_instead_of_a_traceback(newsroom)
 def test_reading_a_device_stops_before_reading_it():
     with pytest.raises(OSError, match="not a regular file"):
         read_regular("/dev/zero", 10)
+
+
+def test_a_slug_starting_with_a_dash_is_told_the_rule_it_breaks(newsroom):
+    """`-lead.md` was told its slug "must be lowercase letters, digits and '-'", which it is."""
+    (newsroom / "sources" / "-lead.md").write_text(GOOD_FRONT, encoding="utf-8")
+    result = run_cli("run", newsroom)
+    assert result.code == 1 and "slug '-lead' must be" in result.stderr
+    assert "start with a letter or digit" in result.stderr
