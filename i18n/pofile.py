@@ -10,7 +10,8 @@ from typing import Any
 from babel.messages.catalog import Catalog, Message
 
 from tilmash.i18n.poreader import PoEntry, PoSyntaxError, read_entries
-from tilmash.sources.files import read_regular, text_codec, utf8_declared_otherwise
+from tilmash.reading import read_regular
+from tilmash.sources.files import text_codec, utf8_declared_otherwise
 
 
 class CatalogError(Exception):

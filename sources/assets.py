@@ -7,7 +7,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import unquote
 
-from tilmash.sources.files import read_regular
+from tilmash.reading import read_regular
 from tilmash.sources.model import Article, SourceError
 
 _REMOTE_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")

@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from tilmash.reading import read_regular
 from tilmash.sources.controls import control_warning, strip_controls
-from tilmash.sources.files import read_regular, text_codec, utf8_declared_otherwise
+from tilmash.sources.files import text_codec, utf8_declared_otherwise
 from tilmash.sources.frontmatter import FrontMatterError, split_front_matter
 from tilmash.sources.model import Article, Block, SourceError, content_digest
 from tilmash.sources.segment import segment

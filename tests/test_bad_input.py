@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from tests.conftest import run_cli
-from tilmash.sources.files import read_regular
+from tilmash.reading import read_regular
 
 GOOD_FRONT = "---\ntitle: Fine\ndate: 2026-05-01\n---\nBody text.\n"
 

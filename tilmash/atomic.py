@@ -1,6 +1,6 @@
 """Crash-safe writes: a file or the whole site is either the old one or the new one.
 
-A leaf module (it imports only the standard library and `tilmash.linux`), so every stage
+A leaf module (it imports only the standard library, `tilmash.linux` and `tilmash.reading`), so every stage
 (`tilmash.sources`, `.i18n`, `.translate`, `.render`) may write through it.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 from tilmash.linux import libc_function
-from tilmash.sources.files import read_regular
+from tilmash.reading import read_regular
 
 AnyPath = TypeVar("AnyPath", str, Path)  # a path as text or as a Path, given back as it came
 _RENAME_EXCHANGE = 2

@@ -35,6 +35,7 @@ from tilmash.i18n import (
     template_version,
 )
 from tilmash.parallel import Mapper
+from tilmash.reading import read_regular
 from tilmash.render.page_keys import code_digest
 from tilmash.render.pages import article_path
 from tilmash.render.policy import listing_article
@@ -51,7 +52,6 @@ from tilmash.shared import SharedCache
 from tilmash.sources import Article, SourceError, collect_sources, read_source_and_digest, source_files
 from tilmash.sources.assets import image_problems
 from tilmash.sources.controls import control_warning, strip_controls
-from tilmash.sources.files import read_regular
 from tilmash.spill import Spill
 from tilmash.state import code_stamp, models_stamp
 from tilmash.static_files import layout_digest

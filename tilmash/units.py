@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tilmash import __version__
 from tilmash.atomic import stat_text, write_atomic
+from tilmash.reading import READ_FLAGS, read_descriptor, read_regular
 from tilmash.render.page_keys import hash_tree
-from tilmash.sources.files import READ_FLAGS, read_descriptor, read_regular
 from tilmash.sources.model import pickled_as_arguments
 from tilmash.state import RACY_NS
 

@@ -35,10 +35,10 @@ from tilmash.i18n.gate import blocked, blocking_checks, verdicts
 from tilmash.i18n.progress import Progress
 from tilmash.lock import catalog_write_lock
 from tilmash.quality import glossary_terms
+from tilmash.reading import read_regular
 from tilmash.render.markup import unit_html
 from tilmash.sources import Article, parse_article
 from tilmash.sources.controls import strip_controls
-from tilmash.sources.files import read_regular
 from tilmash.sources.loader import MAX_ARTICLE_BYTES, SLUG_RE, SOURCE_SUFFIXES, SourceProblem
 from tilmash.translate.glossary import GlossaryError
 from tilmash.translate.memory import Suggestion, TranslationMemory
