@@ -14,7 +14,7 @@ import heapq
 import os
 import pickle
 import struct
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -184,10 +184,12 @@ def work(ctx: Context, article: Article) -> Outcome:
             if read is None:
                 continue
             existing, data = read
-            if ctx.kept_wants and existing is not None:
-                out.reviewed_wanted.update(_reviewed_of(existing, ctx.kept_wants))
-            if locale in ctx.kept_open and existing is not None:
-                if _reviews_anew(ctx, article, locale, existing):
+            if existing is not None and (ctx.kept_wants or locale in ctx.kept_open):
+                reviewed = reviewed_pairs([existing]).keys()  # what waiting units may take from it
+                if ctx.kept_wants:
+                    digested = map(memory_digest, reviewed)
+                    out.reviewed_wanted.update(d for d in digested if d in ctx.kept_wants)
+                if locale in ctx.kept_open and _reviews_anew(ctx, article, locale, reviewed):
                     out.reviews_anew.add(locale)
             if template is None:
                 template = dated(article_template(article, _source_ref(config, article)), ctx.now)
@@ -214,15 +216,10 @@ def work(ctx: Context, article: Article) -> Outcome:
     return out
 
 
-def _reviewed_of(catalog: Catalog, wanted: frozenset[bytes]) -> Iterator[bytes]:
-    """The digests in `wanted` of the memory keys `catalog` holds reviewed."""
-    return (digest for key in reviewed_pairs([catalog]) if (digest := memory_digest(key)) in wanted)
-
-
-def _reviews_anew(ctx: Context, article: Article, locale: str, catalog: Catalog) -> bool:
-    """Whether `catalog` reviews English that the article's last unit did not (or it has none):
-    new to the locale's memory, it may be a near match for an entry a kept unit left open."""
-    reviewed = reviewed_pairs([catalog]).keys()
+def _reviews_anew(ctx: Context, article: Article, locale: str, reviewed: KeysView[Any]) -> bool:
+    """Whether `reviewed` (the memory keys a catalog reviews) holds English that the article's
+    last unit did not (or it has none): new to the locale's memory, it may be a near match for
+    an entry a kept unit left open."""
     if not reviewed:
         return False
     last = ctx.units.get(_source_ref(ctx.config, article))
