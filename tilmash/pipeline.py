@@ -591,12 +591,20 @@ def units_run_parts(config: Config, models: bytes | None = None) -> dict[str, by
         "code": code_digest() + code_stamp().encode(),
         "models": models,
     }
-    for locale in config.target_locales:
-        parts[f"ui:{locale}"] = read_or_absent(config.catalog_path(locale, UI_CATALOG))
-        parts[f"taxonomy:{locale}"] = read_or_absent(config.catalog_path(locale, TAXONOMY_CATALOG))
+    parts |= {name: read_or_absent(path) for name, path in _shared_catalogs(config).items()}
     parts["glossary"] = tree_digest(config.root / "glossary").encode()
     parts["static"] = layout_digest(config.root / "static")  # the files there, not their bytes
     return parts
+
+
+def _shared_catalogs(config: Config) -> dict[str, str]:
+    """Part name → path of the catalogs every page depends on that a run writes itself: each
+    locale's UI and taxonomy catalogs."""
+    return {
+        f"{kind}:{locale}": os.fspath(config.catalog_path(locale, name))
+        for locale in config.target_locales
+        for kind, name in (("ui", UI_CATALOG), ("taxonomy", TAXONOMY_CATALOG))
+    }
 
 
 def changed_by_others(
@@ -605,14 +613,13 @@ def changed_by_others(
     """Whether a part of `units_run_parts` changed between `before` and `after` other than by
     the run's own writes (`written`: path → `stat_text` of each file the run wrote), which are
     its UI and taxonomy catalogs when they still hold what it wrote."""
-    shared = {"ui": UI_CATALOG, "taxonomy": TAXONOMY_CATALOG}
+    shared = _shared_catalogs(config)
     for name in before.keys() | after.keys():
         if before.get(name) == after.get(name):
             continue
-        kind, _, locale = name.partition(":")
-        if kind not in shared:
+        path = shared.get(name)
+        if path is None:
             return True
-        path = os.fspath(config.catalog_path(locale, shared[kind]))
         try:
             if written.get(path) != stat_text(os.stat(path)):
                 return True
